@@ -1,0 +1,149 @@
+"""The console adapter: a terminal chat with the desk, for trying it and for scripts.
+
+Lines starting with `/` are slash commands; other lines are messages to the
+bot. `:as bob` switches who is speaking. When standard input is not a
+terminal, every line is one message and each is echoed before its replies,
+so a piped scenario reads as a transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import TextIO
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from bot.app import Core
+from bot.messages import Actor, ChannelRef, CommandCall, Inbound, Message, Reply, Severity
+
+PLATFORM = "console"
+CHANNEL = ChannelRef(PLATFORM, "console", is_direct=True)
+_COLOURS = {
+    Severity.INFO: "blue",
+    Severity.SUCCESS: "green",
+    Severity.WARNING: "yellow",
+    Severity.DANGER: "red",
+}
+META_HELP = ":as <name> speaks as someone else · :who shows who you are · :quit leaves"
+
+
+def to_inbound(line: str, user: str) -> Inbound:
+    """One console line as a neutral event."""
+    actor = Actor(PLATFORM, user, user)
+    event_id = uuid.uuid4().hex
+    if line.startswith("/") and len(line) > 1:
+        word, _, rest = line[1:].partition(" ")
+        return CommandCall(actor, CHANNEL, path=(word.lower(),), event_id=event_id, text=rest)
+    return Message(actor, CHANNEL, line, event_id)
+
+
+def render(reply: Reply) -> Group:
+    """A reply as rich renderables: its text, its card as a panel, its buttons."""
+    style = "bold red" if reply.is_error else ""
+    parts: list[Text | Panel] = [Text(reply.text, style=style)]
+    if reply.card is not None:
+        parts.append(_panel(reply))
+    if reply.buttons:
+        labels = " · ".join(
+            f"[{b.label}] /{b.action_id.replace('.', ' ')} {b.value}" for b in reply.buttons
+        )
+        parts.append(Text(f"Buttons: {labels}", style="dim"))
+    return Group(*parts)
+
+
+def _panel(reply: Reply) -> Panel:
+    card = reply.card
+    assert card is not None
+    body: list[Table | Text] = []
+    if card.fields:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for field in card.fields:
+            table.add_row(Text(field.label), Text(field.value))
+        body.append(table)
+    if card.body:
+        body.append(Text(card.body))
+    if card.footer:
+        body.append(Text(card.footer, style="dim"))
+    return Panel(
+        Group(*body),
+        title=Text(card.title),
+        title_align="left",
+        border_style=_COLOURS[card.severity],
+    )
+
+
+class ConsoleChat:
+    """Reads lines, sends them to the core as `user`, prints the replies."""
+
+    def __init__(
+        self,
+        core: Core,
+        user: str,
+        *,
+        console: Console,
+        readline: Callable[[], str],
+        interactive: bool,
+    ) -> None:
+        self.core, self.user, self.console = core, user, console
+        self.readline, self.interactive = readline, interactive
+
+    async def run(self) -> None:
+        if self.interactive:
+            self.console.print(
+                f"Deskbot console. You are {self.user}. /help lists commands; {META_HELP}.",
+                style="dim",
+            )
+        while (line := await self._next_line()) is not None:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            if not self.interactive:
+                self.console.print(Text(f"{self.user}> {line}", style="bold"), soft_wrap=True)
+            if line.startswith(":"):
+                if not self._meta(line):
+                    return
+                continue
+            for reply in await self.core.handle(to_inbound(line.strip(), self.user)):
+                self.console.print(render(reply))
+
+    async def _next_line(self) -> str | None:
+        prompt = f"{self.user}> " if self.interactive else None
+        try:
+            line = await asyncio.to_thread(self._read, prompt)
+        except (EOFError, KeyboardInterrupt):
+            return None
+        return None if line == "" and not self.interactive else line
+
+    def _read(self, prompt: str | None) -> str:
+        if prompt is not None:
+            return self.console.input(Text(prompt, style="bold cyan"))
+        return self.readline()
+
+    def _meta(self, line: str) -> bool:
+        """Handle a `:` line; False means leave."""
+        word, _, arg = line[1:].strip().partition(" ")
+        if word in ("quit", "q", "exit"):
+            return False
+        if word == "as" and arg.strip():
+            self.user = arg.strip().split()[0].lower()
+            self.console.print(Text(f"(now speaking as {self.user})", style="dim"))
+        elif word == "who":
+            person = self.core.rules.directory.person(Actor(PLATFORM, self.user, self.user))
+            self.console.print(
+                Text(f"You are {person.name}, {person.role.name.lower()}.", style="dim")
+            )
+        else:
+            self.console.print(Text(f"Unknown console command '{line}'. {META_HELP}.", style="red"))
+        return True
+
+
+def console_for(stream: TextIO) -> Console:
+    """A rich console that writes plain text when `stream` is not a terminal."""
+    return Console(file=stream, highlight=False, soft_wrap=False, emoji=False)

@@ -1,0 +1,165 @@
+"""The core: takes one inbound event, returns the replies. The one error boundary.
+
+Adapters call `Core.handle` and render what it returns; they never touch the
+database. Each command runs as one unit of work: the platform event id is
+recorded in the same transaction, so a redelivered event does nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import bot.commands  # noqa: F401  (registers every command)
+from bot.clock import Clock, SystemClock
+from bot.config import Role, Settings
+from bot.context import CommandContext
+from bot.db import Database
+from bot.errors import BadArguments, DeskError, Forbidden
+from bot.messages import Action, CommandCall, Inbound, Message, Reply
+from bot.models import ProcessedEvent
+from bot.registry import CommandSpec, Registry, registry
+from bot.services.people import Person
+from bot.services.rules import DeskRules
+
+log = logging.getLogger(__name__)
+_ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+_ROLE_NAMES = {Role.AGENT: "the desk's agents", Role.MANAGER: "the desk's managers"}
+
+
+class Core:
+    """Routes events to commands inside a transaction, and turns errors into replies."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        *,
+        clock: Clock | None = None,
+        commands: Registry = registry,
+    ) -> None:
+        self.rules = DeskRules.from_settings(settings)
+        self.database = database
+        self.clock = clock or SystemClock()
+        self.registry = commands
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one event. Never raises: every failure becomes a reply."""
+        try:
+            return await self._dispatch(inbound)
+        except DeskError as exc:
+            return [Reply(text=str(exc), ephemeral=True, is_error=True)]
+        except Exception:
+            ref = secrets.token_hex(4)
+            log.exception("unhandled error, ref %s, on a %s", ref, type(inbound).__name__)
+            text = (
+                f"Something went wrong on our side (ref {ref}). Please try again or tell the desk."
+            )
+            return [Reply(text=text, ephemeral=True, is_error=True)]
+
+    async def _dispatch(self, inbound: Inbound) -> list[Reply]:
+        self._check_input(inbound)
+        if isinstance(inbound, Message):
+            return [self._pointer()]
+        spec, values = self._bind(inbound)
+        person = self.rules.directory.person(inbound.actor)
+        if person.role < spec.role:
+            raise Forbidden(
+                f"{spec.name} is for {_ROLE_NAMES[spec.role]}, and you are not on that list. "
+                "`/help` shows what you can do."
+            )
+        try:
+            return await self.database.run(
+                lambda session: self._run(session, spec, values, inbound, person)
+            )
+        except IntegrityError:
+            if await self._already_processed(inbound):
+                return []  # the same event, delivered twice at the same moment
+            raise
+
+    def _bind(self, inbound: CommandCall | Action) -> tuple[CommandSpec, dict[str, Any]]:
+        if isinstance(inbound, Action):
+            spec = self.registry.get(inbound.action_id.split("."))
+            return spec, self.registry.bind(spec, {spec.params[0].name: inbound.value}, self.rules)
+        if inbound.options is not None:
+            spec = self.registry.get(inbound.path)
+            return spec, self.registry.bind(spec, inbound.options, self.rules)
+        spec, rest = self.registry.resolve(inbound.path, inbound.text)
+        return spec, self.registry.parse(spec, rest, self.rules)
+
+    async def _run(
+        self,
+        session: AsyncSession,
+        spec: CommandSpec,
+        values: dict[str, Any],
+        inbound: CommandCall | Action,
+        person: Person,
+    ) -> list[Reply]:
+        now = self.clock.now()
+        key = (inbound.actor.platform, inbound.event_id)
+        if await session.get(ProcessedEvent, key) is not None:
+            return []
+        session.add(ProcessedEvent(platform=key[0], event_id=key[1], at=now))
+        ctx = CommandContext(
+            actor=inbound.actor,
+            person=person,
+            channel=inbound.channel,
+            now=now,
+            session=session,
+            rules=self.rules,
+            registry=self.registry,
+        )
+        return [await spec.handler(ctx, **values)]
+
+    async def _already_processed(self, inbound: CommandCall | Action) -> bool:
+        key = (inbound.actor.platform, inbound.event_id)
+        async with self.database.transaction() as session:
+            found = await session.scalar(
+                select(ProcessedEvent.event_id).where(
+                    ProcessedEvent.platform == key[0], ProcessedEvent.event_id == key[1]
+                )
+            )
+        return found is not None
+
+    def _pointer(self) -> Reply:
+        return Reply(
+            text="To report a problem: `/incident open <what is wrong>`. "
+            "To check on one: `/incident show <id>`. `/help` lists everything I can do.",
+            ephemeral=True,
+        )
+
+    def _check_input(self, inbound: Inbound) -> None:
+        for text in _texts(inbound):
+            check_text(text, self.rules.settings.limits.message_chars)
+
+
+def _texts(inbound: Inbound) -> list[str]:
+    if isinstance(inbound, Message):
+        return [inbound.text]
+    if isinstance(inbound, Action):
+        return [inbound.action_id, inbound.value]
+    options: Mapping[str, object] = inbound.options or {}
+    return [inbound.text, *inbound.path, *(str(v) for v in options.values())]
+
+
+def check_text(text: str, limit: int) -> None:
+    """Refuse oversized text and control characters, saying exactly what is wrong."""
+    if len(text) > limit:
+        raise BadArguments(
+            f"Your message is {len(text):,} characters long; the most I accept is {limit:,}. "
+            "Send a short summary, and put long logs in a file or a link."
+        )
+    for position, char in enumerate(text, start=1):
+        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
+            raise BadArguments(
+                f"Your message contains a control character (U+{ord(char):04X}) at position "
+                f"{position}. Only printable text, tabs and line breaks are accepted; "
+                "remove it and send again."
+            )

@@ -1,0 +1,195 @@
+"""Incidents as neutral cards and lines of text, for every adapter to render."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.ids import format_id
+from bot.messages import Button, Card, Field, Reply, Severity
+from bot.models import Incident, IncidentEvent
+from bot.services.lifecycle import State, allowed_actions
+from bot.services.people import Person
+from bot.services.rules import DeskRules
+
+ONE_CLICK = {"claim": "Claim", "resume": "Resume", "close": "Close", "reopen": "Reopen"}
+_SEVERITY = {"P1": Severity.DANGER, "P2": Severity.WARNING}
+_FIELD_NAMES = {
+    "assignee": "owner",
+    "group": "group",
+    "response_due_at": "response due",
+    "resolution_due_at": "resolution due",
+    "escalation_level": "escalation level",
+}
+
+
+def stamp(moment: datetime | None) -> str:
+    """2026-11-23 14:05 UTC."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def span(delta: timedelta) -> str:
+    """1d 2h, 1h 55m, 12m, 30s."""
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [
+        f"{days}d" if days else "",
+        f"{hours}h" if hours else "",
+        f"{minutes}m" if minutes else "",
+    ]
+    text = " ".join(p for p in parts if p)
+    return text or f"{secs}s"
+
+
+def due(moment: datetime, now: datetime, met_at: datetime | None) -> str:
+    """A due time with how it stands: met, time left, or overdue."""
+    if met_at is not None:
+        verdict = "met" if met_at <= moment else "missed"
+        return f"{stamp(moment)} ({verdict})"
+    left = moment - now
+    state = f"in {span(left)}" if left.total_seconds() >= 0 else f"overdue by {span(left)}"
+    return f"{stamp(moment)} ({state})"
+
+
+def state_label(state: str) -> str:
+    return state.replace("_", " ")
+
+
+def incident_card(
+    incident: Incident, rules: DeskRules, now: datetime, recent: Sequence[IncidentEvent] = ()
+) -> Card:
+    """Status, owner, group, priority, SLA due times and the last updates."""
+    names = rules.directory
+    priority = rules.settings.priorities[incident.priority]
+    fields = [
+        Field("State", _state_text(incident)),
+        Field(
+            "Priority",
+            f"{incident.priority} {priority.name} "
+            f"(impact {incident.impact}, urgency {incident.urgency})",
+        ),
+        Field("Category", incident.category),
+        Field("Type", incident.kind),
+        Field("Group", incident.group),
+        Field("Owner", names.name_of(incident.assignee)),
+        Field("Reporter", incident.reporter_name),
+        Field("Opened", f"{stamp(incident.opened_at)} ({span(now - incident.opened_at)} ago)"),
+        Field("Response due", due(incident.response_due_at, now, incident.responded_at)),
+        Field("Resolution due", _resolution_due(incident, now)),
+        *_extra_fields(incident),
+    ]
+    footer = "\n".join(describe_event(e, rules) for e in recent)
+    return Card(
+        title=f"{format_id(incident.id)} · {incident.summary}",
+        fields=tuple(fields),
+        body=incident.description,
+        footer=f"Last updates:\n{footer}" if footer else "",
+        severity=_severity(incident),
+    )
+
+
+def _state_text(incident: Incident) -> str:
+    text = state_label(incident.state)
+    if incident.state == State.PENDING and incident.pending_reason:
+        text += f": {incident.pending_reason}"
+    return text
+
+
+def _resolution_due(incident: Incident, now: datetime) -> str:
+    done = incident.resolved_at or (
+        incident.closed_at if incident.state == State.CANCELLED else None
+    )
+    return due(incident.resolution_due_at, now, done)
+
+
+def _extra_fields(incident: Incident) -> list[Field]:
+    extra = []
+    if incident.escalation_level or incident.manager_escalated:
+        manager = ", manager involved" if incident.manager_escalated else ""
+        extra.append(Field("Escalation", f"level {incident.escalation_level}{manager}"))
+    if incident.resolution_note:
+        extra.append(
+            Field(
+                "Resolution",
+                f"{incident.resolution_note} ({incident.resolution_code})",
+                short=False,
+            )
+        )
+    if incident.duplicate_of_id:
+        extra.append(Field("Duplicate of", format_id(incident.duplicate_of_id)))
+    if incident.reopen_count:
+        extra.append(Field("Reopened", f"{incident.reopen_count} time(s)"))
+    return extra
+
+
+def _severity(incident: Incident) -> Severity:
+    if incident.state in (State.RESOLVED, State.CLOSED):
+        return Severity.SUCCESS
+    if incident.state == State.CANCELLED:
+        return Severity.INFO
+    return _SEVERITY.get(incident.priority, Severity.INFO)
+
+
+def buttons_for(incident: Incident, viewer: Person) -> tuple[Button, ...]:
+    """One-click actions the viewer may take now; each maps to a command."""
+    if not viewer.is_agent:
+        return ()
+    value = str(incident.id)
+    possible = allowed_actions(State(incident.state))
+    return tuple(
+        Button(label, f"incident.{action}", value, "primary" if action == "claim" else "default")
+        for action, label in ONE_CLICK.items()
+        if action in possible and not (action == "claim" and incident.assignee == viewer.handle)
+    )
+
+
+def incident_reply(
+    text: str,
+    incident: Incident,
+    rules: DeskRules,
+    now: datetime,
+    viewer: Person,
+    recent: Sequence[IncidentEvent] = (),
+) -> Reply:
+    """A confirmation line with the incident's card and its buttons."""
+    return Reply(
+        text=text,
+        card=incident_card(incident, rules, now, recent),
+        buttons=buttons_for(incident, viewer),
+    )
+
+
+def list_line(incident: Incident, rules: DeskRules) -> str:
+    owner = incident.assignee or f"({incident.group})"
+    return (
+        f"{format_id(incident.id)} · {incident.priority} · {state_label(incident.state)} · "
+        f"{owner} · {incident.summary}"
+    )
+
+
+def describe_event(event: IncidentEvent, rules: DeskRules) -> str:
+    """One timeline row as a line: when, who, what, what changed."""
+    parts = [f"{stamp(event.at)} · {event.actor_name} · {event.kind.replace('_', ' ')}"]
+    if event.kind != "opened":
+        changes = ", ".join(
+            f"{_FIELD_NAMES.get(name, name.replace('_', ' '))} {_shown(before)} → {_shown(after)}"
+            for name, (before, after) in event.changes.items()
+            if name
+            not in ("updated_at", "resolved_at", "closed_at", "pending_reason", "resolution_note")
+        )
+        if changes:
+            parts.append(changes)
+    if event.text:
+        parts.append(f'"{event.text}"')
+    return " · ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+        return stamp(datetime.fromisoformat(value))
+    return state_label(str(value)) if isinstance(value, str) else str(value)

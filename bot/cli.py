@@ -1,0 +1,103 @@
+"""The deskbot command line: chat, db upgrade, db current, config check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.config import DEFAULT_CONFIG, Settings, load_settings
+from bot.db import Database, DatabaseSetupError
+from bot.errors import ConfigError
+
+log = logging.getLogger("deskbot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deskbot", description="An ITIL service desk in chat.")
+    parser.add_argument(
+        "--config",
+        default=os.environ.get("DESKBOT_CONFIG", DEFAULT_CONFIG),
+        help="the config file (default: $DESKBOT_CONFIG or ./config.yaml)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    chat = sub.add_parser("chat", help="talk to the desk in this terminal (or pipe a scenario in)")
+    chat.add_argument(
+        "--as",
+        dest="user",
+        default=os.environ.get("USER", "me").lower(),
+        help="who is speaking (a staff handle from config.yaml, or anyone)",
+    )
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply the schema migrations")
+    db_sub.add_parser("current", help="show the schema revision")
+
+    config = sub.add_parser("config", help="the configuration")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    config_sub.add_parser("check", help="validate the config file and say what is wrong")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(args.config)
+        return asyncio.run(_dispatch(args, settings))
+    except (ConfigError, DatabaseSetupError) as exc:
+        print(f"deskbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "config":
+        print(
+            f"{settings.source}: OK ({len(settings.categories)} categories, "
+            f"{len(settings.groups)} groups, {len(settings.staff)} staff)"
+        )
+        return 0
+    database = Database(settings.database_url)
+    try:
+        if args.command == "db":
+            return await _db(args.db_command, database)
+        await database.prepare()
+        return await _chat(args.user, settings, database)
+    finally:
+        await database.dispose()
+
+
+async def _db(action: str, database: Database) -> int:
+    if action == "upgrade":
+        await database.upgrade()
+    current, head = await database.revisions()
+    state = "up to date" if current == head else f"behind (latest is {head})"
+    print(f"{database.display_url}: schema revision {current or 'none'}, {state}")
+    return 0
+
+
+async def _chat(user: str, settings: Settings, database: Database) -> int:
+    from bot.adapters.console import ConsoleChat, console_for
+    from bot.app import Core
+
+    core = Core(settings, database)
+    chat = ConsoleChat(
+        core,
+        user,
+        console=console_for(sys.stdout),
+        readline=sys.stdin.readline,
+        interactive=sys.stdin.isatty(),
+    )
+    await chat.run()
+    return 0

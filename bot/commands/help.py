@@ -1,0 +1,64 @@
+"""/help: generated from the registry, so it can never disagree with the commands."""
+
+from __future__ import annotations
+
+from bot.config import Role
+from bot.context import CommandContext
+from bot.messages import Card, Field, Reply
+from bot.registry import TEXT, CommandSpec, Param, Registry, registry
+
+_ROLE_NOTE = {Role.USER: "", Role.AGENT: " (agents)", Role.MANAGER: " (managers)"}
+
+
+@registry.command(
+    "help",
+    "List the commands, or explain one",
+    params=[Param("topic", TEXT, "a command, like 'incident' or 'incident claim'", required=False)],
+    examples=["/help", "/incident help", "/help incident claim"],
+)
+async def help_(ctx: CommandContext, topic: str | None) -> Reply:
+    words = tuple(topic.lower().lstrip("/").split()) if topic else ()
+    if not words:
+        return overview(ctx.registry, ctx.person.role)
+    if len(words) == 1 and ctx.registry.group(words[0]):
+        return group_help(ctx.registry, words[0], ctx.person.role)
+    return command_help(ctx.registry.get(words[:2]))
+
+
+def overview(reg: Registry, role: Role) -> Reply:
+    lines = [_line(s) for g in reg.groups() for s in reg.group(g) if s.role <= role]
+    footer = "/help <command> explains one. Ids can be written 42, #42, INC-42 or INC-000042."
+    card = Card(title="Deskbot commands", body="\n".join(lines), footer=footer)
+    return Reply(text="Here is what I can do for you.", card=card)
+
+
+def group_help(reg: Registry, group: str, role: Role) -> Reply:
+    specs = reg.group(group)
+    yours = [_line(s) for s in specs if s.role <= role]
+    theirs = [_line(s) for s in specs if s.role > role]
+    body = "\n".join(yours)
+    if theirs:
+        body += "\n\nFor the desk's staff:\n" + "\n".join(theirs)
+    return Reply(
+        text=f"/{group} commands",
+        card=Card(title=f"/{group}", body=body, footer=f"/help {group} <command> explains one."),
+    )
+
+
+def command_help(spec: CommandSpec) -> Reply:
+    fields = tuple(Field(p.usage(), p.help, short=False) for p in spec.params)
+    examples = "\n".join(spec.examples)
+    body = f"{spec.summary}{_ROLE_NOTE[spec.role]}.\nUsage: {spec.usage()}"
+    return Reply(
+        text=spec.usage(),
+        card=Card(
+            title=spec.name,
+            fields=fields,
+            body=body,
+            footer=f"Example:\n{examples}" if examples else "",
+        ),
+    )
+
+
+def _line(spec: CommandSpec) -> str:
+    return f"{spec.usage()} — {spec.summary}{_ROLE_NOTE[spec.role]}"

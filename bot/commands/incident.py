@@ -1,0 +1,319 @@
+"""The /incident commands: thin handlers from parsed arguments to the incident service."""
+
+from __future__ import annotations
+
+from bot.cards import describe_event, incident_reply, list_line
+from bot.config import Role
+from bot.context import CommandContext
+from bot.ids import format_id
+from bot.messages import Card, Reply
+from bot.models import Incident
+from bot.registry import (
+    CATEGORY,
+    GROUP,
+    IMPACT,
+    INCIDENT,
+    PRIORITY,
+    RESOLUTION_CODE,
+    SWITCH,
+    TEXT,
+    URGENCY,
+    WORD,
+    Param,
+    registry,
+    static_choice,
+)
+from bot.services.incidents import KINDS, IncidentFilter
+from bot.services.lifecycle import State
+
+ID = Param("incident", INCIDENT, "the incident's id, like 42 or INC-000042")
+STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
+
+
+async def _answer(ctx: CommandContext, incident: Incident, text: str) -> Reply:
+    recent = await ctx.incidents.timeline(incident.id, last=3)
+    return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
+
+
+@registry.command(
+    "incident open",
+    "Report a problem (or ask for something) and get an incident id",
+    params=[
+        Param("summary", TEXT, "what is wrong, in a sentence"),
+        Param("category", CATEGORY, "what it is about", required=False, flag=True),
+        Param("impact", IMPACT, "how many people are affected", required=False, flag=True),
+        Param("urgency", URGENCY, "how blocked they are", required=False, flag=True),
+        Param(
+            "type",
+            static_choice("type", KINDS),
+            "incident (something broke) or request (something you need)",
+            required=False,
+            flag=True,
+        ),
+    ],
+    examples=["/incident open VPN disconnects every few minutes --impact medium --urgency high"],
+)
+async def open_(
+    ctx: CommandContext,
+    summary: str,
+    category: str | None,
+    impact: str | None,
+    urgency: str | None,
+    type: str | None,
+) -> Reply:
+    incident = await ctx.incidents.open(
+        reporter=ctx.person,
+        channel=ctx.channel,
+        text=summary,
+        kind=type or "incident",
+        category=category,
+        impact=impact,
+        urgency=urgency,
+    )
+    text = (
+        f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
+        "We'll keep you posted here."
+    )
+    return await _answer(ctx, incident, text)
+
+
+@registry.command(
+    "incident show",
+    "Status, owner, priority, SLA due times and the last updates",
+    params=[ID],
+    examples=["/incident show 42"],
+)
+async def show(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.get_for(incident, ctx.person)
+    return await _answer(ctx, found, f"{format_id(found.id)} is {found.state.replace('_', ' ')}.")
+
+
+@registry.command(
+    "incident history",
+    "The full timeline of an incident",
+    params=[ID],
+    examples=["/incident history 42"],
+)
+async def history(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.get_for(incident, ctx.person)
+    events = await ctx.incidents.timeline(found.id)
+    lines = "\n".join(describe_event(e, ctx.rules) for e in events)
+    title = f"{format_id(found.id)} · {found.summary}"
+    return Reply(text=f"Timeline of {format_id(found.id)}", card=Card(title=title, body=lines))
+
+
+@registry.command(
+    "incident list",
+    "Incidents, most urgent first (yours, if you are not an agent)",
+    params=[
+        Param(
+            "mine",
+            SWITCH,
+            "only yours (reported by you; for agents, owned by you)",
+            required=False,
+            flag=True,
+        ),
+        Param("state", STATES, "open (the default), all, or one state", required=False, flag=True),
+        Param("group", GROUP, "only this support group's", required=False, flag=True),
+        Param("priority", PRIORITY, "only this priority", required=False, flag=True),
+        Param("unassigned", SWITCH, "only those nobody owns", required=False, flag=True),
+    ],
+    examples=["/incident list --unassigned --priority P1", "/incident list --mine"],
+)
+async def list_(
+    ctx: CommandContext,
+    mine: bool,
+    state: str | None,
+    group: str | None,
+    priority: str | None,
+    unassigned: bool,
+) -> Reply:
+    flt = IncidentFilter(mine, state or "open", group, priority, unassigned)
+    rows, total = await ctx.incidents.search(ctx.person, flt)
+    if not rows:
+        return Reply(
+            text="No incidents match."
+            if ctx.person.is_agent
+            else "You have no open incidents. `/incident open <summary>` reports a problem."
+        )
+    body = "\n".join(list_line(i, ctx.rules) for i in rows)
+    more = (
+        f"\nShowing {len(rows)} of {total}; narrow it with --state, --group or --priority."
+        if total > len(rows)
+        else ""
+    )
+    return Reply(text=f"{total} incident(s)", card=Card(title="Incidents", body=body + more))
+
+
+@registry.command(
+    "incident claim",
+    "Take ownership of an incident and start work",
+    params=[ID],
+    role=Role.AGENT,
+    examples=["/incident claim 42"],
+)
+async def claim(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.claim(incident, ctx.person)
+    return await _answer(ctx, found, f"You own {format_id(found.id)} now.")
+
+
+@registry.command(
+    "incident assign",
+    "Give an incident to an agent or to a group's queue",
+    params=[ID, Param("to", WORD, "an agent's handle or a group")],
+    role=Role.AGENT,
+    examples=["/incident assign 42 dave", "/incident assign 42 network"],
+)
+async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
+    found = await ctx.incidents.assign(incident, ctx.person, to)
+    owner = ctx.rules.directory.name_of(found.assignee) if found.assignee else found.group
+    return await _answer(ctx, found, f"{format_id(found.id)} is assigned to {owner}.")
+
+
+@registry.command(
+    "incident escalate",
+    "Move an incident to the next group, or bring in the manager",
+    params=[
+        ID,
+        Param(
+            "to",
+            GROUP,
+            "the group to escalate to (default: the next one)",
+            required=False,
+            flag=True,
+        ),
+        Param("hierarchic", SWITCH, "bring in the group's manager", required=False, flag=True),
+    ],
+    role=Role.AGENT,
+    examples=["/incident escalate 42", "/incident escalate 42 --hierarchic"],
+)
+async def escalate(ctx: CommandContext, incident: int, to: str | None, hierarchic: bool) -> Reply:
+    found = await ctx.incidents.escalate(incident, ctx.person, to_group=to, hierarchic=hierarchic)
+    whom = f"the manager of {found.group}" if hierarchic and not to else found.group
+    return await _answer(ctx, found, f"{format_id(found.id)} is escalated to {whom}.")
+
+
+@registry.command(
+    "incident pending",
+    "Pause an incident while waiting on the user or a third party",
+    params=[ID, Param("reason", TEXT, "what you are waiting for")],
+    role=Role.AGENT,
+    examples=["/incident pending 42 waiting for the user to try the new profile"],
+)
+async def pending(ctx: CommandContext, incident: int, reason: str) -> Reply:
+    found = await ctx.incidents.pend(incident, ctx.person, reason)
+    return await _answer(ctx, found, f"{format_id(found.id)} is pending: {reason}")
+
+
+@registry.command(
+    "incident resume",
+    "Carry on with a pending incident",
+    params=[ID],
+    role=Role.AGENT,
+    examples=["/incident resume 42"],
+)
+async def resume(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.resume(incident, ctx.person)
+    return await _answer(ctx, found, f"{format_id(found.id)} is back in progress.")
+
+
+@registry.command(
+    "incident resolve",
+    "Record the fix; the reporter can confirm or reopen",
+    params=[
+        ID,
+        Param("note", TEXT, "what fixed it"),
+        Param("code", RESOLUTION_CODE, "how it was resolved", required=False, flag=True),
+    ],
+    role=Role.AGENT,
+    examples=["/incident resolve 42 Replaced the VPN profile --code fixed"],
+)
+async def resolve(ctx: CommandContext, incident: int, note: str, code: str | None) -> Reply:
+    code = code or ctx.rules.settings.default_resolution_code
+    found = await ctx.incidents.resolve(incident, ctx.person, note, code)
+    return await _answer(ctx, found, f"{format_id(found.id)} is resolved ({code}).")
+
+
+@registry.command(
+    "incident close",
+    "Close a resolved incident for good",
+    params=[ID],
+    role=Role.AGENT,
+    examples=["/incident close 42"],
+)
+async def close(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.close(incident, ctx.person)
+    return await _answer(ctx, found, f"{format_id(found.id)} is closed.")
+
+
+@registry.command(
+    "incident reopen",
+    "Put a resolved incident back to work",
+    params=[ID, Param("reason", TEXT, "why it is not fixed", required=False)],
+    role=Role.AGENT,
+    examples=["/incident reopen 42 the VPN dropped again this morning"],
+)
+async def reopen(ctx: CommandContext, incident: int, reason: str | None) -> Reply:
+    found = await ctx.incidents.reopen(incident, ctx.person, reason)
+    return await _answer(ctx, found, f"{format_id(found.id)} is reopened.")
+
+
+@registry.command(
+    "incident note",
+    "Add a note to an incident's timeline",
+    params=[ID, Param("text", TEXT, "the note")],
+    examples=["/incident note 42 It also happens on the guest Wi-Fi"],
+)
+async def note(ctx: CommandContext, incident: int, text: str) -> Reply:
+    found = await ctx.incidents.note(incident, ctx.person, text)
+    return Reply(text=f"Noted on {format_id(found.id)}.")
+
+
+@registry.command(
+    "incident classify",
+    "Change category, impact or urgency (the priority follows)",
+    params=[
+        ID,
+        Param("category", CATEGORY, "the new category", required=False, flag=True),
+        Param("impact", IMPACT, "the new impact", required=False, flag=True),
+        Param("urgency", URGENCY, "the new urgency", required=False, flag=True),
+    ],
+    role=Role.AGENT,
+    examples=["/incident classify 42 --category network/vpn --impact high"],
+)
+async def classify(
+    ctx: CommandContext,
+    incident: int,
+    category: str | None,
+    impact: str | None,
+    urgency: str | None,
+) -> Reply:
+    found = await ctx.incidents.reclassify(
+        incident, ctx.person, category=category, impact=impact, urgency=urgency
+    )
+    return await _answer(
+        ctx, found, f"{format_id(found.id)} is reclassified: {found.priority}, {found.category}."
+    )
+
+
+@registry.command(
+    "incident cancel",
+    "Cancel an incident: a duplicate, or opened by mistake",
+    params=[
+        ID,
+        Param("reason", TEXT, "why it is cancelled", required=False),
+        Param(
+            "duplicate_of", INCIDENT, "the incident this one duplicates", required=False, flag=True
+        ),
+    ],
+    role=Role.AGENT,
+    examples=["/incident cancel 43 --duplicate-of 42"],
+)
+async def cancel(
+    ctx: CommandContext, incident: int, reason: str | None, duplicate_of: int | None
+) -> Reply:
+    found = await ctx.incidents.cancel(
+        incident, ctx.person, reason=reason, duplicate_of=duplicate_of
+    )
+    extra = f" as a duplicate of {format_id(duplicate_of)}" if duplicate_of else ""
+    return await _answer(ctx, found, f"{format_id(found.id)} is cancelled{extra}.")

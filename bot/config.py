@@ -1,0 +1,237 @@
+"""config.yaml plus the environment, as typed and validated settings.
+
+A bad config is refused at start with the file, the key and what was expected:
+pydantic checks shapes and types, then `_check_references` checks that every
+name one section uses is defined in another.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from bot.errors import ConfigError
+
+DEFAULT_CONFIG = "config.yaml"
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Read '30m', '4h', '1d', '1h30m' (or a number of seconds) as a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return timedelta(seconds=value)
+    text = str(value).strip().lower()
+    match = _DURATION.match(text)
+    if not text or not match:
+        raise ValueError(f"expected a duration like '30m', '4h', '1d' or '1h30m', got {value!r}")
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if duration <= timedelta(0):
+        raise ValueError(f"expected a duration longer than zero, got {value!r}")
+    return duration
+
+
+Fail = Callable[[str, str], NoReturn]
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class Role(IntEnum):
+    """What a person may do. Higher roles include the lower ones."""
+
+    USER = 0
+    AGENT = 1
+    MANAGER = 2
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeskSettings(_Section):
+    name: str = "IT Service Desk"
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///deskbot.db"
+
+
+class LimitSettings(_Section):
+    message_chars: int = Field(4000, ge=100, le=40000)
+    summary_chars: int = Field(200, ge=20, le=1000)
+
+
+class ClassificationSettings(_Section):
+    impact: dict[str, str] = Field(min_length=1)
+    urgency: dict[str, str] = Field(min_length=1)
+    default_impact: str
+    default_urgency: str
+    priority_matrix: dict[str, dict[str, str]]
+
+
+class PrioritySettings(_Section):
+    name: str
+    response: Duration
+    resolution: Duration
+
+
+class CategorySettings(_Section):
+    description: str = ""
+    group: str | None = None
+    children: list[str] = Field(default_factory=list)
+
+
+class GroupSettings(_Section):
+    description: str = ""
+    manager: str | None = None
+    escalates_to: str | None = None
+
+
+class StaffSettings(_Section):
+    name: str | None = None
+    role: str = Field(pattern=r"^(agent|manager)$")
+    groups: list[str] = Field(default_factory=list)
+    slack: str | None = None
+    discord: str | None = None
+
+    @property
+    def role_level(self) -> Role:
+        return Role.MANAGER if self.role == "manager" else Role.AGENT
+
+
+class Settings(_Section):
+    """The whole validated configuration."""
+
+    desk: DeskSettings = DeskSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    limits: LimitSettings = LimitSettings()
+    classification: ClassificationSettings
+    priorities: dict[str, PrioritySettings] = Field(min_length=1)
+    categories: dict[str, CategorySettings] = Field(min_length=1)
+    default_category: str
+    groups: dict[str, GroupSettings] = Field(min_length=1)
+    default_group: str
+    staff: dict[str, StaffSettings] = Field(default_factory=dict)
+    resolution_codes: dict[str, str] = Field(min_length=1)
+    default_resolution_code: str
+    source: str = Field(DEFAULT_CONFIG, exclude=True)
+
+    @property
+    def database_url(self) -> str:
+        """The database URL, the environment's DESKBOT_DATABASE_URL first."""
+        return os.environ.get("DESKBOT_DATABASE_URL") or self.database.url
+
+
+def load_settings(path: str | Path = DEFAULT_CONFIG) -> Settings:
+    """Read and validate a config file; raise ConfigError naming the key at fault."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), "", "a config file here (copy config.yaml from Deskbot)"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise ConfigError(
+            str(path), where, f"valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
+    return parse_settings(raw, source=str(path))
+
+
+def parse_settings(raw: Any, *, source: str = DEFAULT_CONFIG) -> Settings:
+    """Validate already-parsed YAML."""
+    if not isinstance(raw, dict):
+        raise ConfigError(source, "", "a mapping of sections (desk, classification, ...)")
+    try:
+        settings = Settings.model_validate({**raw, "source": source})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(source, key, _expected(first)) from None
+    _check_references(settings)
+    return settings
+
+
+def _expected(error: Any) -> str:
+    if error["type"] == "missing":
+        return "this key (it is required)"
+    if error["type"] == "extra_forbidden":
+        return "no such key (check its spelling)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _check_references(s: Settings) -> None:
+    fail = _failer(s.source)
+    c = s.classification
+    for key, levels in (("default_impact", c.impact), ("default_urgency", c.urgency)):
+        if getattr(c, key) not in levels:
+            fail(f"classification.{key}", f"one of {', '.join(levels)}")
+    for impact in c.impact:
+        row = c.priority_matrix.get(impact)
+        if row is None:
+            fail(f"classification.priority_matrix.{impact}", "a row for every impact level")
+        for urgency in c.urgency:
+            if row.get(urgency) not in s.priorities:
+                fail(
+                    f"classification.priority_matrix.{impact}.{urgency}",
+                    f"one of the priorities {', '.join(s.priorities)}",
+                )
+    _check_categories(s, fail)
+    _check_groups(s, fail)
+    if s.default_resolution_code not in s.resolution_codes:
+        fail("default_resolution_code", f"one of {', '.join(s.resolution_codes)}")
+
+
+def _check_categories(s: Settings, fail: Fail) -> None:
+    seen: set[str] = set()
+    for name, category in s.categories.items():
+        for part in (name, *category.children):
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", part):
+                fail(f"categories.{name}", f"lower-case names like 'vpn' or 'mfa', got {part!r}")
+        for child in category.children:
+            if child in seen or child in s.categories:
+                fail(
+                    f"categories.{name}.children",
+                    f"sub-category names used once, {child!r} repeats",
+                )
+            seen.add(child)
+        if category.group and category.group not in s.groups:
+            fail(f"categories.{name}.group", f"one of the groups {', '.join(s.groups)}")
+    if s.default_category not in s.categories:
+        fail("default_category", f"one of the top-level categories {', '.join(s.categories)}")
+
+
+def _check_groups(s: Settings, fail: Fail) -> None:
+    if s.default_group not in s.groups:
+        fail("default_group", f"one of the groups {', '.join(s.groups)}")
+    for name, group in s.groups.items():
+        if group.escalates_to and group.escalates_to not in s.groups:
+            fail(f"groups.{name}.escalates_to", f"one of the groups {', '.join(s.groups)}")
+        if group.manager and s.staff.get(group.manager, None) is None:
+            fail(f"groups.{name}.manager", "a handle listed under staff with role: manager")
+        elif group.manager and s.staff[group.manager].role != "manager":
+            fail(f"groups.{name}.manager", f"a manager, but {group.manager} is an agent")
+    for handle, person in s.staff.items():
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", handle):
+            fail(f"staff.{handle}", "a lower-case handle like 'bob' or 'j.smith'")
+        for group in person.groups:
+            if group not in s.groups:
+                fail(f"staff.{handle}.groups", f"groups from {', '.join(s.groups)}, got {group!r}")
+
+
+def _failer(source: str) -> Fail:
+    def fail(key: str, expected: str) -> NoReturn:
+        raise ConfigError(source, key, expected)
+
+    return fail

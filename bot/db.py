@@ -1,0 +1,183 @@
+"""The database: URLs as people write them, the async engine, transactions, migrations.
+
+Every unit of work runs in one transaction through `Database.run`, which
+retries it from the start when a concurrent writer got there first (a stale
+version counter, a PostgreSQL serialization failure, a busy SQLite file): the
+retried work then sees the winner's change and answers accordingly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.errors import Conflict
+
+T = TypeVar("T")
+
+ATTEMPTS = 4
+_SQLITE = {"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"}
+_POSTGRES = {
+    "postgres",
+    "postgresql",
+    "postgresql+psycopg2",
+    "postgresql+psycopg",
+    "postgresql+asyncpg",
+    "postgresql+pg8000",
+}
+_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+class DatabaseSetupError(Exception):
+    """The database can't be used as it is; the message says what to run."""
+
+
+def async_url(url: str) -> URL:
+    """Map `sqlite:///x.db` or `postgresql://u@h/db` to their asyncio drivers."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseSetupError(_url_help(url)) from None
+    if parsed.drivername in _SQLITE:
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if parsed.drivername in _POSTGRES:
+        return parsed.set(drivername="postgresql+asyncpg")
+    raise DatabaseSetupError(_url_help(url))
+
+
+def _url_help(url: str) -> str:
+    shown = url.split("@")[-1] if "@" in url else url
+    return (
+        f"unsupported database URL ({shown}): use sqlite:///deskbot.db or "
+        "postgresql://user:password@host:5432/dbname"
+    )
+
+
+class Database:
+    """One engine and its sessions; `run` is the unit of work."""
+
+    def __init__(self, url: str) -> None:
+        self.url = async_url(url)
+        self.is_sqlite = self.url.drivername.startswith("sqlite")
+        options: dict[str, Any] = {}
+        if not self.is_sqlite:
+            options = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+        self.engine = create_async_engine(self.url, **options)
+        if self.is_sqlite:
+            _tune_sqlite(self.engine.sync_engine)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def display_url(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction, committed on success."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def run(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run `work` in a transaction, retrying it when a concurrent writer won."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self.transaction() as session:
+                    return await work(session)
+            except (StaleDataError, DBAPIError) as exc:
+                if not _is_retryable(exc):
+                    raise
+                if attempt == ATTEMPTS:
+                    raise Conflict(
+                        "Someone else changed this at the same moment; try again."
+                    ) from exc
+            await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)
+        raise AssertionError("unreachable")
+
+    async def prepare(self) -> None:
+        """Make the schema usable: migrate an embedded SQLite file, check anything else."""
+        if self.is_sqlite:
+            _make_parent_dir(self.url)
+            await self.upgrade()
+            return
+        current, head = await self.revisions()
+        if current != head:
+            raise DatabaseSetupError(
+                f"the database {self.display_url} is at schema revision {current or 'none'}, "
+                f"this Deskbot needs {head}: run `deskbot db upgrade` once, then start again"
+            )
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply Alembic migrations up to `revision`."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_upgrade, revision)
+
+    async def revisions(self) -> tuple[str | None, str | None]:
+        """The schema revision the database is at, and the newest this code knows."""
+        async with self.engine.connect() as conn:
+            current = await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+        return current, ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Alembic settings pointing at the migrations shipped inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return cfg
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, revision)
+
+
+def _is_retryable(exc: Exception) -> bool:
+    if isinstance(exc, StaleDataError):
+        return True
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if code in _RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(orig)
+
+
+def _tune_sqlite(sync_engine: Any) -> None:
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so writers queue up."""
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=15000", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A deferred transaction that reads then writes can't wait for a lock;
+        # taking the write lock up front makes concurrent writers wait their turn.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _make_parent_dir(url: URL) -> None:
+    if url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

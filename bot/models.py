@@ -1,0 +1,128 @@
+"""The database tables, as SQLAlchemy 2 ORM classes.
+
+Timestamps are timezone-aware UTC in Python whatever the database stores.
+`Incident.version` is SQLAlchemy's version counter: an UPDATE that finds the
+row changed since it was read fails, so two agents can't both claim one incident.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: Deskbot stores aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 (SQLAlchemy's own hook)
+
+
+class Incident(Base):
+    """An incident or service request, with its classification, owner and clocks."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(String(1000))
+    description: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16))
+
+    category: Mapped[str] = mapped_column(String(80))
+    impact: Mapped[str] = mapped_column(String(32))
+    urgency: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(16))
+    initial_category: Mapped[str] = mapped_column(String(80))
+    initial_impact: Mapped[str] = mapped_column(String(32))
+    initial_urgency: Mapped[str] = mapped_column(String(32))
+    initial_priority: Mapped[str] = mapped_column(String(16))
+
+    group: Mapped[str] = mapped_column("support_group", String(80))
+    assignee: Mapped[str | None] = mapped_column(String(120))
+    reporter_key: Mapped[str] = mapped_column(String(200))
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    origin_platform: Mapped[str] = mapped_column(String(16))
+    origin_channel: Mapped[str] = mapped_column(String(200))
+    origin_thread: Mapped[str | None] = mapped_column(String(200))
+
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    manager_escalated: Mapped[bool] = mapped_column(default=False)
+    pending_reason: Mapped[str | None] = mapped_column(Text)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolution_code: Mapped[str | None] = mapped_column(String(64))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    response_due_at: Mapped[datetime]
+    resolution_due_at: Mapped[datetime]
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    events: Mapped[list[IncidentEvent]] = relationship(
+        back_populates="incident", order_by="IncidentEvent.id", lazy="raise"
+    )
+
+    __mapper_args__: Any = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_incidents_state_priority", "state", "priority"),
+        Index("ix_incidents_assignee_state", "assignee", "state"),
+        Index("ix_incidents_group_state", "support_group", "state"),
+        Index("ix_incidents_reporter", "reporter_key"),
+        Index("ix_incidents_response_due", "response_due_at"),
+        Index("ix_incidents_resolution_due", "resolution_due_at"),
+    )
+
+
+class IncidentEvent(Base):
+    """One row of an incident's timeline: who did what, when, and what changed."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime]
+    actor_key: Mapped[str] = mapped_column(String(200))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[dict[str, list[Any]]] = mapped_column(JSON, default=dict)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="events", lazy="raise")
+
+
+class ProcessedEvent(Base):
+    """A platform event already handled: a redelivery is recognised and ignored."""
+
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime]

@@ -1,0 +1,349 @@
+"""Commands declared once: name, typed parameters, role, help and examples.
+
+Everything else derives from these declarations: parsing a command's text
+(console, Slack's single `/incident` command), binding typed options (Discord's
+application commands), buttons (an `Action` names a command), and `/help`.
+
+    @registry.command("incident claim", "Take ownership of an incident and start work",
+                      params=[Param("incident", INCIDENT, "the incident's id")],
+                      role=Role.AGENT, examples=["/incident claim 42"])
+    async def claim(ctx: CommandContext, incident: int) -> Reply: ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from bot.config import Role
+from bot.errors import BadArguments, UnknownCommand
+from bot.ids import parse_id
+from bot.services.rules import DeskRules
+
+Handler = Callable[..., Awaitable[Any]]
+_TOKEN = re.compile(r'"([^"]*)"|\'([^\']*)\'(?=\s|$)|(\S+)')
+
+
+@dataclass(frozen=True, slots=True)
+class ValueType:
+    """How one parameter's text becomes a value, and how help describes it."""
+
+    name: str
+    convert: Callable[[str, DeskRules], Any]
+    choices: Callable[[DeskRules], Sequence[str]] | None = None
+    rest: bool = False  # takes the rest of the words (free text)
+    switch: bool = False  # a flag with no value
+
+
+def _choice(name: str, source: Callable[[DeskRules], Sequence[str]]) -> ValueType:
+    def convert(text: str, rules: DeskRules) -> str:
+        options = list(source(rules))
+        value = text.strip().lower()
+        if value in options:
+            return value
+        near = difflib.get_close_matches(value, options, n=1)
+        hint = f" Did you mean '{near[0]}'?" if near else ""
+        raise BadArguments(f"'{text}' is not a {name}.{hint} Use one of: {', '.join(options)}.")
+
+    return ValueType(name, convert, choices=source)
+
+
+TEXT = ValueType("text", lambda text, _rules: text, rest=True)
+WORD = ValueType("name", lambda text, _rules: text)
+INCIDENT = ValueType("incident id", lambda text, _rules: parse_id(text))
+SWITCH = ValueType("switch", lambda text, _rules: True, switch=True)
+CATEGORY = ValueType(
+    "category",
+    lambda text, rules: rules.classifier.category(text),
+    choices=lambda rules: rules.classifier.category_paths(),
+)
+IMPACT = _choice("impact level", lambda rules: rules.classifier.impacts)
+URGENCY = _choice("urgency level", lambda rules: rules.classifier.urgencies)
+PRIORITY = ValueType(
+    "priority",
+    lambda text, rules: _priority(text, rules),
+    choices=lambda rules: rules.classifier.priorities,
+)
+GROUP = _choice("group", lambda rules: list(rules.settings.groups))
+RESOLUTION_CODE = _choice("resolution code", lambda rules: list(rules.settings.resolution_codes))
+
+
+def _priority(text: str, rules: DeskRules) -> str:
+    options = rules.classifier.priorities
+    for option in options:
+        if text.strip().lower() in (option.lower(), option.lower().lstrip("p")):
+            return option
+    raise BadArguments(f"'{text}' is not a priority. Use one of: {', '.join(options)}.")
+
+
+def static_choice(name: str, options: Sequence[str]) -> ValueType:
+    """A parameter whose values are a fixed list."""
+    return _choice(name, lambda _rules: options)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter: positional, or a `--flag` when `flag` is set."""
+
+    name: str
+    type: ValueType
+    help: str
+    required: bool = True
+    flag: bool = False
+
+    @property
+    def option(self) -> str:
+        """How the flag is written: --duplicate-of."""
+        return "--" + self.name.replace("_", "-")
+
+    def usage(self) -> str:
+        if self.type.switch:
+            text = self.option
+        elif self.flag:
+            text = f"{self.option} <{self.type.name}>"
+        else:
+            text = f"<{self.name.replace('_', ' ')}>"
+        return text if self.required else f"[{text}]"
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A declared command; `path` is its words, e.g. ("incident", "claim")."""
+
+    path: tuple[str, ...]
+    summary: str
+    params: tuple[Param, ...]
+    role: Role
+    examples: tuple[str, ...]
+    handler: Handler = field(compare=False)
+
+    @property
+    def name(self) -> str:
+        return "/" + " ".join(self.path)
+
+    def usage(self) -> str:
+        return " ".join([self.name, *(p.usage() for p in self.params)])
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
+
+class Registry:
+    """All commands, looked up by path."""
+
+    def __init__(self) -> None:
+        self._specs: dict[tuple[str, ...], CommandSpec] = {}
+
+    def command(
+        self,
+        name: str,
+        summary: str,
+        *,
+        params: Sequence[Param] = (),
+        role: Role = Role.USER,
+        examples: Sequence[str] = (),
+    ) -> Callable[[Handler], Handler]:
+        """Declare a command; its handler takes the context and one keyword per param."""
+
+        def register(handler: Handler) -> Handler:
+            spec = CommandSpec(
+                tuple(name.split()), summary, tuple(params), role, tuple(examples), handler
+            )
+            _check_declaration(spec, self._specs)
+            self._specs[spec.path] = spec
+            return handler
+
+        return register
+
+    def specs(self) -> list[CommandSpec]:
+        return list(self._specs.values())
+
+    def groups(self) -> list[str]:
+        """Top-level words: 'incident', 'help', ..."""
+        return list(dict.fromkeys(path[0] for path in self._specs))
+
+    def group(self, word: str) -> list[CommandSpec]:
+        return [s for s in self._specs.values() if s.path[0] == word and len(s.path) > 1]
+
+    def get(self, path: Sequence[str]) -> CommandSpec:
+        spec = self._specs.get(tuple(path))
+        if spec is None:
+            raise UnknownCommand(_unknown(" ".join(path), [s.name for s in self._specs.values()]))
+        return spec
+
+    def resolve(self, words: Sequence[str], text: str) -> tuple[CommandSpec, str]:
+        """Find the command named by `words` plus the start of `text`; return the rest."""
+        top = words[0].lower().lstrip("/")
+        if not any(path[0] == top for path in self._specs):
+            raise UnknownCommand(_unknown("/" + top, ["/" + g for g in self.groups()]))
+        if (top,) in self._specs and not self.group(top):
+            return self._specs[(top,)], text
+        sub, _, rest = text.strip().partition(" ")
+        sub = sub.lower()
+        if not sub or sub == "help":
+            return self._specs[("help",)], f"{top} {rest}".strip()
+        spec = self._specs.get((top, sub))
+        if spec is None:
+            names = [s.name for s in self.group(top)]
+            raise UnknownCommand(_unknown(f"/{top} {sub}", names, more=f"/{top} help"))
+        return spec, rest
+
+    def parse(self, spec: CommandSpec, text: str, rules: DeskRules) -> dict[str, Any]:
+        """Parse a command's argument text into typed values."""
+        return _Parser(spec, rules).parse(text)
+
+    def bind(
+        self, spec: CommandSpec, options: Mapping[str, object], rules: DeskRules
+    ) -> dict[str, Any]:
+        """Convert typed options (from Discord or a button) with the same rules as text."""
+        raw: dict[str, str | bool] = {}
+        for name, value in options.items():
+            if not any(p.name == name for p in spec.params):
+                raise _bad(spec, f"Unknown option '{name}'.")
+            raw[name] = value if isinstance(value, bool) else str(value)
+        return _Parser(spec, rules).finish(raw)
+
+
+class _Token(NamedTuple):
+    value: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Words, with "quoted phrases" as one word; positions kept for free text."""
+    return [
+        _Token(next((g for g in m.groups() if g is not None), ""), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+def _original(words: Sequence[_Token], text: str) -> str:
+    """Free text as the sender wrote it, quotes and spacing kept, flags left out."""
+    runs: list[str] = []
+    start = prev_end = words[0].start
+    for word in words:
+        if text[prev_end : word.start].strip():
+            runs.append(text[start:prev_end])
+            start = word.start
+        prev_end = word.end
+    runs.append(text[start:prev_end])
+    return " ".join(runs)
+
+
+class _Parser:
+    def __init__(self, spec: CommandSpec, rules: DeskRules) -> None:
+        self.spec, self.rules = spec, rules
+        self.flags = {p.option: p for p in spec.params if p.flag}
+
+    def parse(self, text: str) -> dict[str, Any]:
+        tokens = _tokens(text)
+        raw: dict[str, str | bool] = {}
+        words: list[_Token] = []
+        literal = False
+        while tokens:
+            token = tokens.pop(0)
+            if token.value == "--" and not literal:
+                literal = True
+            elif literal or not token.value.startswith("--") or len(token.value) < 3:
+                words.append(token)
+            else:
+                self._take_flag(token.value, tokens, raw)
+        self._take_positionals(words, raw, text)
+        return self.finish(raw)
+
+    def _take_flag(self, token: str, tokens: list[_Token], raw: dict[str, str | bool]) -> None:
+        name, eq, inline = token.partition("=")
+        param = self.flags.get(name.lower())
+        if param is None:
+            raise _bad(self.spec, _unknown_flag(name, list(self.flags)))
+        if param.type.switch:
+            raw[param.name] = True
+            return
+        if eq:
+            raw[param.name] = inline
+        elif tokens and not tokens[0].value.startswith("--"):
+            raw[param.name] = tokens.pop(0).value
+        else:
+            raise _bad(self.spec, f"{param.option} needs a value: {_describe(param, self.rules)}.")
+
+    def _take_positionals(self, words: list[_Token], raw: dict[str, str | bool], text: str) -> None:
+        for param in (p for p in self.spec.params if not p.flag):
+            if not words:
+                break
+            if param.type.rest:
+                raw[param.name] = _original(words, text)
+                words = []
+            else:
+                raw[param.name] = words.pop(0).value
+        if words:
+            shown = _original(words, text)
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            raise _bad(self.spec, f"I don't know what to do with '{shown}'.")
+
+    def finish(self, raw: Mapping[str, str | bool]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for param in self.spec.params:
+            given = raw.get(param.name)
+            if given is None or (isinstance(given, str) and not given.strip()):
+                if param.required:
+                    raise _bad(self.spec, f"Missing {param.usage()}: {param.help}.")
+                values[param.name] = False if param.type.switch else None
+                continue
+            values[param.name] = self._convert(param, given)
+        return values
+
+    def _convert(self, param: Param, given: str | bool) -> Any:
+        if param.type.switch:
+            return bool(given)
+        try:
+            return param.type.convert(str(given).strip(), self.rules)
+        except BadArguments as exc:
+            raise _bad(self.spec, f"{param.usage()}: {exc}") from None
+
+
+def _bad(spec: CommandSpec, problem: str) -> BadArguments:
+    lines = [problem, f"Usage: {spec.usage()}"]
+    if spec.examples:
+        lines.append(f"Example: {spec.examples[0]}")
+    return BadArguments("\n".join(lines))
+
+
+def _describe(param: Param, rules: DeskRules) -> str:
+    if param.type.choices is not None:
+        return "one of " + ", ".join(param.type.choices(rules))
+    return param.help
+
+
+def _unknown(name: str, known: Sequence[str], more: str = "/help") -> str:
+    near = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.5)
+    hint = f" Did you mean {near[0]}?" if near else ""
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    return f"Unknown command {shown}.{hint} {more} lists the commands."
+
+
+def _unknown_flag(name: str, known: Sequence[str]) -> str:
+    near = difflib.get_close_matches(name.lower(), known, n=1)
+    hint = f" Did you mean {near[0]}?" if near else ""
+    accepted = ", ".join(known) if known else "none"
+    return f"Unknown option {name[:40]}.{hint} This command accepts: {accepted}."
+
+
+def _check_declaration(spec: CommandSpec, existing: Mapping[tuple[str, ...], CommandSpec]) -> None:
+    """Fail at import when a declaration and its handler disagree."""
+    if spec.path in existing:
+        raise ValueError(f"{spec.name} is declared twice")
+    declared = [p.name for p in spec.params]
+    accepted = list(inspect.signature(spec.handler).parameters)[1:]
+    if declared != accepted:
+        raise ValueError(f"{spec.name}: params {declared} but the handler takes {accepted}")
+    positional = [p for p in spec.params if not p.flag]
+    if any(p.type.rest for p in positional[:-1]):
+        raise ValueError(f"{spec.name}: free text must be the last positional parameter")
+
+
+registry = Registry()

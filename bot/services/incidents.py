@@ -1,0 +1,456 @@
+"""Incident control: open, claim, assign, escalate, pend, resolve, close, reopen, cancel.
+
+Every change goes through `_change`, which writes the timeline row with the
+actor and the before/after values in the same session, so the two commit
+together or not at all. Nothing here commits: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import BadArguments, Conflict, NotFound
+from bot.ids import format_id
+from bot.messages import ChannelRef
+from bot.models import Incident, IncidentEvent
+from bot.services.lifecycle import OPEN, State, check
+from bot.services.people import Person
+from bot.services.rules import DeskRules
+
+LIST_LIMIT = 25
+KINDS = ("incident", "request")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    """What `/incident list` narrows to. `state` is a state, 'open' or 'all'."""
+
+    mine: bool = False
+    state: str = "open"
+    group: str | None = None
+    priority: str | None = None
+    unassigned: bool = False
+
+
+class Incidents:
+    """The incident service for one unit of work."""
+
+    def __init__(self, session: AsyncSession, rules: DeskRules, now: datetime) -> None:
+        self.session, self.rules, self.now = session, rules, now
+
+    # -- reading ----------------------------------------------------------
+
+    async def get(self, number: int) -> Incident:
+        incident = await self.session.get(Incident, number)
+        if incident is None:
+            raise NotFound(f"There is no incident {format_id(number)}.")
+        return incident
+
+    async def get_for(self, number: int, viewer: Person) -> Incident:
+        """An incident the viewer may see; to a plain user, others' look like missing ones."""
+        if viewer.is_agent:
+            return await self.get(number)
+        incident = await self.session.get(Incident, number)
+        if incident is None or incident.reporter_key != viewer.key:
+            raise NotFound(
+                f"You have no incident {format_id(number)}. "
+                "`/incident list` shows the ones you reported."
+            )
+        return incident
+
+    async def timeline(self, number: int, *, last: int | None = None) -> list[IncidentEvent]:
+        query = select(IncidentEvent).where(IncidentEvent.incident_id == number)
+        if last is None:
+            rows = await self.session.scalars(query.order_by(IncidentEvent.id))
+            return list(rows)
+        rows = await self.session.scalars(query.order_by(IncidentEvent.id.desc()).limit(last))
+        return list(reversed(list(rows)))
+
+    async def search(self, viewer: Person, flt: IncidentFilter) -> tuple[list[Incident], int]:
+        """Incidents matching the filter, most urgent first, and how many match in all."""
+        conditions = self._conditions(viewer, flt)
+        total = await self.session.scalar(select(func.count(Incident.id)).where(*conditions))
+        rank = case(
+            {p: i for i, p in enumerate(self.rules.classifier.priorities)},
+            value=Incident.priority,
+        )
+        query = select(Incident).where(*conditions).order_by(rank, Incident.opened_at)
+        rows = await self.session.scalars(query.limit(LIST_LIMIT))
+        return list(rows), total or 0
+
+    def _conditions(self, viewer: Person, flt: IncidentFilter) -> list[Any]:
+        conditions: list[Any] = []
+        if not viewer.is_agent:
+            conditions.append(Incident.reporter_key == viewer.key)
+        elif flt.mine:
+            conditions.append(Incident.assignee == viewer.handle)
+        if flt.state == "open":
+            conditions.append(Incident.state.in_([s.value for s in OPEN]))
+        elif flt.state != "all":
+            conditions.append(Incident.state == flt.state)
+        if flt.group:
+            conditions.append(Incident.group == flt.group)
+        if flt.priority:
+            conditions.append(Incident.priority == flt.priority)
+        if flt.unassigned:
+            conditions.append(Incident.assignee.is_(None))
+        return conditions
+
+    # -- opening ----------------------------------------------------------
+
+    async def open(
+        self,
+        *,
+        reporter: Person,
+        channel: ChannelRef,
+        text: str,
+        kind: str = "incident",
+        category: str | None = None,
+        impact: str | None = None,
+        urgency: str | None = None,
+    ) -> Incident:
+        """Record a new incident with its initial classification and SLA due times."""
+        summary, description = self._split_summary(text)
+        c = self.rules.classifier.classify(category, impact, urgency)
+        due = self.rules.sla.due_times(c.priority, self.now)
+        incident = Incident(
+            kind=kind,
+            summary=summary,
+            description=description,
+            state=State.NEW.value,
+            category=c.category,
+            impact=c.impact,
+            urgency=c.urgency,
+            priority=c.priority,
+            initial_category=c.category,
+            initial_impact=c.impact,
+            initial_urgency=c.urgency,
+            initial_priority=c.priority,
+            group=self.rules.classifier.group_for(c.category),
+            assignee=None,
+            reporter_key=reporter.key,
+            reporter_name=reporter.name,
+            origin_platform=channel.platform,
+            origin_channel=channel.channel_id,
+            origin_thread=channel.thread_id,
+            escalation_level=0,
+            manager_escalated=False,
+            reopen_count=0,
+            opened_at=self.now,
+            updated_at=self.now,
+            response_due_at=due.response,
+            resolution_due_at=due.resolution,
+        )
+        self.session.add(incident)
+        await self.session.flush()
+        opened = {
+            "state": [None, incident.state],
+            "priority": [None, c.priority],
+            "category": [None, c.category],
+            "impact": [None, c.impact],
+            "urgency": [None, c.urgency],
+            "group": [None, incident.group],
+        }
+        self._event(incident, reporter, "opened", opened, summary)
+        return incident
+
+    def _split_summary(self, text: str) -> tuple[str, str]:
+        """Keep the summary short; a longer text is kept whole as the description."""
+        text = " ".join(text.split()) if "\n" not in text else text.strip()
+        first_line = text.splitlines()[0].strip() if text else ""
+        if not first_line:
+            raise BadArguments(
+                "An incident needs a summary: what is wrong, in a sentence.\n"
+                "Example: /incident open VPN disconnects every few minutes --impact medium"
+            )
+        limit = self.rules.settings.limits.summary_chars
+        if len(first_line) <= limit and first_line == text:
+            return first_line, ""
+        if len(first_line) <= limit:
+            return first_line, text
+        cut = first_line[: limit - 1].rsplit(" ", 1)[0] or first_line[: limit - 1]
+        return cut + "…", text
+
+    # -- ownership ----------------------------------------------------------
+
+    async def claim(self, number: int, agent: Person) -> Incident:
+        """Take ownership and start work; the loser of a race is told who won."""
+        incident = await self.get(number)
+        label = format_id(number)
+        owner = incident.assignee
+        if owner and owner != agent.handle and incident.state != State.NEW:
+            verb = "assigned to" if incident.state == State.ASSIGNED else "claimed by"
+            name = self.rules.directory.name_of(owner)
+            raise Conflict(f"{label} is already {verb} {name}.")
+        if owner == agent.handle and incident.state in (State.IN_PROGRESS, State.PENDING):
+            raise Conflict(f"You already own {label}.")
+        self._check("claim", incident)
+        self._respond(incident)
+        self._change(
+            incident, agent, "claimed", state=State.IN_PROGRESS.value, assignee=agent.handle
+        )
+        return incident
+
+    async def assign(self, number: int, agent: Person, target: str) -> Incident:
+        """Give the incident to an agent (by handle) or to a group's queue."""
+        incident = await self.get(number)
+        self._check("assign", incident)
+        keep_pending = incident.state == State.PENDING
+        state = State.PENDING.value if keep_pending else State.ASSIGNED.value
+        owner, group = self._assignee_and_group(incident, target)
+        if not self._change(incident, agent, "assigned", state=state, assignee=owner, group=group):
+            raise Conflict(f"{format_id(number)} is already assigned to {owner or group}.")
+        return incident
+
+    def _assignee_and_group(self, incident: Incident, target: str) -> tuple[str | None, str]:
+        """An agent keeps the incident in its group if they belong to it, else in theirs."""
+        staff = self.rules.directory.staff(target)
+        if staff is not None:
+            keep = incident.group in staff.groups or not staff.groups
+            return staff.handle, incident.group if keep else staff.groups[0]
+        if target in self.rules.settings.groups:
+            return None, target
+        raise BadArguments(
+            f"'{target}' is neither an agent nor a group. "
+            f"Agents: {', '.join(self.rules.directory.handles())}. "
+            f"Groups: {', '.join(self.rules.settings.groups)}."
+        )
+
+    async def escalate(
+        self, number: int, agent: Person, *, to_group: str | None, hierarchic: bool
+    ) -> Incident:
+        """Functional: move to the next (or named) group. Hierarchic: bring in the manager."""
+        incident = await self.get(number)
+        self._check("escalate", incident)
+        if hierarchic and not to_group:
+            return self._escalate_to_manager(incident, agent)
+        target = to_group or self.rules.settings.groups[incident.group].escalates_to
+        if target is None:
+            raise BadArguments(
+                f"{incident.group} has no next group to escalate to. Name one with --to "
+                f"({', '.join(g for g in self.rules.settings.groups if g != incident.group)}), "
+                "or use --hierarchic to bring in the manager."
+            )
+        if target not in self.rules.settings.groups:
+            groups = ", ".join(self.rules.settings.groups)
+            raise BadArguments(f"'{target}' is not a group. Groups: {groups}.")
+        if target == incident.group:
+            raise BadArguments(f"{format_id(number)} is already with {target}.")
+        state = incident.state if incident.state == State.PENDING else State.ASSIGNED.value
+        self._change(
+            incident,
+            agent,
+            "escalated",
+            state=state,
+            group=target,
+            assignee=None,
+            escalation_level=incident.escalation_level + 1,
+        )
+        if hierarchic:
+            self._escalate_to_manager(incident, agent)
+        return incident
+
+    def _escalate_to_manager(self, incident: Incident, agent: Person) -> Incident:
+        manager = self.rules.settings.groups[incident.group].manager
+        if manager is None:
+            raise BadArguments(
+                f"{incident.group} has no manager to escalate to (see groups in config.yaml)."
+            )
+        if incident.manager_escalated:
+            raise Conflict(f"{format_id(incident.id)} is already escalated to the manager.")
+        self._change(incident, agent, "escalated_to_manager", manager_escalated=True, text=manager)
+        return incident
+
+    # -- working ----------------------------------------------------------
+
+    async def pend(self, number: int, agent: Person, reason: str) -> Incident:
+        incident = await self.get(number)
+        self._check("pending", incident)
+        self._change(
+            incident,
+            agent,
+            "pending",
+            state=State.PENDING.value,
+            pending_reason=reason,
+            text=reason,
+        )
+        return incident
+
+    async def resume(self, number: int, agent: Person) -> Incident:
+        incident = await self.get(number)
+        self._check("resume", incident)
+        self._change(incident, agent, "resumed", state=State.IN_PROGRESS.value, pending_reason=None)
+        return incident
+
+    async def resolve(self, number: int, agent: Person, note: str, code: str) -> Incident:
+        incident = await self.get(number)
+        self._check("resolve", incident)
+        self._respond(incident)
+        self._change(
+            incident,
+            agent,
+            "resolved",
+            state=State.RESOLVED.value,
+            resolved_at=self.now,
+            resolution_note=note,
+            resolution_code=code,
+            pending_reason=None,
+            text=note,
+        )
+        return incident
+
+    async def close(self, number: int, agent: Person) -> Incident:
+        incident = await self.get(number)
+        self._check("close", incident)
+        self._change(incident, agent, "closed", state=State.CLOSED.value, closed_at=self.now)
+        return incident
+
+    async def reopen(self, number: int, agent: Person, reason: str | None) -> Incident:
+        incident = await self.get(number)
+        self._check("reopen", incident)
+        state = State.IN_PROGRESS if incident.assignee else State.ASSIGNED
+        self._change(
+            incident,
+            agent,
+            "reopened",
+            state=state.value,
+            resolved_at=None,
+            reopen_count=incident.reopen_count + 1,
+            text=reason,
+        )
+        return incident
+
+    async def note(self, number: int, author: Person, text: str) -> Incident:
+        """Add a note; reporters may note their own incidents, agents any."""
+        incident = await self.get_for(number, author)
+        self._check("note", incident)
+        if author.is_agent:
+            self._respond(incident)
+        self._change(incident, author, "note", text=text)
+        return incident
+
+    async def reclassify(
+        self,
+        number: int,
+        agent: Person,
+        *,
+        category: str | None,
+        impact: str | None,
+        urgency: str | None,
+    ) -> Incident:
+        """Change the classification; a new priority moves the SLA due times."""
+        incident = await self.get(number)
+        self._check("classify", incident)
+        if not (category or impact or urgency):
+            raise BadArguments("Say what to change: --category, --impact and/or --urgency.")
+        c = self.rules.classifier.classify(
+            category or incident.category, impact or incident.impact, urgency or incident.urgency
+        )
+        changes: dict[str, Any] = {"category": c.category, "impact": c.impact, "urgency": c.urgency}
+        if c.priority != incident.priority:
+            due = self.rules.sla.due_times(c.priority, incident.opened_at)
+            changes |= {
+                "priority": c.priority,
+                "response_due_at": due.response,
+                "resolution_due_at": due.resolution,
+            }
+        if not self._change(incident, agent, "reclassified", **changes):
+            raise BadArguments(f"{format_id(number)} is already classified that way.")
+        return incident
+
+    async def cancel(
+        self, number: int, agent: Person, *, reason: str | None, duplicate_of: int | None
+    ) -> Incident:
+        incident = await self.get(number)
+        self._check("cancel", incident)
+        if duplicate_of is None and not reason:
+            raise BadArguments(
+                "Say why: `/incident cancel 42 --duplicate-of 17`, or a reason "
+                "like `/incident cancel 42 opened by mistake`."
+            )
+        if duplicate_of is not None:
+            await self._check_original(number, duplicate_of)
+        self._change(
+            incident,
+            agent,
+            "cancelled",
+            state=State.CANCELLED.value,
+            closed_at=self.now,
+            duplicate_of_id=duplicate_of,
+            text=reason,
+        )
+        return incident
+
+    async def _check_original(self, number: int, original_id: int) -> None:
+        if original_id == number:
+            raise BadArguments(f"{format_id(number)} can't be a duplicate of itself.")
+        original = await self.get(original_id)
+        if original.state == State.CANCELLED:
+            raise BadArguments(
+                f"{format_id(original_id)} is cancelled itself; point to the incident that is kept."
+            )
+
+    # -- the one way to change an incident ---------------------------------
+
+    def _check(self, action: str, incident: Incident) -> None:
+        check(action, State(incident.state), format_id(incident.id))
+
+    def _respond(self, incident: Incident) -> None:
+        """The first agent response stops the response clock."""
+        if incident.responded_at is None:
+            incident.responded_at = self.now
+
+    def _change(
+        self,
+        incident: Incident,
+        actor: Person,
+        kind: str,
+        *,
+        text: str | None = None,
+        **values: Any,
+    ) -> dict[str, list[Any]]:
+        """Set the values that differ, and write one timeline row saying so."""
+        changes = {
+            name: [_plain(getattr(incident, name)), _plain(value)]
+            for name, value in values.items()
+            if getattr(incident, name) != value
+        }
+        if not changes and text is None:
+            return changes
+        for name, value in values.items():
+            setattr(incident, name, value)
+        incident.updated_at = self.now
+        self._event(incident, actor, kind, changes, text)
+        return changes
+
+    def _event(
+        self,
+        incident: Incident,
+        actor: Person,
+        kind: str,
+        changes: dict[str, list[Any]],
+        text: str | None,
+    ) -> None:
+        self.session.add(
+            IncidentEvent(
+                incident_id=incident.id,
+                at=self.now,
+                actor_key=actor.key,
+                actor_name=actor.name,
+                kind=kind,
+                changes=changes,
+                text=text,
+            )
+        )
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value, for the timeline."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

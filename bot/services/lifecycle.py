@@ -1,0 +1,60 @@
+"""The incident lifecycle: which action is allowed from which state.
+
+new -> assigned -> in_progress -> pending -> resolved -> closed, with reopen
+(resolved -> back to work) and cancel (any open state -> cancelled). This
+table is the one place that says so; services ask `check` before acting.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.errors import InvalidTransition
+
+
+class State(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+OPEN = frozenset({State.NEW, State.ASSIGNED, State.IN_PROGRESS, State.PENDING})
+NOT_FINAL = OPEN | {State.RESOLVED}
+
+ALLOWED: dict[str, frozenset[State]] = {
+    "claim": frozenset({State.NEW, State.ASSIGNED}),
+    "assign": OPEN,
+    "escalate": OPEN,
+    "pending": frozenset({State.IN_PROGRESS}),
+    "resume": frozenset({State.PENDING}),
+    "resolve": frozenset({State.IN_PROGRESS, State.PENDING}),
+    "close": frozenset({State.RESOLVED}),
+    "reopen": frozenset({State.RESOLVED}),
+    "note": NOT_FINAL,
+    "classify": NOT_FINAL,
+    "cancel": OPEN,
+}
+
+_HINTS = {
+    State.CLOSED: "It is closed for good; open a new incident if the problem is back.",
+    State.CANCELLED: "It was cancelled; open a new incident if the problem is real.",
+}
+
+
+def allowed_actions(state: State) -> list[str]:
+    """The actions possible from a state, in lifecycle order."""
+    return [action for action, states in ALLOWED.items() if state in states]
+
+
+def check(action: str, state: State, label: str) -> None:
+    """Raise InvalidTransition naming the current state and what is allowed from it."""
+    if state in ALLOWED[action]:
+        return
+    shown = state.value.replace("_", " ")
+    possible = allowed_actions(state)
+    then = f"From {shown} you can: {', '.join(possible)}." if possible else _HINTS[state]
+    raise InvalidTransition(f"You can't {action} {label}: it is {shown}. {then}")

@@ -1,0 +1,69 @@
+"""Who someone is to the desk: a plain user, an agent or a manager, from config.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Role, Settings
+from bot.messages import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A resolved actor. Staff are keyed by handle on every platform."""
+
+    key: str
+    name: str
+    role: Role
+    handle: str | None = None
+    groups: tuple[str, ...] = ()
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role >= Role.AGENT
+
+
+class Directory:
+    """Maps platform accounts to people, and staff handles to agents."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._staff = {handle: _staff_person(handle, settings) for handle in settings.staff}
+        self._accounts: dict[tuple[str, str], str] = {}
+        for handle, entry in settings.staff.items():
+            self._accounts[("console", handle)] = handle
+            if entry.slack:
+                self._accounts[("slack", entry.slack)] = handle
+            if entry.discord:
+                self._accounts[("discord", entry.discord)] = handle
+
+    def person(self, actor: Actor) -> Person:
+        """The person behind a platform account; anyone unlisted is a plain user."""
+        handle = self._accounts.get((actor.platform, actor.user_id))
+        if handle is not None:
+            return self._staff[handle]
+        return Person(key=actor.key, name=actor.display_name, role=Role.USER)
+
+    def staff(self, handle: str) -> Person | None:
+        """An agent or manager by handle (with or without a leading @)."""
+        return self._staff.get(handle.lower().removeprefix("@"))
+
+    def handles(self) -> list[str]:
+        return list(self._staff)
+
+    def name_of(self, handle: str | None) -> str:
+        """How to show an owner: 'Bob Baker (bob)', or '-' for nobody."""
+        if handle is None:
+            return "-"
+        person = self._staff.get(handle)
+        return f"{person.name} ({handle})" if person else handle
+
+
+def _staff_person(handle: str, settings: Settings) -> Person:
+    entry = settings.staff[handle]
+    return Person(
+        key=handle,
+        name=entry.name or handle,
+        role=entry.role_level,
+        handle=handle,
+        groups=tuple(entry.groups),
+    )
