@@ -156,10 +156,28 @@ def check_text(text: str, limit: int) -> None:
             f"Your message is {len(text):,} characters long; the most I accept is {limit:,}. "
             "Send a short summary, and put long logs in a file or a link."
         )
-    for position, char in enumerate(text, start=1):
-        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
+    for position, char in enumerate(text):
+        kind = unicodedata.category(char)
+        if kind == "Cs":
             raise BadArguments(
-                f"Your message contains a control character (U+{ord(char):04X}) at position "
-                f"{position}. Only printable text, tabs and line breaks are accepted; "
-                "remove it and send again."
+                "Your message contains bytes that are not valid text (UTF-8) "
+                f"{_near(text, position)}. Send it again as plain text."
             )
+        if kind == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise BadArguments(
+                f"Your message contains a control character (U+{ord(char):04X}) "
+                f"{_near(text, position)}. Only printable text, tabs and line breaks are "
+                "accepted; remove it and send again."
+            )
+
+
+def _near(text: str, position: int) -> str:
+    """Where a bad character is, as the whole words around it (the character shown as '?')."""
+    start, end = max(0, position - 20), position + 21
+    before, after = text[start:position], text[position + 1 : end]
+    if start > 0 and " " in before:
+        before = before.split(" ", 1)[1]  # don't start mid-word
+    if end < len(text) and " " in after:
+        after = after.rsplit(" ", 1)[0]
+    shown = "".join(c if c.isprintable() else " " for c in f"{before}?{after}").strip()
+    return f"near '{shown}'"

@@ -84,7 +84,7 @@ async def _db(action: str, database: Database) -> int:
     current, head = await database.revisions()
     state = "up to date" if current == head else f"behind (latest is {head})"
     print(f"{database.display_url}: schema revision {current or 'none'}, {state}")
-    return 0
+    return 0 if current == head else 1
 
 
 async def _chat(user: str, settings: Settings, database: Database) -> int:
@@ -92,6 +92,10 @@ async def _chat(user: str, settings: Settings, database: Database) -> int:
     from bot.app import Core
 
     core = Core(settings, database)
+    # Bytes that are not UTF-8 reach the core, which says what is wrong, instead of
+    # ending the chat with a decoding error.
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     chat = ConsoleChat(
         core,
         user,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -28,16 +28,19 @@ def parse_duration(value: Any) -> timedelta:
     """Read '30m', '4h', '1d', '1h30m' (or a number of seconds) as a timedelta."""
     if isinstance(value, timedelta):
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**9:
         return timedelta(seconds=value)
     text = str(value).strip().lower()
     match = _DURATION.match(text)
     if not text or not match:
-        raise ValueError(f"expected a duration like '30m', '4h', '1d' or '1h30m', got {value!r}")
+        raise ValueError(f"a duration like '30m', '4h', '1d' or '1h30m', got {value!r}")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"a duration of at most a few years, got {value!r}") from None
     if duration <= timedelta(0):
-        raise ValueError(f"expected a duration longer than zero, got {value!r}")
+        raise ValueError(f"a duration longer than zero, got {value!r}")
     return duration
 
 
@@ -66,8 +69,8 @@ class DatabaseSettings(_Section):
 
 
 class LimitSettings(_Section):
-    message_chars: int = Field(4000, ge=100, le=40000)
-    summary_chars: int = Field(200, ge=20, le=1000)
+    message_chars: int = Field(default=4000, ge=100, le=40000)
+    summary_chars: int = Field(default=200, ge=20, le=1000)
 
 
 class ClassificationSettings(_Section):
@@ -98,7 +101,7 @@ class GroupSettings(_Section):
 
 class StaffSettings(_Section):
     name: str | None = None
-    role: str = Field(pattern=r"^(agent|manager)$")
+    role: Literal["agent", "manager"]
     groups: list[str] = Field(default_factory=list)
     slack: str | None = None
     discord: str | None = None
@@ -140,6 +143,10 @@ def load_settings(path: str | Path = DEFAULT_CONFIG) -> Settings:
         raise ConfigError(
             str(path), "", "a config file here (copy config.yaml from Deskbot)"
         ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "", "a UTF-8 text file") from None
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"a readable file ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -168,7 +175,13 @@ def _expected(error: Any) -> str:
         return "this key (it is required)"
     if error["type"] == "extra_forbidden":
         return "no such key (check its spelling)"
-    return str(error["msg"]).removeprefix("Value error, ")
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Input should be ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    given = error.get("input")
+    if isinstance(given, str | int | float | bool) and "got " not in message:
+        message += f", got {given!r}"
+    return message
 
 
 def _check_references(s: Settings) -> None:
@@ -225,9 +238,10 @@ def _check_groups(s: Settings, fail: Fail) -> None:
     for handle, person in s.staff.items():
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", handle):
             fail(f"staff.{handle}", "a lower-case handle like 'bob' or 'j.smith'")
-        for group in person.groups:
-            if group not in s.groups:
-                fail(f"staff.{handle}.groups", f"groups from {', '.join(s.groups)}, got {group!r}")
+        for member_of in person.groups:
+            if member_of not in s.groups:
+                groups = ", ".join(s.groups)
+                fail(f"staff.{handle}.groups", f"groups from {groups}, got {member_of!r}")
 
 
 def _failer(source: str) -> Fail:

@@ -53,7 +53,10 @@ def async_url(url: str) -> URL:
     except ArgumentError:
         raise DatabaseSetupError(_url_help(url)) from None
     if parsed.drivername in _SQLITE:
-        return parsed.set(drivername="sqlite+aiosqlite")
+        path = parsed.database
+        if path and path.startswith("~"):
+            path = str(Path(path).expanduser())
+        return parsed.set(drivername="sqlite+aiosqlite", database=path)
     if parsed.drivername in _POSTGRES:
         return parsed.set(drivername="postgresql+asyncpg")
     raise DatabaseSetupError(_url_help(url))
@@ -72,6 +75,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = async_url(url)
+        self.display_url = make_url(url).render_as_string(hide_password=True)
         self.is_sqlite = self.url.drivername.startswith("sqlite")
         options: dict[str, Any] = {}
         if not self.is_sqlite:
@@ -80,10 +84,6 @@ class Database:
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-
-    @property
-    def display_url(self) -> str:
-        return self.url.render_as_string(hide_password=True)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -109,6 +109,10 @@ class Database:
 
     async def prepare(self) -> None:
         """Make the schema usable: migrate an embedded SQLite file, check anything else."""
+        async with self.reachable():
+            await self._prepare()
+
+    async def _prepare(self) -> None:
         if self.is_sqlite:
             _make_parent_dir(self.url)
             await self.upgrade()
@@ -122,16 +126,28 @@ class Database:
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply Alembic migrations up to `revision`."""
-        async with self.engine.begin() as conn:
+        async with self.reachable(), self.engine.begin() as conn:
             await conn.run_sync(_upgrade, revision)
 
     async def revisions(self) -> tuple[str | None, str | None]:
         """The schema revision the database is at, and the newest this code knows."""
-        async with self.engine.connect() as conn:
+        async with self.reachable(), self.engine.connect() as conn:
             current = await conn.run_sync(
                 lambda sync: MigrationContext.configure(sync).get_current_revision()
             )
         return current, ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    @asynccontextmanager
+    async def reachable(self) -> AsyncIterator[None]:
+        """Turn 'can't connect' into a message for the admin instead of a traceback."""
+        try:
+            yield
+        except (OSError, DBAPIError) as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise DatabaseSetupError(
+                f"can't use the database {self.display_url}: {reason}. Check "
+                "DESKBOT_DATABASE_URL (or database.url in config.yaml) and that the server is up."
+            ) from None
 
     async def dispose(self) -> None:
         await self.engine.dispose()

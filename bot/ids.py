@@ -9,7 +9,7 @@ from bot.errors import BadArguments
 PREFIX = "INC"
 WIDTH = 6
 MAX_ID = 2**31 - 1
-_ID = re.compile(r"^(?:#|inc-?#?)?0*(\d{1,10})$", re.IGNORECASE)
+_ID = re.compile(r"^(?:#|inc-?#?)?0*([0-9]{1,10})$", re.IGNORECASE)
 
 
 def format_id(number: int) -> str:

@@ -47,7 +47,9 @@ def _choice(name: str, source: Callable[[DeskRules], Sequence[str]]) -> ValueTyp
             return value
         near = difflib.get_close_matches(value, options, n=1)
         hint = f" Did you mean '{near[0]}'?" if near else ""
-        raise BadArguments(f"'{text}' is not a {name}.{hint} Use one of: {', '.join(options)}.")
+        raise BadArguments(
+            f"'{text}' is not a known {name}.{hint} Use one of: {', '.join(options)}."
+        )
 
     return ValueType(name, convert, choices=source)
 
@@ -172,7 +174,8 @@ class Registry:
     def get(self, path: Sequence[str]) -> CommandSpec:
         spec = self._specs.get(tuple(path))
         if spec is None:
-            raise UnknownCommand(_unknown(" ".join(path), [s.name for s in self._specs.values()]))
+            known = [s.name for s in self._specs.values()]
+            raise UnknownCommand(_unknown("/" + " ".join(path), known))
         return spec
 
     def resolve(self, words: Sequence[str], text: str) -> tuple[CommandSpec, str]:
@@ -182,8 +185,7 @@ class Registry:
             raise UnknownCommand(_unknown("/" + top, ["/" + g for g in self.groups()]))
         if (top,) in self._specs and not self.group(top):
             return self._specs[(top,)], text
-        sub, _, rest = text.strip().partition(" ")
-        sub = sub.lower()
+        sub, rest = _first_word(text)
         if not sub or sub == "help":
             return self._specs[("help",)], f"{top} {rest}".strip()
         spec = self._specs.get((top, sub))
@@ -202,10 +204,26 @@ class Registry:
         """Convert typed options (from Discord or a button) with the same rules as text."""
         raw: dict[str, str | bool] = {}
         for name, value in options.items():
+            if value is None:
+                continue  # an optional option left unset
             if not any(p.name == name for p in spec.params):
                 raise _bad(spec, f"Unknown option '{name}'.")
             raw[name] = value if isinstance(value, bool) else str(value)
         return _Parser(spec, rules).finish(raw)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The sub-command word (split on any whitespace) and the text after it."""
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0].lower(), parts[1] if len(parts) > 1 else ""
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 class _Token(NamedTuple):
@@ -262,14 +280,19 @@ class _Parser:
         if param is None:
             raise _bad(self.spec, _unknown_flag(name, list(self.flags)))
         if param.type.switch:
+            if eq:
+                raise _bad(self.spec, f"{param.option} takes no value; write just {param.option}.")
             raw[param.name] = True
             return
         if eq:
-            raw[param.name] = inline
+            value = _unquote(inline)
         elif tokens and not tokens[0].value.startswith("--"):
-            raw[param.name] = tokens.pop(0).value
+            value = tokens.pop(0).value
         else:
+            value = ""
+        if not value.strip():
             raise _bad(self.spec, f"{param.option} needs a value: {_describe(param, self.rules)}.")
+        raw[param.name] = value
 
     def _take_positionals(self, words: list[_Token], raw: dict[str, str | bool], text: str) -> None:
         for param in (p for p in self.spec.params if not p.flag):

@@ -115,7 +115,9 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 
 
 @pytest.fixture
-async def sqlite_database(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+async def sqlite_database(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Database]:
     db = await make_database("sqlite", tmp_path, request)
     yield db
     await db.dispose()
@@ -136,8 +138,11 @@ class Desk:
     def call(self, user: str, line: str, *, event_id: str | None = None) -> CommandCall:
         word, _, rest = line.lstrip("/").partition(" ")
         return CommandCall(
-            Actor("console", user, user), self.channel, path=(word,),
-            event_id=event_id or uuid.uuid4().hex, text=rest,
+            Actor("console", user, user),
+            self.channel,
+            path=(word,),
+            event_id=event_id or uuid.uuid4().hex,
+            text=rest,
         )
 
     async def say(self, user: str, line: str, *, event_id: str | None = None) -> list[Reply]:

@@ -105,7 +105,8 @@ class ConsoleChat:
             if not line.strip():
                 continue
             if not self.interactive:
-                self.console.print(Text(f"{self.user}> {line}", style="bold"), soft_wrap=True)
+                echo = Text(f"{self.user}> {printable(line)}", style="bold")
+                self.console.print(echo, soft_wrap=True)
             if line.startswith(":"):
                 if not self._meta(line):
                     return
@@ -142,6 +143,16 @@ class ConsoleChat:
         else:
             self.console.print(Text(f"Unknown console command '{line}'. {META_HELP}.", style="red"))
         return True
+
+
+def printable(text: str) -> str:
+    """Control characters shown as escapes, so an echoed line can't drive the terminal."""
+    return "".join(
+        c
+        if c.isprintable() or c == "\t"
+        else c.encode("unicode_escape", "backslashreplace").decode()
+        for c in text
+    )
 
 
 def console_for(stream: TextIO) -> Console:

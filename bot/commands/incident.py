@@ -128,13 +128,13 @@ async def list_(
     priority: str | None,
     unassigned: bool,
 ) -> Reply:
-    flt = IncidentFilter(mine, state or "open", group, priority, unassigned)
+    flt = IncidentFilter(mine, state, group, priority, unassigned)
     rows, total = await ctx.incidents.search(ctx.person, flt)
     if not rows:
         return Reply(
             text="No incidents match."
             if ctx.person.is_agent
-            else "You have no open incidents. `/incident open <summary>` reports a problem."
+            else "You have no incidents open. `/incident open <summary>` reports a problem."
         )
     body = "\n".join(list_line(i, ctx.rules) for i in rows)
     more = (
@@ -219,7 +219,7 @@ async def resume(ctx: CommandContext, incident: int) -> Reply:
 
 @registry.command(
     "incident resolve",
-    "Record the fix; the reporter can confirm or reopen",
+    "Record the fix and mark the incident resolved",
     params=[
         ID,
         Param("note", TEXT, "what fixed it"),

@@ -18,7 +18,7 @@ from bot.errors import BadArguments, Conflict, NotFound
 from bot.ids import format_id
 from bot.messages import ChannelRef
 from bot.models import Incident, IncidentEvent
-from bot.services.lifecycle import OPEN, State, check
+from bot.services.lifecycle import NOT_FINAL, OPEN, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
@@ -28,10 +28,12 @@ KINDS = ("incident", "request")
 
 @dataclass(frozen=True, slots=True)
 class IncidentFilter:
-    """What `/incident list` narrows to. `state` is a state, 'open' or 'all'."""
+    """What `/incident list` narrows to. `state` is a state, 'open' or 'all'; when it
+    is not given, agents see the open queue and users also their resolved incidents
+    (those still waiting for their confirmation)."""
 
     mine: bool = False
-    state: str = "open"
+    state: str | None = None
     group: str | None = None
     priority: str | None = None
     unassigned: bool = False
@@ -89,7 +91,10 @@ class Incidents:
             conditions.append(Incident.reporter_key == viewer.key)
         elif flt.mine:
             conditions.append(Incident.assignee == viewer.handle)
-        if flt.state == "open":
+        if flt.state is None:
+            states = OPEN if viewer.is_agent else NOT_FINAL
+            conditions.append(Incident.state.in_([s.value for s in states]))
+        elif flt.state == "open":
             conditions.append(Incident.state.in_([s.value for s in OPEN]))
         elif flt.state != "all":
             conditions.append(Incident.state == flt.state)
@@ -183,7 +188,7 @@ class Incidents:
         incident = await self.get(number)
         label = format_id(number)
         owner = incident.assignee
-        if owner and owner != agent.handle and incident.state != State.NEW:
+        if owner and owner != agent.handle and incident.state in OPEN - {State.NEW}:
             verb = "assigned to" if incident.state == State.ASSIGNED else "claimed by"
             name = self.rules.directory.name_of(owner)
             raise Conflict(f"{label} is already {verb} {name}.")

@@ -45,6 +45,21 @@ _HINTS = {
 }
 
 
+_VERBS = {
+    "claim": "claim",
+    "assign": "assign",
+    "escalate": "escalate",
+    "pending": "put on pending",
+    "resume": "resume",
+    "resolve": "resolve",
+    "close": "close",
+    "reopen": "reopen",
+    "note": "add a note to",
+    "classify": "reclassify",
+    "cancel": "cancel",
+}
+
+
 def allowed_actions(state: State) -> list[str]:
     """The actions possible from a state, in lifecycle order."""
     return [action for action, states in ALLOWED.items() if state in states]
@@ -57,4 +72,4 @@ def check(action: str, state: State, label: str) -> None:
     shown = state.value.replace("_", " ")
     possible = allowed_actions(state)
     then = f"From {shown} you can: {', '.join(possible)}." if possible else _HINTS[state]
-    raise InvalidTransition(f"You can't {action} {label}: it is {shown}. {then}")
+    raise InvalidTransition(f"You can't {_VERBS[action]} {label}: it is {shown}. {then}")
