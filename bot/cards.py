@@ -24,6 +24,19 @@ _FIELD_NAMES = {
 }
 
 
+# Changes a timeline line doesn't list: the event's kind or text already says them.
+_SAID_ELSEWHERE = frozenset(
+    {
+        "updated_at",
+        "resolved_at",
+        "closed_at",
+        "pending_reason",
+        "resolution_note",
+        "manager_escalated",
+    }
+)
+
+
 def stamp(moment: datetime | None) -> str:
     """2026-11-23 14:05 UTC."""
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
@@ -108,8 +121,9 @@ def _resolution_due(incident: Incident, now: datetime) -> str:
 def _extra_fields(incident: Incident) -> list[Field]:
     extra = []
     if incident.escalation_level or incident.manager_escalated:
-        manager = ", manager involved" if incident.manager_escalated else ""
-        extra.append(Field("Escalation", f"level {incident.escalation_level}{manager}"))
+        parts = [f"level {incident.escalation_level}"] if incident.escalation_level else []
+        parts += ["manager involved"] if incident.manager_escalated else []
+        extra.append(Field("Escalation", ", ".join(parts)))
     if incident.resolution_note:
         extra.append(
             Field(
@@ -177,8 +191,7 @@ def describe_event(event: IncidentEvent, rules: DeskRules) -> str:
         changes = ", ".join(
             f"{_FIELD_NAMES.get(name, name.replace('_', ' '))} {_shown(before)} → {_shown(after)}"
             for name, (before, after) in event.changes.items()
-            if name
-            not in ("updated_at", "resolved_at", "closed_at", "pending_reason", "resolution_note")
+            if name not in _SAID_ELSEWHERE
         )
         if changes:
             parts.append(changes)

@@ -268,7 +268,10 @@ class Incidents:
             )
         if incident.manager_escalated:
             raise Conflict(f"{format_id(incident.id)} is already escalated to the manager.")
-        self._change(incident, agent, "escalated_to_manager", manager_escalated=True, text=manager)
+        whom = self.rules.directory.name_of(manager)
+        self._change(
+            incident, agent, "escalated_to_manager", manager_escalated=True, text=f"to {whom}"
+        )
         return incident
 
     # -- working ----------------------------------------------------------

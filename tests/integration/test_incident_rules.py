@@ -297,7 +297,7 @@ async def test_escalate_to_the_manager_names_the_manager(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
     reply = await desk.ok("bob", "/incident escalate 1 --hierarchic")
     assert "escalated to the manager of service-desk" in reply.text
-    assert (await timeline(desk))[-1].text == "carol"
+    assert (await timeline(desk))[-1].text == "to Carol Chen (carol)"
     again = await refused_without_change(desk, "bob", "/incident escalate 1 --hierarchic")
     assert "already escalated to the manager" in again
 
