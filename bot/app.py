@@ -86,8 +86,10 @@ class Core:
 
     def _bind(self, inbound: CommandCall | Action) -> tuple[CommandSpec, dict[str, Any]]:
         if isinstance(inbound, Action):
+            # A button carries one value: the command's first parameter (the incident).
             spec = self.registry.get(inbound.action_id.split("."))
-            return spec, self.registry.bind(spec, {spec.params[0].name: inbound.value}, self.rules)
+            options = {spec.params[0].name: inbound.value} if spec.params else {}
+            return spec, self.registry.bind(spec, options, self.rules)
         if inbound.options is not None:
             spec = self.registry.get(inbound.path)
             return spec, self.registry.bind(spec, inbound.options, self.rules)
