@@ -26,6 +26,7 @@ from bot.errors import BadArguments, DeskError, Forbidden
 from bot.messages import Action, CommandCall, Inbound, Message, Reply
 from bot.models import ProcessedEvent
 from bot.registry import CommandSpec, Registry, registry
+from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
@@ -44,8 +45,12 @@ class Core:
         *,
         clock: Clock | None = None,
         commands: Registry = registry,
+        knowledge: KnowledgeBase | None = None,
     ) -> None:
         self.rules = DeskRules.from_settings(settings)
+        self.knowledge = knowledge or KnowledgeBase(
+            settings.knowledge.path(settings.source), self.rules.classifier.category_paths()
+        )
         self.database = database
         self.clock = clock or SystemClock()
         self.registry = commands
@@ -86,10 +91,10 @@ class Core:
 
     def _bind(self, inbound: CommandCall | Action) -> tuple[CommandSpec, dict[str, Any]]:
         if isinstance(inbound, Action):
-            # A button carries one value: the command's first parameter (the incident).
+            # A button is a command with its arguments preset: the value is parsed like
+            # typed text, so a button can never do what the command itself would refuse.
             spec = self.registry.get(inbound.action_id.split("."))
-            options = {spec.params[0].name: inbound.value} if spec.params else {}
-            return spec, self.registry.bind(spec, options, self.rules)
+            return spec, self.registry.parse(spec, inbound.value, self.rules)
         if inbound.options is not None:
             spec = self.registry.get(inbound.path)
             return spec, self.registry.bind(spec, inbound.options, self.rules)
@@ -117,6 +122,7 @@ class Core:
             session=session,
             rules=self.rules,
             registry=self.registry,
+            knowledge=self.knowledge,
         )
         return [await spec.handler(ctx, **values)]
 

@@ -9,6 +9,7 @@ from typing import Any
 from bot.ids import format_id
 from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident, IncidentEvent
+from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import State, allowed_actions
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -72,7 +73,11 @@ def state_label(state: str) -> str:
 
 
 def incident_card(
-    incident: Incident, rules: DeskRules, now: datetime, recent: Sequence[IncidentEvent] = ()
+    incident: Incident,
+    rules: DeskRules,
+    now: datetime,
+    recent: Sequence[IncidentEvent] = (),
+    articles: Sequence[str] = (),
 ) -> Card:
     """Status, owner, group, priority, SLA due times and the last updates."""
     names = rules.directory
@@ -93,6 +98,7 @@ def incident_card(
         Field("Response due", due(incident.response_due_at, now, incident.responded_at)),
         Field("Resolution due", _resolution_due(incident, now)),
         *_extra_fields(incident),
+        *([Field("Articles", ", ".join(articles), short=False)] if articles else []),
     ]
     footer = "\n".join(describe_event(e, rules) for e in recent)
     return Card(
@@ -167,12 +173,14 @@ def incident_reply(
     now: datetime,
     viewer: Person,
     recent: Sequence[IncidentEvent] = (),
+    articles: Sequence[str] = (),
+    first: Sequence[Button] = (),
 ) -> Reply:
-    """A confirmation line with the incident's card and its buttons."""
+    """A confirmation line with the incident's card, and buttons (`first` before the rest)."""
     return Reply(
         text=text,
-        card=incident_card(incident, rules, now, recent),
-        buttons=buttons_for(incident, viewer),
+        card=incident_card(incident, rules, now, recent, articles),
+        buttons=(*first, *buttons_for(incident, viewer)),
     )
 
 
@@ -206,3 +214,35 @@ def _shown(value: Any) -> str:
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
         return stamp(datetime.fromisoformat(value))
     return state_label(str(value)) if isinstance(value, str) else str(value)
+
+
+def suggestion_line(s: Suggestion) -> str:
+    """One result and why it came up: the phrase of the article that matched best."""
+    return f"{s.article.id} · {s.article.title} — matched “{s.why}” ({s.score:.0f})"
+
+
+def suggestions_text(opened: str, found: Sequence[Suggestion]) -> str:
+    """The suggestions come first: what the reporter can try before an agent gets to it."""
+    lines = "\n".join(f"{n}. {suggestion_line(s)}" for n, s in enumerate(found, start=1))
+    return (
+        f"{opened}\nThese articles may fix it right away:\n{lines}\n"
+        "If one does, press “This solved it”; if not, “I still need help” and the desk takes it."
+    )
+
+
+def feedback_buttons(incident: int, found: Sequence[Suggestion]) -> tuple[Button, ...]:
+    solved = tuple(
+        Button(
+            f"This solved it: {_short(s.article.title)}",
+            "kb.solved",
+            f"{incident} {s.article.id}",
+            "primary",
+        )
+        for s in found
+    )
+    ids = " ".join(s.article.id for s in found)
+    return (*solved, Button("I still need help", "kb.unsolved", f"{incident} {ids}"))
+
+
+def _short(title: str, width: int = 40) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"

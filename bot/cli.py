@@ -1,4 +1,4 @@
-"""The deskbot command line: chat, db upgrade, db current, config check."""
+"""The deskbot command line: chat, db upgrade|current, kb check|reload|search, config check."""
 
 from __future__ import annotations
 
@@ -39,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply the schema migrations")
     db_sub.add_parser("current", help="show the schema revision")
 
+    kb = sub.add_parser("kb", help="the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    kb_sub.add_parser("check", help="validate every article; exit 1 if any is bad")
+    kb_sub.add_parser("reload", help="validate, then make a running bot read the articles again")
+    search = kb_sub.add_parser("search", help="rank articles for a message (or '-' for stdin)")
+    search.add_argument("text", nargs="+", help="the message, or '-' to read one per line")
+    search.add_argument("--json", action="store_true", help="one JSON line per query")
+    search.add_argument("--limit", type=int, default=3, help="how many articles (default 3)")
+
     config = sub.add_parser("config", help="the configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config_sub.add_parser("check", help="validate the config file and say what is wrong")
@@ -62,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "kb":
+        from bot.kb_cli import run_kb
+
+        return run_kb(args, settings)
     if args.command == "config":
         print(
             f"{settings.source}: OK ({len(settings.categories)} categories, "

@@ -73,6 +73,15 @@ class LimitSettings(_Section):
     summary_chars: int = Field(default=200, ge=20, le=1000)
 
 
+class KnowledgeSettings(_Section):
+    folder: str = "knowledge"
+    suggestions: int = Field(default=3, ge=1, le=10)
+
+    def path(self, source: str) -> Path:
+        """The folder, relative to the config file's own directory."""
+        return (Path(source).parent / self.folder).resolve()
+
+
 class ClassificationSettings(_Section):
     impact: dict[str, str] = Field(min_length=1)
     urgency: dict[str, str] = Field(min_length=1)
@@ -117,6 +126,7 @@ class Settings(_Section):
     desk: DeskSettings = DeskSettings()
     database: DatabaseSettings = DatabaseSettings()
     limits: LimitSettings = LimitSettings()
+    knowledge: KnowledgeSettings = KnowledgeSettings()
     classification: ClassificationSettings
     priorities: dict[str, PrioritySettings] = Field(min_length=1)
     categories: dict[str, CategorySettings] = Field(min_length=1)

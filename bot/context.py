@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import Actor, ChannelRef
 from bot.registry import Registry
 from bot.services.incidents import Incidents
+from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
@@ -25,6 +26,7 @@ class CommandContext:
     session: AsyncSession
     rules: DeskRules
     registry: Registry
+    knowledge: KnowledgeBase
 
     @property
     def incidents(self) -> Incidents:

@@ -126,3 +126,27 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     at: Mapped[datetime]
+
+
+class ArticleFeedback(Base):
+    """Whether a suggested article solved someone's problem: per-article helpfulness."""
+
+    __tablename__ = "article_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(80), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    actor_key: Mapped[str] = mapped_column(String(200))
+    helpful: Mapped[bool]
+    at: Mapped[datetime]
+
+
+class IncidentArticle(Base):
+    """An article an agent linked to an incident; the reporter sees it on the card."""
+
+    __tablename__ = "incident_articles"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    linked_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]

@@ -28,7 +28,7 @@ from bot.messages import Actor, ChannelRef, CommandCall, Reply
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-_TABLES = "incident_events, processed_events, incidents"
+_TABLES = "article_feedback, incident_articles, incident_events, processed_events, incidents"
 
 
 class ManualClock:

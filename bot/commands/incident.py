@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from bot.cards import describe_event, incident_reply, list_line
+from bot.cards import (
+    describe_event,
+    feedback_buttons,
+    incident_reply,
+    list_line,
+    suggestions_text,
+)
 from bot.config import Role
 from bot.context import CommandContext
 from bot.ids import format_id
-from bot.messages import Card, Reply
+from bot.messages import Button, Card, Reply
 from bot.models import Incident
 from bot.registry import (
     CATEGORY,
@@ -30,9 +36,12 @@ ID = Param("incident", INCIDENT, "the incident's id, like 42 or INC-000042")
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
 
 
-async def _answer(ctx: CommandContext, incident: Incident, text: str) -> Reply:
+async def _answer(
+    ctx: CommandContext, incident: Incident, text: str, first: tuple[Button, ...] = ()
+) -> Reply:
     recent = await ctx.incidents.timeline(incident.id, last=3)
-    return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
+    articles = await ctx.incidents.linked_articles(incident.id)
+    return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent, articles, first)
 
 
 @registry.command(
@@ -74,7 +83,12 @@ async def open_(
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
         "We'll keep you posted here."
     )
-    return await _answer(ctx, incident, text)
+    found = ctx.knowledge.search(summary, limit=ctx.rules.settings.knowledge.suggestions)
+    if not found:
+        return await _answer(ctx, incident, text)
+    return await _answer(
+        ctx, incident, suggestions_text(text, found), feedback_buttons(incident.id, found)
+    )
 
 
 @registry.command(

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import BadArguments, Conflict, NotFound
 from bot.ids import format_id
 from bot.messages import ChannelRef
-from bot.models import Incident, IncidentEvent
+from bot.models import ArticleFeedback, Incident, IncidentArticle, IncidentEvent
 from bot.services.lifecycle import NOT_FINAL, OPEN, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
 LIST_LIMIT = 25
+SOLVED_BY_KB = "solved-by-kb"
 KINDS = ("incident", "request")
 
 
@@ -296,21 +297,36 @@ class Incidents:
         return incident
 
     async def resolve(self, number: int, agent: Person, note: str, code: str) -> Incident:
+        """Resolve; an agent resolving an unowned incident at first contact owns it."""
         incident = await self.get(number)
         self._check("resolve", incident)
         self._respond(incident)
+        self._resolve(incident, agent, note, code, owner=incident.assignee or agent.handle)
+        return incident
+
+    async def solved_by_article(self, number: int, reporter: Person, article: str) -> Incident:
+        """The reporter says a suggested article fixed it: resolved with solved-by-kb."""
+        incident = await self.get_for(number, reporter)
+        self._check("resolve", incident)
+        note = f"Solved by knowledge-base article {article}"
+        self._resolve(incident, reporter, note, SOLVED_BY_KB, owner=incident.assignee)
+        return incident
+
+    def _resolve(
+        self, incident: Incident, actor: Person, note: str, code: str, *, owner: str | None
+    ) -> None:
         self._change(
             incident,
-            agent,
+            actor,
             "resolved",
             state=State.RESOLVED.value,
             resolved_at=self.now,
             resolution_note=note,
             resolution_code=code,
             pending_reason=None,
+            assignee=owner,
             text=note,
         )
-        return incident
 
     async def close(self, number: int, agent: Person) -> Incident:
         incident = await self.get(number)
@@ -401,6 +417,48 @@ class Incidents:
         if original.state == State.CANCELLED:
             raise BadArguments(
                 f"{format_id(original_id)} is cancelled itself; point to the incident that is kept."
+            )
+
+    # -- knowledge ----------------------------------------------------------
+
+    async def link_article(
+        self, number: int, agent: Person, article_id: str, title: str
+    ) -> Incident:
+        """Attach an article to an incident; the reporter sees it on the card."""
+        incident = await self.get(number)
+        self._check("note", incident)
+        key = (number, article_id)
+        if await self.session.get(IncidentArticle, key) is not None:
+            raise Conflict(f"{article_id} is already linked to {format_id(number)}.")
+        self.session.add(
+            IncidentArticle(
+                incident_id=number, article_id=article_id, linked_by=agent.key, at=self.now
+            )
+        )
+        self._change(incident, agent, "article_linked", text=f"{article_id}: {title}")
+        return incident
+
+    async def linked_articles(self, number: int) -> list[str]:
+        rows = await self.session.scalars(
+            select(IncidentArticle.article_id)
+            .where(IncidentArticle.incident_id == number)
+            .order_by(IncidentArticle.at)
+        )
+        return list(rows)
+
+    async def record_feedback(
+        self, number: int | None, person: Person, article_ids: list[str], *, helpful: bool
+    ) -> None:
+        """Per-article helpfulness: whether a suggested article solved the problem."""
+        for article_id in article_ids:
+            self.session.add(
+                ArticleFeedback(
+                    article_id=article_id,
+                    incident_id=number,
+                    actor_key=person.key,
+                    helpful=helpful,
+                    at=self.now,
+                )
             )
 
     # -- the one way to change an incident ---------------------------------

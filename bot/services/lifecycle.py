@@ -31,7 +31,7 @@ ALLOWED: dict[str, frozenset[State]] = {
     "escalate": OPEN,
     "pending": frozenset({State.IN_PROGRESS}),
     "resume": frozenset({State.PENDING}),
-    "resolve": frozenset({State.IN_PROGRESS, State.PENDING}),
+    "resolve": OPEN,  # first-contact resolution included
     "close": frozenset({State.RESOLVED}),
     "reopen": frozenset({State.RESOLVED}),
     "note": NOT_FINAL,

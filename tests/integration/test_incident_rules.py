@@ -322,8 +322,8 @@ async def test_cancel_as_duplicate_points_to_the_original(desk):
 
 # -- illegal transitions ------------------------------------------------------
 
-FROM_NEW = "From new you can: claim, assign, escalate, note, classify, cancel."
-FROM_ASSIGNED = "From assigned you can: claim, assign, escalate, note, classify, cancel."
+FROM_NEW = "From new you can: claim, assign, escalate, resolve, note, classify, cancel."
+FROM_ASSIGNED = "From assigned you can: claim, assign, escalate, resolve, note, classify, cancel."
 FROM_IN_PROGRESS = (
     "From in progress you can: assign, escalate, pending, resolve, note, classify, cancel."
 )
@@ -333,7 +333,6 @@ CANCELLED_HINT = "It was cancelled; open a new incident if the problem is real."
 
 ILLEGAL = {
     "close new": ([], "/incident close 1", "close", "new", FROM_NEW),
-    "resolve new": ([], "/incident resolve 1 done", "resolve", "new", FROM_NEW),
     "resume new": ([], "/incident resume 1", "resume", "new", FROM_NEW),
     "pending assigned": (
         [("bob", "/incident assign 1 erin")],

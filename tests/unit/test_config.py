@@ -440,7 +440,7 @@ def test_parse_duration_refuses_a_duration_too_long_with_value_error(value):
 def test_cli_config_check_accepts_the_shipped_config(capsys):
     assert main(["--config", str(SHIPPED), "config", "check"]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == f"{SHIPPED}: OK (5 categories, 3 groups, 4 staff)"
+    assert out.strip() == f"{SHIPPED}: OK (6 categories, 3 groups, 4 staff)"
     assert err == ""
 
 

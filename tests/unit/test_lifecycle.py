@@ -1,8 +1,8 @@
 """The lifecycle table in bot/services/lifecycle.py, checked pair by pair.
 
 EXPECTED is written out by hand from the lifecycle as documented (new -> assigned ->
-in progress -> pending -> resolved -> closed, reopen from resolved, cancel from any
-open state), so a change to ALLOWED that nobody meant shows up here.
+in progress -> pending -> resolved -> closed, resolve and cancel from any open state,
+reopen from resolved), so a change to ALLOWED that nobody meant shows up here.
 """
 
 from itertools import product
@@ -18,8 +18,8 @@ LABEL = "INC-000042"
 
 # What each state allows, in lifecycle order (the order replies list them in).
 EXPECTED: dict[State, list[str]] = {
-    State.NEW: ["claim", "assign", "escalate", "note", "classify", "cancel"],
-    State.ASSIGNED: ["claim", "assign", "escalate", "note", "classify", "cancel"],
+    State.NEW: ["claim", "assign", "escalate", "resolve", "note", "classify", "cancel"],
+    State.ASSIGNED: ["claim", "assign", "escalate", "resolve", "note", "classify", "cancel"],
     State.IN_PROGRESS: [
         "assign",
         "escalate",
@@ -138,7 +138,7 @@ def test_open_and_not_final_sets():
         ("close", {State.RESOLVED}),
         ("resume", {State.PENDING}),
         ("pending", {State.IN_PROGRESS}),
-        ("resolve", {State.IN_PROGRESS, State.PENDING}),
+        ("resolve", set(OPEN)),
         ("claim", {State.NEW, State.ASSIGNED}),
         ("cancel", {State.NEW, State.ASSIGNED, State.IN_PROGRESS, State.PENDING}),
         ("assign", {State.NEW, State.ASSIGNED, State.IN_PROGRESS, State.PENDING}),

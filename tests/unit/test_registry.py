@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Desk
 
 import bot.commands  # noqa: F401  (registers every command)
 from bot.app import Core
@@ -11,6 +10,7 @@ from bot.config import Role
 from bot.errors import BadArguments, DeskError, UnknownCommand
 from bot.registry import INCIDENT, SWITCH, TEXT, WORD, Param, Registry, registry
 from bot.services.rules import DeskRules
+from tests.conftest import Desk
 
 
 @pytest.fixture(scope="module")
@@ -419,8 +419,14 @@ def test_the_expected_commands_are_declared():
         "/incident classify",
         "/incident cancel",
         "/incident history",
+        "/kb search",
+        "/kb show",
+        "/kb solved",
+        "/kb unsolved",
+        "/kb link",
+        "/kb draft",
     } <= names
-    assert registry.groups() == ["help", "incident"]
+    assert registry.groups() == ["help", "incident", "kb"]
 
 
 @pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda spec: spec.name)

@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import Desk, ManualClock
 from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
@@ -20,6 +19,7 @@ from bot.errors import BadArguments, DeskError
 from bot.messages import Action, Actor, CommandCall, Reply
 from bot.registry import registry
 from bot.services.rules import DeskRules
+from tests.conftest import Desk, ManualClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = load_settings(ROOT / "config.yaml")

@@ -1,0 +1,177 @@
+"""Knowledge-base matching quality, measured: Deskbot's matcher against SQLite FTS5 (bm25).
+
+    python bench/kb_eval.py                 # the shipped articles and bench/kb_eval.yaml
+    python bench/kb_eval.py --sweep         # also: every scorer, and the cut-off curve
+
+For each labelled message the top-3 suggestions are compared with the article that
+answers it; off-topic messages (labelled null) should get no suggestion at all.
+Prints top-1 and top-3 hit rates, the false-suggestion rate on off-topic messages,
+and the median and p99 time per query, for each method, in one run.
+Targets (issue #3): top-3 >= 90 %, top-1 >= 75 %, off-topic false suggestions <= 10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.config import load_settings  # noqa: E402
+from bot.services.classify import Classifier  # noqa: E402
+from bot.services.knowledge import (  # noqa: E402
+    Article,
+    Index,
+    Matcher,
+    MatcherSettings,
+    load_articles,
+    words,
+)
+
+Ranker = Callable[[str], list[str]]
+
+
+@dataclass
+class Score:
+    name: str
+    top1: float
+    top3: float
+    false_rate: float
+    median_ms: float
+    p99_ms: float
+
+
+def load_eval(path: Path) -> list[tuple[str, str | None]]:
+    return [(item["text"], item["expect"]) for item in yaml.safe_load(path.read_text())]
+
+
+def evaluate(name: str, rank: Ranker, cases: Sequence[tuple[str, str | None]]) -> Score:
+    hits1 = hits3 = labelled = false = offtopic = 0
+    times: list[float] = []
+    for text, expect in cases:
+        start = time.perf_counter()
+        ranked = rank(text)[:3]
+        times.append((time.perf_counter() - start) * 1000)
+        if expect is None:
+            offtopic += 1
+            false += bool(ranked)
+        else:
+            labelled += 1
+            hits1 += bool(ranked) and ranked[0] == expect
+            hits3 += expect in ranked
+    times.sort()
+    return Score(
+        name,
+        hits1 / labelled,
+        hits3 / labelled,
+        false / max(offtopic, 1),
+        statistics.median(times),
+        times[min(len(times) - 1, int(len(times) * 0.99))],
+    )
+
+
+def deskbot_ranker(articles: Sequence[Article], settings: MatcherSettings) -> Ranker:
+    matcher = Matcher(Index.build(articles), settings)
+    return lambda text: [s.article.id for s in matcher.search(text, limit=3)]
+
+
+def fts5_ranker(articles: Sequence[Article]) -> Ranker:
+    """What an admin would reach for: FTS5 over title, symptoms and tags, ranked by bm25."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE kb USING fts5(id UNINDEXED, title, symptoms, tags)")
+    db.executemany(
+        "INSERT INTO kb VALUES (?, ?, ?, ?)",
+        [(a.id, a.title, " ".join(a.symptoms), " ".join(a.tags)) for a in articles],
+    )
+
+    def rank(text: str) -> list[str]:
+        terms = " OR ".join(f'"{w}"' for w in words(text))
+        if not terms:
+            return []
+        rows = db.execute("SELECT id FROM kb WHERE kb MATCH ? ORDER BY bm25(kb) LIMIT 3", (terms,))
+        return [row[0] for row in rows]
+
+    return rank
+
+
+def report(scores: Sequence[Score]) -> None:
+    print(f"{'method':34} {'top-1':>6} {'top-3':>6} {'false':>6} {'median ms':>10} {'p99 ms':>7}")
+    for s in scores:
+        print(
+            f"{s.name:34} {s.top1:6.1%} {s.top3:6.1%} {s.false_rate:6.1%} "
+            f"{s.median_ms:10.3f} {s.p99_ms:7.3f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=ROOT / "bench" / "kb_eval.yaml")
+    parser.add_argument("--sweep", action="store_true", help="compare scorers and cut-offs too")
+    args = parser.parse_args()
+    settings = load_settings(ROOT / "config.yaml")
+    loaded = load_articles(
+        settings.knowledge.path(settings.source), Classifier(settings).category_paths()
+    )
+    cases = load_eval(args.eval)
+    articles = loaded.articles
+    print(
+        f"{len(articles)} articles, {len(cases)} messages "
+        f"({sum(e is None for _, e in cases)} off-topic)\n"
+    )
+    chosen = MatcherSettings()
+    scores = [
+        evaluate("deskbot (shipped settings)", deskbot_ranker(articles, chosen), cases),
+        evaluate("sqlite fts5 bm25", fts5_ranker(articles), cases),
+    ]
+    report(scores)
+    if args.sweep:
+        sweep(articles, cases, chosen)
+
+
+def sweep(
+    articles: Sequence[Article], cases: Sequence[tuple[str, str | None]], chosen: MatcherSettings
+) -> None:
+    print("\nscorers (each at its best cut-off with false suggestions <= 10 %):")
+    scorers = {
+        "token_set_ratio": fuzz.token_set_ratio,
+        "partial_ratio": fuzz.partial_ratio,
+        "WRatio": fuzz.WRatio,
+        "token_sort_ratio": fuzz.token_sort_ratio,
+        "QRatio": fuzz.QRatio,
+        "partial_token_set_ratio": fuzz.partial_token_set_ratio,
+    }
+    best = []
+    for name, scorer in scorers.items():
+        runs = [
+            evaluate(
+                f"{name} @ {cut}",
+                deskbot_ranker(articles, replace(chosen, scorer=scorer, cutoff=cut)),
+                cases,
+            )
+            for cut in range(40, 91, 2)
+        ]
+        ok = [r for r in runs if r.false_rate <= 0.10] or runs[-1:]
+        best.append(max(ok, key=lambda r: (r.top3, r.top1)))
+    report(best)
+    print(f"\ncut-off curve for the shipped scorer ({chosen.scorer.__name__}):")
+    report(
+        [
+            evaluate(f"cutoff {cut}", deskbot_ranker(articles, replace(chosen, cutoff=cut)), cases)
+            for cut in range(50, 81, 3)
+        ]
+    )
+
+
+if __name__ == "__main__":
+    main()

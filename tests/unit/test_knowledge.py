@@ -1,0 +1,208 @@
+"""The knowledge base: article validation, loading, hot reload, and matching."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.services.classify import Classifier
+from bot.services.knowledge import KnowledgeBase, load_articles, parse_article, words
+
+ROOT = Path(__file__).resolve().parents[2]
+
+VPN = """---
+id: vpn-cannot-connect
+title: VPN won't connect
+category: network/vpn
+tags: [vpn, remote access, globalprotect]
+symptoms:
+  - can't get on the vpn from home
+  - vpn says connection failed
+---
+
+## Try this first
+1. Restart the VPN client.
+"""
+
+PRINTER = """---
+id: printer-paper-jam
+title: Clear a paper jam
+category: hardware/printer
+tags: [printer, paper, jam]
+symptoms:
+  - printer is jammed
+  - paper stuck in the printer
+---
+
+Open tray 2 and pull the sheet out gently.
+"""
+
+
+@pytest.fixture
+def categories(settings) -> list[str]:
+    return Classifier(settings).category_paths()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "vpn-cannot-connect.md").write_text(VPN)
+    (tmp_path / "printer-paper-jam.md").write_text(PRINTER)
+    return tmp_path
+
+
+def test_an_article_is_read_with_all_its_fields(categories):
+    article = parse_article(Path("vpn.md"), VPN, categories)
+    assert article.id == "vpn-cannot-connect"
+    assert article.category == "network/vpn"
+    assert article.tags == ("vpn", "remote access", "globalprotect")
+    assert article.symptoms[0] == "can't get on the vpn from home"
+    assert article.body.startswith("## Try this first")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "expected"),
+    [
+        (lambda t: t.replace("---\nid", "id", 1), "front matter", "a '---' block"),
+        (
+            lambda t: t.replace("category: network/vpn", "category: plumbing"),
+            "category",
+            "one of access, access/mfa",
+        ),
+        (lambda t: t.replace("title: VPN won't connect\n", ""), "title", "required"),
+        (lambda t: t.replace("id: vpn-cannot-connect", "id: VPN Broken!"), "id", "lower-case"),
+        (
+            lambda t: t.replace("tags: [vpn, remote access, globalprotect]", "tags: vpn"),
+            "tags",
+            "a non-empty list",
+        ),
+        (lambda t: t.replace("symptoms:", "author: me\nsymptoms:"), "author", "only the fields"),
+        (lambda t: t.replace("title: VPN", 'title: "VPN'), "front matter", "valid YAML"),
+    ],
+)
+def test_a_bad_article_names_the_file_the_field_and_what_is_expected(
+    categories, change, field, expected
+):
+    with pytest.raises(Exception) as caught:
+        parse_article(Path("knowledge/vpn.md"), change(VPN), categories)
+    message = str(caught.value)
+    assert message.startswith(f"knowledge/vpn.md: {field}: expected ")
+    assert expected in message
+
+
+def test_a_bad_article_is_set_aside_and_the_rest_still_load(folder, categories):
+    (folder / "broken.md").write_text("no front matter at all")
+    loaded = load_articles(folder, categories)
+    assert [a.id for a in loaded.articles] == ["printer-paper-jam", "vpn-cannot-connect"]
+    assert [p.path.name for p in loaded.problems] == ["broken.md"]
+
+
+def test_a_duplicate_id_is_reported_on_the_second_file(folder, categories):
+    (folder / "zz-copy.md").write_text(VPN)
+    loaded = load_articles(folder, categories)
+    (problem,) = loaded.problems
+    assert problem.path.name == "zz-copy.md"
+    assert "also used by vpn-cannot-connect.md" in str(problem)
+
+
+def test_drafts_in_a_sub_folder_are_not_published(folder, categories):
+    (folder / "drafts").mkdir()
+    (folder / "drafts" / "draft.md").write_text(VPN.replace("vpn-cannot-connect", "draft-one"))
+    assert len(load_articles(folder, categories).articles) == 2
+
+
+def test_matching_tolerates_typos_and_word_order(folder, categories):
+    kb = KnowledgeBase(folder, categories)
+    assert kb.search("cant conect to teh vpn from home")[0].article.id == "vpn-cannot-connect"
+    assert kb.search("jammed printer paper")[0].article.id == "printer-paper-jam"
+
+
+def test_the_why_is_the_phrase_that_matched(folder, categories):
+    (best,) = KnowledgeBase(folder, categories).search("paper stuck in printer", limit=1)
+    assert best.why == "paper stuck in the printer"
+
+
+@pytest.mark.parametrize("text", ["thanks!", "who won the game last night", "hello", ""])
+def test_a_message_about_nothing_in_the_kb_suggests_nothing(folder, categories, text):
+    assert KnowledgeBase(folder, categories).search(text) == []
+
+
+def test_an_edited_or_added_article_is_picked_up_without_a_restart(folder, categories):
+    kb = KnowledgeBase(folder, categories, recheck=0)
+    assert kb.search("monitor stays black") == []
+    (folder / "external-monitor.md").write_text(
+        PRINTER.replace("printer-paper-jam", "external-monitor")
+        .replace("Clear a paper jam", "External monitor not detected")
+        .replace("hardware/printer", "hardware/peripherals")
+        .replace("printer is jammed", "second monitor stays black")
+    )
+    assert kb.search("monitor stays black")[0].article.id == "external-monitor"
+    (folder / "external-monitor.md").unlink()
+    assert kb.search("monitor stays black") == []
+
+
+def test_between_rechecks_the_folder_is_not_read_again(folder, categories):
+    kb = KnowledgeBase(folder, categories, recheck=3600)
+    (folder / "printer-paper-jam.md").unlink()
+    assert kb.search("printer jammed")[0].article.id == "printer-paper-jam"
+    kb.reload()
+    assert kb.search("printer jammed") == []
+
+
+def test_stop_words_and_punctuation_do_not_count():
+    assert words("Hi, my VPN can't connect!!") == ["vpn", "connect"]
+
+
+# -- the shipped knowledge base and the command line ---------------------------------
+
+
+def deskbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKBOT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(ROOT / "config.yaml"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def test_the_shipped_knowledge_base_is_valid_and_large_enough(settings, categories):
+    loaded = load_articles(settings.knowledge.path(settings.source), categories)
+    assert loaded.problems == ()
+    assert len(loaded.articles) >= 40
+    result = deskbot("kb", "check")
+    assert result.returncode == 0, result.stderr
+    assert f"{len(loaded.articles)} articles OK" in result.stdout
+
+
+def test_kb_check_exits_non_zero_and_names_each_bad_file(tmp_path):
+    config = (ROOT / "config.yaml").read_text().replace("folder: knowledge", f"folder: {tmp_path}")
+    (tmp_path / "config.yaml").write_text(config)
+    (tmp_path / "good.md").write_text(VPN)
+    (tmp_path / "bad.md").write_text(PRINTER.replace("hardware/printer", "kitchen"))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "kb", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{tmp_path / 'bad.md'}: category: expected one of" in result.stderr
+    assert "1 articles OK, 1 bad" in result.stdout
+
+
+def test_kb_search_json_reads_queries_from_stdin_one_line_each():
+    result = deskbot("kb", "search", "--json", "-", stdin="vpn wont conect\n\nthanks\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["vpn wont conect", "thanks"]
+    assert lines[0]["articles"][0]["id"] == "vpn-cannot-connect"
+    assert all(set(a) == {"id", "score"} for a in lines[0]["articles"])
+    assert lines[1]["articles"] == []
