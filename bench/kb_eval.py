@@ -142,33 +142,27 @@ def main() -> None:
 def sweep(
     articles: Sequence[Article], cases: Sequence[tuple[str, str | None]], chosen: MatcherSettings
 ) -> None:
-    print("\nscorers (each at its best cut-off with false suggestions <= 10 %):")
+    def run(name: str, **knobs: object) -> Score:
+        return evaluate(name, deskbot_ranker(articles, replace(chosen, **knobs)), cases)
+
+    print("\nranking alone (no evidence floor), by phrase scorer:")
     scorers = {
         "token_set_ratio": fuzz.token_set_ratio,
         "partial_ratio": fuzz.partial_ratio,
         "WRatio": fuzz.WRatio,
         "token_sort_ratio": fuzz.token_sort_ratio,
         "QRatio": fuzz.QRatio,
-        "partial_token_set_ratio": fuzz.partial_token_set_ratio,
     }
-    best = []
-    for name, scorer in scorers.items():
-        runs = [
-            evaluate(
-                f"{name} @ {cut}",
-                deskbot_ranker(articles, replace(chosen, scorer=scorer, cutoff=cut)),
-                cases,
-            )
-            for cut in range(40, 91, 2)
-        ]
-        ok = [r for r in runs if r.false_rate <= 0.10] or runs[-1:]
-        best.append(max(ok, key=lambda r: (r.top3, r.top1)))
-    report(best)
-    print(f"\ncut-off curve for the shipped scorer ({chosen.scorer.__name__}):")
+    report([run(name, scorer=scorer, min_evidence=0.0) for name, scorer in scorers.items()])
+    print("\nhow much the fuzzy phrase score weighs in the ranking:")
+    report([run(f"fuzzy_weight {w}", fuzzy_weight=w) for w in (0.0, 0.01, 0.025, 0.05, 0.1)])
+    print("\na close phrase match lets a short message in (phrase_accept):")
+    report([run(f"phrase_accept {a}", phrase_accept=a) for a in (70, 75, 80, 85, 90, 101)])
+    print("\nthe evidence floor: recall against off-topic silence:")
     report(
         [
-            evaluate(f"cutoff {cut}", deskbot_ranker(articles, replace(chosen, cutoff=cut)), cases)
-            for cut in range(50, 81, 3)
+            run(f"min_evidence {e}", min_evidence=e)
+            for e in (0, 0.6, 0.8, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)
         ]
     )
 

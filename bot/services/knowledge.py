@@ -2,14 +2,16 @@
 
 Matching runs in two stages, so that it stays fast on a large knowledge base:
 
-1. a lexical prefilter: each word of the message, or its nearest word in the
-   index's vocabulary when it is misspelt, votes for the articles that use it,
-   weighted by how rare the word is (IDF);
-2. the best-voted candidates are re-ranked by rapidfuzz over their title,
-   symptoms and tags, and an article is suggested only above a score cut-off.
+1. evidence: each word of the message (lightly stemmed), or its nearest word in
+   the index's vocabulary when it is misspelt, votes for the articles that use it,
+   weighted by how rare the word is (IDF) and by where it stands (title, symptoms
+   and tags count fully, the steps half); an article with too little evidence is
+   never suggested, which keeps off-topic messages quiet;
+2. ranking: the evidence plus a share of the rapidfuzz score of the article's
+   best-matching phrase (title, a symptom, or its tags).
 
-The scorer, the candidate count and the cut-off were chosen by measurement:
-`bench/kb_eval.py` (quality) and `bench/kb_speed.py` (speed).
+Every knob was chosen by measurement (`bench/kb_eval.py --sweep` for quality,
+`bench/kb_speed.py` for speed); the figures are in the issue notes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -65,11 +68,13 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """An article that fits a message, how well (0-100), and the phrase that matched."""
+    """An article that fits a message, its ranking score, and the phrase that matched."""
 
     article: Article
     score: float
     why: str
+    evidence: float = 0.0
+    phrase_score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,79 +182,112 @@ def words(text: str) -> list[str]:
     ]
 
 
+def stem(word: str) -> str:
+    """A light suffix strip so 'drives', 'printing' and 'connected' meet their roots."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
 Scorer = Callable[..., float]
+BODY_WEIGHT = 0.5  # a word only in the steps counts half as much as one in a symptom
 
 
 @dataclass
 class MatcherSettings:
-    """The knobs `bench/kb_eval.py` measures; the defaults are the measured best."""
+    """The knobs `bench/kb_eval.py --sweep` measures; the defaults are the measured best."""
 
     scorer: Scorer = fuzz.token_set_ratio
+    min_evidence: float = 1.2  # rare-word equivalents in common, below which nothing is suggested
+    fuzzy_weight: float = 0.025  # how much the best phrase's fuzzy score (0-100) adds to ranking
+    # A short message that closely matches one of an article's own phrases is let in
+    # with less evidence: "vpn wont conect" has two words, both close to a symptom.
+    phrase_accept: float = 80.0
+    phrase_floor: float = 0.5
     candidates: int = 40
-    cutoff: float = 62.0
     typo_cutoff: float = 80.0
 
 
 @dataclass
 class Index:
-    """Articles' phrases, and an inverted index of their words for the prefilter."""
+    """Articles' phrases, and an inverted index of their (stemmed) words with weights."""
 
     articles: tuple[Article, ...]
-    phrases: list[list[tuple[str, str]]] = field(
-        default_factory=list
-    )  # per article: (processed, shown)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    idf: dict[str, float] = field(default_factory=dict)
+    phrases: list[list[tuple[str, str]]] = field(default_factory=list)  # (processed, shown)
+    # term -> (article numbers, idf x field weight): numpy, so a common word's long
+    # posting list is added in one vector operation instead of a Python loop.
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, articles: Sequence[Article]) -> Index:
         index = cls(tuple(articles))
-        postings: dict[str, set[int]] = defaultdict(set)
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
         for number, article in enumerate(articles):
             shown = [article.title, *article.symptoms, " ".join(article.tags)]
             index.phrases.append([(default_process(s), s) for s in shown])
-            for word in words(" ".join(shown)):
-                postings[word].add(number)
-        total = max(len(articles), 1)
-        index.postings = {w: sorted(ids) for w, ids in postings.items()}
-        index.idf = {w: math.log(1 + total / len(ids)) for w, ids in postings.items()}
+            for term in terms(article.body):
+                postings[term][number] = BODY_WEIGHT
+            for term in terms(" ".join(shown)):
+                postings[term][number] = 1.0
+        total = max(len(articles), 2)
+        for term, weights in postings.items():
+            # IDF scaled to (0, 1]: a word unique to one article counts 1 whatever the
+            # size of the knowledge base, so the evidence floor means the same at 40 or 100k.
+            idf = math.log(1 + total / len(weights)) / math.log(1 + total)
+            index.postings[term] = (
+                np.fromiter(weights.keys(), dtype=np.int32, count=len(weights)),
+                np.fromiter(weights.values(), dtype=np.float32, count=len(weights)) * idf,
+            )
         index.vocabulary = list(index.postings)
         return index
 
 
 class Matcher:
-    """Ranks articles for a message: lexical prefilter, then fuzzy re-ranking."""
+    """Ranks articles for a message: word evidence first, fuzzy phrase score second."""
 
     def __init__(self, index: Index, settings: MatcherSettings | None = None) -> None:
         self.index = index
         self.settings = settings or MatcherSettings()
 
     def search(self, text: str, limit: int = 3) -> list[Suggestion]:
+        forms = [f for term in dict.fromkeys(terms(text)) for f in self._known_forms(term)]
+        if not forms or not self.index.articles:
+            return []
+        votes = np.zeros(len(self.index.articles), dtype=np.float32)
+        for known, weight in forms:
+            numbers, weights = self.index.postings[known]
+            votes[numbers] += weights * weight
+        enough = np.flatnonzero(
+            votes >= min(self.settings.phrase_floor, self.settings.min_evidence)
+        )
+        if len(enough) > self.settings.candidates:
+            top = np.argpartition(votes[enough], -self.settings.candidates)
+            enough = enough[top[-self.settings.candidates :]]
         query = default_process(text)
-        candidates = self._candidates(words(text))
-        scored = [self._score(query, number) for number in candidates]
-        scored = [s for s in scored if s.score >= self.settings.cutoff]
-        scored.sort(key=lambda s: (-s.score, s.article.id))
-        return scored[:limit]
+        scored = [self._score(query, int(n), float(votes[n]), forms) for n in enough]
+        ranked = [
+            s
+            for s in scored
+            if s.evidence >= self.settings.min_evidence
+            or s.phrase_score >= self.settings.phrase_accept
+        ]
+        ranked.sort(key=lambda s: (-s.score, s.article.id))
+        return ranked[:limit]
 
-    def _candidates(self, query_words: list[str]) -> list[int]:
-        votes: dict[int, float] = defaultdict(float)
-        for word in dict.fromkeys(query_words):
-            for known, weight in self._known_forms(word):
-                for number in self.index.postings[known]:
-                    votes[number] += self.index.idf[known] * weight
-        best = sorted(votes.items(), key=lambda item: -item[1])[: self.settings.candidates]
-        return [number for number, _ in best]
-
-    def _known_forms(self, word: str) -> list[tuple[str, float]]:
-        """The word itself if indexed, else its nearest spellings in the vocabulary."""
-        if word in self.index.postings:
-            return [(word, 1.0)]
-        if len(word) < 4:
+    def _known_forms(self, term: str) -> list[tuple[str, float]]:
+        """The term itself if indexed, else its nearest spellings in the vocabulary."""
+        if term in self.index.postings:
+            return [(term, 1.0)]
+        if len(term) < 4:
             return []
         near = process.extract(
-            word,
+            term,
             self.index.vocabulary,
             scorer=fuzz.ratio,
             limit=3,
@@ -257,14 +295,21 @@ class Matcher:
         )
         return [(known, score / 100) for known, score, _ in near]
 
-    def _score(self, query: str, number: int) -> Suggestion:
-        phrases = self.index.phrases[number]
-        best_score, best_phrase = 0.0, ""
-        for processed, shown in phrases:
-            score = self.settings.scorer(query, processed)
-            if score > best_score:
-                best_score, best_phrase = score, shown
-        return Suggestion(self.index.articles[number], best_score, best_phrase)
+    def _score(
+        self, query: str, number: int, evidence: float, forms: list[tuple[str, float]]
+    ) -> Suggestion:
+        best, phrase = max(
+            (
+                (self.settings.scorer(query, processed), shown)
+                for processed, shown in self.index.phrases[number]
+            ),
+            key=lambda pair: pair[0],
+        )
+        if best < 60:
+            hits = [t for t, _ in forms if number in self.index.postings[t][0]]
+            phrase = "the words " + ", ".join(dict.fromkeys(hits))
+        score = evidence + best * self.settings.fuzzy_weight
+        return Suggestion(self.index.articles[number], round(score, 2), phrase, evidence, best)
 
 
 class KnowledgeBase:
