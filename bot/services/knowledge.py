@@ -208,7 +208,6 @@ class MatcherSettings:
     # A short message that closely matches one of an article's own phrases is let in
     # with less evidence: "vpn wont conect" has two words, both close to a symptom.
     phrase_accept: float = 80.0
-    phrase_floor: float = 0.5
     candidates: int = 40
     typo_cutoff: float = 80.0
 
@@ -263,22 +262,27 @@ class Matcher:
         for known, weight in forms:
             numbers, weights = self.index.postings[known]
             votes[numbers] += weights * weight
-        enough = np.flatnonzero(
-            votes >= min(self.settings.phrase_floor, self.settings.min_evidence)
-        )
-        if len(enough) > self.settings.candidates:
-            top = np.argpartition(votes[enough], -self.settings.candidates)
-            enough = enough[top[-self.settings.candidates :]]
+        voted = np.flatnonzero(votes)
+        if len(voted) > self.settings.candidates:
+            voted = voted[np.argpartition(votes[voted], -self.settings.candidates)]
+            voted = voted[-self.settings.candidates :]
         query = default_process(text)
-        scored = [self._score(query, int(n), float(votes[n]), forms) for n in enough]
-        ranked = [
-            s
-            for s in scored
-            if s.evidence >= self.settings.min_evidence
-            or s.phrase_score >= self.settings.phrase_accept
-        ]
-        ranked.sort(key=lambda s: (-s.score, s.article.id))
+        ranked = sorted(
+            (self._score(query, int(n), float(votes[n]), forms) for n in voted),
+            key=lambda s: (-s.score, s.article.id),
+        )
+        # Whether the message is about anything in the knowledge base at all is decided
+        # once, by its best match; then the best few are shown (measured: more hits at
+        # the same off-topic silence than filtering each suggestion on its own).
+        if not ranked or not self._confident(ranked[0]):
+            return []
         return ranked[:limit]
+
+    def _confident(self, best: Suggestion) -> bool:
+        return (
+            best.evidence >= self.settings.min_evidence
+            or best.phrase_score >= self.settings.phrase_accept
+        )
 
     def _known_forms(self, term: str) -> list[tuple[str, float]]:
         """The term itself if indexed, else its nearest spellings in the vocabulary."""
