@@ -38,16 +38,20 @@ async def search(ctx: CommandContext, text: str) -> Reply:
     examples=["/kb show vpn-cannot-connect"],
 )
 async def show(ctx: CommandContext, article: str) -> Reply:
-    return Reply(text=f"Article {article}", card=article_card(ctx.knowledge.get(article)))
+    found = ctx.knowledge.get(article)
+    helped, asked = await ctx.incidents.helpfulness(found.id)
+    return Reply(text=f"Article {found.id}", card=article_card(found, helped, asked))
 
 
-def article_card(article: Article) -> Card:
+def article_card(article: Article, helped: int, asked: int) -> Card:
+    verdict = f"solved it for {helped} of {asked} people who said" if asked else "no votes yet"
     return Card(
         title=article.title,
         fields=(
             Field("Article", article.id),
             Field("Category", article.category),
             Field("Tags", ", ".join(article.tags)),
+            Field("Helpful", verdict),
         ),
         body=article.body,
     )

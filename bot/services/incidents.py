@@ -461,6 +461,16 @@ class Incidents:
                 )
             )
 
+    async def helpfulness(self, article_id: str) -> tuple[int, int]:
+        """How many people an article helped, out of how many said either way."""
+        helped = func.sum(case((ArticleFeedback.helpful, 1), else_=0))
+        row = (
+            await self.session.execute(
+                select(helped, func.count()).where(ArticleFeedback.article_id == article_id)
+            )
+        ).one()
+        return int(row[0] or 0), int(row[1])
+
     # -- the one way to change an incident ---------------------------------
 
     def _check(self, action: str, incident: Incident) -> None:

@@ -155,3 +155,15 @@ async def test_kb_search_and_show(kb_desk):
     assert "Open tray 2" in shown.card.body
     nothing = await kb_desk.ok("alice", "/kb search the canteen menu")
     assert nothing.text.startswith("No article fits that.")
+
+
+async def test_an_article_shows_how_often_it_helped(kb_desk):
+    shown = await kb_desk.ok("bob", "/kb show vpn-cannot-connect")
+    assert {f.label: f.value for f in shown.card.fields}["Helpful"] == "no votes yet"
+    for n, user in enumerate(("alice", "carl", "dina"), start=1):
+        await kb_desk.ok(user, "/incident open cant conect to the vpn from home")
+        action = "kb.solved" if user != "dina" else "kb.unsolved"
+        await press(kb_desk, user, action, f"{n} vpn-cannot-connect")
+    shown = await kb_desk.ok("bob", "/kb show vpn-cannot-connect")
+    helpful = {f.label: f.value for f in shown.card.fields}["Helpful"]
+    assert helpful == "solved it for 2 of 3 people who said"

@@ -206,3 +206,25 @@ def test_kb_search_json_reads_queries_from_stdin_one_line_each():
     assert lines[0]["articles"][0]["id"] == "vpn-cannot-connect"
     assert all(set(a) == {"id", "score"} for a in lines[0]["articles"])
     assert lines[1]["articles"] == []
+
+
+def test_kb_reload_validates_and_makes_a_running_bot_read_the_folder(tmp_path, categories):
+    config = (ROOT / "config.yaml").read_text().replace("folder: knowledge", f"folder: {tmp_path}")
+    (tmp_path / "config.yaml").write_text(config)
+    (tmp_path / "printer-paper-jam.md").write_text(PRINTER)
+    running = KnowledgeBase(tmp_path, categories, recheck=0)
+    assert running.search("paper stuck in the printer")
+    # An edit that keeps the size and lands within the file system's time resolution
+    # is invisible to the watcher; `kb reload` touches the stamp the watcher also reads.
+    before = running.loaded
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "kb", "reload"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 articles OK" in result.stdout
+    assert (tmp_path / ".reload").exists()
+    running.search("anything")
+    assert running.loaded is not before
