@@ -112,6 +112,9 @@ class Param:
         return text if self.required else f"[{text}]"
 
 
+INCIDENT_ID = Param("incident", INCIDENT, "the incident's id, like 42 or INC-000042")
+
+
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
     """A declared command; `path` is its words, e.g. ("incident", "claim")."""

@@ -19,6 +19,7 @@ from bot.registry import (
     GROUP,
     IMPACT,
     INCIDENT,
+    INCIDENT_ID,
     PRIORITY,
     RESOLUTION_CODE,
     SWITCH,
@@ -32,7 +33,7 @@ from bot.registry import (
 from bot.services.incidents import KINDS, IncidentFilter
 from bot.services.lifecycle import State
 
-ID = Param("incident", INCIDENT, "the incident's id, like 42 or INC-000042")
+ID = INCIDENT_ID
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
 
 

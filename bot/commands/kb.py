@@ -8,7 +8,7 @@ from bot.context import CommandContext
 from bot.drafts import write_draft
 from bot.ids import format_id
 from bot.messages import Card, Field, Reply
-from bot.registry import INCIDENT, TEXT, WORD, Param, registry
+from bot.registry import INCIDENT_ID, TEXT, WORD, Param, registry
 from bot.services.knowledge import Article
 
 SEARCH_LIMIT = 5
@@ -57,7 +57,7 @@ def article_card(article: Article, helped: int, asked: int) -> Card:
     )
 
 
-ID = Param("incident", INCIDENT, "the incident's id, like 42 or INC-000042")
+ID = INCIDENT_ID
 ARTICLE = Param("article", WORD, "the article's id, like vpn-cannot-connect")
 
 
