@@ -217,8 +217,8 @@ def _shown(value: Any) -> str:
 
 
 def suggestion_line(s: Suggestion) -> str:
-    """One result and why it came up: the phrase of the article that matched best."""
-    return f"{s.article.id} · {s.article.title} — matched “{s.why}” ({s.score:.0f})"
+    """One result and why it came up (its ranking score is for `deskbot kb search --json`)."""
+    return f"{s.article.id} · {s.article.title} — matched “{s.why}”"
 
 
 def suggestions_text(opened: str, found: Sequence[Suggestion]) -> str:
