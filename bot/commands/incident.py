@@ -33,7 +33,6 @@ from bot.registry import (
 from bot.services.incidents import KINDS, IncidentFilter
 from bot.services.lifecycle import State
 
-ID = INCIDENT_ID
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
 
 
@@ -95,7 +94,7 @@ async def open_(
 @registry.command(
     "incident show",
     "Status, owner, priority, SLA due times and the last updates",
-    params=[ID],
+    params=[INCIDENT_ID],
     examples=["/incident show 42"],
 )
 async def show(ctx: CommandContext, incident: int) -> Reply:
@@ -106,7 +105,7 @@ async def show(ctx: CommandContext, incident: int) -> Reply:
 @registry.command(
     "incident history",
     "The full timeline of an incident",
-    params=[ID],
+    params=[INCIDENT_ID],
     examples=["/incident history 42"],
 )
 async def history(ctx: CommandContext, incident: int) -> Reply:
@@ -163,7 +162,7 @@ async def list_(
 @registry.command(
     "incident claim",
     "Take ownership of an incident and start work",
-    params=[ID],
+    params=[INCIDENT_ID],
     role=Role.AGENT,
     examples=["/incident claim 42"],
 )
@@ -175,7 +174,7 @@ async def claim(ctx: CommandContext, incident: int) -> Reply:
 @registry.command(
     "incident assign",
     "Give an incident to an agent or to a group's queue",
-    params=[ID, Param("to", WORD, "an agent's handle or a group")],
+    params=[INCIDENT_ID, Param("to", WORD, "an agent's handle or a group")],
     role=Role.AGENT,
     examples=["/incident assign 42 dave", "/incident assign 42 network"],
 )
@@ -189,7 +188,7 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
     "incident escalate",
     "Move an incident to the next group, or bring in the manager",
     params=[
-        ID,
+        INCIDENT_ID,
         Param(
             "to",
             GROUP,
@@ -211,7 +210,7 @@ async def escalate(ctx: CommandContext, incident: int, to: str | None, hierarchi
 @registry.command(
     "incident pending",
     "Pause an incident while waiting on the user or a third party",
-    params=[ID, Param("reason", TEXT, "what you are waiting for")],
+    params=[INCIDENT_ID, Param("reason", TEXT, "what you are waiting for")],
     role=Role.AGENT,
     examples=["/incident pending 42 waiting for the user to try the new profile"],
 )
@@ -223,7 +222,7 @@ async def pending(ctx: CommandContext, incident: int, reason: str) -> Reply:
 @registry.command(
     "incident resume",
     "Carry on with a pending incident",
-    params=[ID],
+    params=[INCIDENT_ID],
     role=Role.AGENT,
     examples=["/incident resume 42"],
 )
@@ -236,7 +235,7 @@ async def resume(ctx: CommandContext, incident: int) -> Reply:
     "incident resolve",
     "Record the fix and mark the incident resolved",
     params=[
-        ID,
+        INCIDENT_ID,
         Param("note", TEXT, "what fixed it"),
         Param("code", RESOLUTION_CODE, "how it was resolved", required=False, flag=True),
     ],
@@ -252,7 +251,7 @@ async def resolve(ctx: CommandContext, incident: int, note: str, code: str | Non
 @registry.command(
     "incident close",
     "Close a resolved incident for good",
-    params=[ID],
+    params=[INCIDENT_ID],
     role=Role.AGENT,
     examples=["/incident close 42"],
 )
@@ -264,7 +263,7 @@ async def close(ctx: CommandContext, incident: int) -> Reply:
 @registry.command(
     "incident reopen",
     "Put a resolved incident back to work",
-    params=[ID, Param("reason", TEXT, "why it is not fixed", required=False)],
+    params=[INCIDENT_ID, Param("reason", TEXT, "why it is not fixed", required=False)],
     role=Role.AGENT,
     examples=["/incident reopen 42 the VPN dropped again this morning"],
 )
@@ -276,7 +275,7 @@ async def reopen(ctx: CommandContext, incident: int, reason: str | None) -> Repl
 @registry.command(
     "incident note",
     "Add a note to an incident's timeline",
-    params=[ID, Param("text", TEXT, "the note")],
+    params=[INCIDENT_ID, Param("text", TEXT, "the note")],
     examples=["/incident note 42 It also happens on the guest Wi-Fi"],
 )
 async def note(ctx: CommandContext, incident: int, text: str) -> Reply:
@@ -288,7 +287,7 @@ async def note(ctx: CommandContext, incident: int, text: str) -> Reply:
     "incident classify",
     "Change category, impact or urgency (the priority follows)",
     params=[
-        ID,
+        INCIDENT_ID,
         Param("category", CATEGORY, "the new category", required=False, flag=True),
         Param("impact", IMPACT, "the new impact", required=False, flag=True),
         Param("urgency", URGENCY, "the new urgency", required=False, flag=True),
@@ -315,7 +314,7 @@ async def classify(
     "incident cancel",
     "Cancel an incident: a duplicate, or opened by mistake",
     params=[
-        ID,
+        INCIDENT_ID,
         Param("reason", TEXT, "why it is cancelled", required=False),
         Param(
             "duplicate_of", INCIDENT, "the incident this one duplicates", required=False, flag=True

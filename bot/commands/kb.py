@@ -12,6 +12,7 @@ from bot.registry import INCIDENT_ID, TEXT, WORD, Param, registry
 from bot.services.knowledge import Article
 
 SEARCH_LIMIT = 5
+ARTICLE = Param("article", WORD, "the article's id, like vpn-cannot-connect")
 
 
 @registry.command(
@@ -34,7 +35,7 @@ async def search(ctx: CommandContext, text: str) -> Reply:
 @registry.command(
     "kb show",
     "Read a knowledge-base article",
-    params=[Param("article", WORD, "the article's id, like vpn-cannot-connect")],
+    params=[ARTICLE],
     examples=["/kb show vpn-cannot-connect"],
 )
 async def show(ctx: CommandContext, article: str) -> Reply:
@@ -57,14 +58,10 @@ def article_card(article: Article, helped: int, asked: int) -> Card:
     )
 
 
-ID = INCIDENT_ID
-ARTICLE = Param("article", WORD, "the article's id, like vpn-cannot-connect")
-
-
 @registry.command(
     "kb solved",
     "Say a suggested article fixed your problem (your incident is resolved)",
-    params=[ID, ARTICLE],
+    params=[INCIDENT_ID, ARTICLE],
     examples=["/kb solved 42 vpn-cannot-connect"],
 )
 async def solved(ctx: CommandContext, incident: int, article: str) -> Reply:
@@ -80,7 +77,7 @@ async def solved(ctx: CommandContext, incident: int, article: str) -> Reply:
 @registry.command(
     "kb unsolved",
     "Say the suggested articles did not help: the desk takes the incident",
-    params=[ID, Param("articles", TEXT, "the articles you tried", required=False)],
+    params=[INCIDENT_ID, Param("articles", TEXT, "the articles you tried", required=False)],
     examples=["/kb unsolved 42 vpn-cannot-connect vpn-keeps-disconnecting"],
 )
 async def unsolved(ctx: CommandContext, incident: int, articles: str | None) -> Reply:
@@ -97,7 +94,7 @@ async def unsolved(ctx: CommandContext, incident: int, articles: str | None) -> 
 @registry.command(
     "kb link",
     "Link an article to an incident; the reporter sees it",
-    params=[ARTICLE, ID],
+    params=[ARTICLE, INCIDENT_ID],
     role=Role.AGENT,
     examples=["/kb link vpn-cannot-connect 42"],
 )
@@ -112,7 +109,7 @@ async def link(ctx: CommandContext, article: str, incident: int) -> Reply:
 @registry.command(
     "kb draft",
     "Draft a new article from a resolved incident (written under knowledge/drafts/)",
-    params=[ID],
+    params=[INCIDENT_ID],
     role=Role.AGENT,
     examples=["/kb draft 42"],
 )

@@ -34,6 +34,7 @@ from rapidfuzz.utils import default_process
 from bot.errors import BadArguments, DeskError
 
 FIELDS = ("id", "title", "category", "tags", "symptoms")
+RELOAD_STAMP = ".reload"  # `deskbot kb reload` touches it; the watcher sees the change
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _STOP_TEXT = """a an the i im me my mine we our you your it its is are was were be been am do does
 did doing have has had to of in on at for from with and or but not no so this that these
@@ -330,10 +331,6 @@ class KnowledgeBase:
     ) -> None:
         self.folder, self.categories = folder, list(categories)
         self.recheck, self.matcher_settings = recheck, matcher
-        self._signature: tuple[Any, ...] | None = None
-        self._checked_at = -math.inf
-        self.loaded = Loaded((), ())
-        self.matcher = Matcher(Index.build(()), matcher)
         self.reload()
 
     def reload(self) -> Loaded:
@@ -371,11 +368,5 @@ class KnowledgeBase:
             entries = sorted(os.scandir(self.folder), key=lambda e: e.name)
         except OSError:
             return ()
-        return tuple(
-            (e.name, e.stat().st_mtime_ns, e.stat().st_size)
-            for e in entries
-            if e.name.endswith(".md") or e.name == RELOAD_STAMP
-        )
-
-
-RELOAD_STAMP = ".reload"
+        watched = (e for e in entries if e.name.endswith(".md") or e.name == RELOAD_STAMP)
+        return tuple((e.name, (stat := e.stat()).st_mtime_ns, stat.st_size) for e in watched)
