@@ -154,16 +154,17 @@ def sweep(
         "QRatio": fuzz.QRatio,
     }
     report([run(name, scorer=scorer, min_evidence=0.0) for name, scorer in scorers.items()])
+    print("\nterm-frequency saturation (0: a word counts once however many phrases use it):")
+    report([run(f"tf_saturation {k}", tf_saturation=k) for k in (0.0, 0.6, 1.2, 2.0, 3.0)])
+    print("\nhow much coverage (share of the message explained) weighs in the ranking:")
+    report([run(f"coverage_weight {w}", coverage_weight=w) for w in (0.0, 0.5, 1.0, 2.0)])
     print("\nhow much the fuzzy phrase score weighs in the ranking:")
     report([run(f"fuzzy_weight {w}", fuzzy_weight=w) for w in (0.0, 0.01, 0.025, 0.05, 0.1)])
     print("\na close phrase match lets a short message in (phrase_accept):")
     report([run(f"phrase_accept {a}", phrase_accept=a) for a in (70, 75, 80, 85, 90, 101)])
     print("\nthe evidence floor: recall against off-topic silence:")
     report(
-        [
-            run(f"min_evidence {e}", min_evidence=e)
-            for e in (0, 0.6, 0.8, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)
-        ]
+        [run(f"min_evidence {e}", min_evidence=e) for e in (0, 0.8, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)]
     )
 
 

@@ -2,16 +2,22 @@
 
 Matching runs in two stages, so that it stays fast on a large knowledge base:
 
-1. evidence: each word of the message (lightly stemmed), or its nearest word in
-   the index's vocabulary when it is misspelt, votes for the articles that use it,
-   weighted by how rare the word is (IDF) and by where it stands (title, symptoms
-   and tags count fully, the steps half); an article with too little evidence is
-   never suggested, which keeps off-topic messages quiet;
-2. ranking: the evidence plus a share of the rapidfuzz score of the article's
-   best-matching phrase (title, a symptom, or its tags).
+1. evidence: each word of the message (lightly stemmed; chat filler and time words
+   dropped), or its nearest word in the index's vocabulary when it is misspelt, votes
+   for the articles that use it, weighted by how rare the word is (IDF), by where it
+   stands (title, symptoms and tags count fully, the steps half) and by how many of the
+   article's phrases use it (BM25's saturating term frequency: an article that keeps
+   saying "printer" is about printers, a phrase that mentions it once is not);
+2. ranking: the evidence, plus the share of the message the article explains
+   (coverage), plus a share of the rapidfuzz score of its best-matching phrase.
+
+Whether anything is suggested at all is decided once, on the best article: enough
+evidence, or one of its phrases matching the message closely. The evidence floor rises
+slowly with the number of articles, because the more there are, the likelier one shares
+a word or two with any message by chance.
 
 Every knob was chosen by measurement (`bench/kb_eval.py --sweep` for quality,
-`bench/kb_speed.py` for speed); the figures are in the issue notes.
+`bench/kb_speed.py` for speed and quality at 1k-100k articles); see bench/README.md.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import math
 import os
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +49,14 @@ those there here what when why how can cant cannot could would should will wont 
 anyone some still again very really please pls plz hi hello hey help thanks thank today now
 since get got getting keep keeps dont doesnt isnt all up out he she they them his her their
 as by if then than also too"""
-STOP_WORDS = frozenset(_STOP_TEXT.split())
+# Chat filler and time words: they say when or how politely, never what is wrong, and in a
+# big knowledge base they would otherwise let "good morning" or "ok bye" match something.
+_CHAT_TEXT = """ok okay cool bye thx ty ta lol ugh hmm yeah yes yep nope guys someone anyone
+something anything everything stuff thing things im ive id ill youre thats whats theres
+havent hasnt wasnt werent didnt arent couldnt wouldnt shouldnt good morning afternoon
+evening night tonight yesterday tomorrow week weekend monday mondays tuesday wednesday
+thursday friday"""
+STOP_WORDS = frozenset(_STOP_TEXT.split()) | frozenset(_CHAT_TEXT.split())
 
 
 class ArticleError(DeskError):
@@ -76,6 +90,7 @@ class Suggestion:
     why: str
     evidence: float = 0.0
     phrase_score: float = 0.0
+    coverage: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +198,7 @@ def words(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light suffix strip so 'drives', 'printing' and 'connected' meet their roots."""
     for suffix in ("ing", "ed", "es", "s", "ly"):
@@ -205,47 +221,72 @@ class MatcherSettings:
 
     scorer: Scorer = fuzz.token_set_ratio
     min_evidence: float = 1.2  # rare-word equivalents in common, below which nothing is suggested
+    # The more articles, the likelier some article shares a word or two with any message
+    # by chance: the evidence floor rises by this much per tenfold articles beyond 50.
+    floor_growth: float = 0.1
     fuzzy_weight: float = 0.025  # how much the best phrase's fuzzy score (0-100) adds to ranking
+    coverage_weight: float = 1.0  # how much the share of the message explained adds to ranking
+    # BM25's k: a word several of an article's phrases use counts up to (1 + k) times.
+    tf_saturation: float = 1.2
     # A short message that closely matches one of an article's own phrases is let in
     # with less evidence: "vpn wont conect" has two words, both close to a symptom.
-    phrase_accept: float = 80.0
+    phrase_accept: float = 75.0
     candidates: int = 40
     typo_cutoff: float = 80.0
 
 
+# article numbers, field weights, and how many of the article's phrases use the word
+Posting = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass
 class Index:
-    """Articles' phrases, and an inverted index of their (stemmed) words with weights."""
+    """Articles' phrases, and an inverted index of their (stemmed) words."""
 
     articles: tuple[Article, ...]
     phrases: list[list[tuple[str, str]]] = field(default_factory=list)  # (processed, shown)
-    # term -> (article numbers, idf x field weight): numpy, so a common word's long
-    # posting list is added in one vector operation instead of a Python loop.
-    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # term -> numpy arrays sorted by article number, so a common word's long posting list
+    # is added in one vector operation and a candidate's entry found by bisection.
+    postings: dict[str, Posting] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, articles: Sequence[Article]) -> Index:
         index = cls(tuple(articles))
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        found: dict[str, dict[int, tuple[float, int]]] = defaultdict(dict)
         for number, article in enumerate(articles):
             shown = [article.title, *article.symptoms, " ".join(article.tags)]
             index.phrases.append([(default_process(s), s) for s in shown])
             for term in terms(article.body):
-                postings[term][number] = BODY_WEIGHT
-            for term in terms(" ".join(shown)):
-                postings[term][number] = 1.0
-        total = max(len(articles), 2)
-        for term, weights in postings.items():
-            # IDF scaled to (0, 1]: a word unique to one article counts 1 whatever the
-            # size of the knowledge base, so the evidence floor means the same at 40 or 100k.
-            idf = math.log(1 + total / len(weights)) / math.log(1 + total)
+                found[term][number] = (BODY_WEIGHT, 0)
+            uses = Counter(term for phrase in shown for term in set(terms(phrase)))
+            for term, count in uses.items():
+                found[term][number] = (1.0, count)
+        for term, entries in found.items():
+            count = len(entries)
             index.postings[term] = (
-                np.fromiter(weights.keys(), dtype=np.int32, count=len(weights)),
-                np.fromiter(weights.values(), dtype=np.float32, count=len(weights)) * idf,
+                np.fromiter(entries.keys(), dtype=np.int32, count=count),
+                np.fromiter((e[0] for e in entries.values()), dtype=np.float32, count=count),
+                np.fromiter((e[1] for e in entries.values()), dtype=np.float32, count=count),
             )
         index.vocabulary = list(index.postings)
         return index
+
+    def idf(self, term: str) -> float:
+        """Rarity scaled to (0, 1]: a word unique to one article counts 1 whatever the size
+        of the knowledge base, so the evidence floor means the same at 40 or 100k."""
+        total = max(len(self.articles), 2)
+        return math.log(1 + total / len(self.postings[term][0])) / math.log(1 + total)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """One word of the message: its indexed spellings (with their similarity) and how
+    informative it is."""
+
+    word: str
+    forms: tuple[tuple[str, float, float], ...]  # (indexed term, similarity, idf)
+    weight: float
 
 
 class Matcher:
@@ -256,20 +297,18 @@ class Matcher:
         self.settings = settings or MatcherSettings()
 
     def search(self, text: str, limit: int = 3) -> list[Suggestion]:
-        forms = [f for term in dict.fromkeys(terms(text)) for f in self._known_forms(term)]
-        if not forms or not self.index.articles:
+        query = self.query_terms(text)
+        known = [t for t in query if t.forms]
+        if not known or not self.index.articles:
             return []
-        votes = np.zeros(len(self.index.articles), dtype=np.float32)
-        for known, weight in forms:
-            numbers, weights = self.index.postings[known]
-            votes[numbers] += weights * weight
-        voted = np.flatnonzero(votes)
-        if len(voted) > self.settings.candidates:
-            voted = voted[np.argpartition(votes[voted], -self.settings.candidates)]
-            voted = voted[-self.settings.candidates :]
-        query = default_process(text)
+        candidates = self._candidates(known)
+        evidence, coverage = self._evidence(query, known, candidates)
+        processed = default_process(text)
         ranked = sorted(
-            (self._score(query, int(n), float(votes[n]), forms) for n in voted),
+            (
+                self._suggestion(processed, int(n), float(e), float(c), known)
+                for n, e, c in zip(candidates, evidence, coverage, strict=True)
+            ),
             key=lambda s: (-s.score, s.article.id),
         )
         # Whether the message is about anything in the knowledge base at all is decided
@@ -279,9 +318,67 @@ class Matcher:
             return []
         return ranked[:limit]
 
+    def query_terms(self, text: str) -> list[QueryTerm]:
+        found = []
+        for word in dict.fromkeys(terms(text)):
+            forms = tuple((k, s, self.index.idf(k)) for k, s in self._known_forms(word))
+            # a misspelt word is as informative as its likeliest reading, the closest form;
+            # a word the index does not know at all cannot be explained, so it is left out
+            weight = forms[0][1] * forms[0][2] if forms else 0.0
+            found.append(QueryTerm(word, forms, weight))
+        return found
+
+    def _candidates(self, known: list[QueryTerm]) -> np.ndarray:
+        votes = np.zeros(len(self.index.articles), dtype=np.float32)
+        for term in known:
+            for form, similarity, idf in term.forms:
+                numbers, weights, uses = self.index.postings[form]
+                votes[numbers] += weights * self._repeats(uses) * (similarity * idf)
+        voted = np.flatnonzero(votes)
+        if len(voted) > self.settings.candidates:
+            voted = voted[np.argpartition(votes[voted], -self.settings.candidates)]
+            voted = voted[-self.settings.candidates :]
+        return voted
+
+    def _evidence(
+        self, query: list[QueryTerm], known: list[QueryTerm], candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate: the evidence (each word once, by its best spelling, weighted by
+        field and by how many phrases use it) and the share of the message's informative
+        words the article explains (coverage)."""
+        evidence = np.zeros(len(candidates), dtype=np.float64)
+        explained = np.zeros(len(candidates), dtype=np.float64)
+        for term in known:
+            best = np.zeros((2, len(candidates)), dtype=np.float64)
+            for form, similarity, idf in term.forms:
+                numbers, weights, uses = self.index.postings[form]
+                at = np.minimum(np.searchsorted(numbers, candidates), len(numbers) - 1)
+                hit = numbers[at] == candidates
+                gain = np.where(hit, weights[at] * self._repeats(uses[at]), 0) * (similarity * idf)
+                np.maximum(best, np.stack((gain, np.where(hit, similarity * idf, 0))), out=best)
+            evidence += best[0]
+            explained += best[1]
+        total = sum(t.weight for t in query)
+        return evidence, explained / total if total else explained
+
+    def _repeats(self, uses: np.ndarray) -> np.ndarray:
+        """A word that several of an article's phrases use is what the article is about:
+        saturating credit for the number of phrases (BM25's term-frequency curve); a
+        word used once, or only in the steps, counts 1."""
+        k = self.settings.tf_saturation
+        if k <= 0:
+            return np.ones(len(uses), dtype=np.float32)
+        count = np.maximum(uses, 1)
+        return count * (1 + k) / (count + k)
+
+    def evidence_floor(self) -> float:
+        """The evidence the best article needs (unless a phrase matches closely)."""
+        tenfolds = math.log10(max(len(self.index.articles) / 50, 1.0))
+        return self.settings.min_evidence + self.settings.floor_growth * tenfolds
+
     def _confident(self, best: Suggestion) -> bool:
         return (
-            best.evidence >= self.settings.min_evidence
+            best.evidence >= self.evidence_floor()
             or best.phrase_score >= self.settings.phrase_accept
         )
 
@@ -300,21 +397,34 @@ class Matcher:
         )
         return [(known, score / 100) for known, score, _ in near]
 
-    def _score(
-        self, query: str, number: int, evidence: float, forms: list[tuple[str, float]]
+    def _suggestion(
+        self,
+        query: str,
+        number: int,
+        evidence: float,
+        coverage: float,
+        known: list[QueryTerm],
     ) -> Suggestion:
-        best, phrase = max(
+        best, shown = max(
             (
-                (self.settings.scorer(query, processed), shown)
-                for processed, shown in self.index.phrases[number]
+                (self.settings.scorer(query, processed), text)
+                for processed, text in self.index.phrases[number]
             ),
             key=lambda pair: pair[0],
         )
         if best < 60:
-            hits = [t for t, _ in forms if number in self.index.postings[t][0]]
-            phrase = "the words " + ", ".join(dict.fromkeys(hits))
-        score = evidence + best * self.settings.fuzzy_weight
-        return Suggestion(self.index.articles[number], round(score, 2), phrase, evidence, best)
+            hits = [
+                form
+                for t in known
+                for form, _, _ in t.forms
+                if number in self.index.postings[form][0]
+            ]
+            shown = "the words " + ", ".join(dict.fromkeys(hits))
+        settings = self.settings
+        score = evidence + coverage * settings.coverage_weight + best * settings.fuzzy_weight
+        return Suggestion(
+            self.index.articles[number], round(score, 2), shown, evidence, best, coverage
+        )
 
 
 class KnowledgeBase:

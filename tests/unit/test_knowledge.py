@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from bot.services.classify import Classifier
-from bot.services.knowledge import KnowledgeBase, load_articles, parse_article, words
+from bot.services.knowledge import (
+    Article,
+    Index,
+    KnowledgeBase,
+    Matcher,
+    MatcherSettings,
+    load_articles,
+    parse_article,
+    words,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -228,3 +237,51 @@ def test_kb_reload_validates_and_makes_a_running_bot_read_the_folder(tmp_path, c
     assert (tmp_path / ".reload").exists()
     running.search("anything")
     assert running.loaded is not before
+
+
+# -- how the matcher weighs evidence ---------------------------------------------------
+
+
+def article(article_id: str, title: str, symptoms: list[str], tags: list[str]) -> Article:
+    return Article(
+        article_id, title, "other", tuple(tags), tuple(symptoms), "", Path(f"{article_id}.md")
+    )
+
+
+def test_an_article_whose_phrases_keep_using_a_word_outranks_one_that_uses_it_once():
+    once = article("a-once", "Monitor cable", ["monitor flickers"], ["cable"])
+    about = article(
+        "z-about", "Monitor flickers", ["monitor flickers", "flickering monitor"], ["monitor"]
+    )
+    index = Index.build([once, about])
+    (best, *_) = Matcher(index).search("my monitor flickers")
+    assert best.article.id == "z-about"
+    # counting each word once, the two tie and the first id wins: the saturation decides
+    (tied, *_) = Matcher(index, MatcherSettings(tf_saturation=0)).search("my monitor flickers")
+    assert tied.article.id == "a-once"
+
+
+def test_coverage_is_the_share_of_the_message_an_article_explains(folder, categories):
+    kb = KnowledgeBase(folder, categories)
+    (full, *_) = kb.search("vpn connection failed")
+    (part, *_) = kb.search("vpn connection failed printer")
+    assert full.coverage == pytest.approx(1.0)
+    assert 0.3 < part.coverage < 1.0
+
+
+def test_the_evidence_floor_rises_with_the_size_of_the_knowledge_base():
+    one = article("vpn", "VPN", ["vpn down"], ["vpn"])
+    small = Matcher(Index(tuple([one] * 50)))
+    large = Matcher(Index(tuple([one] * 50_000)))
+    assert small.evidence_floor() == pytest.approx(small.settings.min_evidence)
+    assert large.evidence_floor() == pytest.approx(small.settings.min_evidence + 0.3)
+
+
+@pytest.mark.parametrize("text", ["ok cool, bye", "good morning!", "ugh mondays"])
+def test_chat_filler_and_time_words_match_nothing(folder, categories, text):
+    assert words(text) == []
+    assert KnowledgeBase(folder, categories).search(text) == []
+
+
+def test_time_words_do_not_count_as_evidence():
+    assert words("good morning, vpn down since yesterday") == ["vpn", "down"]
