@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -21,10 +21,12 @@ import bot.commands  # noqa: F401  (registers every command)
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
 from bot.context import CommandContext
+from bot.conversation import Chat
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
 from bot.messages import Action, CommandCall, Inbound, Message, Reply
 from bot.models import ProcessedEvent
+from bot.notices import write_notices
 from bot.registry import CommandSpec, Registry, registry
 from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
@@ -32,6 +34,7 @@ from bot.services.rules import DeskRules
 
 log = logging.getLogger(__name__)
 _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+Work = Callable[[CommandContext], Awaitable[Reply]]
 _ROLE_NAMES = {Role.AGENT: "the desk's agents", Role.MANAGER: "the desk's managers"}
 
 
@@ -71,18 +74,26 @@ class Core:
 
     async def _dispatch(self, inbound: Inbound) -> list[Reply]:
         self._check_input(inbound)
-        if isinstance(inbound, Message):
-            return [self._pointer()]
-        spec, values = self._bind(inbound)
         person = self.rules.directory.person(inbound.actor)
+        if isinstance(inbound, Message):
+            text = inbound.text
+
+            async def converse(ctx: CommandContext) -> Reply:
+                return await (await Chat.load(ctx)).on_message(text)
+
+            return await self._unit(inbound, person, converse)
+        spec, values = self._bind(inbound)
         if person.role < spec.role:
             raise Forbidden(
                 f"{spec.name} is for {_ROLE_NAMES[spec.role]}, and you are not on that list. "
                 "`/help` shows what you can do."
             )
+        return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
+
+    async def _unit(self, inbound: Inbound, person: Person, work: Work) -> list[Reply]:
         try:
             return await self.database.run(
-                lambda session: self._run(session, spec, values, inbound, person)
+                lambda session: self._run(session, inbound, person, work)
             )
         except IntegrityError:
             if await self._already_processed(inbound):
@@ -102,13 +113,9 @@ class Core:
         return spec, self.registry.parse(spec, rest, self.rules)
 
     async def _run(
-        self,
-        session: AsyncSession,
-        spec: CommandSpec,
-        values: dict[str, Any],
-        inbound: CommandCall | Action,
-        person: Person,
+        self, session: AsyncSession, inbound: Inbound, person: Person, work: Work
     ) -> list[Reply]:
+        """One unit of work: the event recorded once, the change, its notifications."""
         now = self.clock.now()
         key = (inbound.actor.platform, inbound.event_id)
         if await session.get(ProcessedEvent, key) is not None:
@@ -124,9 +131,11 @@ class Core:
             registry=self.registry,
             knowledge=self.knowledge,
         )
-        return [await spec.handler(ctx, **values)]
+        reply = await work(ctx)
+        await write_notices(session, self.rules, now)
+        return [reply]
 
-    async def _already_processed(self, inbound: CommandCall | Action) -> bool:
+    async def _already_processed(self, inbound: Inbound) -> bool:
         key = (inbound.actor.platform, inbound.event_id)
         async with self.database.transaction() as session:
             found = await session.scalar(
@@ -135,13 +144,6 @@ class Core:
                 )
             )
         return found is not None
-
-    def _pointer(self) -> Reply:
-        return Reply(
-            text="To report a problem: `/incident open <what is wrong>`. "
-            "To check on one: `/incident show <id>`. `/help` lists everything I can do.",
-            ephemeral=True,
-        )
 
     def _check_input(self, inbound: Inbound) -> None:
         for text in _texts(inbound):

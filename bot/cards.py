@@ -94,6 +94,7 @@ def incident_card(
         Field("Group", incident.group),
         Field("Owner", names.name_of(incident.assignee)),
         Field("Reporter", incident.reporter_name),
+        Field("Affected", _people(incident.people_affected)),
         Field("Opened", f"{stamp(incident.opened_at)} ({span(now - incident.opened_at)} ago)"),
         Field("Response due", due(incident.response_due_at, now, incident.responded_at)),
         Field("Resolution due", _resolution_due(incident, now)),
@@ -108,6 +109,11 @@ def incident_card(
         footer=f"Last updates:\n{footer}" if footer else "",
         severity=_severity(incident),
     )
+
+
+def _people(count: int | None) -> str:
+    count = count or 1
+    return "1 person" if count == 1 else f"{count} people"
 
 
 def _state_text(incident: Incident) -> str:
@@ -162,7 +168,7 @@ def buttons_for(incident: Incident, viewer: Person) -> tuple[Button, ...]:
     return tuple(
         Button(label, f"incident.{action}", value, "primary" if action == "claim" else "default")
         for action, label in ONE_CLICK.items()
-        if action in possible and not (action == "claim" and incident.assignee == viewer.handle)
+        if action in possible
     )
 
 

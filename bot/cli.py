@@ -1,4 +1,5 @@
-"""The deskbot command line: chat, db upgrade|current, kb check|reload|search, config check."""
+"""The deskbot command line: chat, db upgrade|current, kb check|reload|search,
+outbox list|retry, config check."""
 
 from __future__ import annotations
 
@@ -48,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON line per query")
     search.add_argument("--limit", type=int, default=3, help="how many articles (default 3)")
 
+    outbox = sub.add_parser("outbox", help="notifications waiting, delivered or dead")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
+    show = outbox_sub.add_parser("list", help="list notifications (the default action)")
+    show.add_argument("--state", choices=["pending", "delivered", "dead"], help="only these")
+    show.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    again = outbox_sub.add_parser("retry", help="put dead notifications back in the queue")
+    again.add_argument("ids", nargs="*", type=int, help="row ids (see `deskbot outbox list`)")
+    again.add_argument("--all", action="store_true", help="every dead notification")
+
     config = sub.add_parser("config", help="the configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config_sub.add_parser("check", help="validate the config file and say what is wrong")
@@ -86,6 +96,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "db":
             return await _db(args.db_command, database)
         await database.prepare()
+        if args.command == "outbox":
+            from bot.outbox_cli import run_outbox
+
+            return await run_outbox(args, database)
         return await _chat(args.user, settings, database)
     finally:
         await database.dispose()
@@ -101,10 +115,16 @@ async def _db(action: str, database: Database) -> int:
 
 
 async def _chat(user: str, settings: Settings, database: Database) -> int:
-    from bot.adapters.console import ConsoleChat, console_for
+    from bot.adapters.console import ConsoleChat, ConsoleSender, console_for
     from bot.app import Core
+    from bot.outbox import Deliverer
+    from bot.scheduler import Scheduler
 
     core = Core(settings, database)
+    console = console_for(sys.stdout)
+    deliverer = Deliverer(
+        database, {"console": ConsoleSender(console)}, core.clock, settings.outbox
+    )
     # Bytes that are not UTF-8 reach the core, which says what is wrong, instead of
     # ending the chat with a decoding error.
     if hasattr(sys.stdin, "reconfigure"):
@@ -112,9 +132,10 @@ async def _chat(user: str, settings: Settings, database: Database) -> int:
     chat = ConsoleChat(
         core,
         user,
-        console=console_for(sys.stdout),
+        console=console,
         readline=sys.stdin.readline,
         interactive=sys.stdin.isatty(),
+        scheduler=Scheduler(database, core.rules, core.clock, deliverer),
     )
     await chat.run()
     return 0

@@ -62,6 +62,23 @@ class _Section(BaseModel):
 
 class DeskSettings(_Section):
     name: str = "IT Service Desk"
+    auto_close_after: Duration = timedelta(days=5)
+
+
+class IntakeSettings(_Section):
+    """The conversation that turns a chat message into an incident."""
+
+    draft_expiry: Duration = timedelta(hours=4)
+    duplicate_window: Duration = timedelta(hours=24)
+    duplicate_threshold: int = Field(default=70, ge=1, le=100)
+
+
+class OutboxSettings(_Section):
+    """Delivery of notifications: retries with backoff, then the dead-letter list."""
+
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    backoff: Duration = timedelta(seconds=10)
+    backoff_cap: Duration = timedelta(minutes=30)
 
 
 class DatabaseSettings(_Section):
@@ -100,6 +117,9 @@ class CategorySettings(_Section):
     description: str = ""
     group: str | None = None
     children: list[str] = Field(default_factory=list)
+    # Words that point to this category (or a child: `keywords: {vpn: [...]}`) when the
+    # bot guesses a category from what someone wrote.
+    keywords: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class GroupSettings(_Section):
@@ -114,6 +134,15 @@ class StaffSettings(_Section):
     groups: list[str] = Field(default_factory=list)
     slack: str | None = None
     discord: str | None = None
+    # Where this person hears about their incidents; by default Slack if they have a
+    # Slack id, else Discord if they have a Discord id, else the console.
+    notify: Literal["slack", "discord", "console"] | None = None
+
+    @property
+    def notify_platform(self) -> str:
+        if self.notify:
+            return self.notify
+        return "slack" if self.slack else "discord" if self.discord else "console"
 
     @property
     def role_level(self) -> Role:
@@ -127,6 +156,8 @@ class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     limits: LimitSettings = LimitSettings()
     knowledge: KnowledgeSettings = KnowledgeSettings()
+    intake: IntakeSettings = IntakeSettings()
+    outbox: OutboxSettings = OutboxSettings()
     classification: ClassificationSettings
     priorities: dict[str, PrioritySettings] = Field(min_length=1)
     categories: dict[str, CategorySettings] = Field(min_length=1)
@@ -229,6 +260,10 @@ def _check_categories(s: Settings, fail: Fail) -> None:
                     f"sub-category names used once, {child!r} repeats",
                 )
             seen.add(child)
+        for key in category.keywords:
+            if key != name and key not in category.children:
+                known = ", ".join([name, *category.children])
+                fail(f"categories.{name}.keywords.{key}", f"one of {known}")
         if category.group and category.group not in s.groups:
             fail(f"categories.{name}.group", f"one of the groups {', '.join(s.groups)}")
     if s.default_category not in s.categories:
@@ -248,6 +283,11 @@ def _check_groups(s: Settings, fail: Fail) -> None:
     for handle, person in s.staff.items():
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", handle):
             fail(f"staff.{handle}", "a lower-case handle like 'bob' or 'j.smith'")
+        if person.notify in ("slack", "discord") and not getattr(person, person.notify):
+            fail(
+                f"staff.{handle}.notify",
+                f"a platform this person has an id for; add {person.notify}: <their id>",
+            )
         for member_of in person.groups:
             if member_of not in s.groups:
                 groups = ", ".join(s.groups)

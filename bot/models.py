@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -75,6 +75,8 @@ class Incident(Base):
     resolution_code: Mapped[str | None] = mapped_column(String(64))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The reporter plus everyone who said they are affected by the same thing.
+    people_affected: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     opened_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -98,6 +100,8 @@ class Incident(Base):
         Index("ix_incidents_reporter", "reporter_key"),
         Index("ix_incidents_response_due", "response_due_at"),
         Index("ix_incidents_resolution_due", "resolution_due_at"),
+        Index("ix_incidents_state_opened", "state", "opened_at"),
+        Index("ix_incidents_state_resolved", "state", "resolved_at"),
     )
 
 
@@ -150,3 +154,77 @@ class IncidentArticle(Base):
     article_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     linked_by: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime]
+
+
+class AffectedPerson(Base):
+    """Someone affected by an incident they did not report; they hear its news too."""
+
+    __tablename__ = "incident_affected"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+
+
+class Conversation(Base):
+    """One person's chat with the desk in one place: a report being drafted, or the
+    incident the chat is about. Kept in the database so a restart loses nothing."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(420))  # "dm", or "<channel>/<thread>"
+    person_name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(200))
+    thread_id: Mapped[str | None] = mapped_column(String(200))
+
+    step: Mapped[str] = mapped_column(String(24), default="idle")
+    text: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16), default="incident")
+    category: Mapped[str | None] = mapped_column(String(80))
+    impact: Mapped[str | None] = mapped_column(String(32))
+    urgency: Mapped[str | None] = mapped_column(String(32))
+    articles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    candidate_id: Mapped[int | None] = mapped_column(Integer)
+    incident_id: Mapped[int | None] = mapped_column(Integer)
+    held_text: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__: Any = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        UniqueConstraint("person_key", "place", name="uq_conversations_person_place"),
+        Index("ix_conversations_expires", "expires_at"),
+    )
+
+
+class OutboxRow(Base):
+    """A notification waiting to be delivered, delivered, or given up on ('dead')."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    incident_id: Mapped[int | None] = mapped_column(Integer)
+    recipient_key: Mapped[str] = mapped_column(String(200))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(200))
+    thread_id: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_outbox_state_due", "state", "next_attempt_at"),)

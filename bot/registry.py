@@ -125,6 +125,9 @@ class CommandSpec:
     role: Role
     examples: tuple[str, ...]
     handler: Handler = field(compare=False)
+    # Behind buttons only (the chat intake's answers): not listed in help, not synced
+    # as a platform's slash command, but typed in the console like any other.
+    hidden: bool = False
 
     @property
     def name(self) -> str:
@@ -151,12 +154,19 @@ class Registry:
         params: Sequence[Param] = (),
         role: Role = Role.USER,
         examples: Sequence[str] = (),
+        hidden: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Declare a command; its handler takes the context and one keyword per param."""
 
         def register(handler: Handler) -> Handler:
             spec = CommandSpec(
-                tuple(name.split()), summary, tuple(params), role, tuple(examples), handler
+                tuple(name.split()),
+                summary,
+                tuple(params),
+                role,
+                tuple(examples),
+                handler,
+                hidden,
             )
             _check_declaration(spec, self._specs)
             self._specs[spec.path] = spec
@@ -164,15 +174,19 @@ class Registry:
 
         return register
 
-    def specs(self) -> list[CommandSpec]:
-        return list(self._specs.values())
+    def specs(self, *, hidden: bool = False) -> list[CommandSpec]:
+        return [s for s in self._specs.values() if hidden or not s.hidden]
 
     def groups(self) -> list[str]:
-        """Top-level words: 'incident', 'help', ..."""
-        return list(dict.fromkeys(path[0] for path in self._specs))
+        """Top-level words people type: 'incident', 'help', ... (not button-only ones)."""
+        return list(dict.fromkeys(s.path[0] for s in self._specs.values() if not s.hidden))
 
     def group(self, word: str) -> list[CommandSpec]:
-        return [s for s in self._specs.values() if s.path[0] == word and len(s.path) > 1]
+        return [
+            s
+            for s in self._specs.values()
+            if s.path[0] == word and len(s.path) > 1 and not s.hidden
+        ]
 
     def get(self, path: Sequence[str]) -> CommandSpec:
         spec = self._specs.get(tuple(path))

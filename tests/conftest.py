@@ -23,12 +23,15 @@ from sqlalchemy.engine import make_url
 from bot.app import Core
 from bot.config import Settings, load_settings
 from bot.db import Database
-from bot.messages import Actor, ChannelRef, CommandCall, Reply
+from bot.messages import Action, Actor, ChannelRef, CommandCall, Message, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-_TABLES = "article_feedback, incident_articles, incident_events, processed_events, incidents"
+_TABLES = (
+    "article_feedback, incident_articles, incident_affected, incident_events, processed_events, "
+    "conversations, outbox, incidents"
+)
 
 
 class ManualClock:
@@ -147,6 +150,40 @@ class Desk:
 
     async def say(self, user: str, line: str, *, event_id: str | None = None) -> list[Reply]:
         return await self.core.handle(self.call(user, line, event_id=event_id))
+
+    async def message(
+        self,
+        user: str,
+        text: str,
+        *,
+        channel: ChannelRef | None = None,
+        event_id: str | None = None,
+    ) -> Reply:
+        """A plain chat message to the bot (the conversation), answered with one reply."""
+        inbound = Message(
+            Actor("console", user, user),
+            channel or self.channel,
+            text,
+            event_id or uuid.uuid4().hex,
+        )
+        replies = await self.core.handle(inbound)
+        assert len(replies) == 1, replies
+        return replies[0]
+
+    async def press(
+        self, user: str, action_id: str, value: str = "", *, channel: ChannelRef | None = None
+    ) -> Reply:
+        """A button press, as an adapter sends it."""
+        inbound = Action(
+            Actor("console", user, user),
+            channel or self.channel,
+            action_id,
+            value,
+            uuid.uuid4().hex,
+        )
+        replies = await self.core.handle(inbound)
+        assert len(replies) == 1, replies
+        return replies[0]
 
     async def ok(self, user: str, line: str) -> Reply:
         replies = await self.say(user, line)

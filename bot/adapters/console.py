@@ -20,6 +20,8 @@ from rich.text import Text
 
 from bot.app import Core
 from bot.messages import Actor, ChannelRef, CommandCall, Inbound, Message, Reply, Severity
+from bot.outbox import Notice
+from bot.scheduler import Scheduler
 
 PLATFORM = "console"
 CHANNEL = ChannelRef(PLATFORM, "console", is_direct=True)
@@ -79,8 +81,25 @@ def _panel(reply: Reply) -> Panel:
     )
 
 
+class ConsoleSender:
+    """Delivers notifications in the terminal: a line addressed to the person, then the
+    message, so that a transcript shows who heard what."""
+
+    platform = PLATFORM
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    async def send(self, notice: Notice) -> str:
+        name = notice.recipient.name
+        self.console.print(Text(f"→ to {printable(name)}:", style="bold magenta"))
+        self.console.print(render(notice.reply))
+        return f"console-{notice.id}"
+
+
 class ConsoleChat:
-    """Reads lines, sends them to the core as `user`, prints the replies."""
+    """Reads lines, sends them to the core as `user`, prints the replies, and runs the
+    scheduler (notifications, expiry) after each line and, at a terminal, in between."""
 
     def __init__(
         self,
@@ -90,16 +109,28 @@ class ConsoleChat:
         console: Console,
         readline: Callable[[], str],
         interactive: bool,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.core, self.user, self.console = core, user, console
         self.readline, self.interactive = readline, interactive
+        self.scheduler = scheduler
 
     async def run(self) -> None:
+        background = None
         if self.interactive:
             self.console.print(
                 f"Deskbot console. You are {self.user}. /help lists commands; {META_HELP}.",
                 style="dim",
             )
+            if self.scheduler is not None:
+                background = asyncio.create_task(self.scheduler.run())
+        try:
+            await self._loop()
+        finally:
+            if background is not None:
+                background.cancel()
+
+    async def _loop(self) -> None:
         while (line := await self._next_line()) is not None:
             line = line.rstrip("\r\n")
             if not line.strip():
@@ -113,6 +144,8 @@ class ConsoleChat:
                 continue
             for reply in await self.core.handle(to_inbound(line.strip(), self.user)):
                 self.console.print(render(reply))
+            if self.scheduler is not None:
+                await self.scheduler.tick()
 
     async def _next_line(self) -> str | None:
         prompt = f"{self.user}> " if self.interactive else None

@@ -11,6 +11,7 @@ from bot.cards import (
 )
 from bot.config import Role
 from bot.context import CommandContext
+from bot.conversation import Chat
 from bot.ids import format_id
 from bot.messages import Button, Card, Reply
 from bot.models import Incident
@@ -262,14 +263,51 @@ async def close(ctx: CommandContext, incident: int) -> Reply:
 
 @registry.command(
     "incident reopen",
-    "Put a resolved incident back to work",
+    "Put a resolved incident back to work (its reporter can too, saying why)",
     params=[INCIDENT_ID, Param("reason", TEXT, "why it is not fixed", required=False)],
-    role=Role.AGENT,
     examples=["/incident reopen 42 the VPN dropped again this morning"],
 )
 async def reopen(ctx: CommandContext, incident: int, reason: str | None) -> Reply:
+    if not ctx.person.is_agent and not (reason or "").strip():
+        # The reporter pressed Reopen: ask why, and their next message reopens it.
+        found = await ctx.incidents.get_for(incident, ctx.person)
+        ctx.incidents.reporter_may_reopen(found, ctx.person)
+        return (await Chat.load(ctx)).ask_reopen_reason(found)
     found = await ctx.incidents.reopen(incident, ctx.person, reason)
     return await _answer(ctx, found, f"{format_id(found.id)} is reopened.")
+
+
+@registry.command(
+    "incident confirm",
+    "Confirm the fix of an incident you reported: it closes",
+    params=[INCIDENT_ID],
+    examples=["/incident confirm 42"],
+)
+async def confirm(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.confirm(incident, ctx.person)
+    return Reply(text=f"Thanks for confirming. {format_id(found.id)} is closed.")
+
+
+@registry.command(
+    "incident link",
+    "Link a duplicate to the incident it repeats: its people join the original, "
+    "the duplicate is cancelled",
+    params=[
+        Param("duplicate", INCIDENT, "the incident that repeats another"),
+        Param("original", INCIDENT, "the incident that is kept"),
+    ],
+    role=Role.AGENT,
+    examples=["/incident link 43 42"],
+)
+async def link(ctx: CommandContext, duplicate: int, original: int) -> Reply:
+    await ctx.incidents.merge(duplicate, ctx.person, original)
+    kept = await ctx.incidents.get(original)
+    return await _answer(
+        ctx,
+        kept,
+        f"{format_id(duplicate)} is linked to {format_id(original)} and cancelled; "
+        f"{kept.people_affected} people are affected by {format_id(original)}.",
+    )
 
 
 @registry.command(

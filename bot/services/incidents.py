@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import BadArguments, Conflict, NotFound
+from bot.config import Role
+from bot.errors import BadArguments, Conflict, Forbidden, InvalidTransition, NotFound
 from bot.ids import format_id
 from bot.messages import ChannelRef
-from bot.models import ArticleFeedback, Incident, IncidentArticle, IncidentEvent
+from bot.models import AffectedPerson, ArticleFeedback, Incident, IncidentArticle, IncidentEvent
 from bot.services.lifecycle import NOT_FINAL, OPEN, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -25,6 +26,8 @@ from bot.services.rules import DeskRules
 LIST_LIMIT = 25
 SOLVED_BY_KB = "solved-by-kb"
 KINDS = ("incident", "request")
+CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
+SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +62,37 @@ class Incidents:
         if viewer.is_agent:
             return await self.get(number)
         incident = await self.session.get(Incident, number)
-        if incident is None or incident.reporter_key != viewer.key:
+        if incident is None or not await self.involves(incident, viewer):
             raise NotFound(
                 f"You have no incident {format_id(number)}. "
                 "`/incident list` shows the ones you reported."
             )
         return incident
+
+    async def involves(self, incident: Incident, person: Person) -> bool:
+        """Whether the person reported the incident or said they are affected too."""
+        if incident.reporter_key == person.key:
+            return True
+        key = (incident.id, person.key)
+        return await self.session.get(AffectedPerson, key) is not None
+
+    async def affected(self, number: int) -> list[AffectedPerson]:
+        rows = await self.session.scalars(
+            select(AffectedPerson)
+            .where(AffectedPerson.incident_id == number)
+            .order_by(AffectedPerson.at)
+        )
+        return list(rows)
+
+    async def recent_open(self, since: datetime, limit: int = 200) -> list[Incident]:
+        """Open incidents opened since a moment, newest first: duplicate candidates."""
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(Incident.state.in_([s.value for s in OPEN]), Incident.opened_at >= since)
+            .order_by(Incident.opened_at.desc())
+            .limit(limit)
+        )
+        return list(rows)
 
     async def timeline(self, number: int, *, last: int | None = None) -> list[IncidentEvent]:
         query = select(IncidentEvent).where(IncidentEvent.incident_id == number)
@@ -89,7 +117,10 @@ class Incidents:
     def _conditions(self, viewer: Person, flt: IncidentFilter) -> list[Any]:
         conditions: list[Any] = []
         if not viewer.is_agent:
-            conditions.append(Incident.reporter_key == viewer.key)
+            theirs = select(AffectedPerson.incident_id).where(
+                AffectedPerson.person_key == viewer.key
+            )
+            conditions.append(or_(Incident.reporter_key == viewer.key, Incident.id.in_(theirs)))
         elif flt.mine:
             conditions.append(Incident.assignee == viewer.handle)
         if flt.state is None:
@@ -164,6 +195,10 @@ class Incidents:
         }
         self._event(incident, reporter, "opened", opened, summary)
         return incident
+
+    def summary_of(self, text: str) -> str:
+        """The summary an incident opened with this text would have."""
+        return self._split_summary(text)[0]
 
     def _split_summary(self, text: str) -> tuple[str, str]:
         """Keep the summary short; a longer text is kept whole as the description."""
@@ -334,8 +369,72 @@ class Incidents:
         self._change(incident, agent, "closed", state=State.CLOSED.value, closed_at=self.now)
         return incident
 
+    async def confirm(self, number: int, reporter: Person) -> Incident:
+        """The reporter confirms the fix: the incident closes."""
+        incident = await self.get_for(number, reporter)
+        if incident.reporter_key != reporter.key:
+            raise Forbidden(f"Only {incident.reporter_name}, who reported it, can confirm the fix.")
+        self._reporter_may("confirm", incident)
+        self._check("close", incident)
+        self._change(incident, reporter, "confirmed", state=State.CLOSED.value, closed_at=self.now)
+        return incident
+
+    async def close_resolved(self, before: datetime, limit: int = 100) -> list[Incident]:
+        """Close incidents resolved before a moment with no word from the reporter.
+        Rows another worker is closing right now are skipped (SKIP LOCKED)."""
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(Incident.state == State.RESOLVED.value, Incident.resolved_at <= before)
+            .order_by(Incident.resolved_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        closed = list(rows)
+        for incident in closed:
+            self._change(
+                incident,
+                SYSTEM,
+                "closed",
+                state=State.CLOSED.value,
+                closed_at=self.now,
+                text="closed automatically: resolved, and no reply from the reporter since",
+            )
+        return closed
+
+    def reporter_may_reopen(self, incident: Incident, person: Person) -> None:
+        """A reporter reopens their own incident, and only once it is resolved."""
+        if incident.reporter_key != person.key:
+            raise Forbidden(
+                f"Only {incident.reporter_name}, who reported it, or an agent can reopen it."
+            )
+        self._reporter_may("reopen", incident)
+
+    def _reporter_may(self, verb: str, incident: Incident) -> None:
+        """Say in a reporter's terms why confirm/reopen can't happen yet (or any more)."""
+        label, state = format_id(incident.id), State(incident.state)
+        if state == State.RESOLVED:
+            return
+        if state in OPEN:
+            shown = state.value.replace("_", " ")
+            raise InvalidTransition(
+                f"{label} is {shown}, not resolved yet: there is nothing to {verb} until the "
+                "desk resolves it. Add anything new with a note."
+            )
+        raise InvalidTransition(
+            f"{label} is {state.value} for good. If the problem is back, tell me about it "
+            "and I'll open a new incident."
+        )
+
     async def reopen(self, number: int, agent: Person, reason: str | None) -> Incident:
-        incident = await self.get(number)
+        """Back to work. Agents may reopen any; a reporter their own, saying why."""
+        incident = await self.get_for(number, agent)
+        if not agent.is_agent:
+            self.reporter_may_reopen(incident, agent)
+        if not agent.is_agent and not (reason or "").strip():
+            raise BadArguments(
+                f"Say what is still wrong, so the desk knows where to look.\n"
+                f"Example: /incident reopen {number} the VPN dropped again this morning"
+            )
         self._check("reopen", incident)
         state = State.IN_PROGRESS if incident.assignee else State.ASSIGNED
         self._change(
@@ -398,7 +497,7 @@ class Incidents:
                 "like `/incident cancel 42 opened by mistake`."
             )
         if duplicate_of is not None:
-            await self._check_original(number, duplicate_of)
+            return await self.merge(number, agent, duplicate_of)
         self._change(
             incident,
             agent,
@@ -409,6 +508,61 @@ class Incidents:
             text=reason,
         )
         return incident
+
+    async def add_affected(self, number: int, person: Person) -> Incident:
+        """Someone is hit by the same problem: they join the incident instead of a new one."""
+        incident = await self.get(number)
+        self._check("note", incident)
+        if await self.involves(incident, person):
+            raise Conflict(f"You are already on {format_id(number)}; you'll hear its news.")
+        self._join(incident, person.key, person.name)
+        self._change(
+            incident,
+            person,
+            "affected_added",
+            people_affected=incident.people_affected + 1,
+            text=person.name,
+        )
+        return incident
+
+    def _join(self, incident: Incident, key: str, name: str) -> None:
+        self.session.add(
+            AffectedPerson(incident_id=incident.id, person_key=key, person_name=name, at=self.now)
+        )
+
+    async def merge(self, number: int, agent: Person, original_id: int) -> Incident:
+        """A duplicate joins its original: its people hear the original's news from now
+        on, and the duplicate is cancelled pointing to it."""
+        duplicate = await self.get(number)
+        self._check("cancel", duplicate)
+        await self._check_original(number, original_id)
+        original = await self.get(original_id)
+        self._check("note", original)
+        people = [(duplicate.reporter_key, duplicate.reporter_name)] + [
+            (a.person_key, a.person_name) for a in await self.affected(number)
+        ]
+        present = {original.reporter_key} | {a.person_key for a in await self.affected(original_id)}
+        joining = [(key, name) for key, name in dict(people).items() if key not in present]
+        for key, name in joining:
+            self._join(original, key, name)
+        names = ", ".join(name for _, name in joining) or "nobody new"
+        self._change(
+            original,
+            agent,
+            "duplicate_linked",
+            people_affected=original.people_affected + len(joining),
+            text=f"{format_id(number)} joined ({names})",
+        )
+        self._change(
+            duplicate,
+            agent,
+            "cancelled",
+            state=State.CANCELLED.value,
+            closed_at=self.now,
+            duplicate_of_id=original_id,
+            text=f"duplicate of {format_id(original_id)}",
+        )
+        return duplicate
 
     async def _check_original(self, number: int, original_id: int) -> None:
         if original_id == number:
@@ -512,17 +666,19 @@ class Incidents:
         changes: dict[str, list[Any]],
         text: str | None,
     ) -> None:
-        self.session.add(
-            IncidentEvent(
-                incident_id=incident.id,
-                at=self.now,
-                actor_key=actor.key,
-                actor_name=actor.name,
-                kind=kind,
-                changes=changes,
-                text=text,
-            )
+        event = IncidentEvent(
+            incident_id=incident.id,
+            at=self.now,
+            actor_key=actor.key,
+            actor_name=actor.name,
+            kind=kind,
+            changes=changes,
+            text=text,
         )
+        self.session.add(event)
+        # Who should hear about it is decided once per unit of work (services/notices.py),
+        # from the events written, before the commit.
+        self.session.info.setdefault(CHANGES, []).append((incident, event, actor))
 
 
 def _plain(value: Any) -> Any:

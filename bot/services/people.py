@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import Role, Settings
 from bot.messages import Actor
+from bot.outbox import Recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Directory:
     """Maps platform accounts to people, and staff handles to agents."""
 
     def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         self._staff = {handle: _staff_person(handle, settings) for handle in settings.staff}
         self._accounts: dict[tuple[str, str], str] = {}
         for handle, entry in settings.staff.items():
@@ -46,6 +48,17 @@ class Directory:
     def staff(self, handle: str) -> Person | None:
         """An agent or manager by handle (with or without a leading @)."""
         return self._staff.get(handle.lower().removeprefix("@"))
+
+    def recipient(self, key: str, name: str) -> Recipient:
+        """Where a person is reached directly: staff where config.yaml says, anyone else
+        on the platform they wrote from (their key is 'platform:user id')."""
+        staff = self._settings.staff.get(key)
+        if staff is not None:
+            platform = staff.notify_platform
+            address = {"slack": staff.slack, "discord": staff.discord}.get(platform) or key
+            return Recipient(key, name, platform, address)
+        platform, _, user_id = key.partition(":")
+        return Recipient(key, name, platform, user_id)
 
     def handles(self) -> list[str]:
         return list(self._staff)

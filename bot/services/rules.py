@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.services.classify import Classifier
 from bot.services.people import Directory
 from bot.services.sla import SlaPolicy
+from bot.services.triage import Triage
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,15 @@ class DeskRules:
     classifier: Classifier
     directory: Directory
     sla: SlaPolicy
+    triage: Triage
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeskRules:
-        return cls(settings, Classifier(settings), Directory(settings), SlaPolicy(settings))
+        classifier = Classifier(settings)
+        return cls(
+            settings,
+            classifier,
+            Directory(settings),
+            SlaPolicy(settings),
+            Triage(settings, classifier),
+        )

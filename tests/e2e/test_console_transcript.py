@@ -220,6 +220,7 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
         "Group": "network",
         "Owner": "-",
         "Reporter": "alice",
+        "Affected": "1 person",
         "Opened": "",
         "Response due": "",
         "Resolution due": "",

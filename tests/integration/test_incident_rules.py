@@ -316,8 +316,11 @@ async def test_cancel_as_duplicate_points_to_the_original(desk):
         "closed_at": [None, T0],
         "duplicate_of_id": [None, 1],
     }
-    assert columns(await load(desk, 1)) == original
-    assert len(await timeline(desk, 1)) == 1
+    # The duplicate's reporter now hears the original's news: one more person affected.
+    assert columns(await load(desk, 1)) == original | {"people_affected": 2, "version": 2}
+    [_, joined] = await timeline(desk, 1)
+    assert (joined.kind, joined.text) == ("duplicate_linked", "INC-000002 joined (Dave Diaz)")
+    assert joined.changes == {"people_affected": [1, 2]}
 
 
 # -- illegal transitions ------------------------------------------------------
@@ -477,7 +480,6 @@ AGENT_COMMANDS = {
     "resume": "/incident resume 1",
     "resolve": "/incident resolve 1 fixed it myself",
     "close": "/incident close 1",
-    "reopen": "/incident reopen 1",
     "classify": "/incident classify 1 --impact high --urgency high",
     "cancel": "/incident cancel 1 never mind",
 }

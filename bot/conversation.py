@@ -1,0 +1,653 @@
+"""The desk as a conversation: plain messages in, a single point of contact out.
+
+A message is a problem report, a progress question, a call for help or small
+talk (`bot/intents.py`). A report goes: knowledge-base suggestions first; if they
+don't help, "is this the same as INC-12?"; then only the questions the text did
+not answer (who is affected, can you still work); then a summary card to confirm,
+and the incident is opened. Each step is stored in the `conversations` table, so
+a restart loses nothing and the person carries on; a draft left too long expires
+with a message. Once an incident is open, what its reporter writes in its thread
+(or, when it waits on them, in their direct chat) goes onto its timeline.
+
+Buttons come back as the hidden `/intake ...` commands (bot/commands/intake.py);
+typed answers ("just me", "2", "yes") work the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cards import incident_reply, list_line, span, suggestion_line
+from bot.context import CommandContext
+from bot.errors import BadArguments
+from bot.ids import format_id
+from bot.intents import Intent, IntentKind, recognise
+from bot.messages import Button, Card, ChannelRef, Field, Reply
+from bot.models import Conversation, Incident
+from bot.notices import DM_PLACE
+from bot.outbox import Outbox, Recipient
+from bot.services.duplicates import best_match
+from bot.services.incidents import IncidentFilter
+from bot.services.lifecycle import OPEN, State
+from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
+
+IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
+CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "reopen_reason"
+
+_CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
+_YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
+_NO = re.compile(r"^(n|no|nope|nah|not really|different|2)\W*$", re.I)
+_SOLVED = re.compile(r"^(solved|fixed|that (fixed|solved|worked)|it worked|worked|yes|yep)\b", re.I)
+_STILL = re.compile(
+    r"^(still need help|need help|no|nope|didn'?t (help|work)|not (fixed|solved))", re.I
+)
+_EDIT_FIELD = re.compile(r"^(summary|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S)
+
+SCOPE_QUESTION = "Who is affected?"
+SCOPE_OPTIONS = ((ME, "Just me"), (TEAM, "My team"), (MANY, "Many people or a whole site"))
+BLOCKED_QUESTION = "Can you still work?"
+BLOCKED_OPTIONS = (
+    (STOPPED, "No, I'm stopped"),
+    (SLOWED, "Yes, but slowed down or with a workaround"),
+    (CAN_WAIT, "Yes, it can wait"),
+)
+
+
+def place_of(channel: ChannelRef) -> str:
+    """Direct chats are one place per person; elsewhere each thread is its own."""
+    if channel.is_direct:
+        return DM_PLACE
+    return f"{channel.channel_id}/{channel.thread_id or '-'}"
+
+
+@dataclass
+class Chat:
+    """One message (or button) in one person's conversation, inside a unit of work."""
+
+    ctx: CommandContext
+    row: Conversation
+    said: list[str] = field(default_factory=list)  # lines said before the answer
+
+    @classmethod
+    async def load(cls, ctx: CommandContext) -> Chat:
+        row = await _find(ctx.session, ctx.person.key, place_of(ctx.channel))
+        if row is None:
+            row = await _create(ctx)
+        chat = cls(ctx, row)
+        chat._expire_if_due()
+        chat._where(ctx.channel)
+        return chat
+
+    def _where(self, channel: ChannelRef) -> None:
+        self.row.platform, self.row.channel_id = channel.platform, channel.channel_id
+        self.row.thread_id = channel.thread_id
+        self.row.updated_at = self.ctx.now
+
+    def _expire_if_due(self) -> None:
+        row = self.row
+        if row.step != IDLE and row.expires_at is not None and row.expires_at <= self.ctx.now:
+            self.said.append(expired_text(row))
+            reset(row)
+
+    # -- messages ---------------------------------------------------------
+
+    async def on_message(self, text: str) -> Reply:
+        intent = recognise(text)
+        if self.row.step != IDLE:
+            if _CANCEL.match(text.strip()):
+                return self.answer(self._dropped())
+            reply = await self._answer_step(text, intent)
+            if reply is not None:
+                return reply
+        return await self._fresh(text, intent)
+
+    async def _fresh(self, text: str, intent: Intent) -> Reply:
+        kind = intent.kind
+        if kind == IntentKind.GREETING:
+            return self.answer(Reply(text=self._greeting()))
+        if kind == IntentKind.THANKS:
+            return self.answer(Reply(text=self._thanks()))
+        if kind == IntentKind.HELP:
+            return self.answer(Reply(text=HELP_TEXT))
+        if kind == IntentKind.PROGRESS:
+            return self.answer(await self.progress(intent.incident))
+        followed = await self._followed_incident()
+        if followed is not None and not _too_short_to_note(text, kind):
+            return await self._about_incident(followed, text, kind)
+        if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
+            return await self.start_report(intent.text or text)
+        return self.answer(Reply(text=UNCLEAR_TEXT))
+
+    async def _about_incident(self, incident: Incident, text: str, kind: IntentKind) -> Reply:
+        """A message where an incident is being followed: a note, or a new problem?"""
+        pending = incident.state == State.PENDING
+        if not self.ctx.channel.is_direct or pending:
+            return await self.add_note(incident.id, text)
+        self.row.step, self.row.held_text = NOTE_OR_NEW, text
+        self._extend()
+        label = f"{format_id(incident.id)} “{incident.summary}”"
+        return self.answer(
+            Reply(
+                text=f"Is this about {label}, or a new problem?\n"
+                f"1. Add it to {format_id(incident.id)}\n2. It's a new problem",
+                buttons=(
+                    Button(f"Add to {format_id(incident.id)}", "intake.note", "", "primary"),
+                    Button("New problem", "intake.new", ""),
+                ),
+            )
+        )
+
+    async def _followed_incident(self) -> Incident | None:
+        """The open incident this place's conversation is about, if any."""
+        if self.row.incident_id is None:
+            return None
+        incident = await self.ctx.session.get(Incident, self.row.incident_id)
+        if incident is None or State(incident.state) not in OPEN:
+            self.row.incident_id = None
+            return None
+        return incident
+
+    async def _answer_step(self, text: str, intent: Intent) -> Reply | None:
+        """A typed answer to the question asked last; None when it isn't one."""
+        step, clean = self.row.step, text.strip()
+        if step == SUGGESTED:
+            number = _number(clean, len(self.row.articles))
+            if number is not None:
+                return await self.solved(self.row.articles[number - 1])
+            if _SOLVED.match(clean) and len(self.row.articles) == 1:
+                return await self.solved(self.row.articles[0])
+            if _STILL.match(clean):
+                return await self.unsolved()
+        elif step == DUPLICATE and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
+            return await self.same(bool(_YES.match(clean)))
+        elif step == SCOPE and (level := self.ctx.rules.triage.answer_scope(clean)):
+            self.row.impact = level
+            return await self.ask_next()
+        elif step == BLOCKED and (level := self.ctx.rules.triage.answer_blocked(clean)):
+            self.row.urgency = level
+            return await self.ask_next()
+        elif step == CONFIRM and _YES.match(clean):
+            return await self.confirm()
+        elif step == CONFIRM and _NO.match(clean):
+            return self.answer(self._dropped())
+        elif step == EDIT and (_YES.match(clean) or _NO.match(clean)):
+            self.row.step = CONFIRM  # nothing to change after all
+            return self.answer(self._summary())
+        elif step == CONFIRM and clean.lower() == "edit":
+            return self.edit()
+        elif step in (EDIT, CONFIRM) and (step == EDIT or _EDIT_FIELD.match(clean)):
+            return self.apply_edit(clean)
+        elif step == NOTE_OR_NEW and (_YES.match(clean) or _NO.match(clean)):
+            return await self.note_or_new(add=bool(_YES.match(clean)))
+        elif step == REOPEN_REASON:
+            return await self.reopen_with(clean)
+        if intent.kind in (IntentKind.PROGRESS, IntentKind.HELP):
+            return None  # answered fresh; the draft waits
+        return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
+
+    # -- reporting ----------------------------------------------------------
+
+    async def start_report(self, text: str) -> Reply:
+        ctx, row = self.ctx, self.row
+        found = ctx.knowledge.search(text, limit=ctx.rules.settings.knowledge.suggestions)
+        hint = found[0].article.category if found else None
+        reading = ctx.rules.triage.read(text, hint)
+        if reading.impact == ctx.rules.triage.impact_for[MANY]:
+            found = []  # many people down is an outage for the desk, not a self-help case
+        row.text, row.kind, row.category = text, reading.kind, reading.category
+        row.impact, row.urgency = reading.impact, reading.urgency
+        row.articles, row.candidate_id, row.held_text = [s.article.id for s in found], None, None
+        self._extend()
+        if not found:
+            return await self.after_suggestions()
+        row.step = SUGGESTED
+        lines = "\n".join(f"{n}. {suggestion_line(s)}" for n, s in enumerate(found, start=1))
+        buttons = tuple(
+            Button(f"This solved it: {_short(s.article.title)}", "intake.solved", s.article.id)
+            for s in found
+        )
+        return self.answer(
+            Reply(
+                text="These articles may fix it right away:\n"
+                f"{lines}\nDid one of them fix it? Say its number, or “still need help”.",
+                buttons=(*buttons, Button("I still need help", "intake.unsolved", "", "primary")),
+            )
+        )
+
+    async def solved(self, article_id: str) -> Reply:
+        """Deflected: an article fixed it and no incident is opened."""
+        self._expect(SUGGESTED)
+        if article_id not in self.row.articles:
+            raise BadArguments(f"{article_id} was not one of the articles I suggested.")
+        await self.ctx.incidents.record_feedback(None, self.ctx.person, [article_id], helpful=True)
+        self.reset()
+        return self.answer(
+            Reply(text="Glad that fixed it! Nothing was opened. If it comes back, just tell me.")
+        )
+
+    async def unsolved(self) -> Reply:
+        self._expect(SUGGESTED)
+        tried = list(self.row.articles)
+        await self.ctx.incidents.record_feedback(None, self.ctx.person, tried, helpful=False)
+        return await self.after_suggestions()
+
+    async def after_suggestions(self) -> Reply:
+        """Before asking anything: is this a problem the desk already knows about?"""
+        ctx, row = self.ctx, self.row
+        intake = ctx.rules.settings.intake
+        recent = await ctx.incidents.recent_open(ctx.now - intake.duplicate_window)
+        match = best_match(
+            row.text,
+            row.category,
+            recent,
+            intake.duplicate_threshold,
+            ctx.rules.settings.default_category,
+        )
+        if match is None:
+            return await self.ask_next()
+        row.step, row.candidate_id = DUPLICATE, match.incident.id
+        return self.answer(self._duplicate_question(match.incident))
+
+    def _duplicate_question(self, incident: Incident) -> Reply:
+        ago = span(self.ctx.now - incident.opened_at)
+        label = f"{format_id(incident.id)}, *{incident.summary}*, opened {ago} ago"
+        if incident.reporter_key == self.ctx.person.key:
+            text = f"You reported something like this already: {label}. Is it the same problem?"
+            yes = f"Yes, add this to {format_id(incident.id)}"
+        else:
+            text = f"This looks like {label}. Are you affected by the same thing?"
+            yes = "Yes, same problem"
+        return Reply(
+            text=text,
+            buttons=(
+                Button(yes, "intake.same", "", "primary"),
+                Button("No, something else", "intake.different", ""),
+            ),
+        )
+
+    async def same(self, is_same: bool) -> Reply:
+        self._expect(DUPLICATE)
+        if not is_same:
+            return await self.ask_next()
+        number = self.row.candidate_id
+        assert number is not None
+        incident = await self.ctx.incidents.get(number)
+        text = self.row.text
+        self.reset()
+        self.row.incident_id = number
+        if await self.ctx.incidents.involves(incident, self.ctx.person):
+            await self.ctx.incidents.note(number, self.ctx.person, text)
+            return self.answer(Reply(text=f"Added to {format_id(number)}. Nothing new was opened."))
+        joined = await self.ctx.incidents.add_affected(number, self.ctx.person)
+        return self.answer(
+            Reply(
+                text=f"You're on {format_id(number)} now ({joined.people_affected} people "
+                "affected); I'll tell you when there is news. Nothing new was opened."
+            )
+        )
+
+    async def ask_next(self) -> Reply:
+        """Ask only what the report did not say; then show the summary to confirm."""
+        row = self.row
+        self._extend()
+        if row.impact is None:
+            row.step = SCOPE
+            return self.answer(_options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope"))
+        if row.urgency is None:
+            row.step = BLOCKED
+            return self.answer(_options_reply(BLOCKED_QUESTION, BLOCKED_OPTIONS, "intake.blocked"))
+        row.step = CONFIRM
+        return self.answer(self._summary())
+
+    def choose(self, question: str, key: str) -> None:
+        """A button answer to one of the two questions."""
+        triage = self.ctx.rules.triage
+        if question == SCOPE:
+            self._expect(SCOPE)
+            self.row.impact = triage.impact_for[key]
+        else:
+            self._expect(BLOCKED)
+            self.row.urgency = triage.urgency_for[key]
+
+    def _summary(self) -> Reply:
+        rules, row = self.ctx.rules, self.row
+        c = rules.classifier.classify(row.category, row.impact, row.urgency)
+        levels = rules.settings.classification
+        priority = rules.settings.priorities[c.priority]
+        summary = self.ctx.incidents.summary_of(row.text)
+        card = Card(
+            title=f"New {row.kind}: {summary}",
+            fields=(
+                Field("Category", c.category),
+                Field("Affected", f"{c.impact}: {levels.impact[c.impact]}"),
+                Field("Urgency", f"{c.urgency}: {levels.urgency[c.urgency]}"),
+                Field("Priority", f"{c.priority} {priority.name}"),
+                Field("Goes to", rules.classifier.group_for(c.category)),
+            ),
+            footer="Edit: send `category <name>`, `impact <level>`, `urgency <level>`, "
+            "`type incident|request`, or a new description.",
+        )
+        return Reply(
+            text="Here is what I'll open for you. Shall I?",
+            card=card,
+            buttons=(
+                Button("Confirm", "intake.confirm", "", "primary"),
+                Button("Edit", "intake.edit", ""),
+                Button("Cancel", "intake.cancel", ""),
+            ),
+        )
+
+    async def confirm(self) -> Reply:
+        self._expect(CONFIRM)
+        ctx, row = self.ctx, self.row
+        incident = await ctx.incidents.open(
+            reporter=ctx.person,
+            channel=ctx.channel,
+            text=row.text,
+            kind=row.kind,
+            category=row.category,
+            impact=row.impact,
+            urgency=row.urgency,
+        )
+        self.reset()
+        self.row.incident_id = incident.id
+        text = (
+            f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
+            "I'll tell you here when someone picks it up; anything you add here goes onto it."
+        )
+        recent = await ctx.incidents.timeline(incident.id, last=3)
+        return self.answer(incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent))
+
+    def edit(self) -> Reply:
+        self._expect(CONFIRM)
+        self.row.step = EDIT
+        return self.answer(
+            Reply(
+                text="What should change? Send `category <name>`, `impact <level>`, "
+                "`urgency <level>`, `type incident|request`, or the description again."
+            )
+        )
+
+    def apply_edit(self, text: str) -> Reply:
+        rules, row = self.ctx.rules, self.row
+        match = _EDIT_FIELD.match(text)
+        name, value = (match.group(1).lower(), match.group(2).strip()) if match else ("", text)
+        if name == "category":
+            row.category = rules.classifier.category(value)
+        elif name in ("impact", "urgency"):
+            setattr(row, name, rules.classifier.level(name, value))
+        elif name == "type":
+            if value.lower() not in ("incident", "request"):
+                raise BadArguments(f"'{value}' is not a type. Use incident or request.")
+            row.kind = value.lower()
+        else:  # "summary ..." or just a new description
+            row.text = value
+        row.step = CONFIRM
+        self._extend()
+        return self.answer(self._summary())
+
+    def cancel(self) -> Reply:
+        if self.row.step == IDLE:
+            return self.answer(Reply(text="There is nothing in progress to cancel."))
+        return self.answer(self._dropped())
+
+    # -- after opening ------------------------------------------------------
+
+    async def add_note(self, number: int, text: str) -> Reply:
+        incident = await self.ctx.incidents.note(number, self.ctx.person, text)
+        who = self.ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
+        hears = f"{who} will see it" if who else "the desk will see it"
+        return self.answer(Reply(text=f"Added to {format_id(number)}; {hears}."))
+
+    async def note_or_new(self, *, add: bool) -> Reply:
+        self._expect(NOTE_OR_NEW)
+        text, number = self.row.held_text or "", self.row.incident_id
+        self.reset()
+        if add and number is not None:
+            return await self.add_note(number, text)
+        return await self.start_report(text)
+
+    def ask_reopen_reason(self, incident: Incident) -> Reply:
+        self.reset()
+        self.row.step, self.row.incident_id = REOPEN_REASON, incident.id
+        self._extend()
+        return self.answer(
+            Reply(
+                text=f"Sorry it isn't fixed. What is still wrong with {format_id(incident.id)}? "
+                "Your answer reopens it and goes to the desk (or say “cancel”)."
+            )
+        )
+
+    async def reopen_with(self, reason: str) -> Reply:
+        number = self.row.incident_id
+        self.reset()
+        assert number is not None
+        incident = await self.ctx.incidents.reopen(number, self.ctx.person, reason)
+        self.row.incident_id = number
+        return self.answer(
+            Reply(text=f"{format_id(incident.id)} is reopened; the desk has your reason.")
+        )
+
+    # -- questions about progress --------------------------------------------
+
+    async def progress(self, number: int | None) -> Reply:
+        ctx = self.ctx
+        if number is not None:
+            found = await ctx.incidents.get_for(number, ctx.person)
+            return await self._status(found)
+        # An agent's "my tickets" are the ones they own; anyone else's, those they reported.
+        flt = IncidentFilter(mine=ctx.person.is_agent)
+        rows, total = await ctx.incidents.search(ctx.person, flt)
+        if not rows:
+            if ctx.person.is_agent:
+                return Reply(text="You own no open incidents. `/incident list` shows the queue.")
+            return Reply(text="You have no open incidents. Tell me if something is wrong.")
+        if total == 1:
+            return await self._status(rows[0])
+        body = "\n".join(list_line(i, ctx.rules) for i in rows)
+        return Reply(
+            text=f"You have {total} incidents open. Ask “any news on INC-…?” for one of them.",
+            card=Card(title="Your incidents", body=body),
+        )
+
+    async def _status(self, incident: Incident) -> Reply:
+        ctx = self.ctx
+        recent = await ctx.incidents.timeline(incident.id, last=3)
+        owner = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
+        where = f"with {owner}" if owner else f"waiting for the {incident.group} team"
+        text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."
+        if incident.state == State.PENDING and incident.pending_reason:
+            text += f" It waits on you: {incident.pending_reason}"
+        return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
+
+    # -- state ----------------------------------------------------------------
+
+    def answer(self, reply: Reply) -> Reply:
+        """The reply, after anything that had to be said first (an expired draft)."""
+        if not self.said:
+            return reply
+        return Reply(
+            text="\n".join([*self.said, reply.text]),
+            card=reply.card,
+            buttons=reply.buttons,
+            ephemeral=reply.ephemeral,
+        )
+
+    def reset(self) -> None:
+        reset(self.row)
+
+    def _dropped(self) -> Reply:
+        step, number = self.row.step, self.row.incident_id
+        self.reset()
+        if step == REOPEN_REASON and number is not None:
+            return Reply(text=f"OK, {format_id(number)} stays resolved.")
+        if step == NOTE_OR_NEW:
+            return Reply(text="OK, I set that message aside.")
+        return Reply(text="OK, I dropped that. Nothing was opened.")
+
+    def _extend(self) -> None:
+        self.row.expires_at = self.ctx.now + self.ctx.rules.settings.intake.draft_expiry
+
+    def _expect(self, step: str) -> None:
+        """A button from an earlier question can't act on a conversation that moved on."""
+        if self.row.step != step:
+            raise BadArguments(
+                "That question has passed (it was answered, or the report expired). "
+                "Tell me about the problem again if you still need help."
+            )
+
+    def _question(self) -> str:
+        step = self.row.step
+        if step == SUGGESTED:
+            return "Did one of the articles fix it? Say its number, or “still need help”."
+        if step == DUPLICATE:
+            return "Is it the same problem? Say yes or no."
+        if step == SCOPE:
+            return _options_text(SCOPE_QUESTION, SCOPE_OPTIONS)
+        if step == BLOCKED:
+            return _options_text(BLOCKED_QUESTION, BLOCKED_OPTIONS)
+        if step == CONFIRM:
+            return "Shall I open it? Say yes, edit, or cancel."
+        if step == NOTE_OR_NEW:
+            return "Say 1 to add it to the incident, 2 for a new problem."
+        return "Say “cancel” to start over."
+
+    def _greeting(self) -> str:
+        return (
+            f"Hi {self.ctx.person.name}! Tell me what's wrong and I'll help, or ask about a "
+            "ticket (“any news on INC-42?”). Say “help” for more."
+        )
+
+    def _thanks(self) -> str:
+        if self.row.incident_id is not None:
+            return f"You're welcome! I'll keep you posted on {format_id(self.row.incident_id)}."
+        return "You're welcome!"
+
+
+HELP_TEXT = (
+    "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
+    "suggest fixes, and if they don't help, open an incident for you.\n"
+    "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
+    "Commands work too: `/help` lists them."
+)
+UNCLEAR_TEXT = (
+    "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
+    "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"
+)
+
+
+def expired_text(row: Conversation) -> str:
+    """What to tell someone whose question went unanswered too long."""
+    label = format_id(row.incident_id) if row.incident_id else "the incident"
+    if row.step == REOPEN_REASON:
+        return (
+            f"{label} stays resolved: I didn't hear what is still wrong. Press Reopen again "
+            "(or tell me) if it isn't fixed."
+        )
+    if row.step == NOTE_OR_NEW:
+        return (
+            f"I didn't hear whether “{_short(row.held_text or '', 60)}” was about {label} or a "
+            "new problem, so I set it aside. Send it again if it matters."
+        )
+    return (
+        f"Your unfinished report “{_short(row.text, 60)}” waited too long for an answer, so I "
+        "dropped it; nothing was opened. Tell me again if it still matters."
+    )
+
+
+def reset(row: Conversation) -> None:
+    """Forget the draft; which incident the chat is about is kept."""
+    row.step, row.text, row.kind, row.category = IDLE, "", "incident", None
+    row.impact, row.urgency, row.articles = None, None, []
+    row.candidate_id, row.held_text, row.expires_at = None, None, None
+
+
+async def expire_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> int:
+    """Drop drafts nobody answered in time, telling each person so (a scheduler job)."""
+    rows = await session.scalars(
+        select(Conversation)
+        .where(Conversation.step != IDLE, Conversation.expires_at <= now)
+        .order_by(Conversation.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    outbox = Outbox(session, now)
+    expired = list(rows)
+    for row in expired:
+        where = Recipient(
+            row.person_key, row.person_name, row.platform, row.channel_id, row.thread_id
+        )
+        outbox.add(where, Reply(text=expired_text(row)), kind="draft_expired")
+        reset(row)
+    return len(expired)
+
+
+async def _find(session: AsyncSession, key: str, place: str) -> Conversation | None:
+    return await session.scalar(
+        select(Conversation).where(Conversation.person_key == key, Conversation.place == place)
+    )
+
+
+async def _create(ctx: CommandContext) -> Conversation:
+    """A person's first message in a place. Two first messages at once (a quick double
+    send) both try to insert: the savepoint lets the second find the first's row."""
+    place = place_of(ctx.channel)
+    try:
+        async with ctx.session.begin_nested():
+            row = _new_row(ctx, place)
+            ctx.session.add(row)
+        return row
+    except IntegrityError:
+        found = await _find(ctx.session, ctx.person.key, place)
+        assert found is not None
+        return found
+
+
+def _new_row(ctx: CommandContext, place: str) -> Conversation:
+    return Conversation(
+        person_key=ctx.person.key,
+        place=place,
+        person_name=ctx.person.name,
+        platform=ctx.channel.platform,
+        channel_id=ctx.channel.channel_id,
+        thread_id=ctx.channel.thread_id,
+        step=IDLE,
+        text="",
+        kind="incident",
+        articles=[],
+        updated_at=ctx.now,
+    )
+
+
+def _options_reply(question: str, options: tuple[tuple[str, str], ...], action: str) -> Reply:
+    return Reply(
+        text=_options_text(question, options),
+        buttons=tuple(Button(label, action, key) for key, label in options),
+    )
+
+
+def _options_text(question: str, options: tuple[tuple[str, str], ...]) -> str:
+    lines = "\n".join(f"{n}. {label}" for n, (_, label) in enumerate(options, start=1))
+    return f"{question}\n{lines}"
+
+
+def _too_short_to_note(text: str, kind: IntentKind) -> bool:
+    """ "hmm", "?": not worth asking whether it belongs on the incident."""
+    return kind == IntentKind.UNCLEAR and len(text.split()) <= 2
+
+
+def _number(text: str, count: int) -> int | None:
+    match = re.fullmatch(r"#?(\d)\W*", text)
+    if match and 1 <= int(match.group(1)) <= count:
+        return int(match.group(1))
+    return None
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

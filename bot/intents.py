@@ -1,0 +1,129 @@
+"""What a plain chat message is: a problem report, a progress question, a call for
+help, small talk, or unclear. Pure functions over the text; they never raise.
+
+The rules are deliberately plain word patterns: each one is readable, testable
+and predictable for the person writing to the desk, and a wrong guess costs one
+short question, never a wrong incident (reports are always confirmed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.ids import MAX_ID
+
+
+class IntentKind(StrEnum):
+    REPORT = "report"
+    PROGRESS = "progress"  # about one incident, or "my tickets"
+    HELP = "help"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    kind: IntentKind
+    incident: int | None = None  # an incident the message names
+    text: str = ""  # the message without leading greetings and pleasantries
+
+
+_ID = re.compile(r"(?:\binc-?#?|#)0*(\d{1,10})\b", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"\b(?:ticket|incident|case|request|number|no\.?)\s*#?0*(\d{1,10})\b")
+_WORD = re.compile(r"[a-z0-9']+")
+
+_GREETINGS = (
+    "good morning|good afternoon|good evening|hello there|hi there|hey there|"
+    "hello|hiya|hey|hi|yo|morning|howdy|greetings|dear desk|dear it"
+)
+_THANKS = (
+    "thank you so much|thank you|thanks a lot|thanks|thx|ty|cheers|much appreciated|"
+    "great stuff|perfect|brilliant|awesome|great|cool|ok|okay|k|nice|got it|bye|goodbye|"
+    "see you|cya|have a nice day|that's all|all good|no worries"
+)
+_POLITE = "please|pls|plz|sorry|excuse me|quick question"
+_LEADING = re.compile(rf"^(?:(?:{_GREETINGS}|{_POLITE})\b[\s,!.:;-]*)+", re.IGNORECASE)
+_ONLY_THANKS = re.compile(rf"^(?:(?:{_THANKS})\b[\s,!.:;-]*)+$", re.IGNORECASE)
+
+_PROGRESS = re.compile(
+    r"\b(any news|news on|any update|an update|updates? on|status|progress|what'?s happening|"
+    r"what is happening|what'?s going on|what is going on|where are we|eta|any word|heard back|"
+    r"fixed yet|done yet|still open|how'?s it going|how is it going|how long|when will|"
+    r"looked at|look at it yet|anyone working|someone working|is anyone on)\b"
+)
+_MY_TICKETS = re.compile(
+    r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"
+    r"|\blist (my|our)\b|\bshow (me )?(my|our)\b"
+)
+_HELP = re.compile(
+    r"^(help|help me|help please|\?+|menu|commands|what can you do|what do you do|"
+    r"how does this work|how do i use (you|this|deskbot)|who are you|what are you|"
+    r"what can i (ask|say)|options)$"
+)
+_PROBLEM = re.compile(
+    r"\b(not|n't|cannot|cant|can't|won't|wont|doesn't|doesnt|broken|broke|error|errors|fail|"
+    r"fails|failed|failing|down|slow|crash|crashes|crashed|crashing|stuck|freez\w*|frozen|"
+    r"keeps|kept|issue|issues|problem|problems|trouble|unable|locked|lost|forgot|missing|"
+    r"dropp\w*|disconnect\w*|need|needs|request|install|access|reset|help with|"
+    r"blue screen|bsod|virus|phish\w*|suspicious|spam|hacked|stolen|leak\w*|outage|"
+    r"no (internet|wifi|wi-fi|sound|audio|signal|connection|power)|nothing works)\b"
+)
+_ABOUT = re.compile(r"\b(of|on|with|for) (the |our |my )?(?!ticket|incident|request|case)[a-z]")
+_MIN_REPORT_WORDS = 4
+
+
+def recognise(text: str) -> Intent:
+    """Classify one message. Total: any string in, an Intent out."""
+    raw = text.strip()
+    core = _LEADING.sub("", raw).strip()
+    lowered = core.lower()
+    incident = _incident_in(lowered)
+    if not core:
+        return Intent(IntentKind.GREETING if raw else IntentKind.UNCLEAR, None, "")
+    if _ONLY_THANKS.match(core):
+        return Intent(IntentKind.THANKS, None, core)
+    plain = " ".join(_WORD.findall(lowered))
+    if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
+        return Intent(IntentKind.HELP, None, core)
+    if _is_progress(lowered, incident):
+        return Intent(IntentKind.PROGRESS, incident, core)
+    words = _WORD.findall(lowered)
+    if _PROBLEM.search(lowered) or len(words) >= _MIN_REPORT_WORDS:
+        return Intent(IntentKind.REPORT, incident, core)
+    return Intent(IntentKind.UNCLEAR, incident, core)
+
+
+def _is_progress(lowered: str, incident: int | None) -> bool:
+    if _MY_TICKETS.search(lowered):
+        return True
+    if incident is not None and len(_WORD.findall(lowered)) <= 3:
+        return True  # "INC-42?", "what about #42"
+    if not _PROGRESS.search(lowered):
+        return False
+    # "status of the VPN?" is a question about a service, not a ticket; a question
+    # about progress names a ticket, or "my ticket", or is short and bare.
+    names_ticket = incident is not None or re.search(
+        r"\b(my|our|the) (ticket|incident|request|case)\b", lowered
+    )
+    if names_ticket:
+        return True
+    about_something = _ABOUT.search(lowered)  # "status of the VPN", "news on the printer"
+    return not about_something and len(_WORD.findall(lowered)) <= 4
+
+
+def _incident_in(lowered: str) -> int | None:
+    for pattern in (_ID, _BARE_NUMBER):
+        match = pattern.search(lowered)
+        if match:
+            number = int(match.group(1))
+            if 0 < number <= MAX_ID:
+                return number
+    return None
+
+
+def mentions_incident(text: str) -> int | None:
+    """An incident id written anywhere in a message (INC-42, #42, 'ticket 42')."""
+    return _incident_in(text.lower())

@@ -1,0 +1,268 @@
+"""Who hears about a change, and what they are told: the notification rules, in one place.
+
+The incident service records each timeline event it writes in the session; before
+the unit of work commits, `write_notices` turns those events into outbox rows, so
+a change and its notifications commit together. The person who made a change is
+never notified of it. "The reporter's side" is the reporter and everyone who said
+they are affected; "the desk's side" is the incident's owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cards import buttons_for, incident_card, span
+from bot.ids import format_id
+from bot.messages import Button, Reply
+from bot.models import AffectedPerson, Conversation, Incident, IncidentEvent
+from bot.outbox import Outbox, Recipient
+from bot.services.incidents import CHANGES
+from bot.services.lifecycle import NOT_FINAL, State
+from bot.services.people import Person
+from bot.services.rules import DeskRules
+
+REPORTER, AFFECTED, OWNER, MANAGER = "reporter", "affected", "owner", "manager"
+DM_PLACE = "dm"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One timeline event as the notification rules see it."""
+
+    incident: Incident
+    event: IncidentEvent
+    actor: Person
+    rules: DeskRules
+
+    @property
+    def label(self) -> str:
+        return f"{format_id(self.incident.id)} “{self.incident.summary}”"
+
+    @property
+    def by_desk(self) -> bool:
+        return self.actor.is_agent
+
+
+# (who hears it, what they are told); a message of None means nobody this time.
+Rule = tuple[Sequence[str], Callable[[Change], str | None]]
+
+
+def _owner_name(c: Change) -> str:
+    i = c.incident
+    return c.rules.directory.name_of(i.assignee) if i.assignee else f"the {i.group} team"
+
+
+def _reopened(c: Change) -> str:
+    reason = f": {c.event.text}" if c.event.text else "."
+    return f"{c.actor.name} reopened {c.label}{reason}"
+
+
+def _cancelled(c: Change) -> str:
+    original = c.incident.duplicate_of_id
+    if original:
+        return (
+            f"{c.label} is the same problem as {format_id(original)}; it is cancelled and "
+            f"you will hear about {format_id(original)} from now on."
+        )
+    return f"{c.label} is cancelled: {c.event.text}"
+
+
+_TO_REPORTER = (REPORTER, AFFECTED)
+
+# What the desk does (agents, managers, Deskbot itself) and who hears it.
+DESK_ACTS: dict[str, list[Rule]] = {
+    "claimed": [(_TO_REPORTER, lambda c: f"{c.actor.name} is working on {c.label}.")],
+    "assigned": [
+        (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),
+        ((OWNER,), lambda c: f"{c.actor.name} assigned {c.label} to you."),
+    ],
+    "escalated": [
+        (
+            _TO_REPORTER,
+            lambda c: (
+                f"{c.label} has gone to the {c.incident.group} team, who can take it further."
+            ),
+        )
+    ],
+    "escalated_to_manager": [
+        (
+            (MANAGER,),
+            lambda c: f"{c.actor.name} escalated {c.label} to you ({c.incident.priority}).",
+        )
+    ],
+    "pending": [
+        (
+            (REPORTER,),
+            lambda c: (
+                f"{c.actor.name} needs something from you on {c.label}: {c.event.text}\n"
+                "Reply here and your answer goes straight onto the incident."
+            ),
+        )
+    ],
+    "resolved": [(_TO_REPORTER, lambda c: f"{c.label} is resolved: {c.event.text}")],
+    "closed": [(_TO_REPORTER, lambda c: f"{c.label} is closed.")],
+    "cancelled": [(_TO_REPORTER, _cancelled)],
+    "reopened": [(_TO_REPORTER, _reopened)],
+    "note": [(_TO_REPORTER, lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+}
+
+# What the reporter's side does, and who at the desk hears it.
+PEOPLE_ACT: dict[str, list[Rule]] = {
+    "confirmed": [
+        ((OWNER,), lambda c: f"{c.actor.name} confirmed the fix; {c.label} is closed."),
+        ((AFFECTED,), lambda c: f"{c.label} is closed: {c.actor.name} confirmed the fix."),
+    ],
+    "reopened": [((OWNER,), _reopened)],
+    "note": [((OWNER,), lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+    "resolved": [((OWNER,), lambda c: f"{c.actor.name} says {c.label} is solved: {c.event.text}")],
+    "affected_added": [
+        (
+            (OWNER,),
+            lambda c: (
+                f"{c.actor.name} is affected by {c.label} too "
+                f"({c.incident.people_affected} people now)."
+            ),
+        )
+    ],
+}
+
+
+async def write_notices(session: AsyncSession, rules: DeskRules, now: datetime) -> int:
+    """Turn this unit of work's timeline events into outbox rows; returns how many."""
+    written = 0
+    notices = _Notices(session, rules, now)
+    for incident, event, actor in session.info.pop(CHANGES, []):
+        written += await notices.on_event(Change(incident, event, actor, rules))
+    return written
+
+
+class _Notices:
+    def __init__(self, session: AsyncSession, rules: DeskRules, now: datetime) -> None:
+        self.session, self.rules, self.now = session, rules, now
+        self.outbox = Outbox(session, now)
+
+    async def on_event(self, change: Change) -> int:
+        table = DESK_ACTS if change.by_desk else PEOPLE_ACT
+        sent = 0
+        for roles, message in table.get(change.event.kind, []):
+            text = message(change)
+            if text is None:
+                continue
+            for role, recipient in await self._recipients(change, roles):
+                self.outbox.add(
+                    recipient,
+                    self._reply(change, role, text),
+                    kind=change.event.kind,
+                    incident_id=change.incident.id,
+                )
+                await self._focus(recipient, change.incident, role)
+                sent += 1
+        return sent
+
+    async def _recipients(
+        self, change: Change, roles: Sequence[str]
+    ) -> list[tuple[str, Recipient]]:
+        incident, directory = change.incident, self.rules.directory
+        found: list[tuple[str, Recipient]] = []
+        if REPORTER in roles:
+            found.append((REPORTER, self._reporter(incident)))
+        if AFFECTED in roles:
+            rows = await self.session.scalars(
+                select(AffectedPerson).where(AffectedPerson.incident_id == incident.id)
+            )
+            found += [(AFFECTED, directory.recipient(a.person_key, a.person_name)) for a in rows]
+        if OWNER in roles and incident.assignee:
+            found.append((OWNER, directory.recipient(incident.assignee, _staff_name(change))))
+        manager = self.rules.settings.groups[incident.group].manager
+        if MANAGER in roles and manager:
+            found.append((MANAGER, directory.recipient(manager, directory.name_of(manager))))
+        seen = {change.actor.key}
+        unique: list[tuple[str, Recipient]] = []
+        for role, recipient in found:
+            if recipient.key not in seen:
+                seen.add(recipient.key)
+                unique.append((role, recipient))
+        return unique
+
+    def _reporter(self, incident: Incident) -> Recipient:
+        """In the thread the incident came from, if any; else directly."""
+        if incident.origin_thread:
+            return Recipient(
+                incident.reporter_key,
+                incident.reporter_name,
+                incident.origin_platform,
+                incident.origin_channel,
+                incident.origin_thread,
+            )
+        return self.rules.directory.recipient(incident.reporter_key, incident.reporter_name)
+
+    def _reply(self, change: Change, role: str, text: str) -> Reply:
+        incident = change.incident
+        if role in (OWNER, MANAGER):
+            staff = self.rules.directory.staff(incident.assignee or "") if role == OWNER else None
+            card = incident_card(incident, self.rules, self.now)
+            buttons = buttons_for(incident, staff) if staff else ()
+            return Reply(text=text, card=card, buttons=buttons)
+        if role == REPORTER and change.event.kind == "resolved":
+            return Reply(
+                text=f"{text}\n{self._confirm_prompt()}", buttons=confirm_buttons(incident)
+            )
+        return Reply(text=text)
+
+    def _confirm_prompt(self) -> str:
+        after = span(self.rules.settings.desk.auto_close_after)
+        return (
+            "Does it work for you now? “Confirm” closes it; “Reopen” tells us it is not fixed. "
+            f"It closes by itself in {after} otherwise."
+        )
+
+    async def _focus(self, recipient: Recipient, incident: Incident, role: str) -> None:
+        """A reporter's next direct message is probably about what they just heard."""
+        if role not in (REPORTER, AFFECTED) or recipient.thread_id:
+            return
+        if State(incident.state) not in NOT_FINAL:
+            return
+        await focus_direct_chat(self.session, recipient, incident.id, self.now)
+
+
+def confirm_buttons(incident: Incident) -> tuple[Button, ...]:
+    value = str(incident.id)
+    return (
+        Button("Confirm, it's fixed", "incident.confirm", value, "primary"),
+        Button("Reopen", "incident.reopen", value),
+    )
+
+
+async def focus_direct_chat(
+    session: AsyncSession, recipient: Recipient, incident_id: int, now: datetime
+) -> None:
+    """Remember which incident a person's direct chat with the desk is about."""
+    chat = await session.scalar(
+        select(Conversation).where(
+            Conversation.person_key == recipient.key, Conversation.place == DM_PLACE
+        )
+    )
+    if chat is None:
+        chat = Conversation(
+            person_key=recipient.key,
+            place=DM_PLACE,
+            person_name=recipient.name,
+            platform=recipient.platform,
+            channel_id=recipient.channel_id,
+            step="idle",
+            text="",
+            kind="incident",
+            articles=[],
+            updated_at=now,
+        )
+        session.add(chat)
+    chat.incident_id = incident_id
+
+
+def _staff_name(change: Change) -> str:
+    return change.rules.directory.name_of(change.incident.assignee)

@@ -1,0 +1,76 @@
+"""Periodic jobs: deliver the outbox, expire unanswered drafts, close resolved incidents.
+
+Each job is its own unit of work, safe to run in several processes at once: the
+rows a job changes are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (and
+SQLite has a single writer), and each change writes its notifications in the
+same transaction. `tick` runs every job once; `run` repeats it until cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.conversation import expire_drafts
+from bot.db import Database
+from bot.notices import write_notices
+from bot.outbox import BATCH, Deliverer, Notice
+from bot.services.incidents import Incidents
+from bot.services.rules import DeskRules
+
+log = logging.getLogger(__name__)
+INTERVAL = 5.0  # seconds between ticks
+
+
+@dataclass(slots=True)
+class TickReport:
+    expired_drafts: int = 0
+    auto_closed: int = 0
+    delivered: list[Notice] = field(default_factory=list)
+    retrying: int = 0
+    dead: int = 0
+
+
+class Scheduler:
+    """Runs the desk's periodic jobs against one database."""
+
+    def __init__(
+        self, database: Database, rules: DeskRules, clock: Clock, deliverer: Deliverer
+    ) -> None:
+        self.database, self.rules, self.clock, self.deliverer = database, rules, clock, deliverer
+
+    async def tick(self) -> TickReport:
+        report = TickReport()
+        report.expired_drafts = await self.database.run(self._expire)
+        report.auto_closed = await self.database.run(self._auto_close)
+        while True:
+            done = await self.deliverer.deliver_due()
+            report.delivered += done.sent
+            report.retrying += done.retrying
+            report.dead += done.dead
+            if len(done.sent) + done.retrying + done.dead < BATCH:
+                return report
+
+    async def run(self, interval: float = INTERVAL) -> None:
+        """Tick forever; a failing tick is logged and the next one tries again."""
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                # The scheduler's own boundary: a database hiccup must not stop the jobs.
+                log.exception("scheduler tick failed; trying again in %ss", interval)
+            await asyncio.sleep(interval)
+
+    async def _expire(self, session: AsyncSession) -> int:
+        return await expire_drafts(session, self.clock.now())
+
+    async def _auto_close(self, session: AsyncSession) -> int:
+        now = self.clock.now()
+        before = now - self.rules.settings.desk.auto_close_after
+        closed = await Incidents(session, self.rules, now).close_resolved(before)
+        await write_notices(session, self.rules, now)
+        return len(closed)

@@ -1,0 +1,933 @@
+"""The desk as a conversation: plain messages and buttons through the core, on both databases.
+
+Most tests use a desk with an empty knowledge base, so a report goes straight to the
+questions whatever the article matcher does; the tests about suggestions use the
+shipped knowledge base and depend only on the obvious top hits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import Core
+from bot.conversation import expire_drafts
+from bot.messages import Actor, ChannelRef, Message, Reply
+from bot.models import (
+    AffectedPerson,
+    ArticleFeedback,
+    Conversation,
+    Incident,
+    IncidentEvent,
+    OutboxRow,
+)
+from bot.services.classify import Classifier
+from bot.services.knowledge import KnowledgeBase
+from tests.conftest import Desk
+
+THREAD = ChannelRef("console", "general", is_direct=False, thread_id="t1")
+SUGGESTIONS = "These articles may fix it right away:"
+SCOPE = "Who is affected?\n1. Just me\n2. My team\n3. Many people or a whole site"
+BLOCKED = (
+    "Can you still work?\n1. No, I'm stopped\n2. Yes, but slowed down or with a workaround\n"
+    "3. Yes, it can wait"
+)
+SHALL_I = "Here is what I'll open for you. Shall I?"
+PASSED = (
+    "That question has passed (it was answered, or the report expired). "
+    "Tell me about the problem again if you still need help."
+)
+DROPPED = "OK, I dropped that. Nothing was opened."
+UNCLEAR = (
+    "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
+    "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"
+)
+GREETING = (
+    "Hi alice! Tell me what's wrong and I'll help, or ask about a ticket "
+    "(“any news on INC-42?”). Say “help” for more."
+)
+PRINTER = "the printer on floor 2 is jammed"
+
+
+@pytest.fixture
+def empty_kb(settings, tmp_path: Path) -> KnowledgeBase:
+    folder = tmp_path / "no-articles"
+    folder.mkdir()
+    return KnowledgeBase(folder, Classifier(settings).category_paths())
+
+
+@pytest.fixture
+def quiet(settings, database, clock, empty_kb) -> Desk:
+    """The desk with no articles to suggest."""
+    return Desk(Core(settings, database, clock=clock, knowledge=empty_kb))
+
+
+# -- reading the database ---------------------------------------------------------
+
+
+async def incidents(desk: Desk) -> list[Incident]:
+    async with desk.core.database.transaction() as session:
+        return list(await session.scalars(select(Incident).order_by(Incident.id)))
+
+
+async def incident(desk: Desk, number: int = 1) -> Incident:
+    async with desk.core.database.transaction() as session:
+        found = await session.get(Incident, number)
+    assert found is not None
+    return found
+
+
+async def conversation(desk: Desk, user: str, place: str = "dm") -> Conversation | None:
+    async with desk.core.database.transaction() as session:
+        return await session.scalar(
+            select(Conversation).where(
+                Conversation.person_key == f"console:{user}", Conversation.place == place
+            )
+        )
+
+
+async def feedback(desk: Desk) -> list[tuple[str, int | None, bool]]:
+    async with desk.core.database.transaction() as session:
+        rows = await session.scalars(select(ArticleFeedback).order_by(ArticleFeedback.id))
+        return [(r.article_id, r.incident_id, r.helpful) for r in rows]
+
+
+async def affected(desk: Desk, number: int = 1) -> list[tuple[str, str]]:
+    async with desk.core.database.transaction() as session:
+        rows = await session.scalars(
+            select(AffectedPerson).where(AffectedPerson.incident_id == number)
+        )
+        return sorted((r.person_key, r.person_name) for r in rows)
+
+
+async def timeline(desk: Desk, number: int = 1) -> list[tuple[str, str, str | None]]:
+    async with desk.core.database.transaction() as session:
+        rows = await session.scalars(
+            select(IncidentEvent)
+            .where(IncidentEvent.incident_id == number)
+            .order_by(IncidentEvent.id)
+        )
+        return [(e.kind, e.actor_key, e.text) for e in rows]
+
+
+async def told(desk: Desk, key: str) -> list[tuple[str, str]]:
+    """(kind, text) of the notifications written for one person, oldest first."""
+    async with desk.core.database.transaction() as session:
+        rows = await session.scalars(
+            select(OutboxRow).where(OutboxRow.recipient_key == key).order_by(OutboxRow.id)
+        )
+        return [(r.kind, r.payload["text"]) for r in rows]
+
+
+async def count(desk: Desk, model: type) -> int:
+    async with desk.core.database.transaction() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+def fields(reply: Reply) -> dict[str, str]:
+    assert reply.card is not None, reply.text
+    return {f.label: f.value for f in reply.card.fields}
+
+
+def actions(reply: Reply) -> list[tuple[str, str]]:
+    return [(b.action_id, b.value) for b in reply.buttons]
+
+
+# -- driving the conversation -------------------------------------------------------
+
+
+async def open_by_chat(
+    desk: Desk, user: str = "alice", text: str = PRINTER, channel: ChannelRef | None = None
+) -> Reply:
+    """Report in chat, answer 'just me' / 'stopped', confirm: returns the confirmation."""
+    first = await desk.message(user, text, channel=channel)
+    assert first.text == SCOPE, first.text
+    assert (await desk.message(user, "just me", channel=channel)).text == BLOCKED
+    assert (await desk.message(user, "1", channel=channel)).text == SHALL_I
+    opened = await desk.message(user, "yes", channel=channel)
+    assert opened.text.startswith("Opened INC-"), opened.text
+    return opened
+
+
+async def resolved(desk: Desk) -> None:
+    """alice's printer incident, claimed by bob and resolved."""
+    await open_by_chat(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Cleared the jam in tray 2")
+
+
+# -- knowledge-base suggestions -------------------------------------------------------
+
+
+async def test_a_report_answered_by_the_knowledge_base_opens_nothing(desk):
+    reply = await desk.message("alice", "my vpn keeps dropping")
+    assert reply.text.startswith(SUGGESTIONS + "\n1. ")
+    assert reply.text.endswith("Did one of them fix it? Say its number, or “still need help”.")
+    assert ("intake.solved", "vpn-keeps-disconnecting") in actions(reply)
+    assert actions(reply)[-1] == ("intake.unsolved", "")
+    assert reply.buttons[-1].label == "I still need help"
+
+    solved = await desk.press("alice", "intake.solved", "vpn-keeps-disconnecting")
+    assert solved.text == "Glad that fixed it! Nothing was opened. If it comes back, just tell me."
+    assert await incidents(desk) == []
+    assert await feedback(desk) == [("vpn-keeps-disconnecting", None, True)]
+    assert (await conversation(desk, "alice")).step == "idle"
+
+
+async def test_saying_the_articles_number_solves_it_too(desk):
+    reply = await desk.message("alice", "my vpn keeps dropping")
+    number = actions(reply).index(("intake.solved", "vpn-keeps-disconnecting")) + 1
+    solved = await desk.message("alice", str(number))
+    assert solved.text.startswith("Glad that fixed it!")
+    assert await feedback(desk) == [("vpn-keeps-disconnecting", None, True)]
+    assert await incidents(desk) == []
+
+
+async def test_an_article_that_was_not_suggested_is_refused(desk):
+    await desk.message("alice", "my vpn keeps dropping")
+    refused = await desk.press("alice", "intake.solved", "printer-paper-jam")
+    assert refused.is_error
+    assert refused.text == "printer-paper-jam was not one of the articles I suggested."
+    assert await feedback(desk) == []
+    assert (await conversation(desk, "alice")).step == "suggested"
+
+
+async def test_still_need_help_asks_who_and_how_blocked_then_opens_on_confirm(desk):
+    suggested = await desk.message("alice", "my vpn keeps dropping")
+    tried = [value for action, value in actions(suggested) if action == "intake.solved"]
+    assert "vpn-keeps-disconnecting" in tried
+
+    asked = await desk.message("alice", "still need help")
+    assert asked.text == SCOPE
+    assert actions(asked) == [
+        ("intake.scope", "me"),
+        ("intake.scope", "team"),
+        ("intake.scope", "many"),
+    ]
+    assert await feedback(desk) == [(article, None, False) for article in tried]
+
+    blocked = await desk.press("alice", "intake.scope", "team")
+    assert blocked.text == BLOCKED
+    assert actions(blocked) == [
+        ("intake.blocked", "stopped"),
+        ("intake.blocked", "slowed"),
+        ("intake.blocked", "can_wait"),
+    ]
+
+    summary = await desk.press("alice", "intake.blocked", "stopped")
+    assert summary.text == SHALL_I
+    assert summary.card.title == "New incident: my vpn keeps dropping"
+    assert fields(summary) == {
+        "Category": "network/vpn",
+        "Affected": "medium: A team or a department is affected",
+        "Urgency": "high: Work has stopped and there is no workaround",
+        "Priority": "P2 High",
+        "Goes to": "network",
+    }
+    assert [b.label for b in summary.buttons] == ["Confirm", "Edit", "Cancel"]
+    assert await incidents(desk) == []
+
+    opened = await desk.press("alice", "intake.confirm")
+    assert opened.text == (
+        "Opened INC-000001 (P2, network). I'll tell you here when someone picks it up; "
+        "anything you add here goes onto it."
+    )
+    (found,) = await incidents(desk)
+    assert (found.summary, found.kind, found.state) == ("my vpn keeps dropping", "incident", "new")
+    assert (found.category, found.impact, found.urgency, found.priority, found.group) == (
+        "network/vpn",
+        "medium",
+        "high",
+        "P2",
+        "network",
+    )
+    assert (found.reporter_key, found.people_affected) == ("console:alice", 1)
+    chat = await conversation(desk, "alice")
+    assert (chat.step, chat.incident_id, chat.expires_at) == ("idle", 1, None)
+
+
+async def test_typed_answers_work_like_buttons(quiet):
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    assert (await quiet.message("alice", "just me")).text == BLOCKED
+    summary = await quiet.message("alice", "2")
+    assert fields(summary)["Priority"] == "P4 Low"
+    assert fields(summary)["Category"] == "hardware/printer"
+    opened = await quiet.message("alice", "yes")
+    assert opened.text.startswith("Opened INC-000001 (P4, service-desk).")
+    found = await incident(quiet)
+    assert (found.category, found.impact, found.urgency, found.priority) == (
+        "hardware/printer",
+        "low",
+        "medium",
+        "P4",
+    )
+    assert found.summary == PRINTER
+
+
+async def test_a_greeting_before_the_problem_is_left_out_of_the_report(quiet):
+    assert (await quiet.message("alice", "Good morning! My printer is jammed")).text == SCOPE
+    await quiet.message("alice", "3")
+    summary = await quiet.message("alice", "it can wait")
+    assert summary.card.title == "New incident: My printer is jammed"
+    assert fields(summary)["Priority"] == "P3 Moderate"  # high impact, low urgency
+
+
+async def test_a_report_that_says_everything_asks_nothing(desk):
+    # Many people down is an outage, not a self-help case: no articles either.
+    summary = await desk.message("alice", "VPN down for the whole office, nobody can work")
+    assert summary.text == SHALL_I
+    assert fields(summary) == {
+        "Category": "network/vpn",
+        "Affected": "high: Many people or a whole site cannot work",
+        "Urgency": "high: Work has stopped and there is no workaround",
+        "Priority": "P1 Critical",
+        "Goes to": "network",
+    }
+    opened = await desk.message("alice", "yes")
+    assert opened.text.startswith("Opened INC-000001 (P1, network).")
+    found = await incident(desk)
+    assert (found.impact, found.urgency, found.priority) == ("high", "high", "P1")
+
+
+async def test_a_request_is_opened_as_a_request(quiet):
+    # "my laptop" says who is affected and "no rush" how urgent: nothing is asked.
+    summary = await quiet.message("alice", "please install Visio on my laptop, no rush")
+    assert summary.card.title == "New request: install Visio on my laptop, no rush"
+    await quiet.press("alice", "intake.confirm")
+    found = await incident(quiet)
+    assert (found.kind, found.impact, found.urgency) == ("request", "low", "low")
+
+
+# -- duplicates --------------------------------------------------------------------------
+
+
+async def vpn_down_for_sales(desk: Desk) -> None:
+    """alice's incident INC-000001, opened ten minutes before the test goes on."""
+    await desk.ok("alice", "/incident open VPN down for Sales --impact medium --urgency high")
+    desk.core.clock.advance(minutes=10)
+
+
+async def test_someone_affected_by_the_same_thing_joins_the_open_incident(quiet):
+    await vpn_down_for_sales(quiet)
+    asked = await quiet.message("carl", "the vpn is not working")
+    assert asked.text == (
+        "This looks like INC-000001, *VPN down for Sales*, opened 10m ago. "
+        "Are you affected by the same thing?"
+    )
+    assert [(b.label, b.action_id) for b in asked.buttons] == [
+        ("Yes, same problem", "intake.same"),
+        ("No, something else", "intake.different"),
+    ]
+
+    joined = await quiet.press("carl", "intake.same")
+    assert joined.text == (
+        "You're on INC-000001 now (2 people affected); I'll tell you when there is news. "
+        "Nothing new was opened."
+    )
+    (found,) = await incidents(quiet)
+    assert found.people_affected == 2
+    assert await affected(quiet) == [("console:carl", "carl")]
+    assert (await timeline(quiet))[-1] == ("affected_added", "console:carl", "carl")
+
+    shown = await quiet.ok("carl", "/incident show 1")
+    assert shown.text == "INC-000001 is new."
+    assert fields(shown)["Affected"] == "2 people"
+
+    await quiet.ok("bob", "/incident claim 1")
+    news = "Bob Baker is working on INC-000001 “VPN down for Sales”."
+    assert await told(quiet, "console:carl") == [("claimed", news)]
+    assert await told(quiet, "console:alice") == [("claimed", news)]
+
+
+async def test_a_typed_yes_joins_too(quiet):
+    await vpn_down_for_sales(quiet)
+    await quiet.message("carl", "the vpn is not working")
+    joined = await quiet.message("carl", "yes")
+    assert joined.text.startswith("You're on INC-000001 now (2 people affected)")
+    assert len(await incidents(quiet)) == 1
+
+
+async def test_not_the_same_problem_goes_on_to_the_questions(quiet):
+    await vpn_down_for_sales(quiet)
+    await quiet.message("carl", "the vpn is not working")
+    asked = await quiet.message("carl", "no")
+    assert asked.text == SCOPE
+    assert await affected(quiet) == []
+    await quiet.message("carl", "just me")
+    await quiet.message("carl", "slowed")
+    await quiet.press("carl", "intake.confirm")
+    assert [i.reporter_key for i in await incidents(quiet)] == ["console:alice", "console:carl"]
+    assert (await incident(quiet, 1)).people_affected == 1
+
+
+async def test_a_duplicate_of_ones_own_incident_is_added_as_a_note(quiet):
+    await vpn_down_for_sales(quiet)
+    asked = await quiet.message("alice", "the vpn is not working again")
+    assert asked.text == (
+        "You reported something like this already: INC-000001, *VPN down for Sales*, "
+        "opened 10m ago. Is it the same problem?"
+    )
+    assert asked.buttons[0].label == "Yes, add this to INC-000001"
+    added = await quiet.press("alice", "intake.same")
+    assert added.text == "Added to INC-000001. Nothing new was opened."
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", "the vpn is not working again")
+    assert (await incident(quiet)).people_affected == 1
+    assert await affected(quiet) == []
+    assert len(await incidents(quiet)) == 1
+
+
+async def test_duplicates_are_looked_for_within_the_window_only(quiet):
+    await vpn_down_for_sales(quiet)
+    quiet.core.clock.advance(hours=23, minutes=50)  # exactly 24h after it was opened
+    inside = await quiet.message("carl", "the vpn is not working")
+    assert inside.text.startswith("This looks like INC-000001")
+    await quiet.message("carl", "cancel")
+    quiet.core.clock.advance(minutes=1)
+    outside = await quiet.message("carl", "the vpn is not working")
+    assert outside.text == SCOPE
+
+
+async def test_a_resolved_incident_is_not_offered_as_a_duplicate(quiet):
+    await vpn_down_for_sales(quiet)
+    await quiet.ok("bob", "/incident resolve 1 Restarted the VPN concentrator")
+    assert (await quiet.message("carl", "the vpn is not working")).text == SCOPE
+
+
+async def test_an_incident_about_something_else_is_not_offered(quiet):
+    await quiet.ok("alice", "/incident open Outlook crashes on start")
+    assert (await quiet.message("carl", "Teams crashes on start")).text == SCOPE
+
+
+# -- progress questions --------------------------------------------------------------
+
+
+async def test_any_news_on_an_incident(quiet):
+    await open_by_chat(quiet)
+    news = await quiet.message("alice", "any news on INC-1?")
+    assert news.text == "INC-000001 is new, waiting for the service-desk team."
+    assert news.card.title == f"INC-000001 · {PRINTER}"
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 which tray is it?")
+    news = await quiet.message("alice", "hi, any update on INC-000001")
+    assert (
+        news.text
+        == "INC-000001 is pending, with Bob Baker (bob). It waits on you: which tray is it?"
+    )
+
+
+async def test_my_tickets(quiet):
+    none = await quiet.message("alice", "my tickets")
+    assert none.text == "You have no open incidents. Tell me if something is wrong."
+    await open_by_chat(quiet)
+    one = await quiet.message("alice", "my tickets")
+    assert one.text == "INC-000001 is new, waiting for the service-desk team."
+    await quiet.ok("alice", "/incident open Outlook crashes on start")
+    two = await quiet.message("alice", "what's happening with my tickets?")
+    assert two.text == "You have 2 incidents open. Ask “any news on INC-…?” for one of them."
+    assert two.card.title == "Your incidents"
+    assert "INC-000001" in two.card.body and "INC-000002" in two.card.body
+    agent = await quiet.message("bob", "my tickets")
+    assert agent.text == "You own no open incidents. `/incident list` shows the queue."
+
+
+async def test_someone_elses_incident_looks_like_a_missing_one(quiet):
+    await open_by_chat(quiet)
+    other = await quiet.message("dina", "any news on INC-1?")
+    missing = await quiet.message("dina", "any news on INC-99?")
+    assert other.is_error and missing.is_error
+    assert other.text == (
+        "You have no incident INC-000001. `/incident list` shows the ones you reported."
+    )
+    assert missing.text == other.text.replace("INC-000001", "INC-000099")
+    assert PRINTER not in other.text and other.card is None
+    assert (await quiet.message("dina", "my tickets")).text.startswith("You have no open")
+
+
+async def test_a_progress_question_in_the_middle_of_a_report_leaves_the_draft_waiting(quiet):
+    await quiet.ok("alice", "/incident open Outlook crashes on start")
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    news = await quiet.message("alice", "any news on INC-1?")
+    assert news.text == "INC-000001 is new, waiting for the service-desk team."
+    assert (await quiet.message("alice", "help")).text.startswith("Tell me what's wrong")
+    assert (await quiet.message("alice", "just me")).text == BLOCKED
+
+
+# -- small talk ----------------------------------------------------------------------
+
+
+async def test_greetings_thanks_help_and_unclear_messages(quiet):
+    assert (await quiet.message("alice", "hello")).text == GREETING
+    assert (await quiet.message("alice", "Good morning!")).text == GREETING
+    assert (await quiet.message("alice", "thanks!")).text == "You're welcome!"
+    assert (await quiet.message("alice", "help")).text == (
+        "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
+        "suggest fixes, and if they don't help, open an incident for you.\n"
+        "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
+        "Commands work too: `/help` lists them."
+    )
+    assert (await quiet.message("alice", "hmm")).text == UNCLEAR
+    assert await incidents(quiet) == []
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
+async def test_thanks_after_opening_names_the_incident(quiet):
+    await open_by_chat(quiet)
+    thanks = await quiet.message("alice", "thank you so much")
+    assert thanks.text == "You're welcome! I'll keep you posted on INC-000001."
+
+
+async def test_an_answer_that_is_not_one_repeats_the_question(quiet):
+    await quiet.message("alice", PRINTER)
+    again = await quiet.message("alice", "purple")
+    assert again.text == f"Sorry, I didn't get that. {SCOPE}"
+    assert (await conversation(quiet, "alice")).step == "scope"
+
+
+# -- drafts: restarts and expiry -------------------------------------------------------
+
+
+async def test_a_draft_survives_a_restart(settings, database, clock, empty_kb, quiet):
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    await quiet.core.database.dispose()  # the bot stops...
+    restarted = Desk(Core(settings, database, clock=clock, knowledge=empty_kb))
+    assert (await restarted.message("alice", "my team")).text == BLOCKED
+    summary = await restarted.message("alice", "3")
+    assert summary.card.title == f"New incident: {PRINTER}"
+    assert fields(summary)["Priority"] == "P4 Low"  # medium impact, low urgency
+    await restarted.message("alice", "yes")
+    assert (await incident(restarted)).summary == PRINTER
+
+
+async def test_a_draft_expires_with_a_message_and_the_next_one_is_handled_fresh(quiet):
+    await quiet.message("alice", PRINTER)
+    quiet.core.clock.advance(hours=3, minutes=59)
+    assert (await quiet.message("alice", "just me")).text == BLOCKED  # and waits 4h more
+    quiet.core.clock.advance(hours=4)
+    reply = await quiet.message("alice", "hello")
+    assert reply.text == (
+        f"Your unfinished report “{PRINTER}” waited too long for an answer, so I "
+        "dropped it; nothing was opened. Tell me again if it still matters.\n" + GREETING
+    )
+    chat = await conversation(quiet, "alice")
+    assert (chat.step, chat.text, chat.impact) == ("idle", "", None)
+    # "1" is no longer an answer to anything.
+    assert (await quiet.message("alice", "1")).text == UNCLEAR
+    assert await incidents(quiet) == []
+
+
+async def test_an_expired_draft_can_be_reported_again_at_once(quiet):
+    await quiet.message("alice", PRINTER)
+    quiet.core.clock.advance(hours=4)
+    reply = await quiet.message("alice", "the wifi keeps dropping")
+    first, second = reply.text.split("\n", 1)
+    assert first.startswith(f"Your unfinished report “{PRINTER}” waited too long")
+    assert second == SCOPE
+    assert (await conversation(quiet, "alice")).text == "the wifi keeps dropping"
+
+
+async def test_the_expiry_job_drops_drafts_and_tells_their_people(quiet):
+    await quiet.message("alice", PRINTER)
+    await quiet.message("carl", "the wifi keeps dropping", channel=THREAD)
+    quiet.core.clock.advance(hours=3)
+    await quiet.message("carl", "just me", channel=THREAD)
+    quiet.core.clock.advance(hours=1)
+    async with quiet.core.database.transaction() as session:
+        assert await expire_drafts(session, quiet.core.clock.now()) == 1
+    assert await told(quiet, "console:alice") == [
+        (
+            "draft_expired",
+            f"Your unfinished report “{PRINTER}” waited too long for an answer, so I "
+            "dropped it; nothing was opened. Tell me again if it still matters.",
+        )
+    ]
+    assert await told(quiet, "console:carl") == []
+    assert (await conversation(quiet, "alice")).step == "idle"
+    assert (await conversation(quiet, "carl", "general/t1")).step == "blocked"
+
+
+async def test_an_expired_note_or_new_question_says_what_was_dropped(quiet):
+    await open_by_chat(quiet)
+    await quiet.message("alice", "the toner light is blinking too")
+    quiet.core.clock.advance(hours=4)
+    reply = await quiet.message("alice", "hello")
+    assert "“”" not in reply.text
+    assert "the toner light is blinking too" in reply.text
+
+
+async def test_an_expired_reopen_question_is_not_called_an_unfinished_report(quiet):
+    await resolved(quiet)
+    await quiet.press("alice", "incident.reopen", "1")
+    quiet.core.clock.advance(hours=4)
+    reply = await quiet.message("alice", "hello")
+    assert "unfinished report “”" not in reply.text
+    assert (await incident(quiet)).state == "resolved"
+
+
+# -- stale buttons, edit and cancel -----------------------------------------------------
+
+
+async def test_a_stale_button_is_refused_and_changes_nothing(quiet):
+    stale = await quiet.press("alice", "intake.confirm")
+    assert (stale.is_error, stale.text) == (True, PASSED)
+    assert await incidents(quiet) == []
+    assert await conversation(quiet, "alice") is None
+
+    await quiet.message("alice", PRINTER)
+    assert (await quiet.press("alice", "intake.same")).text == PASSED
+    assert (await quiet.press("alice", "intake.blocked", "stopped")).text == PASSED
+    assert (await conversation(quiet, "alice")).step == "scope"
+
+
+async def test_confirming_twice_opens_one_incident(quiet):
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "no")
+    await quiet.press("alice", "intake.confirm")
+    again = await quiet.press("alice", "intake.confirm")
+    assert (again.is_error, again.text) == (True, PASSED)
+    assert len(await incidents(quiet)) == 1
+
+
+async def test_confirming_an_expired_draft_is_refused(quiet):
+    await quiet.message("alice", "VPN down for the whole office, nobody can work")
+    quiet.core.clock.advance(hours=4)
+    assert (await quiet.press("alice", "intake.confirm")).text == PASSED
+    assert await incidents(quiet) == []
+
+
+async def test_edit_changes_the_summary_before_opening(quiet):
+    await quiet.message("alice", "my screen flickers all the time")
+    summary = await quiet.message("alice", "no")  # stopped; "my screen" said it is just me
+    assert fields(summary)["Category"] == "other"
+    asked = await quiet.press("alice", "intake.edit")
+    assert asked.text == (
+        "What should change? Send `category <name>`, `impact <level>`, `urgency <level>`, "
+        "`type incident|request`, or the description again."
+    )
+    edited = await quiet.message("alice", "category peripherals")
+    assert edited.text == SHALL_I
+    assert fields(edited)["Category"] == "hardware/peripherals"
+    edited = await quiet.message("alice", "urgency low")  # a typed edit at the summary
+    assert fields(edited)["Urgency"] == "low: It can wait"
+    assert fields(edited)["Priority"] == "P5 Planning"
+    await quiet.press("alice", "intake.edit")
+    edited = await quiet.message("alice", "my second monitor flickers")
+    assert edited.card.title == "New incident: my second monitor flickers"
+    await quiet.press("alice", "intake.confirm")
+    found = await incident(quiet)
+    assert (found.summary, found.category, found.urgency, found.priority) == (
+        "my second monitor flickers",
+        "hardware/peripherals",
+        "low",
+        "P5",
+    )
+
+
+async def test_edit_category_printer(quiet):
+    await quiet.message("alice", "the thing in the corridor is broken, I can't work")
+    await quiet.message("alice", "my team")
+    await quiet.press("alice", "intake.edit")
+    edited = await quiet.message("alice", "category printer")
+    assert fields(edited)["Category"] == "hardware/printer"
+    await quiet.message("alice", "yes")
+    assert (await incident(quiet)).category == "hardware/printer"
+
+
+async def test_a_bad_edit_is_refused_and_the_summary_stays(quiet):
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "no")
+    refused = await quiet.message("alice", "category teleporter")
+    assert refused.is_error
+    assert refused.text.startswith("'teleporter' is not a category.")
+    chat = await conversation(quiet, "alice")
+    assert (chat.step, chat.category) == ("confirm", "hardware/printer")
+
+
+async def test_cancel(quiet):
+    await quiet.message("alice", PRINTER)
+    assert (await quiet.message("alice", "cancel")).text == DROPPED
+    assert (await conversation(quiet, "alice")).step == "idle"
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "no")
+    assert (await quiet.press("alice", "intake.cancel")).text == DROPPED
+    nothing = await quiet.press("alice", "intake.cancel")
+    assert nothing.text == "There is nothing in progress to cancel."
+    assert await incidents(quiet) == []
+
+
+async def test_no_to_shall_i_drops_the_report(quiet):
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "no")
+    assert (await quiet.message("alice", "no")).text == DROPPED
+
+
+async def test_yes_after_edit_does_not_become_the_description(quiet):
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "no")
+    await quiet.press("alice", "intake.edit")
+    reply = await quiet.message("alice", "yes")
+    assert reply.card is None or reply.card.title == f"New incident: {PRINTER}"
+
+
+# -- after opening: replies become notes --------------------------------------------------
+
+
+async def test_a_reply_in_the_incidents_thread_becomes_a_note(quiet):
+    opened = await open_by_chat(quiet, channel=THREAD)
+    assert opened.text.startswith("Opened INC-000001")
+    assert (await incident(quiet)).origin_thread == "t1"
+    added = await quiet.message("alice", "it is making a grinding noise now", channel=THREAD)
+    assert added.text == "Added to INC-000001; the desk will see it."
+    await quiet.ok("bob", "/incident claim 1")
+    added = await quiet.message("alice", "and it smells of burning", channel=THREAD)
+    assert added.text == "Added to INC-000001; Bob Baker (bob) will see it."
+    notes = [(actor, text) for kind, actor, text in await timeline(quiet) if kind == "note"]
+    assert notes == [
+        ("console:alice", "it is making a grinding noise now"),
+        ("console:alice", "and it smells of burning"),
+    ]
+    assert await told(quiet, "bob") == [
+        ("note", f"alice on INC-000001 “{PRINTER}”: and it smells of burning")
+    ]
+    assert len(await incidents(quiet)) == 1
+
+
+async def test_a_dm_reply_to_an_incident_pending_on_the_reporter_becomes_a_note(quiet):
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 which floor are you on?")
+    added = await quiet.message("alice", "floor 2, next to the kitchen")
+    assert added.text == "Added to INC-000001; Bob Baker (bob) will see it."
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", "floor 2, next to the kitchen")
+    assert (await told(quiet, "bob"))[-1] == (
+        "note",
+        f"alice on INC-000001 “{PRINTER}”: floor 2, next to the kitchen",
+    )
+
+
+async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", "the toner light is blinking too")
+    assert asked.text == (
+        f"Is this about INC-000001 “{PRINTER}”, or a new problem?\n"
+        "1. Add it to INC-000001\n2. It's a new problem"
+    )
+    assert actions(asked) == [("intake.note", ""), ("intake.new", "")]
+    added = await quiet.message("alice", "1")
+    assert added.text == "Added to INC-000001; the desk will see it."
+    assert (await timeline(quiet))[-1] == (
+        "note",
+        "console:alice",
+        "the toner light is blinking too",
+    )
+
+    await quiet.message("alice", "also outlook crashes on start")
+    new = await quiet.press("alice", "intake.new")
+    assert new.text == SCOPE
+    assert (await conversation(quiet, "alice")).text == "also outlook crashes on start"
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "it can wait")
+    await quiet.message("alice", "yes")
+    second = await incident(quiet, 2)
+    assert (second.summary, second.category) == ("also outlook crashes on start", "software/email")
+    assert [e for e in await timeline(quiet) if e[0] == "note"] == [
+        ("note", "console:alice", "the toner light is blinking too")
+    ]
+
+
+async def test_note_or_new_by_typing_no_starts_a_new_report(quiet):
+    await open_by_chat(quiet)
+    await quiet.message("alice", "also outlook crashes on start")
+    assert (await quiet.message("alice", "2")).text == SCOPE
+    await quiet.message("alice", "cancel")
+    assert len(await incidents(quiet)) == 1
+
+
+# -- the reporter's confirm and reopen ----------------------------------------------------
+
+
+async def test_the_reporter_is_asked_to_confirm_or_reopen_when_resolved(quiet):
+    await resolved(quiet)
+    async with quiet.core.database.transaction() as session:
+        row = await session.scalar(
+            select(OutboxRow).where(
+                OutboxRow.recipient_key == "console:alice", OutboxRow.kind == "resolved"
+            )
+        )
+    assert row.payload["text"].startswith(
+        f"INC-000001 “{PRINTER}” is resolved: Cleared the jam in tray 2\n"
+    )
+    assert [tuple(b[1:3]) for b in row.payload["buttons"]] == [
+        ("incident.confirm", "1"),
+        ("incident.reopen", "1"),
+    ]
+
+
+async def test_reopen_asks_why_and_the_next_message_reopens_with_that_reason(quiet):
+    await resolved(quiet)
+    asked = await quiet.press("alice", "incident.reopen", "1")
+    assert asked.text == (
+        "Sorry it isn't fixed. What is still wrong with INC-000001? "
+        "Your answer reopens it and goes to the desk (or say “cancel”)."
+    )
+    assert (await incident(quiet)).state == "resolved"
+    reopened = await quiet.message("alice", "it jammed again after ten pages")
+    assert reopened.text == "INC-000001 is reopened; the desk has your reason."
+    found = await incident(quiet)
+    assert (found.state, found.reopen_count, found.resolved_at) == ("in_progress", 1, None)
+    assert (await timeline(quiet))[-1] == (
+        "reopened",
+        "console:alice",
+        "it jammed again after ten pages",
+    )
+    assert (await told(quiet, "bob"))[-1] == (
+        "reopened",
+        f"alice reopened INC-000001 “{PRINTER}”: it jammed again after ten pages",
+    )
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
+async def test_cancelling_the_reopen_question_leaves_it_resolved(quiet):
+    await resolved(quiet)
+    await quiet.press("alice", "incident.reopen", "1")
+    cancelled = await quiet.message("alice", "cancel")
+    assert cancelled.text == "OK, INC-000001 stays resolved."
+    assert (await incident(quiet)).state == "resolved"
+
+
+async def test_still_need_help_at_the_duplicate_question_means_not_the_same(quiet):
+    await vpn_down_for_sales(quiet)
+    await quiet.message("carl", "the vpn is not working")
+    asked = await quiet.message("carl", "still need help")
+    assert asked.text == SCOPE
+    assert await affected(quiet) == []
+
+
+async def test_a_short_unclear_message_after_opening_is_not_offered_as_a_note(quiet):
+    await open_by_chat(quiet)
+    hmm = await quiet.message("alice", "hmm")
+    assert hmm.text == UNCLEAR
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
+async def test_the_reporter_reopens_with_a_reason_by_command(quiet):
+    await resolved(quiet)
+    await quiet.ok("alice", "/incident reopen 1 still jams on tray 1")
+    found = await incident(quiet)
+    assert (found.state, found.reopen_count) == ("in_progress", 1)
+
+
+async def test_the_reporters_confirm_closes(quiet):
+    await resolved(quiet)
+    done = await quiet.press("alice", "incident.confirm", "1")
+    assert done.text == "Thanks for confirming. INC-000001 is closed."
+    found = await incident(quiet)
+    assert found.state == "closed" and found.closed_at is not None
+    assert (await told(quiet, "bob"))[-1] == (
+        "confirmed",
+        f"alice confirmed the fix; INC-000001 “{PRINTER}” is closed.",
+    )
+    again = await quiet.press("alice", "incident.reopen", "1")
+    assert again.is_error
+    assert again.text.startswith("INC-000001 is closed for good.")
+
+
+async def test_someone_else_cannot_confirm_or_reopen(quiet):
+    await open_by_chat(quiet)
+    quiet.core.clock.advance(minutes=5)
+    await quiet.message("carl", "the printer on floor 2 is jammed")
+    await quiet.message("carl", "yes")  # carl is affected too
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident resolve 1 Cleared the jam in tray 2")
+
+    refused = await quiet.press("carl", "incident.confirm", "1")
+    assert (refused.is_error, refused.text) == (
+        True,
+        "Only alice, who reported it, can confirm the fix.",
+    )
+    refused = await quiet.press("carl", "incident.reopen", "1")
+    assert refused.text == "Only alice, who reported it, or an agent can reopen it."
+    refused = await quiet.err("carl", "/incident reopen 1 still broken for me")
+    assert refused.text == "Only alice, who reported it, or an agent can reopen it."
+    stranger = await quiet.press("dina", "incident.confirm", "1")
+    assert stranger.text.startswith("You have no incident INC-000001.")
+    assert (await incident(quiet)).state == "resolved"
+    assert (await conversation(quiet, "carl")).step == "idle"
+
+
+async def test_reopen_before_it_is_resolved_says_why_not(quiet):
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    refused = await quiet.press("alice", "incident.reopen", "1")
+    assert refused.text == (
+        "INC-000001 is in progress, not resolved yet: there is nothing to reopen until the "
+        "desk resolves it. Add anything new with a note."
+    )
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
+# -- linking duplicates ----------------------------------------------------------------
+
+
+async def test_an_agent_links_a_duplicate_to_the_original(quiet):
+    await quiet.ok("alice", "/incident open VPN down for Sales")
+    await quiet.ok("carl", "/incident open the sales office has no vpn")
+    linked = await quiet.ok("bob", "/incident link 2 1")
+    assert linked.text == (
+        "INC-000002 is linked to INC-000001 and cancelled; 2 people are affected by INC-000001."
+    )
+    original, duplicate = await incidents(quiet)
+    assert (duplicate.state, duplicate.duplicate_of_id) == ("cancelled", 1)
+    assert (original.state, original.people_affected) == ("new", 2)
+    assert await affected(quiet, 1) == [("console:carl", "carl")]
+    assert await told(quiet, "console:carl") == [
+        (
+            "cancelled",
+            "INC-000002 “the sales office has no vpn” is the same problem as INC-000001; it is "
+            "cancelled and you will hear about INC-000001 from now on.",
+        )
+    ]
+    assert (await quiet.ok("carl", "/incident show 1")).text == "INC-000001 is new."
+    await quiet.ok("bob", "/incident claim 1")
+    assert (await told(quiet, "console:carl"))[-1] == (
+        "claimed",
+        "Bob Baker is working on INC-000001 “VPN down for Sales”.",
+    )
+
+
+async def test_only_agents_link(quiet):
+    await quiet.ok("alice", "/incident open VPN down for Sales")
+    await quiet.ok("carl", "/incident open the sales office has no vpn")
+    refused = await quiet.err("alice", "/incident link 2 1")
+    assert "is for the desk's agents" in refused.text
+    assert [i.state for i in await incidents(quiet)] == ["new", "new"]
+
+
+# -- once-only handling ------------------------------------------------------------------
+
+
+async def test_the_same_message_delivered_twice_acts_once(quiet):
+    def deliver(text: str, event_id: str) -> Message:
+        return Message(Actor("console", "alice", "alice"), quiet.channel, text, event_id)
+
+    first = await quiet.core.handle(deliver(PRINTER, "ev-report"))
+    assert [r.text for r in first] == [SCOPE]
+    assert await quiet.core.handle(deliver(PRINTER, "ev-report")) == []
+
+    await quiet.core.handle(deliver("just me", "ev-scope"))
+    assert await quiet.core.handle(deliver("just me", "ev-scope")) == []
+    assert (await conversation(quiet, "alice")).step == "blocked"
+    await quiet.core.handle(deliver("no", "ev-blocked"))
+
+    opened = await quiet.core.handle(deliver("yes", "ev-confirm"))
+    assert opened[0].text.startswith("Opened INC-000001")
+    assert await quiet.core.handle(deliver("yes", "ev-confirm")) == []
+    assert len(await incidents(quiet)) == 1
+    assert await count(quiet, Conversation) == 1
+    assert [kind for kind, _, _ in await timeline(quiet)] == ["opened"]

@@ -1,0 +1,362 @@
+"""Who hears what: the outbox rows each command leaves behind, on both databases.
+
+The reporter's side (the reporter and everyone affected) hears what the desk does;
+the owner hears what the reporter's side does; a manager hears of a hierarchic
+escalation; whoever made a change never hears of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+from sqlalchemy import select
+
+from bot.app import Core
+from bot.config import parse_settings
+from bot.messages import Button, ChannelRef
+from bot.models import Incident, OutboxRow
+from bot.outbox import reply_from_payload
+from tests.conftest import ROOT, Desk
+
+SUMMARY = "Printer on floor 3 jams on every page"
+LABEL = "INC-000001 “Printer on floor 3 jams on every page”"
+PROMPT = (
+    "Does it work for you now? “Confirm” closes it; “Reopen” tells us it is not fixed. "
+    "It closes by itself in 5d otherwise."
+)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One outbox row, as the person it is for would see it."""
+
+    kind: str
+    to: str
+    platform: str
+    channel: str
+    thread: str | None
+    text: str
+    buttons: tuple[Button, ...]
+    card_title: str | None
+
+
+async def heard(desk: Desk, kind: str | None = None, incident: int | None = 1) -> list[Heard]:
+    async with desk.core.database.transaction() as session:
+        query = select(OutboxRow).order_by(OutboxRow.id)
+        if kind is not None:
+            query = query.where(OutboxRow.kind == kind)
+        if incident is not None:
+            query = query.where(OutboxRow.incident_id == incident)
+        rows = list(await session.scalars(query))
+    found = []
+    for row in rows:
+        reply = reply_from_payload(row.payload)
+        found.append(
+            Heard(
+                row.kind,
+                row.recipient_key,
+                row.platform,
+                row.channel_id,
+                row.thread_id,
+                reply.text,
+                reply.buttons,
+                reply.card.title if reply.card else None,
+            )
+        )
+    return found
+
+
+def texts(found: list[Heard]) -> list[tuple[str, str]]:
+    return [(h.to, h.text) for h in found]
+
+
+async def incident_with_affected(desk: Desk) -> None:
+    """INC-1 reported by alice; frank's own report INC-2 is linked to it, so he is affected."""
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("frank", "/incident open The floor 3 printer eats my pages too")
+    await desk.ok("bob", "/incident link 2 1")
+
+
+# -- the desk acts; the reporter's side hears ------------------------------------
+
+
+async def test_a_claim_tells_the_reporter_and_the_affected_but_not_the_agent(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    said = f"Bob Baker is working on {LABEL}."
+    assert texts(await heard(desk, "claimed")) == [
+        ("console:alice", said),
+        ("console:frank", said),
+    ]
+    (alice, frank) = await heard(desk, "claimed")
+    assert (alice.platform, alice.channel, alice.thread) == ("console", "alice", None)
+    assert (frank.platform, frank.channel, frank.thread) == ("console", "frank", None)
+    assert alice.buttons == frank.buttons == ()
+    assert alice.card_title is None
+
+
+async def test_linking_tells_the_duplicates_reporter_where_the_news_comes_from(desk):
+    await incident_with_affected(desk)
+    assert texts(await heard(desk, incident=None)) == [
+        (
+            "console:frank",
+            "INC-000002 “The floor 3 printer eats my pages too” is the same problem as "
+            "INC-000001; it is cancelled and you will hear about INC-000001 from now on.",
+        )
+    ]
+
+
+async def test_nobody_is_told_of_their_own_change(desk):
+    await desk.ok("bob", f"/incident open {SUMMARY}")  # an agent reports it himself
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident note 1 checking the paper tray")
+    await desk.ok("bob", "/incident resolve 1 new fuser")
+    assert await heard(desk, incident=None) == []
+    await desk.ok("dave", "/incident reopen 1 it jams again")
+    (bob,) = await heard(desk, "reopened")
+    assert (bob.to, bob.platform, bob.channel) == ("bob", "console", "bob")
+    assert bob.text == f"Dave Diaz reopened {LABEL}: it jams again"
+
+
+async def test_an_assignment_tells_the_new_owner_and_the_reporter(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident assign 1 dave")
+    found = await heard(desk, "assigned")
+    assert texts(found) == [
+        ("console:alice", f"{LABEL} is with Dave Diaz (dave) now."),
+        ("console:frank", f"{LABEL} is with Dave Diaz (dave) now."),
+        ("dave", f"Bob Baker assigned {LABEL} to you."),
+    ]
+    dave = found[2]
+    assert (dave.platform, dave.channel, dave.thread) == ("console", "dave", None)
+    assert dave.card_title == f"INC-000001 · {SUMMARY}"  # the owner gets the incident card
+    assert found[0].card_title is None
+
+
+async def test_an_assignment_to_a_group_tells_the_reporter_which_team(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident assign 1 network")
+    assert texts(await heard(desk, "assigned")) == [
+        ("console:alice", f"{LABEL} is with the network team now.")
+    ]
+
+
+async def test_pending_asks_the_reporter_the_question_and_nobody_else(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 which tray do you print from?")
+    assert texts(await heard(desk, "pending")) == [
+        (
+            "console:alice",
+            f"Bob Baker needs something from you on {LABEL}: which tray do you print from?\n"
+            "Reply here and your answer goes straight onto the incident.",
+        )
+    ]
+
+
+async def test_a_resolution_asks_the_reporter_to_confirm_and_tells_the_affected(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    alice, frank = await heard(desk, "resolved")
+    assert (alice.to, alice.text) == (
+        "console:alice",
+        f"{LABEL} is resolved: Replaced the fuser\n{PROMPT}",
+    )
+    assert alice.buttons == (
+        Button("Confirm, it's fixed", "incident.confirm", "1", "primary"),
+        Button("Reopen", "incident.reopen", "1"),
+    )
+    assert (frank.to, frank.text, frank.buttons) == (
+        "console:frank",
+        f"{LABEL} is resolved: Replaced the fuser",
+        (),
+    )
+
+
+async def test_an_agent_note_goes_to_the_reporters_side(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident note 1 a new fuser is on its way")
+    said = f"Bob Baker on {LABEL}: a new fuser is on its way"
+    assert texts(await heard(desk, "note")) == [("console:alice", said), ("console:frank", said)]
+
+
+async def test_a_functional_escalation_tells_the_reporter(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident escalate 1")
+    assert texts(await heard(desk, "escalated")) == [
+        (
+            "console:alice",
+            f"{LABEL} has gone to the desktop-support team, who can take it further.",
+        )
+    ]
+
+
+async def test_a_hierarchic_escalation_tells_the_manager(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident escalate 1 --hierarchic")
+    (carol,) = await heard(desk, "escalated_to_manager")
+    assert (carol.to, carol.platform, carol.channel) == ("carol", "console", "carol")
+    assert carol.text == f"Bob Baker escalated {LABEL} to you (P4)."
+    assert carol.card_title == f"INC-000001 · {SUMMARY}"
+    assert carol.buttons == ()
+
+
+async def test_a_manager_escalating_to_herself_is_not_told(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("carol", "/incident escalate 1 --hierarchic")
+    assert await heard(desk, "escalated_to_manager") == []
+
+
+# -- the reporter's side acts; the owner hears ------------------------------------
+
+
+async def test_the_reporter_confirming_closes_it_and_tells_the_owner(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    pressed = await desk.press("alice", "incident.confirm", "1")
+    assert pressed.text == "Thanks for confirming. INC-000001 is closed."
+    async with desk.core.database.transaction() as session:
+        incident = await session.get(Incident, 1)
+        assert incident.state == "closed"
+    bob, frank = await heard(desk, "confirmed")
+    assert (bob.to, bob.text) == ("bob", f"alice confirmed the fix; {LABEL} is closed.")
+    assert (frank.to, frank.text) == (
+        "console:frank",
+        f"{LABEL} is closed: alice confirmed the fix.",
+    )
+    assert bob.card_title == f"INC-000001 · {SUMMARY}"
+
+
+async def test_an_affected_person_cannot_confirm_for_the_reporter(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    refused = await desk.err("frank", "/incident confirm 1")
+    assert refused.text == "Only alice, who reported it, can confirm the fix."
+    assert await heard(desk, "confirmed") == []
+
+
+async def test_the_reporter_reopening_tells_the_owner_why(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    asked = await desk.press("alice", "incident.reopen", "1")
+    assert asked.text.startswith("Sorry it isn't fixed. What is still wrong with INC-000001?")
+    assert await heard(desk, "reopened") == []
+    answered = await desk.message("alice", "it still jams on tray 2")
+    assert answered.text == "INC-000001 is reopened; the desk has your reason."
+    assert texts(await heard(desk, "reopened")) == [
+        ("bob", f"alice reopened {LABEL}: it still jams on tray 2")
+    ]
+
+
+async def test_a_reporter_note_goes_to_the_owner(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("alice", "/incident note 1 nobody owns it yet")
+    assert await heard(desk, "note") == []  # nobody owns it: nobody in particular to tell
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("alice", "/incident note 1 it also happens on tray 2")
+    (bob,) = await heard(desk, "note")
+    assert (bob.to, bob.text) == ("bob", f"alice on {LABEL}: it also happens on tray 2")
+    assert bob.card_title == f"INC-000001 · {SUMMARY}"
+
+
+async def test_joining_as_affected_in_chat_tells_the_owner(desk):
+    outage = "The VPN is down for the whole office, nobody can work"
+    await desk.message("alice", outage)
+    opened = await desk.message("alice", "yes")
+    assert opened.text.startswith("Opened INC-000001")
+    await desk.ok("erin", "/incident claim 1")
+    await desk.message("frank", "vpn is not working")  # articles first
+    asked = await desk.message("frank", "still need help")
+    assert "Are you affected by the same thing?" in asked.text
+    joined = await desk.message("frank", "yes")
+    assert joined.text.startswith("You're on INC-000001 now (2 people affected)")
+    (erin,) = await heard(desk, "affected_added")
+    assert (erin.to, erin.text) == (
+        "erin",
+        f"frank is affected by INC-000001 “{outage}” too (2 people now).",
+    )
+    await desk.ok("erin", "/incident note 1 the VPN concentrator is rebooting")
+    assert [h.to for h in await heard(desk, "note")] == ["console:alice", "console:frank"]
+
+
+# -- where people are reached -------------------------------------------------------
+
+
+async def test_a_reporter_in_a_channel_thread_is_told_in_that_thread(desk):
+    desk.channel = ChannelRef("console", "it-help", is_direct=False, thread_id="1700.42")
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    desk.channel = ChannelRef("console", "test", is_direct=True)
+    await desk.ok("frank", "/incident open The floor 3 printer eats my pages too")
+    await desk.ok("bob", "/incident link 2 1")
+    await desk.ok("bob", "/incident claim 1")
+    alice, frank = await heard(desk, "claimed")
+    assert (alice.to, alice.platform, alice.channel, alice.thread) == (
+        "console:alice",
+        "console",
+        "it-help",
+        "1700.42",
+    )
+    assert (frank.to, frank.platform, frank.channel, frank.thread) == (
+        "console:frank",
+        "console",
+        "frank",
+        None,
+    )
+
+
+def settings_with(**dave: str):
+    """The shipped config, with more said about Dave."""
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["staff"]["dave"].update(dave)
+    return parse_settings(raw, source=str(ROOT / "config.yaml"))
+
+
+async def test_staff_are_reached_on_the_console_by_default(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident assign 1 dave")
+    dave = [h for h in await heard(desk, "assigned") if h.to == "dave"]
+    assert [(h.platform, h.channel, h.thread) for h in dave] == [("console", "dave", None)]
+
+
+async def test_staff_with_a_slack_id_are_reached_on_slack(database, clock):
+    desk = Desk(Core(settings_with(slack="U0DAVE42"), database, clock=clock))
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident assign 1 dave")
+    dave = [h for h in await heard(desk, "assigned") if h.to == "dave"]
+    assert [(h.platform, h.channel, h.thread) for h in dave] == [("slack", "U0DAVE42", None)]
+    alice = [h for h in await heard(desk, "assigned") if h.to == "console:alice"]
+    assert [(h.platform, h.channel) for h in alice] == [("console", "alice")]
+
+
+async def test_staff_who_choose_the_console_are_reached_there_despite_a_slack_id(database, clock):
+    desk = Desk(Core(settings_with(slack="U0DAVE42", notify="console"), database, clock=clock))
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident assign 1 dave")
+    dave = [h for h in await heard(desk, "assigned") if h.to == "dave"]
+    assert [(h.platform, h.channel) for h in dave] == [("console", "dave")]
+
+
+async def test_the_affected_hear_when_the_reporter_confirms_the_fix(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    await desk.press("alice", "incident.confirm", "1")
+    assert "console:frank" in [h.to for h in await heard(desk, "confirmed")]
+
+
+async def test_an_agent_assigned_an_incident_can_claim_it_from_the_notice(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("carol", "/incident assign 1 dave")
+    (dave,) = [h for h in await heard(desk, "assigned") if h.to == "dave"]
+    assert ("Claim", "incident.claim", "1") in [(b.label, b.action_id, b.value) for b in dave.buttons]
+    # Pressing it starts the work: assigned -> in progress, still dave's.
+    claimed = await desk.press("dave", "incident.claim", "1")
+    assert claimed.text == "You own INC-000001 now."

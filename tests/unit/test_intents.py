@@ -1,0 +1,132 @@
+"""The intent recogniser: what a plain chat message to the desk is."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.ids import MAX_ID
+from bot.intents import Intent, IntentKind, mentions_incident, recognise
+
+REPORT, PROGRESS, HELP = IntentKind.REPORT, IntentKind.PROGRESS, IntentKind.HELP
+GREETING, THANKS, UNCLEAR = IntentKind.GREETING, IntentKind.THANKS, IntentKind.UNCLEAR
+
+# (message, kind, incident it names)
+TABLE = [
+    # Problem reports, with or without pleasantries in front.
+    ("the wifi on floor 3 keeps dropping", REPORT, None),
+    ("my vpn keeps dropping", REPORT, None),
+    ("hi, my vpn keeps dropping", REPORT, None),
+    ("Good morning! Outlook crashes every time I open it", REPORT, None),
+    ("Hello there, I can't log in to my laptop", REPORT, None),
+    ("hey, printer broken", REPORT, None),
+    ("sorry, quick question: my screen went black", REPORT, None),
+    ("I need a new laptop for a new starter", REPORT, None),
+    ("the printer on the 2nd floor is out of toner again", REPORT, None),
+    ("VPN down for the whole office, nobody can work", REPORT, None),
+    ("thanks, but the vpn is still down", REPORT, None),
+    ("Hi, thanks for fixing INC-42 but it is broken again", REPORT, 42),
+    # Questions about progress.
+    ("any news on INC-42?", PROGRESS, 42),
+    ("Any update on INC-000042", PROGRESS, 42),
+    ("hi, any news on INC-7?", PROGRESS, 7),
+    ("is anyone working on ticket 12?", PROGRESS, 12),
+    ("#42?", PROGRESS, 42),
+    ("INC-7", PROGRESS, 7),
+    ("what's happening with my ticket", PROGRESS, None),
+    ("what's the status of my ticket?", PROGRESS, None),
+    ("my tickets", PROGRESS, None),
+    ("show me my open tickets", PROGRESS, None),
+    ("any update?", PROGRESS, None),
+    # Calls for help.
+    ("help", HELP, None),
+    ("Help!", HELP, None),
+    ("what can you do?", HELP, None),
+    ("how does this work", HELP, None),
+    ("?", HELP, None),
+    # Small talk.
+    ("hi", GREETING, None),
+    ("Hello!", GREETING, None),
+    ("good morning", GREETING, None),
+    ("hey there", GREETING, None),
+    ("thanks", THANKS, None),
+    ("Thank you so much!", THANKS, None),
+    ("cheers", THANKS, None),
+    ("ok thanks, bye", THANKS, None),
+    ("hi, thanks", THANKS, None),
+    # Unclear.
+    ("hmm", UNCLEAR, None),
+    ("lol", UNCLEAR, None),
+    ("printer", UNCLEAR, None),
+    ("", UNCLEAR, None),
+    ("   ", UNCLEAR, None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "incident"), TABLE)
+def test_recognise_reads_realistic_messages(text, kind, incident):
+    intent = recognise(text)
+    assert (intent.kind, intent.incident) == (kind, incident)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("hi, my vpn keeps dropping", "my vpn keeps dropping"),
+        ("Hi there! The printer on floor 2 is jammed", "The printer on floor 2 is jammed"),
+        ("Good morning, please: Outlook won't open", "Outlook won't open"),
+        ("the wifi keeps dropping", "the wifi keeps dropping"),
+    ],
+)
+def test_a_report_keeps_its_text_without_the_greeting(text, rest):
+    assert recognise(text) == Intent(REPORT, None, rest)
+
+
+def test_a_greeting_alone_has_no_text():
+    assert recognise("Good morning!") == Intent(GREETING, None, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("INC-000042 is still broken", 42),
+        ("about #42", 42),
+        ("ticket 42", 42),
+        ("inc42", 42),
+        ("Ticket #0007", 7),
+        ("nothing here", None),
+        ("INC-0", None),
+        (f"INC-{MAX_ID + 1}", None),
+        ("floor 3", None),
+    ],
+)
+def test_mentions_incident(text, number):
+    assert mentions_incident(text) == number
+
+
+def test_a_question_about_a_service_is_not_a_progress_question():
+    assert recognise("status of the VPN?").kind != PROGRESS
+
+
+@given(st.text())
+def test_recognise_never_raises_and_always_answers(text):
+    intent = recognise(text)
+    assert isinstance(intent.kind, IntentKind)
+    assert intent.incident is None or 0 < intent.incident <= MAX_ID
+    assert intent.text in text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_mentions_incident_never_raises(text):
+    number = mentions_incident(text)
+    assert number is None or 0 < number <= MAX_ID
+
+
+@given(
+    st.sampled_from(["hi", "hello", "Good morning", "hey there", "please"]),
+    st.sampled_from([t for t, kind, _ in TABLE if kind in (REPORT, PROGRESS) and t[0] != "#"]),
+)
+def test_a_greeting_in_front_changes_nothing(greeting, text):
+    plain, greeted = recognise(text), recognise(f"{greeting}, {text}")
+    assert (greeted.kind, greeted.incident) == (plain.kind, plain.incident)

@@ -1,0 +1,216 @@
+"""Reading a report for who is affected, how blocked they are, its category and kind,
+with the levels and category keywords of the shipped config.yaml."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.config import load_settings
+from bot.services.rules import DeskRules
+from bot.services.triage import Reading, Triage
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    return DeskRules.from_settings(load_settings(ROOT / "config.yaml")).triage
+
+
+def test_words_map_to_the_first_middle_and_last_configured_levels(triage):
+    # config.yaml lists impact and urgency as high, medium, low.
+    assert triage.impact_for == {"many": "high", "team": "medium", "me": "low"}
+    assert triage.urgency_for == {"stopped": "high", "slowed": "medium", "can_wait": "low"}
+
+
+@pytest.mark.parametrize(
+    ("text", "impact"),
+    [
+        ("VPN down for the whole office", "high"),
+        ("everyone on floor 3 lost the wifi", "high"),
+        ("nobody can print", "high"),
+        ("our team can't reach the shared drive", "medium"),
+        ("the department lost email", "medium"),
+        ("our whole team lost email", "medium"),
+        ("it's just me, outlook won't start", "low"),
+        ("my laptop won't boot", "low"),
+        ("my password expired", "low"),
+        ("the printer is jammed", None),
+        ("outlook crashes on start", None),
+    ],
+)
+def test_impact_is_read_from_the_text(triage, text, impact):
+    assert triage.read(text).impact == impact
+
+
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        ("I can't work at all", "high"),
+        ("nobody can work", "high"),
+        ("this is urgent", "high"),
+        ("need it asap, big deadline", "high"),
+        ("outlook is slow", "medium"),
+        ("there is a workaround for now", "medium"),
+        ("the wifi drops now and then", "medium"),
+        ("not urgent", "low"),
+        ("the dock is flaky, not urgent", "low"),
+        ("no rush, whenever you can", "low"),
+        ("minor thing: the monitor flickers", "low"),
+        ("the printer is jammed", None),
+        ("Teams crashes on start", None),
+    ],
+)
+def test_urgency_is_read_from_the_text(triage, text, urgency):
+    assert triage.read(text).urgency == urgency
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the whole team can't log in", "the whole department lost email", "everyone in my team"],
+)
+def test_a_whole_team_is_team_impact_not_a_whole_site(triage, text):
+    assert triage.read(text).impact == "medium"
+    assert triage.answer_scope(text) == "medium"
+
+
+def test_a_parent_and_child_category_tie_still_guesses_the_branch(triage):
+    assert triage.category("I'm locked out of my account") in ("access", "access/password")
+
+
+def test_not_urgent_is_low_urgency_not_high(triage):
+    assert triage.read("my monitor flickers, not urgent").urgency == "low"
+    assert triage.read("my monitor flickers, urgent").urgency == "high"
+    assert triage.answer_blocked("not urgent") == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my vpn keeps dropping", "network/vpn"),
+        ("GlobalProtect says the tunnel is down", "network/vpn"),
+        ("the wi-fi on floor 3 keeps dropping", "network/wifi"),
+        ("no internet connection at my desk", "network"),
+        ("Outlook crashes on start", "software/email"),
+        ("Teams crashes on start", "software/collaboration"),
+        ("the printer is out of toner", "hardware/printer"),
+        ("printing is stuck in the queue", "hardware/printer"),
+        ("blue screen on boot", "hardware/laptop"),
+        ("the docking station doesn't charge", "hardware/peripherals"),
+        ("I'm locked out after the weekend", "access/password"),
+        ("my authenticator shows the wrong code", "access/mfa"),
+        ("I think I clicked a scam link", "security/phishing"),
+        ("ransomware popup on my screen", "security/malware"),
+        ("the coffee machine is empty", None),
+    ],
+)
+def test_the_category_is_guessed_from_the_configured_keywords(triage, text, category):
+    assert triage.read(text).category == category
+
+
+def test_a_tie_between_categories_guesses_nothing(triage):
+    assert triage.category("the printer and the vpn both fail") is None
+    # Two sub-categories of one branch tied: the branch is still clear.
+    assert triage.category("outlook and teams both freeze") == "software"
+
+
+def test_the_default_category_name_is_not_evidence(triage):
+    assert triage.category("some other thing is odd") is None
+
+
+def test_the_text_wins_over_the_articles_category_hint(triage):
+    assert triage.read("vpn broken", "hardware/laptop").category == "network/vpn"
+    assert triage.read("it does a strange thing", "hardware/laptop").category == "hardware/laptop"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I need access to the finance shared drive", "request"),
+        ("please install Zoom on my laptop", "request"),
+        ("can I get a licence for Visio?", "request"),
+        ("new starter on Monday needs an account", "request"),
+        ("I need help, Zoom is broken", "incident"),
+        ("the installer fails with an error", "incident"),
+        ("my vpn keeps dropping", "incident"),
+    ],
+)
+def test_the_kind_is_a_request_only_when_nothing_is_broken(triage, text, kind):
+    assert triage.read(text).kind == kind
+
+
+def test_a_report_that_says_everything(triage):
+    assert triage.read("VPN down for the whole office, nobody can work") == Reading(
+        impact="high", urgency="high", category="network/vpn", kind="incident"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["something is weird", "hmm", "", "the thing from yesterday again", "see attached"]
+)
+def test_nothing_is_inferred_when_the_text_does_not_say(triage, text):
+    assert triage.read(text) == Reading(None, None, None, "incident")
+
+
+@pytest.mark.parametrize(
+    ("answer", "impact"),
+    [
+        ("1", "low"),
+        ("just me", "low"),
+        ("Just me", "low"),
+        ("only me", "low"),
+        ("it's just me.", "low"),
+        ("me", "low"),
+        ("2", "medium"),
+        ("my team", "medium"),
+        ("our team", "medium"),
+        ("team", "medium"),
+        ("the department", "medium"),
+        ("3", "high"),
+        ("many", "high"),
+        ("everyone", "high"),
+        ("whole site", "high"),
+        ("the whole office", "high"),
+        ("4", None),
+        ("0", None),
+        ("purple", None),
+        ("", None),
+    ],
+)
+def test_answers_to_who_is_affected(triage, answer, impact):
+    assert triage.answer_scope(answer) == impact
+
+
+@pytest.mark.parametrize(
+    ("answer", "urgency"),
+    [
+        ("1", "high"),
+        ("no", "high"),
+        ("stopped", "high"),
+        ("I can't work", "high"),
+        ("2", "medium"),
+        ("yes", "medium"),
+        ("slowed down", "medium"),
+        ("there's a workaround", "medium"),
+        ("3", "low"),
+        ("it can wait", "low"),
+        ("no rush", "low"),
+        ("later", "low"),
+        ("4", None),
+        ("banana", None),
+        ("", None),
+    ],
+)
+def test_answers_to_can_you_still_work(triage, answer, urgency):
+    assert triage.answer_blocked(answer) == urgency
+
+
+@given(st.text(max_size=500), st.none() | st.sampled_from(["network/vpn", "hardware"]))
+def test_reading_never_raises_and_gives_configured_values(triage, text, hint):
+    reading = triage.read(text, hint)
+    assert reading.impact in (None, "high", "medium", "low")
+    assert reading.urgency in (None, "high", "medium", "low")
+    assert reading.kind in ("incident", "request")
+    assert triage.answer_scope(text) in (None, "high", "medium", "low")
+    assert triage.answer_blocked(text) in (None, "high", "medium", "low")
