@@ -356,7 +356,8 @@ async def test_an_agent_assigned_an_incident_can_claim_it_from_the_notice(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
     await desk.ok("carol", "/incident assign 1 dave")
     (dave,) = [h for h in await heard(desk, "assigned") if h.to == "dave"]
-    assert ("Claim", "incident.claim", "1") in [(b.label, b.action_id, b.value) for b in dave.buttons]
+    offered = [(b.label, b.action_id, b.value) for b in dave.buttons]
+    assert ("Claim", "incident.claim", "1") in offered
     # Pressing it starts the work: assigned -> in progress, still dave's.
     claimed = await desk.press("dave", "incident.claim", "1")
     assert claimed.text == "You own INC-000001 now."
