@@ -1,5 +1,5 @@
-"""The deskbot command line: chat, db upgrade|current, kb check|reload|search,
-outbox list|retry, config check."""
+"""The deskbot command line: chat, run, db upgrade|current, kb check|reload|search,
+outbox list|retry, config check, slack manifest, discord invite."""
 
 from __future__ import annotations
 
@@ -33,6 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
         dest="user",
         default=os.environ.get("USER", "me").lower(),
         help="who is speaking (a staff handle from config.yaml, or anyone)",
+    )
+
+    sub.add_parser(
+        "run", help="serve Slack and/or Discord (tokens from the environment) with the scheduler"
+    )
+    slack = sub.add_parser("slack", help="the Slack app")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="ACTION")
+    manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest to paste")
+    manifest.add_argument(
+        "--url", default=None, help="the public https URL of `deskbot run` (HTTP mode)"
+    )
+    discord = sub.add_parser("discord", help="the Discord application")
+    discord_sub = discord.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
+    invite = discord_sub.add_parser("invite", help="print the URL that adds the bot to a server")
+    invite.add_argument(
+        "--client-id", default=None, help="the application id (or $DISCORD_CLIENT_ID)"
     )
 
     db = sub.add_parser("db", help="database schema")
@@ -91,6 +107,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             f"{len(settings.groups)} groups, {len(settings.staff)} staff)"
         )
         return 0
+    if args.command in ("slack", "discord"):
+        from bot.adapters.setup_cli import run_setup
+
+        return run_setup(args, settings)
     database = Database(settings.database_url)
     try:
         if args.command == "db":
@@ -100,6 +120,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             from bot.outbox_cli import run_outbox
 
             return await run_outbox(args, database)
+        if args.command == "run":
+            return await _run(settings, database)
         return await _chat(args.user, settings, database)
     finally:
         await database.dispose()
@@ -112,6 +134,17 @@ async def _db(action: str, database: Database) -> int:
     state = "up to date" if current == head else f"behind (latest is {head})"
     print(f"{database.display_url}: schema revision {current or 'none'}, {state}")
     return 0 if current == head else 1
+
+
+async def _run(settings: Settings, database: Database) -> int:
+    from bot.runner import NoAdapters, run_service
+
+    try:
+        await run_service(settings, database, os.environ)
+    except NoAdapters as exc:
+        print(f"deskbot: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 async def _chat(user: str, settings: Settings, database: Database) -> int:

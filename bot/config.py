@@ -149,6 +149,30 @@ class StaffSettings(_Section):
         return Role.MANAGER if self.role == "manager" else Role.AGENT
 
 
+class PlatformRoleSettings(_Section):
+    """Who counts as an agent or manager by their platform group, not by name:
+    Slack user-group handles or ids, Discord role ids or names."""
+
+    slack_groups: list[str] = Field(default_factory=list)
+    discord_roles: list[str] = Field(default_factory=list)
+    # Support groups such people work in (the default group when empty).
+    groups: list[str] = Field(default_factory=list)
+
+
+class SlackSettings(_Section):
+    """The Slack adapter. Tokens come from the environment, never from here."""
+
+    port: int = Field(default=3000, ge=1, le=65535)
+    path: str = "/slack/events"
+
+
+class DiscordSettings(_Section):
+    """The Discord adapter. The token comes from the environment, never from here."""
+
+    # Commands sync to this guild (instantly available) when set, else globally.
+    guild_id: str | None = None
+
+
 class Settings(_Section):
     """The whole validated configuration."""
 
@@ -165,6 +189,9 @@ class Settings(_Section):
     groups: dict[str, GroupSettings] = Field(min_length=1)
     default_group: str
     staff: dict[str, StaffSettings] = Field(default_factory=dict)
+    roles: dict[Literal["agent", "manager"], PlatformRoleSettings] = Field(default_factory=dict)
+    slack: SlackSettings = SlackSettings()
+    discord: DiscordSettings = DiscordSettings()
     resolution_codes: dict[str, str] = Field(min_length=1)
     default_resolution_code: str
     source: str = Field(DEFAULT_CONFIG, exclude=True)
@@ -292,6 +319,11 @@ def _check_groups(s: Settings, fail: Fail) -> None:
             if member_of not in s.groups:
                 groups = ", ".join(s.groups)
                 fail(f"staff.{handle}.groups", f"groups from {groups}, got {member_of!r}")
+    for role, mapping in s.roles.items():
+        for member_of in mapping.groups:
+            if member_of not in s.groups:
+                groups = ", ".join(s.groups)
+                fail(f"roles.{role}.groups", f"groups from {groups}, got {member_of!r}")
 
 
 def _failer(source: str) -> Fail:

@@ -23,11 +23,17 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who sent an event: a platform account."""
+    """Who sent an event: a platform account.
+
+    `roles` are the platform-side groups the adapter saw this account in (Slack
+    user-group handles and ids, Discord role ids and names); config.yaml's `roles:`
+    turns them into desk roles.
+    """
 
     platform: str
     user_id: str
     display_name: str
+    roles: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

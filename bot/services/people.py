@@ -43,7 +43,26 @@ class Directory:
         handle = self._accounts.get((actor.platform, actor.user_id))
         if handle is not None:
             return self._staff[handle]
+        role, groups = self._platform_role(actor)
+        if role > Role.USER:
+            # Staff by platform group have no handle in config.yaml: their account key
+            # is their handle, so ownership and notifications still reach them.
+            return Person(actor.key, actor.display_name, role, handle=actor.key, groups=groups)
         return Person(key=actor.key, name=actor.display_name, role=Role.USER)
+
+    def _platform_role(self, actor: Actor) -> tuple[Role, tuple[str, ...]]:
+        """The highest desk role that one of the actor's platform groups is mapped to."""
+        seen = {name.lower().removeprefix("@") for name in actor.roles}
+        for level in (Role.MANAGER, Role.AGENT):
+            mapping = self._settings.roles.get(level.name.lower())  # type: ignore[call-overload]
+            if mapping is None:
+                continue
+            names = mapping.slack_groups if actor.platform == "slack" else mapping.discord_roles
+            if actor.platform in ("slack", "discord") and seen & {
+                n.lower().removeprefix("@") for n in names
+            }:
+                return level, tuple(mapping.groups) or (self._settings.default_group,)
+        return Role.USER, ()
 
     def staff(self, handle: str) -> Person | None:
         """An agent or manager by handle (with or without a leading @)."""

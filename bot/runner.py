@@ -1,0 +1,110 @@
+"""`deskbot run`: the long-running service. One core, every configured platform.
+
+Each chat adapter module offers `build(core, settings, env) -> Adapter | None`,
+returning None when its tokens are not in the environment. The runner starts
+every adapter it got in one event loop, gives the outbox one sender per
+platform, and runs the scheduler (SLA sweep, delivery, expiry) beside them
+until it is stopped (SIGINT/SIGTERM).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import signal
+from collections.abc import Mapping
+from typing import Protocol
+
+from bot.app import Core
+from bot.config import Settings
+from bot.db import Database
+from bot.outbox import Deliverer, Sender
+from bot.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+# The adapter modules `deskbot run` asks, in order. Each is imported only when asked,
+# so a missing optional platform library never breaks the others.
+ADAPTER_MODULES = ("bot.adapters.slack_adapter", "bot.adapters.discord_adapter")
+
+
+class Adapter(Protocol):
+    """A started platform: receives events for the core, sends the outbox's notices."""
+
+    platform: str
+
+    @property
+    def sender(self) -> Sender: ...
+
+    async def start(self) -> None:
+        """Connect or start serving, then return; the work goes on in the background."""
+
+    async def stop(self) -> None:
+        """Disconnect and stop serving."""
+
+
+class NoAdapters(Exception):
+    """`deskbot run` was asked to run with no platform configured."""
+
+
+def configured_adapters(core: Core, settings: Settings, env: Mapping[str, str]) -> list[Adapter]:
+    """Every adapter whose tokens are present in `env`."""
+    adapters: list[Adapter] = []
+    for name in ADAPTER_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # that platform is not built yet
+            raise
+        adapter = module.build(core, settings, env)
+        if adapter is not None:
+            adapters.append(adapter)
+    return adapters
+
+
+async def run_service(
+    settings: Settings,
+    database: Database,
+    env: Mapping[str, str],
+    *,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run every configured adapter and the scheduler until `stop` is set (or a signal)."""
+    core = Core(settings, database)
+    adapters = configured_adapters(core, settings, env)
+    if not adapters:
+        raise NoAdapters(
+            "no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+            "(or SLACK_APP_TOKEN for Socket Mode) for Slack, or DISCORD_BOT_TOKEN for "
+            "Discord. To try the desk without either, run `deskbot chat`."
+        )
+    senders = {adapter.platform: adapter.sender for adapter in adapters}
+    deliverer = Deliverer(database, senders, core.clock, settings.outbox)
+    scheduler = Scheduler(database, core.rules, core.clock, deliverer)
+    stop = stop or _stop_on_signals()
+    started: list[Adapter] = []
+    jobs = asyncio.create_task(scheduler.run())
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+            log.warning("deskbot: %s adapter started", adapter.platform)
+        await stop.wait()
+    finally:
+        jobs.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await jobs
+        for adapter in reversed(started):
+            await adapter.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on every platform
+            loop.add_signal_handler(sig, stop.set)
+    return stop
