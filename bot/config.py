@@ -232,7 +232,8 @@ def parse_settings(raw: Any, *, source: str = DEFAULT_CONFIG) -> Settings:
         settings = Settings.model_validate({**raw, "source": source})
     except ValidationError as exc:
         first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
+        # pydantic marks a bad mapping key as a '[key]' step after the key itself.
+        key = ".".join(str(part) for part in first["loc"] if part != "[key]")
         raise ConfigError(source, key, _expected(first)) from None
     _check_references(settings)
     return settings

@@ -21,7 +21,7 @@ from bot.app import Core
 from bot.config import Settings
 from bot.db import Database
 from bot.outbox import Deliverer, Sender
-from bot.scheduler import Scheduler
+from bot.scheduler import INTERVAL, Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ async def run_service(
     env: Mapping[str, str],
     *,
     stop: asyncio.Event | None = None,
+    interval: float = INTERVAL,
 ) -> None:
     """Run every configured adapter and the scheduler until `stop` is set (or a signal)."""
     core = Core(settings, database)
@@ -86,12 +87,12 @@ async def run_service(
     scheduler = Scheduler(database, core.rules, core.clock, deliverer)
     stop = stop or _stop_on_signals()
     started: list[Adapter] = []
-    jobs = asyncio.create_task(scheduler.run())
+    jobs = asyncio.create_task(scheduler.run(interval))
     try:
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)
-            log.warning("deskbot: %s adapter started", adapter.platform)
+            log.info("%s adapter started", adapter.platform)
         await stop.wait()
     finally:
         jobs.cancel()

@@ -91,7 +91,7 @@ def _set(path: str, value: object):
         *parents, last = path.split(".")
         node = raw
         for part in parents:
-            node = node[part]
+            node = node.setdefault(part, {})
         node[last] = value
 
     return change
@@ -282,6 +282,24 @@ BROKEN = [
         "staff.bob",
         ["dictionary"],
         id="staff-entry-empty",
+    ),
+    pytest.param(
+        _set("roles.agent", {"discord_roles": ["IT"], "groups": ["helpdesk"]}),
+        "roles.agent.groups",
+        ["groups from service-desk", "'helpdesk'"],
+        id="platform-role-unknown-group",
+    ),
+    pytest.param(
+        _set("roles.admin", {"slack_groups": ["it"]}),
+        "roles.admin",
+        ["'agent' or 'manager'"],
+        id="platform-role-unknown-role",
+    ),
+    pytest.param(
+        _set("slack.port", 0),
+        "slack.port",
+        ["greater than or equal to 1"],
+        id="slack-port-zero",
     ),
 ]
 
