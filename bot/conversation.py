@@ -45,7 +45,10 @@ _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm
 _NO = re.compile(r"^(n|no|nope|nah|not really|different|2)\W*$", re.I)
 _SOLVED = re.compile(r"^(solved|fixed|that (fixed|solved|worked)|it worked|worked|yes|yep)\b", re.I)
 _STILL = re.compile(
-    r"^(still need help|need help|no|nope|didn'?t (help|work)|not (fixed|solved))", re.I
+    r"^(i\s+)?(still\s+need\s+help|need\s+(more\s+)?help|no|nope|none|neither|no luck"
+    r"|((that|it|they)\s+)?(didn'?t|did not|doesn'?t|does not)\s+(help|work)"
+    r"|not (fixed|solved))\b",
+    re.I,
 )
 _EDIT_FIELD = re.compile(r"^(summary|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S)
 
@@ -112,7 +115,7 @@ class Chat:
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
         if kind == IntentKind.THANKS:
-            return self.answer(Reply(text=self._thanks()))
+            return self.answer(Reply(text=await self._thanks()))
         if kind == IntentKind.HELP:
             return self.answer(Reply(text=HELP_TEXT))
         if kind == IntentKind.PROGRESS:
@@ -524,9 +527,11 @@ class Chat:
             "ticket (“any news on INC-42?”). Say “help” for more."
         )
 
-    def _thanks(self) -> str:
-        if self.row.incident_id is not None:
-            return f"You're welcome! I'll keep you posted on {format_id(self.row.incident_id)}."
+    async def _thanks(self) -> str:
+        # Only an incident still open has news to come; a closed one was the last word.
+        followed = await self._followed_incident()
+        if followed is not None:
+            return f"You're welcome! I'll keep you posted on {format_id(followed.id)}."
         return "You're welcome!"
 
 

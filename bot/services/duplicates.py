@@ -3,7 +3,8 @@
 Whole-string similarity is a poor judge here: "VPN down for Sales" and "the vpn is
 not working" share one word that matters, and "Outlook crashes on start" and "Teams
 crashes on start" share three that don't. So both texts are reduced to their
-content words (no stop words, no generic "not working / down / broken"), and the
+content words (no stop words, no generic symptoms like "not working / down / keeps
+dropping", no "every few minutes": people describe one fault with all of these), and the
 score is the share of the shorter side's content words that the other side has,
 each word matched with rapidfuzz so that typos still count. Two reports whose
 guessed categories differ at the top level are never duplicates.
@@ -33,6 +34,9 @@ _GENERIC = frozenset(
     error errors fail fails failed failing crash crashes crashed crashing slow help please
     need needs needed trouble anyone someone everyone nobody hi hello hey thanks
     start starts starting open opens opening launch use using access
+    drop drops dropping dropped disconnect disconnects disconnecting disconnected cut cuts
+    cutting out freeze freezes freezing froze frozen hang hangs hanging stuck lag lagging
+    every few minute minutes hour hours time times always constantly randomly well other
     """.split()
 )
 

@@ -194,6 +194,23 @@ async def test_an_article_that_was_not_suggested_is_refused(desk):
     assert (await conversation(desk, "alice")).step == "suggested"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I still need help",  # the button's own words, typed
+        "i still need help!",
+        "none of them",
+        "none of those helped",
+        "that didn't help",
+        "it did not work",
+        "no luck",
+    ],
+)
+async def test_saying_the_articles_did_not_help_in_other_words_goes_on(desk, typed):
+    await desk.message("alice", "my vpn keeps dropping")
+    assert (await desk.message("alice", typed)).text == SCOPE
+
+
 async def test_still_need_help_asks_who_and_how_blocked_then_opens_on_confirm(desk):
     suggested = await desk.message("alice", "my vpn keeps dropping")
     tried = [value for action, value in actions(suggested) if action == "intake.solved"]
@@ -476,6 +493,14 @@ async def test_thanks_after_opening_names_the_incident(quiet):
     await open_by_chat(quiet)
     thanks = await quiet.message("alice", "thank you so much")
     assert thanks.text == "You're welcome! I'll keep you posted on INC-000001."
+
+
+async def test_thanks_after_the_incident_closed_promises_nothing_more(quiet):
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident resolve 1 Replaced the toner")
+    await quiet.ok("alice", "/incident confirm 1")
+    thanks = await quiet.message("alice", "thanks!")
+    assert thanks.text == "You're welcome!"
 
 
 async def test_an_answer_that_is_not_one_repeats_the_question(quiet):

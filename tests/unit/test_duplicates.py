@@ -42,6 +42,22 @@ def test_a_report_matches_an_incident_about_the_same_thing_in_other_words():
     assert match("the vpn is not working", incident(12, "VPN down for Sales")) == (12, 100)
 
 
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("the vpn is dropping for me too", "my vpn keeps disconnecting every few minutes"),
+        ("wifi cuts out all the time", "Wi-Fi drops every hour on floor 3"),
+        ("teams keeps freezing for me as well", "Teams freezes in every meeting"),
+    ],
+)
+def test_symptoms_and_frequencies_in_other_words_still_match(text, summary):
+    assert match(text, incident(7, summary)) is not None
+
+
+def test_the_same_symptom_about_different_things_does_not_match():
+    assert match("the wifi keeps dropping", incident(7, "my vpn keeps disconnecting")) is None
+
+
 def test_the_same_generic_words_about_different_things_do_not_match():
     assert match("Teams crashes on start", incident(12, "Outlook crashes on start")) is None
     assert similarity(content_words("Teams crashes on start"), ["outlook"]) == 0
