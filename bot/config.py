@@ -10,13 +10,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, time, timedelta
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -113,6 +121,88 @@ class PrioritySettings(_Section):
     resolution: Duration
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+class BusinessHoursSettings(_Section):
+    """When a group works: its SLA clocks only run inside these hours, in its time zone."""
+
+    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]), min_length=1)
+    hours: str = "09:00-17:00"
+    timezone: str = "UTC"
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, days: list[str]) -> list[str]:
+        wrong = [d for d in days if d.lower() not in WEEKDAYS]
+        if wrong:
+            raise ValueError(f"weekdays from {', '.join(WEEKDAYS)}, got {wrong[0]!r}")
+        return [d.lower() for d in days]
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, hours: str) -> str:
+        start_end = _parse_hours(hours)
+        if start_end is None or start_end[0] >= start_end[1]:
+            raise ValueError(f"working hours like '08:30-17:00' (start before end), got {hours!r}")
+        return hours
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"an IANA time zone like 'Europe/Berlin' (from the system's time-zone "
+                f"database, or `pip install tzdata`), got {name!r}"
+            ) from None
+        return name
+
+    @property
+    def start_end(self) -> tuple[time, time]:
+        found = _parse_hours(self.hours)
+        assert found is not None  # checked by the validator
+        return found
+
+
+def _parse_hours(text: str) -> tuple[time, time] | None:
+    match = _HOURS.match(text.strip())
+    if not match:
+        return None
+    h1, m1, h2, m2 = (int(part) for part in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+        return None
+    end = time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2)
+    return time(h1, m1), end
+
+
+class SlaSettings(_Section):
+    """SLA clocks: warnings, business hours, holidays and automatic escalation."""
+
+    # Fractions of a target at which the owner (or the group) is warned; the breach
+    # itself is always reported.
+    warn_at: list[float] = Field(default_factory=lambda: [0.75, 0.9])
+    # Group name -> its working hours. Groups not listed work around the clock.
+    business_hours: dict[str, BusinessHoursSettings] = Field(default_factory=dict)
+    # Days (in each group's own time zone) on which business-hours clocks stand still.
+    holidays: list[date] = Field(default_factory=list)
+    # Unclaimed at the response target: move it to the group's escalates_to.
+    escalate_unclaimed: bool = False
+    # Breached resolution target at these priorities: bring in the group's manager.
+    escalate_breached: list[str] = Field(default_factory=list)
+
+    @field_validator("warn_at")
+    @classmethod
+    def _fractions(cls, fractions: list[float]) -> list[float]:
+        if any(not 0 < f < 1 for f in fractions):
+            raise ValueError("fractions between 0 and 1, like [0.75, 0.9]")
+        if sorted(set(fractions)) != fractions:
+            raise ValueError("fractions in increasing order, each once, like [0.75, 0.9]")
+        return fractions
+
+
 class CategorySettings(_Section):
     description: str = ""
     group: str | None = None
@@ -149,6 +239,28 @@ class StaffSettings(_Section):
         return Role.MANAGER if self.role == "manager" else Role.AGENT
 
 
+class BroadcastChannel(_Section):
+    """One named broadcast channel, as each platform knows it."""
+
+    console: str | None = None
+    slack: str | None = None  # a channel id, e.g. C0123ABCD
+    discord: str | None = None  # a channel id, e.g. "1234567890123456789"
+
+    def places(self) -> dict[str, str]:
+        """platform -> channel id, for the platforms this channel exists on."""
+        found = {"console": self.console, "slack": self.slack, "discord": self.discord}
+        return {platform: where for platform, where in found.items() if where}
+
+
+class BulletinSettings(_Section):
+    """Service-status bulletins: who may post them and where they go."""
+
+    agents_may_post: bool = False
+    channels: dict[str, BroadcastChannel] = Field(default_factory=dict)
+    # How alike (0-100) a report and an active bulletin must be to answer "known issue".
+    match_threshold: int = Field(default=70, ge=1, le=100)
+
+
 class PlatformRoleSettings(_Section):
     """Who counts as an agent or manager by their platform group, not by name:
     Slack user-group handles or ids, Discord role ids or names."""
@@ -162,8 +274,11 @@ class PlatformRoleSettings(_Section):
 class SlackSettings(_Section):
     """The Slack adapter. Tokens come from the environment, never from here."""
 
+    # Where `deskbot run` serves events, commands and buttons in HTTP mode (Socket
+    # Mode, with SLACK_APP_TOKEN set, needs no listening port).
+    host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
-    path: str = "/slack/events"
+    path: str = Field(default="/slack/events", pattern=r"^/\S*$")
 
 
 class DiscordSettings(_Section):
@@ -171,6 +286,20 @@ class DiscordSettings(_Section):
 
     # Commands sync to this guild (instantly available) when set, else globally.
     guild_id: str | None = None
+    # Read what people write in the bot's threads without mentioning it. Needs the
+    # Message Content privileged intent (developer portal); DMs and mentions do not.
+    message_content: bool = True
+
+    @field_validator("guild_id", mode="before")
+    @classmethod
+    def _server_id(cls, value: Any) -> Any:
+        """A server id, quoted or not (YAML reads an unquoted one as a number)."""
+        if value is None:
+            return None
+        text = str(value).strip() if type(value) in (int, str) else ""
+        if not re.fullmatch(r"[0-9]{15,21}", text):
+            raise ValueError(f"a server id, a number like '123456789012345678', got {value!r}")
+        return text
 
 
 class Settings(_Section):
@@ -182,6 +311,7 @@ class Settings(_Section):
     knowledge: KnowledgeSettings = KnowledgeSettings()
     intake: IntakeSettings = IntakeSettings()
     outbox: OutboxSettings = OutboxSettings()
+    sla: SlaSettings = SlaSettings()
     classification: ClassificationSettings
     priorities: dict[str, PrioritySettings] = Field(min_length=1)
     categories: dict[str, CategorySettings] = Field(min_length=1)
@@ -190,6 +320,7 @@ class Settings(_Section):
     default_group: str
     staff: dict[str, StaffSettings] = Field(default_factory=dict)
     roles: dict[Literal["agent", "manager"], PlatformRoleSettings] = Field(default_factory=dict)
+    bulletins: BulletinSettings = BulletinSettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     resolution_codes: dict[str, str] = Field(min_length=1)
@@ -271,6 +402,7 @@ def _check_references(s: Settings) -> None:
                 )
     _check_categories(s, fail)
     _check_groups(s, fail)
+    _check_sla(s, fail)
     if s.default_resolution_code not in s.resolution_codes:
         fail("default_resolution_code", f"one of {', '.join(s.resolution_codes)}")
 
@@ -320,11 +452,27 @@ def _check_groups(s: Settings, fail: Fail) -> None:
             if member_of not in s.groups:
                 groups = ", ".join(s.groups)
                 fail(f"staff.{handle}.groups", f"groups from {groups}, got {member_of!r}")
+    for name, channel in s.bulletins.channels.items():
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+            fail(f"bulletins.channels.{name}", "a lower-case name like 'it-status'")
+        if name == "all":
+            fail("bulletins.channels.all", "another name: 'all' means every channel")
+        if not channel.places():
+            fail(f"bulletins.channels.{name}", "at least one of console, slack, discord")
     for role, mapping in s.roles.items():
         for member_of in mapping.groups:
             if member_of not in s.groups:
                 groups = ", ".join(s.groups)
                 fail(f"roles.{role}.groups", f"groups from {groups}, got {member_of!r}")
+
+
+def _check_sla(s: Settings, fail: Fail) -> None:
+    for group in s.sla.business_hours:
+        if group not in s.groups:
+            fail(f"sla.business_hours.{group}", f"one of the groups {', '.join(s.groups)}")
+    for priority in s.sla.escalate_breached:
+        if priority not in s.priorities:
+            fail("sla.escalate_breached", f"priorities from {', '.join(s.priorities)}")
 
 
 def _failer(source: str) -> Fail:

@@ -29,9 +29,15 @@ from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.intents import Intent, IntentKind, recognise
 from bot.messages import Button, Card, ChannelRef, Field, Reply
-from bot.models import Conversation, Incident
+from bot.models import Bulletin, Conversation, Incident
 from bot.notices import DM_PLACE
 from bot.outbox import Outbox, Recipient
+from bot.services.bulletins import (
+    Bulletins,
+    format_bulletin,
+    is_general_status,
+    known_issue_line,
+)
 from bot.services.duplicates import best_match
 from bot.services.incidents import IncidentFilter
 from bot.services.lifecycle import OPEN, State
@@ -39,6 +45,7 @@ from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 
 IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
 CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "reopen_reason"
+KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -120,6 +127,8 @@ class Chat:
             return self.answer(Reply(text=HELP_TEXT))
         if kind == IntentKind.PROGRESS:
             return self.answer(await self.progress(intent.incident))
+        if kind == IntentKind.STATUS:
+            return await self.status(text)
         followed = await self._followed_incident()
         if followed is not None and not _too_short_to_note(text, kind):
             return await self._about_incident(followed, text, kind)
@@ -167,6 +176,8 @@ class Chat:
                 return await self.solved(self.row.articles[0])
             if _STILL.match(clean):
                 return await self.unsolved()
+        elif step == KNOWN and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
+            return await self.known(affected=bool(_YES.match(clean)))
         elif step == DUPLICATE and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
             return await self.same(bool(_YES.match(clean)))
         elif step == SCOPE and (level := self.ctx.rules.triage.answer_scope(clean)):
@@ -190,13 +201,72 @@ class Chat:
             return await self.note_or_new(add=bool(_YES.match(clean)))
         elif step == REOPEN_REASON:
             return await self.reopen_with(clean)
-        if intent.kind in (IntentKind.PROGRESS, IntentKind.HELP):
+        if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
             return None  # answered fresh; the draft waits
+        if step == KNOWN and intent.kind == IntentKind.REPORT:
+            return None  # not the known problem: a report of its own, in the person's words
         return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
 
     # -- reporting ----------------------------------------------------------
 
     async def start_report(self, text: str) -> Reply:
+        """A known problem (an active bulletin) first; else self-help, then the questions."""
+        known = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).matching(text)
+        if known is not None:
+            return self._known_issue(known, text)
+        return await self.suggest(text)
+
+    async def status(self, text: str) -> Reply:
+        """ "Is email down?": answered from the bulletins in force."""
+        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        known = await bulletins.matching(text)
+        if known is not None:
+            return self._known_issue(known, text)
+        active = await bulletins.listing()
+        if active and is_general_status(text):
+            lines = "\n".join(f"• {known_issue_line(b, self.ctx.now)}" for b in active)
+            return self.answer(Reply(text=f"Known problems right now:\n{lines}"))
+        return self.answer(
+            Reply(
+                text="I don't know of any problem with that right now. If something isn't "
+                "working for you, tell me what you see and I'll help."
+            )
+        )
+
+    def _known_issue(self, bulletin: Bulletin, text: str) -> Reply:
+        row = self.row
+        reset(row)
+        row.step, row.candidate_id, row.text = KNOWN, bulletin.id, text
+        self._extend()
+        return self.answer(
+            Reply(
+                text=f"Known issue, we're on it: {known_issue_line(bulletin, self.ctx.now)}\n"
+                "Is this what you are seeing? I'll tell you when it's fixed.",
+                buttons=(
+                    Button("Yes, I'm affected", "intake.affected", "", "primary"),
+                    Button("No, something else", "intake.other", ""),
+                ),
+            )
+        )
+
+    async def known(self, affected: bool) -> Reply:
+        """The answer to a known issue: follow the bulletin, or go on with the report."""
+        self._expect(KNOWN)
+        number, text = self.row.candidate_id, self.row.text
+        assert number is not None
+        if not affected:
+            return await self.suggest(text)
+        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        await bulletins.follow(self.ctx.person, number)
+        self.reset()
+        return self.answer(
+            Reply(
+                text=f"Thanks, you're on the list for {format_bulletin(number)}: you'll hear "
+                "when it's resolved. Nothing new was opened."
+            )
+        )
+
+    async def suggest(self, text: str) -> Reply:
         ctx, row = self.ctx, self.row
         found = ctx.knowledge.search(text, limit=ctx.rules.settings.knowledge.suggestions)
         hint = found[0].article.category if found else None
@@ -511,6 +581,8 @@ class Chat:
             return "Did one of the articles fix it? Say its number, or “still need help”."
         if step == DUPLICATE:
             return "Is it the same problem? Say yes or no."
+        if step == KNOWN:
+            return "Is it the known problem? Say yes or no."
         if step == SCOPE:
             return _options_text(SCOPE_QUESTION, SCOPE_OPTIONS)
         if step == BLOCKED:

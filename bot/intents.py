@@ -18,6 +18,7 @@ from bot.ids import MAX_ID
 class IntentKind(StrEnum):
     REPORT = "report"
     PROGRESS = "progress"  # about one incident, or "my tickets"
+    STATUS = "status"  # about a service: "is email down?", "any known issues?"
     HELP = "help"
     GREETING = "greeting"
     THANKS = "thanks"
@@ -71,6 +72,15 @@ _PROBLEM = re.compile(
     r"blue screen|bsod|virus|phish\w*|suspicious|spam|hacked|stolen|leak\w*|outage|"
     r"no (internet|wifi|wi-fi|sound|audio|signal|connection|power)|nothing works)\b"
 )
+# "Is email down?", "are the printers working?", "is anyone else having trouble with teams?"
+_SERVICE_QUESTION = re.compile(
+    r"^(is|are|iz)\b[^.!?]{1,50}\b(down|up|working|broken|out|offline|online|ok|okay|back|"
+    r"having (issues|problems|trouble)|known)\b[^.!]{0,40}\??$"
+)
+_STATUS = re.compile(
+    r"\b(known (issues?|problems?)|outages?|anything down|something down|service status|"
+    r"status of (the )?(?!my |our |ticket|incident|request|case))"
+)
 _ABOUT = re.compile(r"\b(of|on|with|for) (the |our |my )?(?!ticket|incident|request|case)[a-z]")
 _MIN_REPORT_WORDS = 4
 
@@ -90,6 +100,8 @@ def recognise(text: str) -> Intent:
         return Intent(IntentKind.HELP, None, core)
     if _is_progress(lowered, incident):
         return Intent(IntentKind.PROGRESS, incident, core)
+    if _is_status(lowered):
+        return Intent(IntentKind.STATUS, None, core)
     words = _WORD.findall(lowered)
     if _PROBLEM.search(lowered) or len(words) >= _MIN_REPORT_WORDS:
         return Intent(IntentKind.REPORT, incident, core)
@@ -112,6 +124,13 @@ def _is_progress(lowered: str, incident: int | None) -> bool:
         return True
     about_something = _ABOUT.search(lowered)  # "status of the VPN", "news on the printer"
     return not about_something and len(_WORD.findall(lowered)) <= 4
+
+
+def _is_status(lowered: str) -> bool:
+    """A question about how a service is doing, not a report of one's own trouble."""
+    if re.search(r"\b(my|mine|i|i'm|im)\b", lowered):
+        return False  # "is my laptop broken?": someone's own problem, a report
+    return bool(_SERVICE_QUESTION.match(lowered.strip()) or _STATUS.search(lowered))
 
 
 def _incident_in(lowered: str) -> int | None:

@@ -85,6 +85,14 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
     response_due_at: Mapped[datetime]
     resolution_due_at: Mapped[datetime]
+    # SLA clock state (services/sla.py): working seconds the resolution clock stood
+    # still, since when it stands still now, how many thresholds (warnings, breach)
+    # each clock has reported, and when the next one is crossed (NULL: none running).
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_paused_since: Mapped[datetime | None]
+    sla_response_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_resolution_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_next_check_at: Mapped[datetime | None]
 
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -102,6 +110,7 @@ class Incident(Base):
         Index("ix_incidents_resolution_due", "resolution_due_at"),
         Index("ix_incidents_state_opened", "state", "opened_at"),
         Index("ix_incidents_state_resolved", "state", "resolved_at"),
+        Index("ix_incidents_sla_next_check", "sla_next_check_at"),
     )
 
 
@@ -226,5 +235,58 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(200))
+    # A message that changes an earlier one (a bulletin's update): edit the message row
+    # `edit_of` posted, or answer in its thread (`reply_to`). Resolved at delivery time,
+    # since the earlier message's id is known only once it was sent.
+    edit_of: Mapped[int | None] = mapped_column(Integer)
+    reply_to: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_outbox_state_due", "state", "next_attempt_at"),)
+
+
+class Bulletin(Base):
+    """A service-status message broadcast to channels: posted, updated, resolved, expired."""
+
+    __tablename__ = "bulletins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(16))  # active, resolved, expired
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    author_key: Mapped[str] = mapped_column(String(200))
+    author_name: Mapped[str] = mapped_column(String(200))
+    posted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    final_note: Mapped[str | None] = mapped_column(Text)  # what the resolution said
+    updates: Mapped[int] = mapped_column(Integer, default=0)
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__: Any = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_bulletins_state_expires", "state", "expires_at"),)
+
+
+class BulletinCopy(Base):
+    """Where one bulletin was posted: the outbox row whose message later updates edit."""
+
+    __tablename__ = "bulletin_copies"
+
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"), primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(80))
+
+
+class BulletinFollower(Base):
+    """Someone who said a bulletin's problem affects them: they hear when it is resolved."""
+
+    __tablename__ = "bulletin_followers"
+
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"), primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]

@@ -21,12 +21,13 @@ from bot.ids import format_id
 from bot.messages import Button, Reply
 from bot.models import AffectedPerson, Conversation, Incident, IncidentEvent
 from bot.outbox import Outbox, Recipient
-from bot.services.incidents import CHANGES
+from bot.services.incidents import CHANGES, SYSTEM
 from bot.services.lifecycle import NOT_FINAL, State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
 REPORTER, AFFECTED, OWNER, MANAGER = "reporter", "affected", "owner", "manager"
+DESK = "desk"  # the owner, or while nobody owns it the agents of its group
 DM_PLACE = "dm"
 
 
@@ -74,8 +75,20 @@ def _cancelled(c: Change) -> str:
 
 _TO_REPORTER = (REPORTER, AFFECTED)
 
+
+def _opened_at_top(c: Change) -> str | None:
+    """The most severe priority is an outage: the manager may want to tell everyone."""
+    if c.incident.priority != c.rules.classifier.priorities[0]:
+        return None
+    return (
+        f"{c.label} was opened as {c.incident.priority}. If many people are hit, post a "
+        "bulletin so that they hear it from the desk."
+    )
+
+
 # What the desk does (agents, managers, Deskbot itself) and who hears it.
 DESK_ACTS: dict[str, list[Rule]] = {
+    "opened": [((MANAGER,), _opened_at_top)],
     "claimed": [(_TO_REPORTER, lambda c: f"{c.actor.name} is working on {c.label}.")],
     "assigned": [
         (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),
@@ -109,10 +122,25 @@ DESK_ACTS: dict[str, list[Rule]] = {
     "cancelled": [(_TO_REPORTER, _cancelled)],
     "reopened": [(_TO_REPORTER, _reopened)],
     "note": [(_TO_REPORTER, lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+    # Deskbot's SLA sweep (services/sla_sweep.py).
+    "sla_warning": [((DESK,), lambda c: f"SLA warning on {c.label}: {c.event.text}.")],
+    "sla_breach": [((DESK, MANAGER), lambda c: f"SLA breached on {c.label}: {c.event.text}.")],
 }
+# Deskbot escalating on its own (config.yaml `sla`): the new group hears it as well.
+DESK_ACTS["escalated"].append(
+    (
+        (DESK,),
+        lambda c: (
+            f"{c.label} came to the {c.incident.group} team: nobody claimed it in time."
+            if c.actor.key == SYSTEM.key
+            else None
+        ),
+    )
+)
 
 # What the reporter's side does, and who at the desk hears it.
 PEOPLE_ACT: dict[str, list[Rule]] = {
+    "opened": [((MANAGER,), _opened_at_top)],
     "confirmed": [
         ((OWNER,), lambda c: f"{c.actor.name} confirmed the fix; {c.label} is closed."),
         ((AFFECTED,), lambda c: f"{c.label} is closed: {c.actor.name} confirmed the fix."),
@@ -153,10 +181,13 @@ class _Notices:
             text = message(change)
             if text is None:
                 continue
+            replies: dict[str, Reply] = {}  # the same for everyone in one role
             for role, recipient in await self._recipients(change, roles):
+                if role not in replies:
+                    replies[role] = self._reply(change, role, text)
                 self.outbox.add(
                     recipient,
-                    self._reply(change, role, text),
+                    replies[role],
                     kind=change.event.kind,
                     incident_id=change.incident.id,
                 )
@@ -178,6 +209,8 @@ class _Notices:
             found += [(AFFECTED, directory.recipient(a.person_key, a.person_name)) for a in rows]
         if OWNER in roles and incident.assignee:
             found.append((OWNER, directory.recipient(incident.assignee, _staff_name(change))))
+        if DESK in roles:
+            found += [(DESK, recipient) for recipient in self._desk(incident)]
         manager = self.rules.settings.groups[incident.group].manager
         if MANAGER in roles and manager:
             found.append((MANAGER, directory.recipient(manager, directory.name_of(manager))))
@@ -188,6 +221,20 @@ class _Notices:
                 seen.add(recipient.key)
                 unique.append((role, recipient))
         return unique
+
+    def _desk(self, incident: Incident) -> list[Recipient]:
+        """The owner; while nobody owns it, the group's agents (its manager if it has none)."""
+        directory = self.rules.directory
+        if incident.assignee:
+            return [directory.recipient(incident.assignee, directory.name_of(incident.assignee))]
+        handles = [
+            handle
+            for handle, staff in self.rules.settings.staff.items()
+            if staff.role == "agent" and incident.group in staff.groups
+        ]
+        manager = self.rules.settings.groups[incident.group].manager
+        handles = handles or ([manager] if manager else [])
+        return [directory.recipient(h, directory.name_of(h)) for h in handles]
 
     def _reporter(self, incident: Incident) -> Recipient:
         """In the thread the incident came from, if any; else directly."""
@@ -203,10 +250,14 @@ class _Notices:
 
     def _reply(self, change: Change, role: str, text: str) -> Reply:
         incident = change.incident
-        if role in (OWNER, MANAGER):
-            staff = self.rules.directory.staff(incident.assignee or "") if role == OWNER else None
+        if role in (OWNER, MANAGER, DESK):
+            staff = self.rules.directory.staff(incident.assignee or "") if role != MANAGER else None
+            if role == DESK and incident.assignee is None:
+                staff = SYSTEM  # any agent of the group may claim it: offer the buttons
             card = incident_card(incident, self.rules, self.now)
             buttons = buttons_for(incident, staff) if staff else ()
+            if role == MANAGER and change.event.kind == "opened":
+                buttons = (bulletin_draft_button(incident),)
             return Reply(text=text, card=card, buttons=buttons)
         if role == REPORTER and change.event.kind == "resolved":
             return Reply(
@@ -228,6 +279,16 @@ class _Notices:
         if State(incident.state) not in NOT_FINAL:
             return
         await focus_direct_chat(self.session, recipient, incident.id, self.now)
+
+
+def bulletin_draft_button(incident: Incident) -> Button:
+    """One press posts a bulletin drafted from the incident (as `/bulletin post` would).
+
+    The text is left to the command, which takes the incident's summary: a button value
+    must fit Discord's 100-character custom id.
+    """
+    value = f"--severity critical --incident {incident.id}"
+    return Button("Post a bulletin", "bulletin.post", value, "primary")
 
 
 def confirm_buttons(incident: Incident) -> tuple[Button, ...]:

@@ -65,6 +65,8 @@ class Notice:
     recipient: Recipient
     reply: Reply
     attempts: int = 0  # failed attempts before this one
+    # The platform's id of a message this notice replaces (edit it rather than post).
+    edit_of: str | None = None
 
 
 class RetryLater(Exception):
@@ -92,24 +94,35 @@ class Outbox:
         self.session, self.now = session, now
 
     def add(
-        self, recipient: Recipient, reply: Reply, *, kind: str, incident_id: int | None = None
-    ) -> None:
-        self.session.add(
-            OutboxRow(
-                created_at=self.now,
-                kind=kind,
-                incident_id=incident_id,
-                recipient_key=recipient.key,
-                recipient_name=recipient.name,
-                platform=recipient.platform,
-                channel_id=recipient.channel_id,
-                thread_id=recipient.thread_id,
-                payload=reply_to_payload(reply),
-                state=PENDING,
-                attempts=0,
-                next_attempt_at=self.now,
-            )
+        self,
+        recipient: Recipient,
+        reply: Reply,
+        *,
+        kind: str,
+        incident_id: int | None = None,
+        edit_of: int | None = None,
+        reply_to: int | None = None,
+    ) -> OutboxRow:
+        """Queue a notice; `edit_of`/`reply_to` name the outbox row whose message it edits
+        or answers in a thread (same place, so it is delivered after that one)."""
+        row = OutboxRow(
+            edit_of=edit_of,
+            reply_to=reply_to,
+            created_at=self.now,
+            kind=kind,
+            incident_id=incident_id,
+            recipient_key=recipient.key,
+            recipient_name=recipient.name,
+            platform=recipient.platform,
+            channel_id=recipient.channel_id,
+            thread_id=recipient.thread_id,
+            payload=reply_to_payload(reply),
+            state=PENDING,
+            attempts=0,
+            next_attempt_at=self.now,
         )
+        self.session.add(row)
+        return row
 
 
 @dataclass(slots=True)
@@ -161,9 +174,11 @@ class Deliverer:
         )
         lease = secrets.token_hex(8)
         claimed = await _in_turn(session, list(rows))
+        anchors, unsent = await _anchors(session, claimed)
+        claimed = _before_unsent_anchors(claimed, unsent)
         for row in claimed:
             row.lease, row.next_attempt_at = lease, now + LEASE
-        return lease, [_notice(row) for row in claimed]
+        return lease, [_notice(row, anchors) for row in claimed]
 
     async def _send_in_order(
         self, queue: Sequence[Notice], lease: str, report: DeliveryReport
@@ -285,12 +300,52 @@ async def retry(database: Database, ids: Iterable[int] | None, now: datetime) ->
     return await database.run(requeue)
 
 
-def _notice(row: OutboxRow) -> Notice:
+async def _anchors(
+    session: AsyncSession, claimed: list[OutboxRow]
+) -> tuple[dict[int, str], set[int]]:
+    """For the rows that edit or answer an earlier one: that row's platform message id
+    where it was sent, and which of them are still waiting to be sent."""
+    wanted = {row.edit_of or row.reply_to for row in claimed} - {None}
+    if not wanted:
+        return {}, set()
+    found = await session.execute(
+        select(OutboxRow.id, OutboxRow.state, OutboxRow.message_id).where(OutboxRow.id.in_(wanted))
+    )
+    sent, unsent = {}, set()
+    for row_id, state, message_id in found:
+        if state == PENDING:
+            unsent.add(row_id)
+        elif message_id:
+            sent[row_id] = message_id
+    return sent, unsent
+
+
+def _before_unsent_anchors(claimed: list[OutboxRow], unsent: set[int]) -> list[OutboxRow]:
+    """Leave a place's rows from the first one whose anchor is unsent (it may go out in
+    this very pass): they wait for the next pass, in order, to edit the right message."""
+    if not unsent:
+        return claimed
+    stopped: set[tuple[str, str, str | None]] = set()
+    kept = []
+    for row in claimed:  # in id order, so a place's rows come in turn
+        place = _place(row)
+        if place not in stopped and (row.edit_of or row.reply_to) in unsent:
+            stopped.add(place)
+        if place not in stopped:
+            kept.append(row)
+    return kept
+
+
+def _notice(row: OutboxRow, anchors: Mapping[int, str]) -> Notice:
+    # An anchor that was never delivered (dead) leaves nothing to edit or thread under:
+    # the notice is then posted on its own, so the news still arrives.
+    thread = anchors.get(row.reply_to) if row.reply_to else row.thread_id
     recipient = Recipient(
-        row.recipient_key, row.recipient_name, row.platform, row.channel_id, row.thread_id
+        row.recipient_key, row.recipient_name, row.platform, row.channel_id, thread
     )
     reply = reply_from_payload(row.payload)
-    return Notice(row.id, row.kind, row.incident_id, recipient, reply, row.attempts)
+    edit_of = anchors.get(row.edit_of) if row.edit_of else None
+    return Notice(row.id, row.kind, row.incident_id, recipient, reply, row.attempts, edit_of)
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:

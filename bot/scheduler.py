@@ -1,4 +1,5 @@
-"""Periodic jobs: deliver the outbox, expire unanswered drafts, close resolved incidents.
+"""Periodic jobs: report SLA warnings and breaches, deliver the outbox, expire unanswered
+drafts and bulletins, close resolved incidents.
 
 Each job is its own unit of work, safe to run in several processes at once: the
 rows a job changes are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (and
@@ -19,8 +20,11 @@ from bot.conversation import expire_drafts
 from bot.db import Database
 from bot.notices import write_notices
 from bot.outbox import BATCH, Deliverer, Notice
+from bot.services.bulletins import Bulletins
 from bot.services.incidents import Incidents
 from bot.services.rules import DeskRules
+from bot.services.sla_sweep import BATCH as SLA_BATCH
+from bot.services.sla_sweep import SweepReport, sweep_batch
 
 log = logging.getLogger(__name__)
 INTERVAL = 5.0  # seconds between ticks
@@ -30,6 +34,8 @@ INTERVAL = 5.0  # seconds between ticks
 class TickReport:
     expired_drafts: int = 0
     auto_closed: int = 0
+    expired_bulletins: int = 0
+    sla: SweepReport = field(default_factory=SweepReport)
     delivered: list[Notice] = field(default_factory=list)
     retrying: int = 0
     dead: int = 0
@@ -47,6 +53,8 @@ class Scheduler:
         report = TickReport()
         report.expired_drafts = await self.database.run(self._expire)
         report.auto_closed = await self.database.run(self._auto_close)
+        report.sla = await self.sweep_sla()
+        report.expired_bulletins = await self.database.run(self._expire_bulletins)
         while True:
             done = await self.deliverer.deliver_due()
             report.delivered += done.sent
@@ -65,8 +73,24 @@ class Scheduler:
                 log.exception("scheduler tick failed; trying again in %ss", interval)
             await asyncio.sleep(interval)
 
+    async def sweep_sla(self) -> SweepReport:
+        """Report every due SLA warning and breach, a batch per transaction, before the
+        delivery below sends what they wrote."""
+        total = SweepReport()
+        while True:
+            batch = await self.database.run(self._sweep)
+            total.add(batch)
+            if batch.checked < SLA_BATCH:
+                return total
+
+    async def _sweep(self, session: AsyncSession) -> SweepReport:
+        return await sweep_batch(session, self.rules, self.clock.now())
+
     async def _expire(self, session: AsyncSession) -> int:
         return await expire_drafts(session, self.clock.now())
+
+    async def _expire_bulletins(self, session: AsyncSession) -> int:
+        return await Bulletins(session, self.rules, self.clock.now()).expire_due()
 
     async def _auto_close(self, session: AsyncSession) -> int:
         now = self.clock.now()

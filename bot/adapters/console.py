@@ -91,10 +91,23 @@ class ConsoleSender:
         self.console = console
 
     async def send(self, notice: Notice) -> str:
-        name = notice.recipient.name
-        self.console.print(Text(f"→ to {printable(name)}:", style="bold magenta"))
+        self.console.print(Text(_addressed(notice), style="bold magenta"))
         self.console.print(render(notice.reply))
-        return f"console-{notice.id}"
+        return notice.edit_of or f"console-{notice.id}"
+
+
+def _addressed(notice: Notice) -> str:
+    """ "→ to alice:" for a person; a broadcast channel, and which message is edited or
+    answered in its thread, for a bulletin."""
+    recipient = notice.recipient
+    name = printable(recipient.name)
+    if not recipient.key.startswith("channel:"):
+        return f"→ to {name}:"
+    if notice.edit_of:
+        return f"→ in {name}, editing message {printable(notice.edit_of)}:"
+    if recipient.thread_id:
+        return f"→ in {name}, in the thread of {printable(recipient.thread_id)}:"
+    return f"→ in {name}:"
 
 
 class ConsoleChat:

@@ -12,6 +12,7 @@ from bot.cards import (
 from bot.config import Role
 from bot.context import CommandContext
 from bot.conversation import Chat
+from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.messages import Button, Card, Reply
 from bot.models import Incident
@@ -33,6 +34,8 @@ from bot.registry import (
 )
 from bot.services.incidents import KINDS, IncidentFilter
 from bot.services.lifecycle import State
+from bot.services.sla_queue import sla_queue
+from bot.sla_cards import queue_card, sla_reply
 
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
 
@@ -329,9 +332,13 @@ async def note(ctx: CommandContext, incident: int, text: str) -> Reply:
         Param("category", CATEGORY, "the new category", required=False, flag=True),
         Param("impact", IMPACT, "the new impact", required=False, flag=True),
         Param("urgency", URGENCY, "the new urgency", required=False, flag=True),
+        Param("reason", TEXT, "why, for the timeline", required=False),
     ],
     role=Role.AGENT,
-    examples=["/incident classify 42 --category network/vpn --impact high"],
+    examples=[
+        "/incident classify 42 --category network/vpn --impact high",
+        "/incident classify 42 --impact high the whole floor is affected",
+    ],
 )
 async def classify(
     ctx: CommandContext,
@@ -339,9 +346,10 @@ async def classify(
     category: str | None,
     impact: str | None,
     urgency: str | None,
+    reason: str | None,
 ) -> Reply:
     found = await ctx.incidents.reclassify(
-        incident, ctx.person, category=category, impact=impact, urgency=urgency
+        incident, ctx.person, category=category, impact=impact, urgency=urgency, reason=reason
     )
     return await _answer(
         ctx, found, f"{format_id(found.id)} is reclassified: {found.priority}, {found.category}."
@@ -369,3 +377,42 @@ async def cancel(
     )
     extra = f" as a duplicate of {format_id(duplicate_of)}" if duplicate_of else ""
     return await _answer(ctx, found, f"{format_id(found.id)} is cancelled{extra}.")
+
+
+@registry.command(
+    "incident sla",
+    "Both SLA clocks of an incident: elapsed, remaining and paused working time",
+    params=[INCIDENT_ID],
+    examples=["/incident sla 42"],
+)
+async def sla(ctx: CommandContext, incident: int) -> Reply:
+    found = await ctx.incidents.get_for(incident, ctx.person)
+    return sla_reply(found, ctx.rules, ctx.now)
+
+
+@registry.command(
+    "incident queue",
+    "Your open incidents (or a group's), the closest to breaching its SLA first",
+    params=[
+        Param("group", GROUP, "this support group's queue", required=False, flag=True),
+        Param("agent", WORD, "this agent's queue (default: yours)", required=False, flag=True),
+    ],
+    role=Role.AGENT,
+    examples=["/incident queue", "/incident queue --group network"],
+)
+async def queue(ctx: CommandContext, group: str | None, agent: str | None) -> Reply:
+    if group and agent:
+        raise BadArguments("Ask for one queue: --group or --agent, not both.")
+    if group:
+        rows, total = await sla_queue(ctx.session, group=group)
+        return queue_card(rows, total, f"the {group} team", ctx.rules, ctx.now)
+    handle = ctx.person.handle
+    if agent:
+        staff = ctx.rules.directory.staff(agent)
+        if staff is None:
+            known = ", ".join(ctx.rules.directory.handles())
+            raise BadArguments(f"'{agent}' is not an agent. Agents: {known}.")
+        handle = staff.handle
+    rows, total = await sla_queue(ctx.session, assignee=handle)
+    whose = "you" if handle == ctx.person.handle else ctx.rules.directory.name_of(handle)
+    return queue_card(rows, total, whose, ctx.rules, ctx.now)

@@ -82,3 +82,13 @@ async def note(ctx: CommandContext) -> Reply:
 @_intake("new", "The message is a new problem")
 async def new(ctx: CommandContext) -> Reply:
     return await (await Chat.load(ctx)).note_or_new(add=False)
+
+
+@_intake("affected", "Yes, the known problem (an active bulletin) is what I see")
+async def affected(ctx: CommandContext) -> Reply:
+    return await (await Chat.load(ctx)).known(affected=True)
+
+
+@_intake("other", "No, my problem is something else than the known one")
+async def other(ctx: CommandContext) -> Reply:
+    return await (await Chat.load(ctx)).known(affected=False)

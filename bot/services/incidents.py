@@ -154,7 +154,8 @@ class Incidents:
         """Record a new incident with its initial classification and SLA due times."""
         summary, description = self._split_summary(text)
         c = self.rules.classifier.classify(category, impact, urgency)
-        due = self.rules.sla.due_times(c.priority, self.now)
+        group = self.rules.classifier.group_for(c.category)
+        due = self.rules.sla.due_times(c.priority, self.now, group)
         incident = Incident(
             kind=kind,
             summary=summary,
@@ -168,7 +169,7 @@ class Incidents:
             initial_impact=c.impact,
             initial_urgency=c.urgency,
             initial_priority=c.priority,
-            group=self.rules.classifier.group_for(c.category),
+            group=group,
             assignee=None,
             reporter_key=reporter.key,
             reporter_name=reporter.name,
@@ -182,7 +183,11 @@ class Incidents:
             updated_at=self.now,
             response_due_at=due.response,
             resolution_due_at=due.resolution,
+            sla_paused_seconds=0,
+            sla_response_stage=0,
+            sla_resolution_stage=0,
         )
+        incident.sla_next_check_at = self.rules.sla.next_check(incident)
         self.session.add(incident)
         await self.session.flush()
         opened = {
@@ -465,8 +470,10 @@ class Incidents:
         category: str | None,
         impact: str | None,
         urgency: str | None,
+        reason: str | None = None,
     ) -> Incident:
-        """Change the classification; a new priority moves the SLA due times."""
+        """Change the classification; a new priority moves the SLA due times (the
+        timeline row records both, and the reason when one is given)."""
         incident = await self.get(number)
         self._check("classify", incident)
         if not (category or impact or urgency):
@@ -476,13 +483,8 @@ class Incidents:
         )
         changes: dict[str, Any] = {"category": c.category, "impact": c.impact, "urgency": c.urgency}
         if c.priority != incident.priority:
-            due = self.rules.sla.due_times(c.priority, incident.opened_at)
-            changes |= {
-                "priority": c.priority,
-                "response_due_at": due.response,
-                "resolution_due_at": due.resolution,
-            }
-        if not self._change(incident, agent, "reclassified", **changes):
+            changes["priority"] = c.priority
+        if not self._change(incident, agent, "reclassified", text=reason, **changes):
             raise BadArguments(f"{format_id(number)} is already classified that way.")
         return incident
 
@@ -625,6 +627,11 @@ class Incidents:
         ).one()
         return int(row[0] or 0), int(row[1])
 
+    def record(self, incident: Incident, kind: str, text: str) -> None:
+        """A timeline event Deskbot itself notes (an SLA warning or breach) that changes
+        no field shown on the incident; its notifications follow as for any event."""
+        self._event(incident, SYSTEM, kind, {}, text)
+
     # -- the one way to change an incident ---------------------------------
 
     def _check(self, action: str, incident: Incident) -> None:
@@ -652,8 +659,12 @@ class Incidents:
         }
         if not changes and text is None:
             return changes
+        before = incident.state
         for name, value in values.items():
             setattr(incident, name, value)
+        # The SLA clocks follow: a pause starts or ends, due times move with a new
+        # priority or group (and the timeline says so), the next check is set.
+        changes |= self.rules.sla.track(incident, before, self.now)
         incident.updated_at = self.now
         self._event(incident, actor, kind, changes, text)
         return changes

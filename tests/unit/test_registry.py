@@ -425,8 +425,12 @@ def test_the_expected_commands_are_declared():
         "/kb unsolved",
         "/kb link",
         "/kb draft",
+        "/bulletin post",
+        "/bulletin update",
+        "/bulletin resolve",
+        "/bulletin list",
     } <= names
-    assert registry.groups() == ["help", "incident", "kb"]
+    assert registry.groups() == ["bulletin", "help", "incident", "kb"]
 
 
 @pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda spec: spec.name)

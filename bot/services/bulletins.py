@@ -1,0 +1,295 @@
+"""Service-status bulletins: post to broadcast channels, update and resolve in place, expire.
+
+A bulletin is posted once per channel and platform through the outbox, in the same
+transaction as the bulletin itself, so a chat outage delays it and never loses it. The
+outbox row of each copy is kept: updates and the resolution edit that message (and add a
+line in its thread) instead of posting new ones, after a restart too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cards import span
+from bot.config import Role
+from bot.errors import BadArguments, Conflict, Forbidden, NotFound
+from bot.ids import format_id
+from bot.messages import Card, Field, Reply, Severity
+from bot.models import Bulletin, BulletinCopy, BulletinFollower, OutboxRow
+from bot.outbox import Outbox, Recipient
+from bot.services.duplicates import content_words, similarity
+from bot.services.people import Person
+from bot.services.rules import DeskRules
+
+ACTIVE, RESOLVED, EXPIRED = "active", "resolved", "expired"
+SAME_CATEGORY = 75.0  # how alike a report and a bulletin about the same sub-category are
+SEVERITIES = ("info", "minor", "major", "critical")
+_COLOUR = {
+    "info": Severity.INFO,
+    "minor": Severity.WARNING,
+    "major": Severity.DANGER,
+    "critical": Severity.DANGER,
+}
+_ENDED_COLOUR = {RESOLVED: Severity.SUCCESS, EXPIRED: Severity.INFO}
+_STATE_WORDS = {ACTIVE: "Ongoing", RESOLVED: "Resolved", EXPIRED: "Expired"}
+
+
+def format_bulletin(number: int) -> str:
+    return f"BUL-{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """What a manager asked to broadcast."""
+
+    text: str
+    severity: str = "minor"
+    service: str | None = None
+    channels: str = "all"
+    expires: timedelta | None = None
+    incident_id: int | None = None
+
+
+class Bulletins:
+    """Bulletin actions over one session (the caller's unit of work commits)."""
+
+    def __init__(self, session: AsyncSession, rules: DeskRules, now: datetime) -> None:
+        self.session, self.rules, self.now = session, rules, now
+        self.settings = rules.settings.bulletins
+        self.outbox = Outbox(session, now)
+
+    async def post(self, author: Person, posting: Posting) -> Bulletin:
+        self._may_post(author)
+        bulletin = Bulletin(
+            text=posting.text,
+            severity=posting.severity,
+            service=posting.service,
+            state=ACTIVE,
+            channels=self._channels(posting.channels),
+            incident_id=posting.incident_id,
+            author_key=author.key,
+            author_name=author.name,
+            posted_at=self.now,
+            updated_at=self.now,
+            expires_at=self.now + posting.expires if posting.expires else None,
+            ended_at=None,
+        )
+        self.session.add(bulletin)
+        await self.session.flush()
+        for channel in bulletin.channels:
+            for platform, where in self.settings.channels[channel].places().items():
+                row = self.outbox.add(
+                    Recipient(f"channel:{channel}", f"#{channel}", platform, where),
+                    bulletin_reply(bulletin),
+                    kind="bulletin",
+                )
+                await self.session.flush()
+                self.session.add(
+                    BulletinCopy(bulletin_id=bulletin.id, outbox_id=row.id, channel=channel)
+                )
+        return bulletin
+
+    async def update(self, author: Person, number: int, text: str) -> Bulletin:
+        self._may_post(author)
+        bulletin = await self._active(number, "update")
+        bulletin.text, bulletin.updated_at = text, self.now
+        bulletin.updates += 1
+        await self._republish(bulletin, f"Update: {text}")
+        return bulletin
+
+    async def resolve(self, author: Person, number: int, text: str | None) -> Bulletin:
+        self._may_post(author)
+        bulletin = await self._active(number, "resolve")
+        bulletin.final_note = text
+        await self._end(bulletin, RESOLVED, f"Resolved: {text}" if text else "Resolved.")
+        await self._tell_followers(bulletin, text)
+        return bulletin
+
+    async def expire_due(self) -> int:
+        """End every active bulletin whose time is up; returns how many."""
+        due = await self.session.scalars(
+            select(Bulletin)
+            .where(Bulletin.state == ACTIVE, Bulletin.expires_at <= self.now)
+            .order_by(Bulletin.id)
+            .with_for_update(skip_locked=True)
+        )
+        ended = list(due)
+        for bulletin in ended:
+            await self._end(bulletin, EXPIRED, "This bulletin has expired.")
+        return len(ended)
+
+    async def listing(self, include_ended: bool = False) -> list[Bulletin]:
+        query = select(Bulletin).order_by(Bulletin.id.desc()).limit(20)
+        if not include_ended:
+            query = query.where(Bulletin.state == ACTIVE)
+        return list(await self.session.scalars(query))
+
+    async def matching(self, text: str) -> Bulletin | None:
+        """The active bulletin a report is most likely about, if alike enough: the same
+        words, the service named, or the same specific category ("outlook won't load my
+        inbox" is about an email bulletin)."""
+        words = content_words(text)
+        category = self._specific_category(text)
+        best: tuple[float, Bulletin] | None = None
+        for bulletin in await self.listing():
+            about = f"{bulletin.service or ''} {bulletin.text}"
+            same_kind = category is not None and category == self._specific_category(about)
+            score = max(
+                similarity(words, content_words(about)),
+                _service_named(bulletin.service, text),
+                SAME_CATEGORY if same_kind else 0.0,
+            )
+            if score >= self.settings.match_threshold and (best is None or score > best[0]):
+                best = (score, bulletin)
+        return best[1] if best else None
+
+    def _specific_category(self, text: str) -> str | None:
+        """A sub-category ("software/email") the text's words point to; a bare branch
+        ("software") is too broad to call two problems the same."""
+        found = self.rules.triage.category(text)
+        return found if found and "/" in found else None
+
+    async def follow(self, person: Person, number: int) -> Bulletin:
+        """`person` is affected by the bulletin's problem: they hear when it ends."""
+        bulletin = await self._active(number, "follow")
+        if await self.session.get(BulletinFollower, (number, person.key)) is None:
+            self.session.add(
+                BulletinFollower(
+                    bulletin_id=number, person_key=person.key, person_name=person.name, at=self.now
+                )
+            )
+        return bulletin
+
+    async def get(self, number: int) -> Bulletin:
+        bulletin = await self.session.get(Bulletin, number)
+        if bulletin is None:
+            raise NotFound(
+                f"There is no bulletin {format_bulletin(number)}. `/bulletin list` shows them."
+            )
+        return bulletin
+
+    # -- the parts -------------------------------------------------------------
+
+    def _may_post(self, author: Person) -> None:
+        if author.role >= Role.MANAGER or (author.is_agent and self.settings.agents_may_post):
+            return
+        who = "managers and agents" if self.settings.agents_may_post else "managers"
+        raise Forbidden(f"Bulletins are posted by the desk's {who}, and you are not on that list.")
+
+    def _channels(self, asked: str) -> list[str]:
+        known = list(self.settings.channels)
+        if not known:
+            raise BadArguments(
+                "No broadcast channels are configured. Add them under bulletins.channels in "
+                "config.yaml (e.g. it-status: {slack: C0123ABCD})."
+            )
+        names = [n.strip().lower().lstrip("#") for n in asked.split(",") if n.strip()]
+        if not names or names == ["all"]:
+            return known
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise BadArguments(
+                f"Unknown channel {', '.join(unknown)}. Use all, or some of: {', '.join(known)} "
+                f"(e.g. --channels {known[0]})."
+            )
+        return list(dict.fromkeys(names))
+
+    async def _active(self, number: int, verb: str) -> Bulletin:
+        bulletin = await self.get(number)
+        if bulletin.state != ACTIVE:
+            raise Conflict(f"You can't {verb} {format_bulletin(number)}: it is {bulletin.state}.")
+        return bulletin
+
+    async def _end(self, bulletin: Bulletin, state: str, line: str) -> None:
+        bulletin.state, bulletin.ended_at, bulletin.updated_at = state, self.now, self.now
+        await self._republish(bulletin, line)
+
+    async def _republish(self, bulletin: Bulletin, line: str) -> None:
+        """Edit every posted copy to the bulletin as it is now, and say what changed in
+        the copy's thread."""
+        copies = await self.session.scalars(
+            select(BulletinCopy).where(BulletinCopy.bulletin_id == bulletin.id)
+        )
+        for copy in copies:
+            original = await self.session.get(OutboxRow, copy.outbox_id)
+            assert original is not None
+            recipient = Recipient(
+                original.recipient_key,
+                original.recipient_name,
+                original.platform,
+                original.channel_id,
+            )
+            self.outbox.add(
+                recipient, bulletin_reply(bulletin), kind="bulletin_edit", edit_of=copy.outbox_id
+            )
+            self.outbox.add(
+                recipient, Reply(text=line), kind="bulletin_line", reply_to=copy.outbox_id
+            )
+
+    async def _tell_followers(self, bulletin: Bulletin, text: str | None) -> None:
+        followers = await self.session.scalars(
+            select(BulletinFollower).where(BulletinFollower.bulletin_id == bulletin.id)
+        )
+        about = bulletin.service or bulletin.text
+        news = f"Good news: the problem you told us about ({about}) is resolved."
+        for follower in followers:
+            recipient = self.rules.directory.recipient(follower.person_key, follower.person_name)
+            self.outbox.add(
+                recipient, Reply(text=f"{news} {text}" if text else news), kind="bulletin_resolved"
+            )
+
+
+_GENERAL = re.compile(
+    r"\b(any(thing)?|something|what'?s|what is|known|current)\b.*\b(down|outages?|issues?|"
+    r"problems?|broken|status)\b|\boutages?\b|\bstatus page\b",
+    re.IGNORECASE,
+)
+
+
+def is_general_status(text: str) -> bool:
+    """ "Is anything down?", "any known issues?": a question about every service."""
+    return bool(_GENERAL.search(text))
+
+
+def known_issue_line(bulletin: Bulletin, now: datetime) -> str:
+    """BUL-3 · Email is down for everyone (major, posted 10m ago)."""
+    ago = span(now - bulletin.posted_at)
+    return (
+        f"{format_bulletin(bulletin.id)} · {bulletin.text} ({bulletin.severity}, posted {ago} ago)"
+    )
+
+
+def _service_named(service: str | None, text: str) -> float:
+    """100 when the report names the bulletin's service ("is email down?")."""
+    if not service:
+        return 0.0
+    wanted = service.lower()
+    return 100.0 if any(fuzz.ratio(wanted, word) >= 85 for word in content_words(text)) else 0.0
+
+
+def bulletin_reply(bulletin: Bulletin) -> Reply:
+    """A bulletin as a card: severity colour while active, green once resolved."""
+    colour = _ENDED_COLOUR.get(bulletin.state, _COLOUR[bulletin.severity])
+    fields: Sequence[Field] = (
+        Field("Status", _STATE_WORDS[bulletin.state]),
+        Field("Severity", bulletin.severity),
+        *((Field("Service", bulletin.service),) if bulletin.service else ()),
+        *((Field("Incident", format_id(bulletin.incident_id)),) if bulletin.incident_id else ()),
+        *((Field("Resolution", bulletin.final_note, short=False),) if bulletin.final_note else ()),
+    )
+    title = f"{format_bulletin(bulletin.id)} · {bulletin.service or 'Service status'}"
+    footer = f"Posted by {bulletin.author_name}"
+    if bulletin.updates:
+        footer += f" · updated {bulletin.updates}×"
+    return Reply(
+        text=f"{_STATE_WORDS[bulletin.state]}: {bulletin.text}",
+        card=Card(title, tuple(fields), body=bulletin.text, footer=footer, severity=colour),
+        in_thread=False,
+    )

@@ -1,0 +1,34 @@
+"""An agent's or a group's open incidents, the one closest to breaching its SLA first."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Incident
+from bot.services.lifecycle import OPEN, State
+
+LIMIT = 25
+
+
+async def sla_queue(
+    session: AsyncSession, *, assignee: str | None = None, group: str | None = None
+) -> tuple[list[Incident], int]:
+    """Open incidents owned by `assignee` or held by `group`, running clocks first in the
+    order they fall due (the response while nobody has answered, else the resolution),
+    then the pending ones, whose clocks stand still; and how many there are in all."""
+    conditions = [Incident.state.in_([s.value for s in OPEN])]
+    if assignee is not None:
+        conditions.append(Incident.assignee == assignee)
+    if group is not None:
+        conditions.append(Incident.group == group)
+    total = await session.scalar(select(func.count(Incident.id)).where(*conditions))
+    next_due = case(
+        (Incident.responded_at.is_(None), Incident.response_due_at),
+        else_=Incident.resolution_due_at,
+    )
+    paused = case((Incident.state == State.PENDING.value, 1), else_=0)
+    rows = await session.scalars(
+        select(Incident).where(*conditions).order_by(paused, next_due, Incident.id).limit(LIMIT)
+    )
+    return list(rows), total or 0

@@ -1,0 +1,85 @@
+"""SLA clocks as cards and lines of text: `/incident sla` and `/incident queue`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.cards import span, stamp, state_label
+from bot.ids import format_id
+from bot.messages import Card, Field, Reply, Severity
+from bot.models import Incident
+from bot.services.lifecycle import State
+from bot.services.rules import DeskRules
+from bot.services.sla import ClockView
+
+_SEVERITY = {"breached": Severity.DANGER, "missed": Severity.WARNING, "met": Severity.SUCCESS}
+
+
+def sla_reply(incident: Incident, rules: DeskRules, now: datetime) -> Reply:
+    """Both clocks: how they stand, working time used and left, time paused, due times."""
+    views = rules.sla.view(incident, now)
+    priority = rules.settings.priorities[incident.priority]
+    fields = [
+        Field("Priority", f"{incident.priority} {priority.name}"),
+        Field("State", state_label(incident.state)),
+        Field("Working hours", rules.sla.calendar(incident.group).describe()),
+        *(Field(v.name.capitalize(), clock_text(v), short=False) for v in views),
+    ]
+    worst = next((v.status for v in views if v.status in _SEVERITY), "running")
+    summary = ", ".join(f"{v.name} {v.status}" for v in views)
+    return Reply(
+        text=f"{format_id(incident.id)}: {summary}.",
+        card=Card(
+            title=f"{format_id(incident.id)} · {incident.summary}",
+            fields=tuple(fields),
+            severity=_SEVERITY.get(worst, Severity.INFO),
+        ),
+    )
+
+
+def clock_text(view: ClockView) -> str:
+    """'running · 1h 30m of 2h used (75%), 30m left · due 2026-11-23 11:00 UTC'."""
+    share = round(100 * view.elapsed / view.target)
+    used = f"{span(view.elapsed)} of {span(view.target)} used ({share}%)"
+    left = view.remaining
+    rest = f"{span(left)} left" if left.total_seconds() > 0 else f"over by {span(left)}"
+    paused = f" · paused {span(view.paused)} in all" if view.paused.total_seconds() else ""
+    if view.status in ("met", "missed"):
+        return f"{view.status} · {used}{paused} · was due {stamp(view.due)}"
+    return f"{view.status} · {used}, {rest}{paused} · due {stamp(view.due)}"
+
+
+def queue_card(
+    incidents: Sequence[Incident], total: int, whose: str, rules: DeskRules, now: datetime
+) -> Reply:
+    if not incidents:
+        return Reply(text=f"No open incidents for {whose}.")
+    lines = "\n".join(queue_line(i, rules, now) for i in incidents)
+    more = f"\nShowing the first {len(incidents)} of {total}." if total > len(incidents) else ""
+    return Reply(
+        text=f"{total} open incident(s) for {whose}, closest to breach first",
+        card=Card(title=f"Queue: {whose}", body=lines + more),
+    )
+
+
+def queue_line(incident: Incident, rules: DeskRules, now: datetime) -> str:
+    owner = incident.assignee or f"({incident.group})"
+    return (
+        f"{format_id(incident.id)} · {incident.priority} · {_next_breach(incident, rules, now)}"
+        f" · {state_label(incident.state)} · {owner} · {incident.summary}"
+    )
+
+
+def _next_breach(incident: Incident, rules: DeskRules, now: datetime) -> str:
+    if incident.state == State.PENDING:
+        left = rules.sla.time_to_breach(incident, now)
+        return f"paused, {span(left)} left" if left and left.total_seconds() > 0 else "paused"
+    if incident.responded_at is None:
+        clock, due = "response", incident.response_due_at
+    else:
+        clock, due = "resolution", incident.resolution_due_at
+    left = due - now
+    if left.total_seconds() < 0:
+        return f"{clock} overdue by {span(left)}"
+    return f"{clock} due in {span(left)}"

@@ -1,0 +1,350 @@
+"""Bulletins, on SQLite and PostgreSQL: post to every channel on every platform, edit the
+posted copies in place, resolve and expire, deflect reports, and survive a failing channel.
+
+The platforms are recording senders (as in test_outbox.py); what is under test is the
+desk: which messages it queues, what they edit, and in which order they go out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.app import Core
+from bot.config import parse_settings
+from bot.models import Bulletin, BulletinFollower, OutboxRow
+from bot.outbox import Deliverer, Notice, RetryLater
+from bot.scheduler import Scheduler
+from bot.services.classify import Classifier
+from bot.services.knowledge import KnowledgeBase
+from tests.conftest import ROOT, Desk
+
+CHANNELS = {
+    "it-status": {"console": "it-status", "slack": "C0STATUS"},
+    "sales": {"slack": "C0SALES", "discord": "900"},
+}
+POST = "/bulletin post Email is down for everyone --severity major --service email"
+
+
+class Platform:
+    """A chat platform that accepts everything (or fails when told) and records it."""
+
+    def __init__(self, name: str) -> None:
+        self.platform = name
+        self.sent: list[Notice] = []
+        self.failing: dict[str, Exception] = {}  # channel id -> raised for that channel
+        self.in_flight = self.most_in_flight = 0
+        self.pause = 0.0
+
+    async def send(self, notice: Notice) -> str:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.pause)
+            failure = self.failing.get(notice.recipient.channel_id)
+            if failure is not None:
+                raise failure
+            self.sent.append(notice)
+            return notice.edit_of or f"{self.platform}-{notice.id}"
+        finally:
+            self.in_flight -= 1
+
+
+@pytest.fixture
+def desk_settings():
+    raw = copy.deepcopy(yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8")))
+    raw["bulletins"]["channels"] = CHANNELS
+    return parse_settings(raw)
+
+
+@pytest.fixture
+def platforms() -> dict[str, Platform]:
+    return {name: Platform(name) for name in ("console", "slack", "discord")}
+
+
+@pytest.fixture
+def desk(desk_settings, database, clock, tmp_path: Path) -> Desk:
+    folder = tmp_path / "no-articles"
+    folder.mkdir()
+    knowledge = KnowledgeBase(folder, Classifier(desk_settings).category_paths())
+    return Desk(Core(desk_settings, database, clock=clock, knowledge=knowledge))
+
+
+@pytest.fixture
+def scheduler(desk, platforms, desk_settings, clock) -> Scheduler:
+    core = desk.core
+    deliverer = Deliverer(core.database, platforms, clock, desk_settings.outbox)
+    return Scheduler(core.database, core.rules, clock, deliverer)
+
+
+async def outbox(desk: Desk) -> list[OutboxRow]:
+    async with desk.core.database.transaction() as session:
+        return list(await session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+
+
+async def bulletin(desk: Desk, number: int = 1) -> Bulletin:
+    async with desk.core.database.transaction() as session:
+        found = await session.get(Bulletin, number)
+        assert found is not None
+        return found
+
+
+def places(rows: list[OutboxRow]) -> list[tuple[str, str, str]]:
+    return [(r.kind, r.platform, r.channel_id) for r in rows]
+
+
+# -- posting -----------------------------------------------------------------------
+
+
+async def test_a_post_goes_to_every_channel_on_every_platform(desk):
+    reply = await desk.ok("carol", POST)
+    assert reply.text == "Posted BUL-1 to #it-status, #sales."
+    assert places(await outbox(desk)) == [
+        ("bulletin", "console", "it-status"),
+        ("bulletin", "slack", "C0STATUS"),
+        ("bulletin", "slack", "C0SALES"),
+        ("bulletin", "discord", "900"),
+    ]
+    listed = await desk.ok("alice", "/bulletin list")
+    assert "BUL-1 · major · email · Email is down for everyone" in listed.card.body
+
+
+async def test_a_post_to_named_channels_goes_only_there(desk):
+    await desk.ok("carol", POST + " --channels #sales")
+    assert places(await outbox(desk)) == [
+        ("bulletin", "slack", "C0SALES"),
+        ("bulletin", "discord", "900"),
+    ]
+
+
+async def test_the_card_has_the_severity_colour_and_the_incident(desk):
+    await desk.ok("alice", "/incident open Mail server unreachable")
+    reply = await desk.ok("carol", POST + " --incident 1")
+    assert reply.card.severity == "danger"
+    assert dict((f.label, f.value) for f in reply.card.fields)["Incident"] == "INC-000001"
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+async def test_only_managers_post_by_default_and_nothing_is_written(desk, who):
+    refused = await desk.err(who, POST)
+    assert "not on that list" in refused.text
+    assert await outbox(desk) == []
+
+
+async def test_agents_post_when_the_config_allows(desk_settings, database, clock):
+    allowed = desk_settings.model_copy(
+        update={"bulletins": desk_settings.bulletins.model_copy(update={"agents_may_post": True})}
+    )
+    agent_desk = Desk(Core(allowed, database, clock=clock))
+    await agent_desk.ok("bob", POST)
+    assert "not on that list" in (await agent_desk.err("alice", POST)).text
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        (POST + " --channels finance", ["Unknown channel finance", "it-status, sales"]),
+        (POST + " --severity huge", ["'huge' is not a known severity", "critical"]),
+        (POST + " --expires soon", ["'soon' is not a duration", "30m"]),
+        (POST + " --incident 9", ["There is no incident INC-000009"]),
+        ("/bulletin update 7 Still down", ["There is no bulletin BUL-7"]),
+        ("/bulletin update x Still down", ["'x' is not a bulletin id", "BUL-3"]),
+    ],
+)
+async def test_bad_input_says_what_is_accepted_and_writes_nothing(desk, line, words):
+    refused = await desk.err("carol", line)
+    for word in words:
+        assert word in refused.text
+    assert await outbox(desk) == []
+
+
+async def test_a_resolved_bulletin_cannot_be_updated(desk):
+    await desk.ok("carol", POST)
+    await desk.ok("carol", "/bulletin resolve 1")
+    refused = await desk.err("carol", "/bulletin update 1 Down again")
+    assert refused.text == "You can't update BUL-1: it is resolved."
+
+
+# -- editing in place ----------------------------------------------------------------
+
+
+async def test_updates_edit_each_posted_copy_and_add_a_line_in_its_thread(
+    desk, scheduler, platforms
+):
+    await desk.ok("carol", POST)
+    await scheduler.tick()
+    posted = {n.recipient.channel_id: f"{p}-{n.id}" for p in platforms for n in platforms[p].sent}
+    await desk.ok("carol", "/bulletin update 1 A fix is rolling out")
+    await scheduler.tick()
+    await scheduler.tick()  # thread lines wait for the edit before them in their channel
+    slack = platforms["slack"].sent[2:]
+    edits = [(n.recipient.channel_id, n.edit_of) for n in slack if n.kind == "bulletin_edit"]
+    lines = [(n.recipient.channel_id, n.recipient.thread_id, n.reply.text) for n in slack]
+    assert edits == [("C0STATUS", posted["C0STATUS"]), ("C0SALES", posted["C0SALES"])]
+    assert ("C0SALES", posted["C0SALES"], "Update: A fix is rolling out") in lines
+    assert all(n.reply.text.startswith("Ongoing: A fix") for n in slack if n.edit_of)
+
+
+async def test_an_update_written_before_the_post_was_sent_edits_it_rather_than_posting(
+    desk, scheduler, platforms
+):
+    await desk.ok("carol", POST + " --channels sales")
+    await desk.ok("carol", "/bulletin update 1 A fix is rolling out")
+    for _ in range(3):
+        await scheduler.tick()
+    sent = platforms["discord"].sent
+    assert [(n.kind, n.edit_of, n.recipient.thread_id) for n in sent] == [
+        ("bulletin", None, None),
+        ("bulletin_edit", f"discord-{sent[0].id}", None),
+        ("bulletin_line", None, f"discord-{sent[0].id}"),
+    ]
+
+
+async def test_edits_find_the_posted_message_after_a_restart(
+    desk, desk_settings, database, clock, platforms
+):
+    await desk.ok("carol", POST + " --channels sales")
+    first = Deliverer(database, platforms, clock, desk_settings.outbox)
+    await first.deliver_due()
+    restarted_core = Core(desk_settings, database, clock=clock)
+    await Desk(restarted_core).ok("carol", "/bulletin resolve 1 Mail flows again")
+    await Deliverer(database, platforms, clock, desk_settings.outbox).deliver_due()
+    (edit,) = [n for n in platforms["slack"].sent if n.kind == "bulletin_edit"]
+    assert edit.edit_of == f"slack-{platforms['slack'].sent[0].id}"
+    assert edit.reply.text == "Resolved: Email is down for everyone"
+    fields = {f.label: f.value for f in edit.reply.card.fields}
+    assert (fields["Status"], fields["Resolution"]) == ("Resolved", "Mail flows again")
+
+
+async def test_a_copy_that_never_went_out_is_posted_afresh_by_the_update(
+    desk, scheduler, platforms, database
+):
+    await desk.ok("carol", POST + " --channels sales")
+    async with database.transaction() as session:
+        for row in await session.scalars(select(OutboxRow).where(OutboxRow.platform == "slack")):
+            row.state = "dead"
+    await desk.ok("carol", "/bulletin update 1 A fix is rolling out")
+    await scheduler.tick()
+    slack = platforms["slack"].sent
+    assert [(n.kind, n.edit_of, n.recipient.thread_id) for n in slack] == [
+        ("bulletin_edit", None, None),
+        ("bulletin_line", None, None),
+    ]
+
+
+# -- reliability of the fan-out ---------------------------------------------------------
+
+
+async def test_a_rate_limited_channel_waits_alone_and_the_others_complete(
+    desk, scheduler, platforms, clock
+):
+    platforms["slack"].failing["C0SALES"] = RetryLater(30)
+    await desk.ok("carol", POST)
+    await scheduler.tick()
+    delivered = sorted(n.recipient.channel_id for p in platforms.values() for n in p.sent)
+    assert delivered == ["900", "C0STATUS", "it-status"]
+    del platforms["slack"].failing["C0SALES"]
+    clock.advance(seconds=29)
+    await scheduler.tick()
+    assert "C0SALES" not in [n.recipient.channel_id for n in platforms["slack"].sent]
+    clock.advance(seconds=2)
+    await scheduler.tick()
+    assert [n.recipient.channel_id for n in platforms["slack"].sent][-1] == "C0SALES"
+    assert len(platforms["slack"].sent) == 2  # nothing sent twice
+
+
+async def test_fifty_channels_are_posted_to_at_once_not_one_after_another(
+    desk_settings, database, clock, platforms
+):
+    many = {f"room-{n}": {"slack": f"C{n:04d}"} for n in range(50)}
+    raw = desk_settings.model_dump()
+    raw["bulletins"]["channels"] = many
+    wide = parse_settings(raw)
+    await Desk(Core(wide, database, clock=clock)).ok("carol", POST)
+    platforms["slack"].pause = 0.01
+    report = await Deliverer(database, platforms, clock, wide.outbox).deliver_due()
+    assert len(report.sent) == 50
+    assert platforms["slack"].most_in_flight == 50
+
+
+# -- ending ------------------------------------------------------------------------
+
+
+async def test_a_bulletin_expires_by_itself_and_its_copies_say_so(desk, scheduler, clock):
+    await desk.ok("carol", POST + " --channels it-status --expires 2h")
+    clock.advance(hours=1, minutes=59)
+    assert (await scheduler.tick()).expired_bulletins == 0
+    clock.advance(minutes=2)
+    assert (await scheduler.tick()).expired_bulletins == 1
+    assert (await bulletin(desk)).state == "expired"
+    kinds = [r.kind for r in await outbox(desk)]
+    assert kinds.count("bulletin_edit") == 2  # console and slack copies of #it-status
+    assert (await scheduler.tick()).expired_bulletins == 0
+
+
+# -- what users see --------------------------------------------------------------------
+
+
+async def test_a_report_of_a_known_problem_is_answered_with_the_bulletin(desk):
+    await desk.ok("carol", POST)
+    known = await desk.message("alice", "outlook won't load my inbox")
+    assert known.text.startswith("Known issue, we're on it: BUL-1 · Email is down for everyone")
+    assert [b.action_id for b in known.buttons] == ["intake.affected", "intake.other"]
+    joined = await desk.press("alice", "intake.affected")
+    assert "you're on the list for BUL-1" in joined.text
+    async with desk.core.database.transaction() as session:
+        followers = list(await session.scalars(select(BulletinFollower.person_key)))
+    assert followers == ["console:alice"]
+    await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
+    rows = [r for r in await outbox(desk) if r.recipient_key == "console:alice"]
+    assert [r.payload["text"] for r in rows] == [
+        "Good news: the problem you told us about (email) is resolved. Mail flows again"
+    ]
+
+
+async def test_not_the_known_problem_goes_on_with_the_report(desk):
+    await desk.ok("carol", POST)
+    await desk.message("alice", "outlook won't load my inbox")
+    asked = await desk.message("alice", "no")
+    assert asked.text.startswith("Who is affected?")
+
+
+async def test_a_new_report_instead_of_an_answer_is_taken_as_one(desk):
+    await desk.ok("carol", POST)
+    await desk.message("alice", "outlook won't load my inbox")
+    asked = await desk.message("alice", "the printer on floor 2 is jammed")
+    assert asked.text.startswith("Who is affected?")
+
+
+async def test_is_it_down_questions_are_answered_from_the_bulletins(desk):
+    quiet = await desk.message("alice", "is email down?")
+    assert quiet.text.startswith("I don't know of any problem with that right now.")
+    await desk.ok("carol", POST)
+    assert (await desk.message("alice", "is email down?")).text.startswith("Known issue")
+    everything = await desk.message("bob", "is anything down?")
+    assert everything.text == (
+        "Known problems right now:\n• BUL-1 · Email is down for everyone (major, posted 0s ago)"
+    )
+
+
+async def test_a_p1_asks_the_manager_to_post_a_bulletin_with_one_button(desk):
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    rows = [r for r in await outbox(desk) if r.recipient_key == "carol"]
+    assert [r.kind for r in rows] == ["opened"]
+    (button,) = rows[0].payload["buttons"]
+    label, action, value, _style = button
+    assert (label, action) == ("Post a bulletin", "bulletin.post")
+    posted = await desk.press("carol", action, value)
+    assert posted.text == "Posted BUL-1 to #it-status, #sales."
+    found = await bulletin(desk)
+    assert (found.incident_id, found.severity, found.text) == (1, "critical", "Nobody can log in")
+
+
+async def test_a_p3_does_not_bother_the_manager(desk):
+    await desk.ok("alice", "/incident open Printer jammed")
+    assert [r for r in await outbox(desk) if r.recipient_key == "carol"] == []

@@ -1,0 +1,360 @@
+"""SLA clocks through the sweep, on SQLite and PostgreSQL, with the clock moved by hand:
+warnings and breaches once each, pauses, reclassification, business hours, escalation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import column, insert, select, table
+
+from bench.sla_sweep import incident_row
+from bot.app import Core
+from bot.config import SlaSettings
+from bot.db import Database
+from bot.models import Incident, IncidentEvent, OutboxRow
+from tests.conftest import START, Desk
+from tests.integration.test_outbox import Recorder
+from tests.integration.test_scheduler import make_scheduler
+
+PRINTER = "Printer on floor 3 jams on every page"  # P4, service-desk: response 8h, resolution 3d
+LABEL = "INC-000001 “Printer on floor 3 jams on every page”"
+DESK_AGENTS = ["bob", "erin"]  # the agents of service-desk; carol is its manager
+
+
+def sla_desk(settings, database, clock, **sla: object) -> Desk:
+    changed = settings.model_copy(update={"sla": SlaSettings.model_validate(sla)})
+    return Desk(Core(changed, database, clock=clock))
+
+
+async def load(desk: Desk, number: int = 1) -> Incident:
+    async with desk.core.database.transaction() as session:
+        found = await session.get(Incident, number)
+    assert found is not None
+    return found
+
+
+async def events(desk: Desk, number: int = 1) -> list[IncidentEvent]:
+    async with desk.core.database.transaction() as session:
+        query = select(IncidentEvent).where(IncidentEvent.incident_id == number)
+        return list(await session.scalars(query.order_by(IncidentEvent.id)))
+
+
+async def sla_events(desk: Desk, number: int = 1) -> list[tuple[str, str]]:
+    return [(e.kind, e.text or "") for e in await events(desk, number) if e.kind.startswith("sla")]
+
+
+async def outbox(desk: Desk, kind: str) -> list[str]:
+    async with desk.core.database.transaction() as session:
+        query = select(OutboxRow.recipient_key).where(OutboxRow.kind == kind)
+        return sorted(await session.scalars(query.order_by(OutboxRow.id)))
+
+
+@pytest.fixture
+def scheduler(core, clock):
+    return make_scheduler(core, Recorder(), clock)
+
+
+async def at(clock, scheduler, **since_start: float):
+    clock.current = START + timedelta(**since_start)
+    return (await scheduler.tick()).sla
+
+
+async def test_warnings_and_the_breach_fire_once_each(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    assert (await load(desk)).sla_next_check_at == START + timedelta(hours=6)
+    assert (await at(clock, scheduler, hours=6, seconds=-1)).checked == 0
+
+    first = await at(clock, scheduler, hours=6)
+    assert (first.checked, first.warnings, first.breaches) == (1, 1, 0)
+    assert await sla_events(desk) == [
+        ("sla_warning", "response clock at 75% of 8h; due 2026-11-23 17:00 UTC (in 2h)")
+    ]
+    assert await outbox(desk, "sla_warning") == DESK_AGENTS  # nobody owns it: the group
+    assert (await at(clock, scheduler, hours=7)).checked == 0  # nothing new, nothing read
+
+    second = await at(clock, scheduler, hours=7, minutes=12)
+    assert (second.warnings, second.breaches) == (1, 0)
+    breach = await at(clock, scheduler, hours=8)
+    assert (breach.warnings, breach.breaches) == (0, 1)
+    assert [kind for kind, _ in await sla_events(desk)] == [
+        "sla_warning",
+        "sla_warning",
+        "sla_breach",
+    ]
+    assert (await sla_events(desk))[-1][1] == (
+        "response target of 8h missed; it was due 2026-11-23 17:00 UTC"
+    )
+    assert await outbox(desk, "sla_breach") == ["bob", "carol", "erin"]  # + the manager
+    # Ticking on reports nothing again until the resolution clock's first warning (54h).
+    for hours in (9, 20, 53):
+        assert (await at(clock, scheduler, hours=hours)).warnings == 0
+    assert len(await sla_events(desk)) == 3
+    assert (await at(clock, scheduler, hours=54)).warnings == 1
+    assert (await sla_events(desk))[-1][1].startswith("resolution clock at 75% of 3d")
+
+
+async def test_a_claim_stops_the_response_clock_and_the_owner_hears_the_rest(
+    desk, scheduler, clock
+):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    clock.advance(hours=1)
+    await desk.ok("bob", "/incident claim 1")
+    assert (await load(desk)).sla_next_check_at == START + timedelta(hours=54)
+    assert (await at(clock, scheduler, hours=12)).checked == 0
+    report = await at(clock, scheduler, hours=72)
+    # Both warnings were overtaken by the breach: only the breach is reported.
+    assert (report.warnings, report.breaches) == (0, 1)
+    assert await outbox(desk, "sla_breach") == ["bob", "carol"]
+    assert await outbox(desk, "sla_warning") == []
+
+
+async def test_the_first_answer_stops_the_response_clock(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    clock.advance(hours=2)
+    await desk.ok("erin", "/incident note 1 Which tray do you print from?")
+    assert (await at(clock, scheduler, hours=8)).checked == 0
+    reply = await desk.ok("erin", "/incident sla 1")
+    assert reply.text == "INC-000001: response met, resolution running."
+
+
+async def test_pending_pauses_the_resolution_clock(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("bob", "/incident claim 1")
+    clock.advance(hours=2)
+    await desk.ok("bob", "/incident pending 1 which tray do you print from?")
+    assert (await load(desk)).sla_next_check_at is None
+    # Three days pending: the 54h warning would have fired long ago, but the clock stood still.
+    assert (await at(clock, scheduler, days=3, hours=2)).checked == 0
+    shown = await desk.ok("bob", "/incident sla 1")
+    assert shown.text == "INC-000001: response met, resolution paused."
+    resolution = next(f.value for f in shown.card.fields if f.label == "Resolution")
+    assert resolution.startswith("paused · 2h of 3d used (3%), 2d 22h left · paused 3d in all")
+
+    await desk.ok("bob", "/incident resume 1")
+    found = await load(desk)
+    assert found.sla_paused_seconds == 3 * 86400
+    assert found.resolution_due_at == START + timedelta(days=6)
+    resumed = (await events(desk))[-1]
+    assert resumed.changes["resolution_due_at"] == [
+        (START + timedelta(days=3)).isoformat(),
+        (START + timedelta(days=6)).isoformat(),
+    ]
+    assert found.sla_next_check_at == START + timedelta(hours=54 + 72)
+    assert (await at(clock, scheduler, hours=54 + 72, seconds=-1)).warnings == 0
+    assert (await at(clock, scheduler, hours=54 + 72)).warnings == 1
+
+
+async def test_resolved_time_does_not_count_after_a_reopen(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("bob", "/incident claim 1")
+    clock.advance(hours=10)
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    assert (await load(desk)).sla_next_check_at is None
+    clock.advance(days=2)
+    await desk.ok("alice", "/incident reopen 1 it jams again")
+    found = await load(desk)
+    assert found.sla_paused_seconds == 2 * 86400
+    assert found.resolution_due_at == START + timedelta(days=5)
+
+
+async def test_reclassification_moves_the_due_times_and_says_why(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    clock.advance(hours=1)
+    await desk.ok(
+        "bob", "/incident classify 1 --impact high --urgency high the whole floor is down"
+    )
+    found = await load(desk)
+    assert found.priority == "P1"
+    assert (found.response_due_at, found.resolution_due_at) == (
+        START + timedelta(minutes=15),
+        START + timedelta(hours=4),
+    )
+    event = (await events(desk))[-1]
+    assert (event.kind, event.text) == ("reclassified", "the whole floor is down")
+    assert event.changes["priority"] == ["P4", "P1"]
+    assert event.changes["response_due_at"][1] == (START + timedelta(minutes=15)).isoformat()
+    # Already past the new response target: one breach now, not two stale warnings first.
+    report = await at(clock, scheduler, hours=1)
+    assert (report.warnings, report.breaches) == (0, 1)
+    assert [kind for kind, _ in await sla_events(desk)] == ["sla_breach"]
+
+
+async def test_a_longer_target_warns_again_when_the_clock_gets_there(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER} --impact medium")  # P3: 2h / 1d
+    await desk.ok("bob", "/incident claim 1")
+    assert (await at(clock, scheduler, hours=18)).warnings == 1  # 75% of 1d
+    await desk.ok("bob", "/incident classify 1 --impact low")  # P4: 3d
+    found = await load(desk)
+    assert (found.sla_resolution_stage, found.sla_next_check_at) == (
+        0,
+        START + timedelta(hours=54),
+    )
+    assert (await at(clock, scheduler, hours=53)).warnings == 0
+    assert (await at(clock, scheduler, hours=54)).warnings == 1
+    texts = [text for _, text in await sla_events(desk)]
+    assert texts[0].startswith("resolution clock at 75% of 1d")
+    assert texts[1].startswith("resolution clock at 75% of 3d")
+
+
+async def test_two_sweeps_at_once_report_each_threshold_once(desk, core, clock):
+    for n in range(5):
+        await desk.ok("alice", f"/incident open Laptop {n} will not boot")
+    clock.advance(hours=8)
+    one, two = Recorder("one"), Recorder("two")
+    reports = await asyncio.gather(
+        make_scheduler(core, one, clock).tick(), make_scheduler(core, two, clock).tick()
+    )
+    assert sum(r.sla.breaches for r in reports) == 5
+    assert sum(r.sla.warnings for r in reports) == 0
+    for n in range(1, 6):
+        assert [kind for kind, _ in await sla_events(desk, n)] == ["sla_breach"]
+    sent = sorted((n.incident_id, n.recipient.key) for n in one.sent + two.sent)
+    assert sent == sorted((n, who) for n in range(1, 6) for who in ("bob", "carol", "erin"))
+
+
+async def test_business_hours_carry_the_clock_over_the_weekend(settings, database, clock):
+    hours = {"timezone": "Europe/Berlin", "hours": "09:00-17:00"}
+    desk = sla_desk(settings, database, clock, business_hours={"service-desk": hours})
+    scheduler = make_scheduler(desk.core, Recorder(), clock)
+    clock.current = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # Friday 16:00 in Berlin
+    await desk.ok("alice", f"/incident open {PRINTER} --impact medium")  # P3: 2h response
+    found = await load(desk)
+    assert found.response_due_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Mon 10:00
+    clock.current = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # Sunday
+    assert (await scheduler.tick()).sla.checked == 0
+    clock.current = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # Monday 09:30: 1h30m used
+    assert (await scheduler.tick()).sla.warnings == 1
+    shown = await desk.ok("bob", "/incident sla 1")
+    fields = {f.label: f.value for f in shown.card.fields}
+    assert fields["Working hours"] == (
+        "service-desk: mon,tue,wed,thu,fri 09:00-17:00 Europe/Berlin"
+    )
+    assert fields["Response"] == (
+        "running · 1h 30m of 2h used (75%), 30m left · due 2026-11-30 09:00 UTC"
+    )
+
+
+async def test_unclaimed_at_the_response_target_goes_to_the_next_group(settings, database, clock):
+    desk = sla_desk(settings, database, clock, escalate_unclaimed=True)
+    scheduler = make_scheduler(desk.core, Recorder(), clock)
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    report = await at(clock, scheduler, hours=8)
+    assert (report.breaches, report.escalations) == (1, 1)
+    found = await load(desk)
+    assert (found.group, found.escalation_level) == ("desktop-support", 1)
+    escalated = (await events(desk))[-1]
+    assert (escalated.kind, escalated.actor_key) == ("escalated", "deskbot")
+    assert escalated.changes["group"] == ["service-desk", "desktop-support"]
+    assert await outbox(desk, "escalated") == ["console:alice", "dave"]
+
+
+async def test_a_breached_p1_is_escalated_to_the_manager(settings, database, clock):
+    desk = sla_desk(settings, database, clock, escalate_breached=["P1", "P2"])
+    scheduler = make_scheduler(desk.core, Recorder(), clock)
+    await desk.ok(
+        "alice", "/incident open The VPN is down for everyone --impact high --urgency high"
+    )
+    await desk.ok("bob", "/incident claim 1")
+    report = await at(clock, scheduler, hours=4)
+    assert (report.breaches, report.escalations) == (1, 1)
+    assert (await load(desk)).manager_escalated
+    kinds = [e.kind for e in await events(desk)]
+    assert kinds[-2:] == ["sla_breach", "escalated_to_manager"]
+    assert await outbox(desk, "escalated_to_manager") == ["carol"]
+    assert (await at(clock, scheduler, hours=30)).escalations == 0
+
+
+async def test_the_sla_command_shows_both_clocks(desk, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    clock.advance(hours=9)
+    reply = await desk.ok("bob", "/incident sla INC-000001")
+    assert reply.text == "INC-000001: response breached, resolution running."
+    fields = {f.label: f.value for f in reply.card.fields}
+    assert fields["Priority"] == "P4 Low"
+    assert fields["Working hours"] == "around the clock"
+    assert fields["Response"] == (
+        "breached · 9h of 8h used (112%), over by 1h · due 2026-11-23 17:00 UTC"
+    )
+    assert fields["Resolution"] == (
+        "running · 9h of 3d used (12%), 2d 15h left · due 2026-11-26 09:00 UTC"
+    )
+    mine = await desk.ok("alice", "/incident sla 1")  # the reporter may look too
+    assert mine.text == reply.text
+    await desk.err("frank", "/incident sla 1")
+
+
+async def test_the_queue_lists_the_closest_to_breach_first(desk, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")  # P4: response due in 8h
+    await desk.ok("alice", "/incident open Outlook crashes on start --impact medium")  # P3: 2h
+    await desk.ok("alice", "/incident open VPN down --impact high --urgency high")  # P1: 15m
+    await desk.ok("alice", "/incident open Monitor flickers --impact medium")  # P3
+    await desk.ok("bob", "/incident claim 4")
+    await desk.ok("bob", "/incident pending 4 which cable?")
+    clock.advance(minutes=20)
+    reply = await desk.ok("bob", "/incident queue --group service-desk")
+    lines = reply.card.body.splitlines()
+    assert [line.split(" · ")[0] for line in lines] == [
+        "INC-000003",
+        "INC-000002",
+        "INC-000001",
+        "INC-000004",
+    ]
+    assert lines[0].split(" · ")[2] == "response overdue by 5m"
+    assert lines[1].split(" · ")[2] == "response due in 1h 40m"
+    assert lines[3].split(" · ")[2] == "paused, 1d left"  # pended before its clock ran
+    await desk.ok("bob", "/incident claim 2")
+    mine = await desk.ok("bob", "/incident queue")
+    assert [line.split(" · ")[0] for line in mine.card.body.splitlines()] == [
+        "INC-000002",
+        "INC-000004",
+    ]
+    assert mine.text == "2 open incident(s) for you, closest to breach first"
+    theirs = await desk.ok("carol", "/incident queue --agent bob")
+    assert theirs.card.body == mine.card.body
+    await desk.err("alice", "/incident queue")
+
+
+async def test_a_persons_sla_notices_are_queued_in_the_order_they_fell_due(desk, scheduler, clock):
+    for n in range(4):
+        await desk.ok("alice", f"/incident open Laptop {n} will not boot")
+        await desk.ok("bob", f"/incident claim {n + 1}")
+        clock.advance(minutes=1)
+    report = await at(clock, scheduler, hours=60)
+    assert report.warnings == 4
+    async with desk.core.database.transaction() as session:
+        query = select(OutboxRow.incident_id).where(
+            OutboxRow.kind == "sla_warning", OutboxRow.recipient_key == "bob"
+        )
+        assert list(await session.scalars(query.order_by(OutboxRow.id))) == [1, 2, 3, 4]
+
+
+async def test_incidents_open_before_the_upgrade_are_checked_by_the_first_sweep(
+    tmp_path, settings, clock
+):
+    database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    await database.upgrade("0003")
+    opened = START - timedelta(hours=9)
+    rows = [
+        {
+            k: v
+            for k, v in incident_row(n, due=False).items()
+            if not k.startswith("sla_")  # the columns 0004 adds
+        }
+        | {"state": state, "opened_at": opened, "response_due_at": opened + timedelta(hours=8)}
+        for n, state in enumerate(("new", "pending", "closed"), start=1)
+    ]
+    columns = Incident.__table__.columns
+    old_table = table("incidents", *(column(k, columns[k].type) for k in rows[0]))
+    async with database.engine.begin() as conn:
+        await conn.execute(insert(old_table), rows)
+    await database.upgrade()
+    desk = Desk(Core(settings, database, clock=clock))
+    old = [await load(desk, n) for n in (1, 2, 3)]
+    assert [i.sla_next_check_at for i in old] == [START - timedelta(hours=9), None, None]
+    assert old[1].sla_paused_since == old[1].updated_at
+    report = (await make_scheduler(desk.core, Recorder(), clock).tick()).sla
+    assert (report.checked, report.warnings, report.breaches) == (1, 0, 1)  # only the highest
+    assert [kind for kind, _ in await sla_events(desk, 1)] == ["sla_breach"]
+    await database.dispose()
