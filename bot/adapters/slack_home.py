@@ -1,0 +1,53 @@
+"""The App Home tab: a person's open incidents and, for agents, their queue.
+
+The data comes through the core like any command (`/incident list --mine`,
+`/incident list --unassigned`), so the tab shows exactly what the person may
+see and nothing is read around the core. Each list is one core call whose event
+id derives from the Slack event, so a redelivered `app_home_opened` does nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_render import escape, render
+from bot.app import Core
+from bot.messages import Actor, ChannelRef, CommandCall
+
+MAX_HOME_BLOCKS = 100
+INTRO = (
+    "Tell me what's wrong in a direct message, or mention me in a channel. "
+    "`/incident open` opens a form; `/help` lists what you can do."
+)
+
+
+def _lists(is_agent: bool) -> list[tuple[str, str]]:
+    if is_agent:
+        return [("Assigned to you", "list --mine"), ("Unassigned", "list --unassigned")]
+    return [("Your open incidents", "list --mine")]
+
+
+async def home_blocks(core: Core, actor: Actor, event_id: str) -> list[dict[str, Any]] | None:
+    """The tab's blocks, or None when this event was already handled."""
+    person = core.rules.directory.person(actor)
+    where = ChannelRef("slack", actor.user_id, is_direct=True)
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": escape(INTRO), "verbatim": True}}
+    ]
+    for title, words in _lists(person.is_agent):
+        call = CommandCall(actor, where, ("incident",), f"{event_id}:{words}", text=words)
+        replies = await core.handle(call)
+        if not replies:
+            return None
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": title}})
+        for reply in replies:
+            blocks += render(reply, buttons=False)["blocks"]
+    return blocks[:MAX_HOME_BLOCKS]
+
+
+async def publish_home(client: AsyncWebClient, core: Core, actor: Actor, event_id: str) -> None:
+    blocks = await home_blocks(core, actor, event_id)
+    if blocks is not None:
+        await client.views_publish(user_id=actor.user_id, view={"type": "home", "blocks": blocks})

@@ -1,0 +1,1 @@
+"""Adapter tests: real platform libraries against local fakes."""

@@ -1,0 +1,1 @@
+"""The Discord adapter, on real discord.py objects built from gateway payloads."""

@@ -1,0 +1,120 @@
+"""Bulletins in Slack: posted to every mapped channel, edited in place by ts, a
+rate-limited channel retried while the others go on, and a report deflected."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.config import Settings, parse_settings
+from bot.outbox import Deliverer
+from tests.adapters.slack.harness import buttons, text_of
+from tests.conftest import ROOT
+
+STATUS, ALL, FLOOR = "C0STATUS", "C0ALLSTAFF", "C0FLOOR2"
+POST = "post Email is down for everyone --severity major --service email"
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    """Slack ids for bob (agent) and carol (manager), and three broadcast channels."""
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["staff"]["bob"]["slack"] = "UBOB"
+    raw["staff"]["carol"]["slack"] = "UCAROL"
+    raw["slack"] = {"host": "127.0.0.1", "path": "/slack/events"}
+    raw["bulletins"]["channels"] = {
+        "it-status": {"slack": STATUS},
+        "all-staff": {"slack": ALL},
+        "floor-2": {"slack": FLOOR},
+    }
+    return parse_settings(raw, source=str(ROOT / "config.yaml"))
+
+
+async def _deliver(core, adapter) -> None:
+    outbox = core.rules.settings.outbox
+    await Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox).deliver_due()
+
+
+def _posts_to(fake, channel: str, *, threaded: bool) -> list:
+    return [
+        c
+        for c in fake.to("chat.postMessage")
+        if c.body["channel"] == channel and ("thread_ts" in c.body) == threaded
+    ]
+
+
+async def test_post_update_resolve_edit_the_same_messages(slack, fake, core, adapter):
+    posted = await slack.answer("/bulletin", POST, user="UCAROL")
+    assert "Posted BUL-1 to #it-status, #all-staff, #floor-2" in text_of(posted.blocks)
+    await _deliver(core, adapter)
+    first = {ch: _posts_to(fake, ch, threaded=False) for ch in (STATUS, ALL, FLOOR)}
+    assert all(len(calls) == 1 for calls in first.values())
+    ts = {ch: calls[0].answer["ts"] for ch, calls in first.items()}
+    assert "Email is down for everyone" in text_of(first[STATUS][0].blocks)
+
+    await slack.answer("/bulletin", "update 1 A fix is rolling out", user="UCAROL")
+    await _deliver(core, adapter)
+    await slack.answer("/bulletin", "resolve 1 Email is back", user="UCAROL")
+    await _deliver(core, adapter)
+
+    for channel in (STATUS, ALL, FLOOR):
+        edits = [c for c in fake.to("chat.update") if c.body["channel"] == channel]
+        assert [c.body["ts"] for c in edits] == [ts[channel], ts[channel]]
+        assert "A fix is rolling out" in text_of(edits[0].blocks)
+        assert "Resolved" in text_of(edits[1].blocks)
+        lines = _posts_to(fake, channel, threaded=True)
+        assert [c.body["thread_ts"] for c in lines] == [ts[channel], ts[channel]]
+        assert len(_posts_to(fake, channel, threaded=False)) == 1  # never posted anew
+
+
+async def test_a_rate_limited_channel_waits_alone(slack, fake, core, adapter):
+    fake.fail("chat.postMessage", 429, retry_after=30, channel=STATUS)
+    await slack.answer("/bulletin", POST, user="UCAROL")
+    await _deliver(core, adapter)
+    assert _posts_to(fake, ALL, threaded=False) and _posts_to(fake, FLOOR, threaded=False)
+    (refused,) = _posts_to(fake, STATUS, threaded=False)
+    assert refused.answer == {}  # the 429: nothing accepted
+    await _deliver(core, adapter)
+    assert len(_posts_to(fake, STATUS, threaded=False)) == 1  # Retry-After is honoured
+
+    core.clock.advance(seconds=31)
+    await _deliver(core, adapter)
+    (_, accepted) = _posts_to(fake, STATUS, threaded=False)
+    await slack.answer("/bulletin", "update 1 A fix is rolling out", user="UCAROL")
+    await _deliver(core, adapter)
+    (edit,) = [c for c in fake.to("chat.update") if c.body["channel"] == STATUS]
+    assert edit.body["ts"] == accepted.answer["ts"]
+
+
+@pytest.mark.parametrize("user", ["UALICE", "UBOB"])  # a user, and an agent
+async def test_only_managers_post(slack, fake, core, adapter, user):
+    refused = await slack.answer("/bulletin", POST, user=user)
+    assert "and you are not on that list" in text_of(refused.blocks)
+    assert refused.body["response_type"] == "ephemeral"
+    await _deliver(core, adapter)
+    assert fake.to("chat.postMessage") == []
+
+
+async def test_a_report_of_the_known_problem_joins_the_bulletin(slack, fake, core, adapter):
+    await slack.answer("/bulletin", POST, user="UCAROL")
+    await _deliver(core, adapter)
+    await slack.event(slack.message("my email is down, nothing arrives"))
+    known = [c for c in await fake.wait_for("chat.postMessage", 4) if c.body["channel"] == "DALICE"]
+    assert "Known issue, we're on it" in text_of(known[0].blocks)
+    joined = await slack.press(known[0], "Yes, I'm affected")
+    assert "you'll hear when it's resolved" in text_of(joined.blocks)
+
+    await slack.answer("/bulletin", "resolve 1 Email is back", user="UCAROL")
+    await _deliver(core, adapter)
+    told = [c for c in fake.to("chat.postMessage") if c.body["channel"] == "DALICE"][1:]
+    assert len(told) == 1 and "is resolved" in text_of(told[0].blocks)
+    incidents = await slack.answer("/incident", "list --mine")
+    assert "INC-" not in text_of(incidents.blocks)  # nothing was opened
+
+
+async def test_a_status_question_is_answered_from_the_bulletins(slack, fake, core, adapter):
+    await slack.answer("/bulletin", POST, user="UCAROL")
+    await slack.event(slack.message("is email down?"))
+    (answer,) = await fake.wait_for("chat.postMessage")
+    assert "Known issue, we're on it: BUL-1" in text_of(answer.blocks)
+    assert "Yes, I'm affected" in buttons(answer.blocks)

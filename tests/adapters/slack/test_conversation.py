@@ -1,0 +1,130 @@
+"""Direct messages and mentions: the conversation, in Slack."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.outbox import Deliverer
+from tests.adapters.slack.harness import buttons, text_of
+
+REPORT = "the printer on floor 2 jams on every page"
+
+
+async def test_a_direct_message_report_ends_in_an_incident(slack, fake):
+    await slack.event(slack.message(REPORT))
+    suggestions = (await fake.wait_for("chat.postMessage"))[0]
+    assert suggestions.body["channel"] == "DALICE"
+    assert "thread_ts" not in suggestions.body  # a DM is answered in the DM itself
+    assert "These articles may fix it" in text_of(suggestions.blocks)
+    assert "I still need help" in buttons(suggestions.blocks)
+
+    scope = await slack.press(suggestions, "I still need help")
+    assert scope.body["replace_original"] is True
+    assert "Who is affected?" in text_of(scope.blocks)
+
+    blocked = await slack.press(scope, "Just me")
+    assert "Can you still work?" in text_of(blocked.blocks)
+
+    await slack.event(slack.message("it can wait"))  # typed, not pressed
+    summary = (await fake.wait_for("chat.postMessage", 2))[1]
+    assert "Here is what I'll open for you" in text_of(summary.blocks)
+    assert {"Confirm", "Edit", "Cancel"} <= set(buttons(summary.blocks))
+
+    opened = await slack.press(summary, "Confirm")
+    assert opened.body["replace_original"] is True
+    assert "Opened INC-000001" in text_of(opened.blocks)
+
+    shown = await slack.answer("/incident", "show 1")
+    shown_text = text_of(shown.blocks)
+    assert "INC-000001 is new" in shown_text
+    assert REPORT in shown_text and "Alice Archer" in shown_text  # the reporter's Slack name
+    assert shown.body["response_type"] == "ephemeral"
+    methods = {c.method for c in fake.calls}
+    assert {"auth.test", "users.info", "chat.postMessage", "respond"} <= methods
+
+
+async def test_a_mention_in_a_channel_is_answered_in_its_thread(slack, fake):
+    mention = slack.mention(REPORT, channel="C222")
+    await slack.event(mention)
+    answer = (await fake.wait_for("chat.postMessage"))[0]
+    assert answer.body["channel"] == "C222"
+    assert answer.body["thread_ts"] == mention["event"]["ts"]
+    assert "These articles may fix it" in text_of(answer.blocks)
+
+    # Answering in the thread carries on the same conversation, in the same thread.
+    reply = slack.mention("still need help", channel="C222", thread_ts=mention["event"]["ts"])
+    await slack.event(reply)
+    second = (await fake.wait_for("chat.postMessage", 2))[1]
+    assert second.body["thread_ts"] == mention["event"]["ts"]
+    assert "Who is affected?" in text_of(second.blocks)
+
+
+async def test_the_incident_stays_tied_to_the_mention_thread(slack, fake, core, adapter):
+    mention = slack.mention("the VPN is down for the whole office, nobody can work")
+    thread = mention["event"]["ts"]
+    await slack.event(mention)
+    summary = (await fake.wait_for("chat.postMessage"))[0]
+    assert "Here is what I'll open for you" in text_of(summary.blocks)
+    opened = await slack.press(summary, "Confirm")
+    assert "Opened INC-000001" in text_of(opened.blocks)
+    # bob claims it: alice hears about it in the thread the incident came from.
+    claimed = await slack.answer("/incident", "claim 1", user="UBOB")
+    assert "You own INC-000001 now." in text_of(claimed.blocks)
+    notices = await _deliver(core, adapter, fake)
+    to_alice = [c for c in notices if "is working on INC-000001" in text_of(c.blocks)]
+    assert to_alice and to_alice[0].body["channel"] == "C111"
+    assert to_alice[0].body["thread_ts"] == thread
+    # What she adds in that thread goes onto the incident, and is answered there.
+    await slack.event(slack.mention("it is back for some of us", thread_ts=thread))
+    noted = (await fake.wait_for("chat.postMessage", len(notices) + 2))[-1]
+    assert noted.body["thread_ts"] == thread
+    assert "INC-000001" in text_of(noted.blocks)
+    history = await slack.answer("/incident", "history 1")
+    assert "it is back for some of us" in text_of(history.blocks)
+
+
+async def test_own_messages_edits_and_joins_are_ignored(slack, fake):
+    for extra in (
+        {"bot_id": "BDESKBOT"},
+        {"subtype": "message_changed"},
+        {"subtype": "channel_join"},
+        {"user": "UDESKBOT"},
+    ):
+        event = slack.message("the printer on floor 2 jams on every page")
+        event["event"].update(extra)
+        status, _ = await slack.event(event)
+        assert status == 200
+    await asyncio.sleep(0.3)
+    assert fake.to("chat.postMessage") == []
+
+
+PINGS = ("<!channel>", "<!here>", "<@U123>", "<!subteam^S1>", "<!everyone>")
+
+
+async def test_typed_mention_markup_is_escaped_when_echoed(slack):
+    # Someone types the raw markup; Slack sends it with its own entities (& < >).
+    typed = "&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;!subteam^S1&gt; printer on fire"
+    opened = await slack.answer("/incident", f"open {typed}")
+    assert "Opened INC-000001" in text_of(opened.blocks)
+    shown = opened.everything
+    assert not [ping for ping in PINGS if ping in shown]
+    assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;!subteam^S1&gt;" in shown
+    assert "link_names" not in shown and "parse" not in opened.body
+
+
+async def test_real_mentions_in_user_text_are_repeated_as_plain_words(slack, fake):
+    # Slack's own markup for mentions someone made: read as words, never sent back as pings.
+    await slack.event(slack.message("<!channel> hi & <@U123|bob> the printer on floor 2 jams"))
+    posted = (await fake.wait_for("chat.postMessage"))[0]
+    assert not [ping for ping in (*PINGS, "<@U123|bob>") if ping in posted.everything]
+    shown = await slack.answer("/incident", "open <!here> <!subteam^S1|@admins> VPN down")
+    assert not [ping for ping in PINGS if ping in shown.everything]
+    assert "@here @admins VPN down" in text_of(shown.blocks)
+
+
+async def _deliver(core, adapter, fake):
+    """Run the outbox through the adapter's sender; return the Slack posts it made."""
+    before = len(fake.to("chat.postMessage"))
+    outbox = core.rules.settings.outbox
+    await Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox).deliver_due()
+    return fake.to("chat.postMessage")[before:]

@@ -1,0 +1,161 @@
+"""The app manifest, the App Home tab, rendering and people lookups."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import yaml
+
+from bot.adapters.slack_adapter import SlackAdapter
+from bot.adapters.slack_manifest import BOT_EVENTS, print_manifest
+from bot.adapters.slack_people import SlackPeople
+from bot.adapters.slack_render import action_of, escape, plain, render
+from bot.config import parse_settings
+from bot.messages import Button, Card, Field, Reply, Severity
+from bot.registry import registry
+from tests.adapters.slack.harness import text_of
+from tests.conftest import ROOT
+
+
+def _manifest(capsys, settings, url=None) -> dict:
+    assert print_manifest(argparse.Namespace(url=url), settings) == 0
+    return yaml.safe_load(capsys.readouterr().out)
+
+
+def test_manifest_lists_exactly_the_registrys_commands(capsys, settings):
+    found = _manifest(capsys, settings, "https://desk.example.com/")
+    commands = [c["command"] for c in found["features"]["slash_commands"]]
+    expected = ["/" + word for word in registry.groups()]
+    assert commands == expected
+    assert {"/incident", "/kb", "/help"} <= set(commands)
+    assert "/intake" not in commands  # button-only commands are not slash commands
+    url = "https://desk.example.com/slack/events"
+    assert {c["url"] for c in found["features"]["slash_commands"]} == {url}
+    assert found["settings"]["event_subscriptions"]["request_url"] == url
+    assert found["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
+    assert found["settings"]["socket_mode_enabled"] is False
+
+
+def test_manifest_events_and_scopes_are_what_the_adapter_uses(capsys, settings, adapter):
+    found = _manifest(capsys, settings)
+    events = found["settings"]["event_subscriptions"]["bot_events"]
+    assert sorted(events) == sorted(BOT_EVENTS)
+    assert set(events) == {"app_mention", "message.im", "app_home_opened"}
+    scopes = set(found["oauth_config"]["scopes"]["bot"])
+    assert scopes == {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "files:write",
+        "im:history",
+        "im:write",
+        "users:read",
+        "usergroups:read",  # these settings map a Slack user group to the agent role
+    }
+    assert found["settings"]["socket_mode_enabled"] is True  # no --url: Socket Mode
+    assert "request_url" not in found["settings"]["event_subscriptions"]
+    assert isinstance(adapter, SlackAdapter)
+
+
+def test_no_user_group_scope_without_groups_in_roles(capsys):
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    plain_settings = parse_settings(raw, source=str(ROOT / "config.yaml"))
+    assert (
+        "usergroups:read" not in _manifest(capsys, plain_settings)["oauth_config"]["scopes"]["bot"]
+    )
+
+
+def test_manifest_refuses_a_plain_http_url(capsys, settings):
+    assert print_manifest(argparse.Namespace(url="http://desk.example.com"), settings) == 2
+    assert "https://" in capsys.readouterr().err
+
+
+async def test_app_home_shows_a_users_incidents(slack, fake):
+    await slack.answer("/incident", "open VPN drops every few minutes")
+    payload = slack.mention("x")
+    payload["event"] = {
+        "type": "app_home_opened",
+        "user": "UALICE",
+        "tab": "home",
+        "channel": "DALICE",
+        "event_ts": "1800000000.000100",
+    }
+    await slack.event(payload)
+    published = (await fake.wait_for("views.publish"))[0]
+    view = published.body["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    assert published.body["user_id"] == "UALICE"
+    assert "Your open incidents" in json.dumps(view)
+    assert "VPN drops every few minutes" in text_of(view["blocks"])
+    await slack.event(payload, headers={"X-Slack-Retry-Num": "1"})  # a retry publishes nothing new
+    agent = dict(payload, event_id="EvAgent", event={**payload["event"], "user": "UBOB"})
+    await slack.event(agent)
+    for_bob = (await fake.wait_for("views.publish", 2))[1]
+    shown = json.dumps(for_bob.body["view"])
+    assert "Unassigned" in shown and "Assigned to you" in shown
+    assert "VPN drops every few minutes" in shown  # in the unassigned queue
+    assert len(fake.to("views.publish")) == 2
+
+
+def test_render_escapes_every_user_string_and_numbers_buttons():
+    reply = Reply(
+        text="a <!channel> & b",
+        card=Card(
+            "<@U1> title",
+            fields=(Field("<!here>", "<!subteam^S1>"), Field("Long", "<x>", short=False)),
+            body="<!everyone>",
+            footer="<#C1>",
+            severity=Severity.DANGER,
+        ),
+        buttons=(Button("Go", "incident.claim", "1"), Button("Go", "incident.claim", "2")),
+    )
+    message = render(reply)
+    dumped = json.dumps(message)
+    assert "<" not in dumped.replace("\\u003c", "<").replace("&lt;", "")
+    assert message["text"] == "a &lt;!channel&gt; &amp; b"
+    ids = [
+        e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert len(set(ids)) == 2
+    assert [action_of(i) for i in ids] == ["incident.claim", "incident.claim"]
+    assert action_of("someone-elses-button") is None
+
+
+def test_render_splits_long_text_into_sections_within_slacks_limit():
+    message = render(Reply(text=("line of text\n" * 400) + "<tail>"))
+    sections = [b["text"]["text"] for b in message["blocks"]]
+    assert len(sections) > 1 and all(len(s) <= 3000 for s in sections)
+    assert sections[-1].endswith("&lt;tail&gt;")
+
+
+def test_slack_markup_reads_as_plain_words():
+    assert plain("<@U1|bob> and <@U2>") == "@bob and @U2"
+    assert plain("<!here> <!channel> <!subteam^S1|@admins> <!subteam^S2>") == (
+        "@here @channel @admins @S2"
+    )
+    assert plain("see <https://x.example|the page> or <https://y.example>") == (
+        "see the page (https://x.example) or https://y.example"
+    )
+    assert plain("a &lt; b &amp;&amp; c &gt; d in <#C1|general>") == "a < b && c > d in #general"
+    assert escape(plain("&lt;!channel&gt;")) == "&lt;!channel&gt;"
+
+
+async def test_no_user_group_lookups_without_groups_in_config(adapter, fake):
+    people = SlackPeople(adapter.client, [])
+    actor = await people.actor("UALICE")
+    assert (actor.display_name, actor.roles) == ("Alice Archer", ())
+    assert fake.to("usergroups.list") == []
+
+
+async def test_user_groups_become_roles_and_are_cached(adapter, fake):
+    fake.usergroups = [
+        {"id": "S1", "handle": "desk-agents", "users": ["UALICE", "UBOB"]},
+        {"id": "S2", "handle": "managers", "users": ["UBOB"]},
+    ]
+    people = SlackPeople(adapter.client, ["desk-agents"])
+    assert (await people.actor("UALICE")).roles == ("desk-agents", "S1")
+    assert (await people.actor("UBOB")).roles == ("desk-agents", "S1", "managers", "S2")
+    assert (await people.actor("UCAROL")).roles == ()
+    assert len(fake.to("usergroups.list")) == 1
+    assert len(fake.to("users.info")) == 3
