@@ -18,16 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.commands  # noqa: F401  (registers every command)
+from bot.cards import list_line
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
 from bot.context import CommandContext
 from bot.conversation import Chat
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
-from bot.messages import Action, CommandCall, Inbound, Message, Reply
+from bot.messages import Action, Actor, CommandCall, Inbound, Message, Reply
 from bot.models import ProcessedEvent
 from bot.notices import write_notices
 from bot.registry import CommandSpec, Registry, registry
+from bot.services.incidents import IncidentFilter, Incidents
 from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -71,6 +73,15 @@ class Core:
                 f"Something went wrong on our side (ref {ref}). Please try again or tell the desk."
             )
             return [Reply(text=text, ephemeral=True, is_error=True)]
+
+    async def open_incidents_for(self, actor: Actor) -> list[tuple[int, str]]:
+        """The open incidents `actor` may see, as `/incident list --state open` lines them,
+        for suggestions such as Discord's autocomplete: a read that records no event."""
+        person = self.rules.directory.person(actor)
+        async with self.database.transaction() as session:
+            incidents = Incidents(session, self.rules, self.clock.now())
+            rows, _ = await incidents.search(person, IncidentFilter(state="open"))
+            return [(row.id, list_line(row, self.rules)) for row in rows]
 
     async def _dispatch(self, inbound: Inbound) -> list[Reply]:
         self._check_input(inbound)

@@ -138,13 +138,16 @@ async def _db(action: str, database: Database) -> int:
 
 
 async def _run(settings: Settings, database: Database) -> int:
-    from bot.runner import NoAdapters, run_service
+    from bot.runner import AdapterFailed, NoAdapters, run_service
 
     try:
         await run_service(settings, database, os.environ)
     except NoAdapters as exc:
         print(f"deskbot: {exc}", file=sys.stderr)
         return 2
+    except AdapterFailed as exc:
+        print(f"deskbot: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

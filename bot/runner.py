@@ -49,6 +49,10 @@ class NoAdapters(Exception):
     """`deskbot run` was asked to run with no platform configured."""
 
 
+class AdapterFailed(Exception):
+    """A platform refused to start (bad token, intent not enabled, port taken, ...)."""
+
+
 def configured_adapters(core: Core, settings: Settings, env: Mapping[str, str]) -> list[Adapter]:
     """Every adapter whose tokens are present in `env`."""
     adapters: list[Adapter] = []
@@ -90,7 +94,7 @@ async def run_service(
     jobs = asyncio.create_task(scheduler.run(interval))
     try:
         for adapter in adapters:
-            await adapter.start()
+            await _start(adapter)
             started.append(adapter)
             log.info("%s adapter started", adapter.platform)
         await stop.wait()
@@ -100,6 +104,18 @@ async def run_service(
             await jobs
         for adapter in reversed(started):
             await adapter.stop()
+
+
+async def _start(adapter: Adapter) -> None:
+    try:
+        await adapter.start()
+    except Exception as exc:
+        # Whatever the platform library raised, the admin gets its reason in one line;
+        # what this adapter half-opened is closed here, the others by the caller.
+        with contextlib.suppress(Exception):
+            await adapter.stop()
+        reason = str(exc) or type(exc).__name__
+        raise AdapterFailed(f"the {adapter.platform} adapter could not start: {reason}") from exc
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -57,6 +57,8 @@ class DeskClient(discord.Client):
     def __init__(self, core: Core, settings: DiscordSettings, *, sync_commands: bool = True):
         # A rate limit longer than 30 s raises RateLimited instead of blocking: the outbox
         # then retries that notice later and the others go on.
+        # The desk never joins voice: no warnings about voice libraries it doesn't need.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(settings), allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=30.0
         )

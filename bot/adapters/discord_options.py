@@ -8,17 +8,15 @@ Incident ids suggest the open incidents the person can see, asked of the core as
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_interactions import actor_of, interaction_place
+from bot.adapters.discord_interactions import actor_of
 from bot.app import Core
-from bot.ids import MAX_ID, parse_id
-from bot.messages import CommandCall, Reply
+from bot.ids import MAX_ID
 from bot.registry import INCIDENT, Param
 from bot.services.rules import DeskRules
 
@@ -27,10 +25,9 @@ CHOICES_LIMIT = 25
 CHOICE_LIMIT = 100
 TEXT_LIMIT = 6000  # Discord's longest string option
 AUTOCOMPLETE_BUDGET = 2.5  # seconds: autocomplete cannot be deferred
-_INCIDENT_LINE = re.compile(r"^(INC-\d+) · ")
 
 Completer = Callable[..., Coroutine[Any, Any, list[Any]]]
-_unfinished: set[asyncio.Future[list[Reply]]] = set()  # slow lookups, kept until they end
+_unfinished: set[asyncio.Future[list[tuple[int, str]]]] = set()  # slow lookups, kept until they end
 
 
 def short(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
@@ -84,14 +81,7 @@ async def incident_choices(
 ) -> list[app_commands.Choice[int]]:
     """The open incidents this person can see (what `/incident list` shows them),
     filtered by what they typed so far."""
-    call = CommandCall(
-        actor_of(interaction.user),
-        interaction_place(interaction),
-        ("incident", "list"),
-        event_id=str(interaction.id),
-        options={"state": "open"},
-    )
-    lookup = asyncio.ensure_future(core.handle(call))
+    lookup = asyncio.ensure_future(core.open_incidents_for(actor_of(interaction.user)))
     done, _ = await asyncio.wait({lookup}, timeout=AUTOCOMPLETE_BUDGET)
     if not done:
         # No suggestions beats a failed interaction. The lookup is left to finish rather
@@ -100,19 +90,13 @@ async def incident_choices(
         lookup.add_done_callback(_unfinished.discard)
         return []
     typed = str(current or "").strip().lower().lstrip("#")
-    found: list[app_commands.Choice[int]] = []
-    for line in _listed_lines(lookup.result()):
-        match = _INCIDENT_LINE.match(line)
-        if match and (not typed or typed in line.lower()):
-            name = line if len(line) <= CHOICE_LIMIT else line[: CHOICE_LIMIT - 1] + "…"
-            found.append(app_commands.Choice(name=name, value=parse_id(match[1])))
+    found = [
+        app_commands.Choice(name=_cut(line), value=number)
+        for number, line in lookup.result()
+        if not typed or typed in line.lower()
+    ]
     return found[:CHOICES_LIMIT]
 
 
-def _listed_lines(replies: Sequence[Reply]) -> list[str]:
-    return [
-        line
-        for reply in replies
-        if not reply.is_error and reply.card is not None
-        for line in reply.card.body.splitlines()
-    ]
+def _cut(line: str) -> str:
+    return line if len(line) <= CHOICE_LIMIT else line[: CHOICE_LIMIT - 1] + "…"

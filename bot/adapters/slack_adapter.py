@@ -59,6 +59,17 @@ from bot.errors import UnknownCommand
 from bot.messages import Action, ChannelRef, CommandCall, Message, Reply
 
 log = logging.getLogger(__name__)
+
+
+class _SameToken(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN by itself and warns that the client we give it wins;
+    the client holds that same token, so the warning would only worry the admin."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_SameToken())
 PLATFORM = "slack"
 # Message subtypes that are someone saying something; the rest (edits, deletions,
 # joins, topic changes, bot posts) are not messages to the desk.

@@ -104,3 +104,17 @@ async def test_run_service_starts_delivers_through_the_adapter_and_stops(
     assert [n.recipient.key for n in adapter.notices] == ["console:alice"]
     assert "is working on INC-000001" in adapter.notices[0].reply.text
     assert adapter.events == ["start", "stop"]
+
+
+def test_a_platform_refusing_to_start_is_one_clear_line(adapter_module, monkeypatch, capsys):
+    async def refuse(self) -> None:
+        self.events.append("start")
+        raise OSError(98, "address already in use")
+
+    monkeypatch.setattr(RecordingAdapter, "start", refuse)
+    monkeypatch.setenv("FAKE_TOKEN", "x")
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err
+    assert "deskbot: the console adapter could not start: [Errno 98] address already in use" in err
+    assert "Traceback" not in err
+    assert adapter_module[0].events == ["start", "stop"]  # what it half-opened is closed

@@ -7,11 +7,13 @@ import asyncio
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.adapters import discord_interactions, discord_options
 from bot.adapters.discord_adapter import DeskClient
 from bot.app import Core
 from bot.messages import Actor, ChannelRef, CommandCall, Reply
+from bot.models import ProcessedEvent
 from bot.registry import INCIDENT
 from tests.adapters.discord.harness import (
     AGENT_ROLE_ID,
@@ -198,7 +200,7 @@ async def test_roles_are_empty_in_direct_messages(client, fake):
 # -- autocomplete -------------------------------------------------------------------
 
 
-async def test_incident_ids_autocomplete_from_what_the_user_can_see(client, fake):
+async def test_incident_ids_autocomplete_from_what_the_user_can_see(client, fake, core):
     await interact(client, command(("incident", "open"), {"summary": "VPN down"}))
     await interact(client, command(("incident", "open"), {"summary": "Printer jams"}))
     await interact(client, command(("incident", "show"), {"incident": "vpn"}, focused="incident"))
@@ -211,6 +213,9 @@ async def test_incident_ids_autocomplete_from_what_the_user_can_see(client, fake
     other["member"]["user"]["id"] = "1100000000000000999"
     await interact(client, other)
     assert callbacks(fake)[-1]["data"]["choices"] == []
+    # Suggesting is a read: only the two commands were recorded as processed events.
+    async with core.database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 2
 
 
 # -- answering within 3 seconds -----------------------------------------------------
@@ -265,7 +270,13 @@ async def test_in_a_server_answers_are_private_to_whoever_asked(client, fake, co
 
 
 async def test_a_slow_autocomplete_answers_nothing_in_time(client, fake, core, monkeypatch):
-    slow_core(core, monkeypatch)
+    lookup = core.open_incidents_for
+
+    async def slowly(actor):
+        await asyncio.sleep(0.05)
+        return await lookup(actor)
+
+    monkeypatch.setattr(core, "open_incidents_for", slowly)
     monkeypatch.setattr(discord_options, "AUTOCOMPLETE_BUDGET", 0.01)
     await interact(client, command(("incident", "show"), {"incident": ""}, focused="incident"))
     assert callbacks(fake)[-1] == {"type": 8, "data": {"choices": []}}
