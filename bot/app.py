@@ -83,6 +83,20 @@ class Core:
             rows, _ = await incidents.search(person, IncidentFilter(state="open"))
             return [(row.id, list_line(row, self.rules)) for row in rows]
 
+    def form_for(self, press: Action) -> tuple[CommandSpec, dict[str, Any]] | None:
+        """The command a pressed button stands for and what its value gives, when the
+        button lacks free text the command needs (Resolve: the note), so the adapter asks
+        for it in a form. None when the core should answer the press as it is: a complete
+        button, an unknown one, or a person whose role the command refuses anyway."""
+        try:
+            spec = self.registry.get(press.action_id.split("."))
+        except DeskError:
+            return None
+        if self.rules.directory.person(press.actor).role < spec.role:
+            return None
+        presets = self.registry.button_presets(spec, press.value, self.rules)
+        return None if presets is None else (spec, presets)
+
     async def _dispatch(self, inbound: Inbound) -> list[Reply]:
         self._check_input(inbound)
         person = self.rules.directory.person(inbound.actor)
@@ -93,12 +107,14 @@ class Core:
                 return await (await Chat.load(ctx)).on_message(text)
 
             return await self._unit(inbound, person, converse)
-        spec, values = self._bind(inbound)
+        spec, text = self._command(inbound)
+        # The role first: someone who may not run a command is not taught its usage.
         if person.role < spec.role:
             raise Forbidden(
                 f"{spec.name} is for {_ROLE_NAMES[spec.role]}, and you are not on that list. "
                 "`/help` shows what you can do."
             )
+        values = self._bind(spec, inbound, text)
         return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
 
     async def _unit(self, inbound: Inbound, person: Person, work: Work) -> list[Reply]:
@@ -111,17 +127,20 @@ class Core:
                 return []  # the same event, delivered twice at the same moment
             raise
 
-    def _bind(self, inbound: CommandCall | Action) -> tuple[CommandSpec, dict[str, Any]]:
+    def _command(self, inbound: CommandCall | Action) -> tuple[CommandSpec, str]:
+        """The command an event names, and the text left for its arguments."""
         if isinstance(inbound, Action):
-            # A button is a command with its arguments preset: the value is parsed like
-            # typed text, so a button can never do what the command itself would refuse.
-            spec = self.registry.get(inbound.action_id.split("."))
-            return spec, self.registry.parse(spec, inbound.value, self.rules)
+            return self.registry.get(inbound.action_id.split(".")), inbound.value
         if inbound.options is not None:
-            spec = self.registry.get(inbound.path)
-            return spec, self.registry.bind(spec, inbound.options, self.rules)
-        spec, rest = self.registry.resolve(inbound.path, inbound.text)
-        return spec, self.registry.parse(spec, rest, self.rules)
+            return self.registry.get(inbound.path), ""
+        return self.registry.resolve(inbound.path, inbound.text)
+
+    def _bind(self, spec: CommandSpec, inbound: CommandCall | Action, text: str) -> dict[str, Any]:
+        # A button is a command with its arguments preset: the value is parsed like
+        # typed text, so a button can never do what the command itself would refuse.
+        if isinstance(inbound, CommandCall) and inbound.options is not None:
+            return self.registry.bind(spec, inbound.options, self.rules)
+        return self.registry.parse(spec, text, self.rules)
 
     async def _run(
         self, session: AsyncSession, inbound: Inbound, person: Person, work: Work

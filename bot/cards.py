@@ -14,7 +14,15 @@ from bot.services.lifecycle import State, allowed_actions
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
-ONE_CLICK = {"claim": "Claim", "resume": "Resume", "close": "Close", "reopen": "Reopen"}
+# A card's buttons. Resolve needs a note the button can't carry: Slack and Discord ask
+# for it in a form, the console shows the command to type.
+ONE_CLICK = {
+    "claim": "Claim",
+    "resolve": "Resolve",
+    "resume": "Resume",
+    "close": "Close",
+    "reopen": "Reopen",
+}
 _SEVERITY = {"P1": Severity.DANGER, "P2": Severity.WARNING}
 _FIELD_NAMES = {
     "assignee": "owner",

@@ -12,6 +12,7 @@ application commands), buttons (an `Action` names a command), and `/help`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
 import re
@@ -194,6 +195,41 @@ class Registry:
             known = [s.name for s in self._specs.values()]
             raise UnknownCommand(_unknown("/" + " ".join(path), known))
         return spec
+
+    def button_presets(
+        self, spec: CommandSpec, value: str, rules: DeskRules
+    ) -> dict[str, Any] | None:
+        """What a button's value gives of its command when it lacks the command's required
+        free text (a Resolve button has the incident, not the note), so that an adapter
+        asks for the rest in a form; None when the button is complete as it is."""
+        missing = [p for p in spec.params if p.required and p.type.rest]
+        if not missing:
+            return None
+        relaxed = dataclasses.replace(
+            spec,
+            params=tuple(
+                dataclasses.replace(p, required=False) if p in missing else p for p in spec.params
+            ),
+        )
+        try:
+            given = self.parse(relaxed, value, rules)
+        except BadArguments:
+            return None  # pressed anyway, the core answers what is wrong with it
+        if all(given.get(p.name) for p in missing):
+            return None
+        return {name: v for name, v in given.items() if v not in (None, False)}
+
+    def unfilled_text(self, action_id: str, value: str) -> list[str]:
+        """The free-text parameters a button's value leaves out, by name ("note" for
+        Resolve), so that a surface without forms shows what is left to type."""
+        spec = self._specs.get(tuple(action_id.split(".")))
+        if spec is None:
+            return []
+        words = [w for w in value.split() if not w.startswith("--")]
+        before = [p for p in spec.params if not p.flag and not p.type.rest]
+        if len(words) > len(before):
+            return []
+        return [p.name for p in spec.params if p.required and p.type.rest]
 
     def resolve(self, words: Sequence[str], text: str) -> tuple[CommandSpec, str]:
         """Find the command named by `words` plus the start of `text`; return the rest."""

@@ -21,7 +21,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord_commands import build_tree, call_core, sync
-from bot.adapters.discord_form import submitted_call
+from bot.adapters.discord_form import CommandForm, submitted_call
 from bot.adapters.discord_interactions import (
     PLATFORM,
     actor_of,
@@ -130,6 +130,11 @@ class DeskClient(discord.Client):
             value,
             event_id=str(interaction.id),
         )
+        form = self.core.form_for(press)
+        if form is not None:
+            spec, presets = form
+            await interaction.response.send_modal(CommandForm(spec, self.core.rules, presets))
+            return
         await answer(interaction, self.core.handle(press), update=True)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:

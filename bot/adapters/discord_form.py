@@ -1,7 +1,9 @@
-"""`/incident open` as a form (a Discord modal), and reading a submitted form back.
+"""Forms (Discord modals): `/incident open` without a summary, and a pressed button
+whose command needs text the button lacks (Resolve asks for the note); and reading a
+submitted form back as the command it stands for.
 
 The submission is read from the interaction's data, not from the `Modal` object that
-sent it, so a form opened before a restart still opens the incident after it.
+sent it, so a form opened before a restart still does its work after it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,32 @@ class IncidentForm(discord.ui.Modal):
             self.add_item(_form_field(spec.param(name), rules, given.get(name)))
 
 
+class CommandForm(discord.ui.Modal):
+    """What a button's command still needs, asked as a form; what the button already
+    gave (e.g. the incident) rides in the form's custom id."""
+
+    def __init__(self, spec: CommandSpec, rules: DeskRules, presets: Mapping[str, Any]) -> None:
+        given = urlencode({name: str(value) for name, value in presets.items()})
+        custom_id = f"{FORM_PREFIX}{'.'.join(spec.path)}?{given}"[:CUSTOM_ID_LIMIT]
+        super().__init__(title=short(spec.summary, 45), custom_id=custom_id, timeout=900)
+        for param in spec.params:
+            if param.name not in presets and not param.type.switch:
+                self.add_item(_command_field(param, rules))
+
+
+def _command_field(param: Param, rules: DeskRules) -> discord.ui.Item[Any]:
+    if listed(param, rules) is not None:
+        return _form_field(param, rules, None)
+    text = discord.ui.TextInput[Any](
+        custom_id=param.name,
+        style=discord.TextStyle.paragraph if param.type.rest else discord.TextStyle.short,
+        required=param.required,
+        max_length=min(4000, rules.settings.limits.message_chars),
+    )
+    label = param.name.replace("_", " ").capitalize()
+    return discord.ui.Label(text=label, description=short(param.help), component=text)
+
+
 def _form_field(param: Param, rules: DeskRules, given: object) -> discord.ui.Item[Any]:
     options = listed(param, rules) or []
     field: discord.ui.Item[Any]
@@ -82,13 +110,15 @@ def submitted_call(
     if not custom_id.startswith(FORM_PREFIX):
         return None
     command, _, query = custom_id.removeprefix(FORM_PREFIX).partition("?")
+    path = tuple(command.split("."))
     values = _form_values(data.get("components", []))
-    summary = values.pop(SUMMARY, "").strip()
-    description = values.pop(DESCRIPTION, "").strip()
     options: dict[str, object] = dict(parse_qsl(query))
-    options[SUMMARY] = f"{summary}\n{description}" if description else summary
+    if path == FORM_COMMAND:
+        summary = values.pop(SUMMARY, "").strip()
+        description = values.pop(DESCRIPTION, "").strip()
+        options[SUMMARY] = f"{summary}\n{description}" if description else summary
     options.update({name: value for name, value in values.items() if value.strip()})
-    return tuple(command.split(".")), options
+    return path, options
 
 
 def _form_values(components: Any) -> dict[str, str]:

@@ -45,7 +45,6 @@ from bot.adapters.slack_manifest import slash_commands
 from bot.adapters.slack_modal import (
     CALLBACK_PREFIX,
     Origin,
-    button_presets,
     command_path,
     modal_view,
     read_submission,
@@ -55,8 +54,8 @@ from bot.adapters.slack_render import ACTION_PATTERN, action_of, plain, render
 from bot.adapters.slack_sender import DirectChats, SlackSender, upload_image
 from bot.app import Core
 from bot.config import Settings
-from bot.errors import UnknownCommand
 from bot.messages import Action, ChannelRef, CommandCall, Message, Reply
+from bot.registry import CommandSpec
 
 log = logging.getLogger(__name__)
 
@@ -252,28 +251,22 @@ class SlackAdapter:
         if action_id is None:
             return
         value = action.get("value") or ""
-        form = self._button_form(action_id, value, body)
-        if form is not None:
-            await self.client.views_open(trigger_id=body["trigger_id"], view=form)
-            return
         user = body["user"]["id"]
         actor = await self.people.actor(user)
         event_id = body.get("trigger_id") or f"{user}:{action.get('action_ts')}"
         pressed = Action(actor, _where_pressed(body), action_id, value, event_id)
+        form = self.core.form_for(pressed)
+        if form is not None and body.get("trigger_id"):
+            view = self._button_form(*form, body)
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+            return
         for reply in await self.core.handle(pressed):
             await self._update_pressed(body, respond, reply)
 
     def _button_form(
-        self, action_id: str, value: str, body: dict[str, Any]
-    ) -> dict[str, Any] | None:
+        self, spec: CommandSpec, presets: dict[str, Any], body: dict[str, Any]
+    ) -> dict[str, Any]:
         """A modal asking for what the button's command needs and the button lacks."""
-        try:
-            spec = self.core.registry.get(action_id.split("."))
-        except UnknownCommand:
-            return None  # the core answers it
-        presets = button_presets(self.core.registry, spec, value, self.core.rules)
-        if presets is None or not body.get("trigger_id"):
-            return None
         where = _where_pressed(body)
         origin = Origin(
             where.channel_id,

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.app import check_text
 from bot.errors import BadArguments
-from bot.registry import CommandSpec, Param, Registry
+from bot.registry import CommandSpec, Param
 from bot.services.rules import DeskRules
 
 CALLBACK_PREFIX = "deskbot:modal:"
@@ -63,29 +63,6 @@ def callback_id(spec: CommandSpec) -> str:
 
 def command_path(callback: str) -> tuple[str, ...]:
     return tuple(callback.removeprefix(CALLBACK_PREFIX).split("."))
-
-
-def button_presets(
-    reg: Registry, spec: CommandSpec, value: str, rules: DeskRules
-) -> dict[str, Any] | None:
-    """What a button's value gives of its command, when it lacks the command's required
-    free text (so a form must ask for it); None when the button is complete as it is."""
-    missing = [p for p in spec.params if p.required and p.type.rest]
-    if not missing:
-        return None
-    relaxed = dataclasses.replace(
-        spec,
-        params=tuple(
-            dataclasses.replace(p, required=False) if p in missing else p for p in spec.params
-        ),
-    )
-    try:
-        given = reg.parse(relaxed, value, rules)
-    except BadArguments:
-        return None  # the core answers what is wrong with the button
-    if all(given.get(p.name) for p in missing):
-        return None
-    return {name: v for name, v in given.items() if v not in (None, False)}
 
 
 def modal_view(spec: CommandSpec, rules: DeskRules, origin: Origin) -> dict[str, Any]:

@@ -240,7 +240,9 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
     pending = t["bob> /incident pending 1 waiting for alice to try the new profile"]
     assert pending.reply == "INC-000001 is pending: waiting for alice to try the new profile"
     assert pending.fields()["State"] == "pending: waiting for alice to try the new profile"
-    assert pending.buttons() == "Buttons: [Resume] /incident resume 1"
+    assert pending.buttons() == (
+        "Buttons: [Resolve] /incident resolve 1 <note> · [Resume] /incident resume 1"
+    )
 
     resumed = t["bob> /incident resume 1"]
     assert resumed.reply == "INC-000001 is back in progress."

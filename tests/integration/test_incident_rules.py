@@ -493,6 +493,14 @@ async def test_plain_user_is_refused_agent_commands(desk, line):
     assert text.startswith(f"{name} is for the desk's agents, and you are not on that list.")
 
 
+@pytest.mark.parametrize("line", ["/incident resolve 1", "/incident assign", "/incident claim x"])
+async def test_a_plain_user_is_refused_before_being_taught_the_usage(desk, line):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    text = await refused_without_change(desk, "alice", line)
+    assert "is for the desk's agents, and you are not on that list." in text
+    assert "Usage" not in text
+
+
 @pytest.mark.parametrize("agent", AGENTS)
 async def test_staff_may_use_agent_commands(desk, agent):
     await desk.ok("alice", f"/incident open {SUMMARY}")

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from bot.adapters.discord_adapter import DeskClient
 from tests.adapters.discord.harness import (
+    AGENT_ROLE_ID,
+    CHANNEL_ID,
     EPHEMERAL,
     add_guild,
     command,
     interact,
     logged_in,
+    posted,
+    press,
     submit,
 )
 
@@ -82,3 +86,33 @@ async def test_a_form_with_a_bad_value_is_answered_privately(client, fake):
 async def test_a_form_that_is_not_ours_is_left_alone(client, fake):
     await interact(client, submit("someone-else:form", {"summary": "x"}))
     assert callbacks(fake) == []
+
+
+async def test_a_resolve_button_asks_for_the_note_in_a_form(client, fake, core):
+    agent = [str(AGENT_ROLE_ID)]
+    await interact(client, command(("incident", "open"), {"summary": "VPN down"}, roles=agent))
+    card = posted(callbacks(fake)[-1]["data"], str(CHANNEL_ID))
+    await interact(client, press("deskbot:incident.resolve:1", card, roles=agent))
+    answer = callbacks(fake)[-1]
+    assert answer["type"] == MODAL
+    form = answer["data"]
+    assert form["custom_id"] == "deskbot-form:incident.resolve?incident=1"
+    fields = inputs(form)
+    assert list(fields) == ["note", "code"]
+    assert fields["note"]["required"] is True
+    assert [o["value"] for o in fields["code"]["options"]] == list(
+        core.rules.settings.resolution_codes
+    )
+    values = {"note": "Replaced the VPN profile", "code": ["workaround"]}
+    await interact(client, submit(form["custom_id"], values, roles=agent))
+    assert callbacks(fake)[-1]["data"]["content"] == "INC-000001 is resolved (workaround)."
+
+
+async def test_a_user_pressing_resolve_gets_no_form(client, fake):
+    agent = [str(AGENT_ROLE_ID)]
+    await interact(client, command(("incident", "open"), {"summary": "VPN down"}, roles=agent))
+    card = posted(callbacks(fake)[-1]["data"], str(CHANNEL_ID))
+    await interact(client, press("deskbot:incident.resolve:1", card, roles=[]))
+    answer = callbacks(fake)[-1]
+    assert answer["data"]["flags"] == EPHEMERAL
+    assert "/incident resolve is for the desk's agents" in answer["data"]["content"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 from bot.adapters.slack_modal import VALUE
-from bot.adapters.slack_render import render
-from bot.messages import Button, Reply
 from bot.outbox import Deliverer
 from tests.adapters.slack.harness import buttons, text_of
 
@@ -95,14 +93,11 @@ async def test_the_reporter_confirms_or_reopens_from_the_notice(slack, fake, cor
 
 
 async def test_a_resolve_button_asks_for_the_note_then_replaces_the_card(slack, fake, settings):
-    """The core's cards have no Resolve button yet (resolving needs a note); a button for
-    a command that needs free text opens a form for it, built from the registry."""
+    """Resolving needs a note the button can't carry: the press opens a form for it,
+    built from the registry, and its submission replaces the card."""
     await slack.answer("/incident", "open VPN drops every few minutes")
     card = await slack.answer("/incident", "show 1", user="UBOB")
-    resolve = render(
-        Reply(text="INC-000001", buttons=(Button("Resolve", "incident.resolve", "1"),))
-    )
-    card.body["blocks"] = card.blocks + resolve["blocks"]
+    assert "Resolve" in buttons(card.blocks)
     key = await slack.press_only(card, "Resolve", user="UBOB")
     form = (await fake.wait_for("views.open"))[0].body["view"]
     assert [b["block_id"] for b in form["blocks"]] == ["note", "code"]  # the id came along
@@ -121,3 +116,11 @@ async def test_a_resolve_button_asks_for_the_note_then_replaces_the_card(slack, 
     replaced = (await fake.wait_for("respond", key=key))[0]  # the card it was pressed on
     assert replaced.body["replace_original"] is True
     assert "INC-000001 is resolved (workaround)." in text_of(replaced.blocks)
+
+
+async def test_a_user_pressing_resolve_is_refused_without_a_form(slack, fake):
+    await slack.answer("/incident", "open VPN drops every few minutes")
+    card = await slack.answer("/incident", "show 1", user="UBOB")
+    refused = await slack.press(card, "Resolve", user="UALICE")
+    assert "/incident resolve is for the desk's agents" in text_of(refused.blocks)
+    assert fake.to("views.open") == []
