@@ -1,5 +1,5 @@
 """The deskbot command line: chat, run, db upgrade|current, kb check|reload|search,
-outbox list|retry, config check, slack manifest, discord invite."""
+outbox list|retry, report, config check, slack manifest, discord invite."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import DEFAULT_CONFIG, Settings, load_settings
 from bot.db import Database, DatabaseSetupError
@@ -74,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("ids", nargs="*", type=int, help="row ids (see `deskbot outbox list`)")
     again.add_argument("--all", action="store_true", help="every dead notification")
 
+    report = sub.add_parser("report", help="the desk's figures as Markdown, CSV or JSON")
+    report.add_argument(
+        "--since", default="7d", help="7d, 30d, 2w, or a date like 2026-11-01 (default 7d)"
+    )
+    report.add_argument("--group", default=None, help="only this support group's incidents")
+    report.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    report.add_argument("--out", default=None, help="write to this file (default: stdout)")
+    report.add_argument("--chart", default=None, help="also save the chart as this PNG file")
+
     config = sub.add_parser("config", help="the configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config_sub.add_parser("check", help="validate the config file and say what is wrong")
@@ -121,6 +131,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             from bot.outbox_cli import run_outbox
 
             return await run_outbox(args, database)
+        if args.command == "report":
+            from bot.report_cli import run_report
+
+            return await run_report(args, settings, database)
         if args.command == "run":
             return await _run(settings, database)
         return await _chat(args.user, settings, database)
@@ -159,8 +173,9 @@ async def _chat(user: str, settings: Settings, database: Database) -> int:
 
     core = Core(settings, database)
     console = console_for(sys.stdout)
+    charts = Path(settings.reports.charts)
     deliverer = Deliverer(
-        database, {"console": ConsoleSender(console)}, core.clock, settings.outbox
+        database, {"console": ConsoleSender(console, charts)}, core.clock, settings.outbox
     )
     # Bytes that are not UTF-8 reach the core, which says what is wrong, instead of
     # ending the chat with a decoding error.
@@ -173,6 +188,7 @@ async def _chat(user: str, settings: Settings, database: Database) -> int:
         readline=sys.stdin.readline,
         interactive=sys.stdin.isatty(),
         scheduler=Scheduler(database, core.rules, core.clock, deliverer),
+        charts=charts,
     )
     await chat.run()
     return 0

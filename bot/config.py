@@ -261,6 +261,48 @@ class BulletinSettings(_Section):
     match_threshold: int = Field(default=70, ge=1, le=100)
 
 
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"an IANA time zone like 'Europe/Berlin' (from the system's time-zone "
+            f"database, or `pip install tzdata`), got {name!r}"
+        ) from None
+    return name
+
+
+class DigestSettings(_Section):
+    """The weekly review the scheduler posts, once a week, to a broadcast channel."""
+
+    enabled: bool = False
+    day: str = "mon"
+    hour: int = Field(default=9, ge=0, le=23)
+    # A channel named under bulletins.channels.
+    channel: str | None = None
+
+    @field_validator("day")
+    @classmethod
+    def _day(cls, day: str) -> str:
+        if day.lower() not in WEEKDAYS:
+            raise ValueError(f"a weekday from {', '.join(WEEKDAYS)}, got {day!r}")
+        return day.lower()
+
+
+class ReportSettings(_Section):
+    """/report and `deskbot report`: days are counted in this time zone."""
+
+    timezone: str = "UTC"
+    # Where the console saves chart images (relative to the directory deskbot runs in).
+    charts: str = "reports"
+    digest: DigestSettings = DigestSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        return _known_zone(name)
+
+
 class PlatformRoleSettings(_Section):
     """Who counts as an agent or manager by their platform group, not by name:
     Slack user-group handles or ids, Discord role ids or names."""
@@ -321,6 +363,7 @@ class Settings(_Section):
     staff: dict[str, StaffSettings] = Field(default_factory=dict)
     roles: dict[Literal["agent", "manager"], PlatformRoleSettings] = Field(default_factory=dict)
     bulletins: BulletinSettings = BulletinSettings()
+    reports: ReportSettings = ReportSettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     resolution_codes: dict[str, str] = Field(min_length=1)
@@ -403,6 +446,7 @@ def _check_references(s: Settings) -> None:
     _check_categories(s, fail)
     _check_groups(s, fail)
     _check_sla(s, fail)
+    _check_reports(s, fail)
     if s.default_resolution_code not in s.resolution_codes:
         fail("default_resolution_code", f"one of {', '.join(s.resolution_codes)}")
 
@@ -473,6 +517,18 @@ def _check_sla(s: Settings, fail: Fail) -> None:
     for priority in s.sla.escalate_breached:
         if priority not in s.priorities:
             fail("sla.escalate_breached", f"priorities from {', '.join(s.priorities)}")
+
+
+def _check_reports(s: Settings, fail: Fail) -> None:
+    # A digest that is off may name a channel that does not exist (yet): it posts nothing.
+    digest, channels = s.reports.digest, list(s.bulletins.channels)
+    if not digest.enabled:
+        return
+    known = ", ".join(channels) if channels else "none yet: add one under bulletins.channels"
+    if digest.channel is None:
+        fail("reports.digest.channel", f"a broadcast channel to post the digest in ({known})")
+    if digest.channel not in channels:
+        fail("reports.digest.channel", f"one of the broadcast channels ({known})")
 
 
 def _failer(source: str) -> Fail:

@@ -290,3 +290,16 @@ class BulletinFollower(Base):
     person_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     person_name: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime]
+
+
+class ReportDigest(Base):
+    """A weekly review digest that was posted: one row per week, inserted once, so that
+    however many workers tick, only the one whose insert succeeds posts it."""
+
+    __tablename__ = "report_digests"
+
+    week: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO week, "2026-W48"
+    channel: Mapped[str] = mapped_column(String(80))
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+    posted_at: Mapped[datetime]

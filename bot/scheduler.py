@@ -1,5 +1,5 @@
 """Periodic jobs: report SLA warnings and breaches, deliver the outbox, expire unanswered
-drafts and bulletins, close resolved incidents.
+drafts and bulletins, close resolved incidents, post the weekly review digest.
 
 Each job is its own unit of work, safe to run in several processes at once: the
 rows a job changes are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (and
@@ -21,6 +21,7 @@ from bot.db import Database
 from bot.notices import write_notices
 from bot.outbox import BATCH, Deliverer, Notice
 from bot.services.bulletins import Bulletins
+from bot.services.digest import post_due_digest
 from bot.services.incidents import Incidents
 from bot.services.rules import DeskRules
 from bot.services.sla_sweep import BATCH as SLA_BATCH
@@ -36,6 +37,7 @@ class TickReport:
     auto_closed: int = 0
     expired_bulletins: int = 0
     sla: SweepReport = field(default_factory=SweepReport)
+    digest: str | None = None  # the week whose review digest this tick posted
     delivered: list[Notice] = field(default_factory=list)
     retrying: int = 0
     dead: int = 0
@@ -55,6 +57,7 @@ class Scheduler:
         report.auto_closed = await self.database.run(self._auto_close)
         report.sla = await self.sweep_sla()
         report.expired_bulletins = await self.database.run(self._expire_bulletins)
+        report.digest = await post_due_digest(self.database, self.rules, self.clock.now())
         while True:
             done = await self.deliverer.deliver_due()
             report.delivered += done.sent

@@ -30,7 +30,8 @@ PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 _TABLES = (
     "article_feedback, incident_articles, incident_affected, incident_events, processed_events, "
-    "conversations, bulletin_followers, bulletin_copies, bulletins, outbox, incidents"
+    "conversations, bulletin_followers, bulletin_copies, bulletins, outbox, incidents, "
+    "report_digests"
 )
 
 

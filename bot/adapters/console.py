@@ -9,8 +9,11 @@ so a piped scenario reads as a transcript.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import uuid
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console, Group
@@ -19,8 +22,18 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.app import Core
-from bot.messages import Actor, ChannelRef, CommandCall, Inbound, Message, Reply, Severity
+from bot.messages import (
+    Actor,
+    Button,
+    ChannelRef,
+    CommandCall,
+    Inbound,
+    Message,
+    Reply,
+    Severity,
+)
 from bot.outbox import Notice
+from bot.registry import registry
 from bot.scheduler import Scheduler
 
 PLATFORM = "console"
@@ -32,6 +45,8 @@ _COLOURS = {
     Severity.DANGER: "red",
 }
 META_HELP = ":as <name> speaks as someone else · :who shows who you are · :quit leaves"
+# Where chart images are saved when the caller names no folder (config: reports.charts).
+DEFAULT_CHARTS = Path(tempfile.gettempdir()) / "deskbot-charts"
 
 
 def to_inbound(line: str, user: str) -> Inbound:
@@ -51,11 +66,16 @@ def render(reply: Reply) -> Group:
     if reply.card is not None:
         parts.append(_panel(reply))
     if reply.buttons:
-        labels = " · ".join(
-            f"[{b.label}] /{b.action_id.replace('.', ' ')} {b.value}" for b in reply.buttons
-        )
+        labels = " · ".join(f"[{b.label}] {_typed(b)}" for b in reply.buttons)
         parts.append(Text(f"Buttons: {labels}", style="dim"))
     return Group(*parts)
+
+
+def _typed(button: Button) -> str:
+    """What to type for a button, with a placeholder for the text it can't carry."""
+    command = "/" + button.action_id.replace(".", " ")
+    left = registry.unfilled_text(button.action_id, button.value)
+    return " ".join(w for w in (command, button.value, *(f"<{n}>" for n in left)) if w)
 
 
 def _panel(reply: Reply) -> Panel:
@@ -81,18 +101,36 @@ def _panel(reply: Reply) -> Panel:
     )
 
 
+def save_image(image: bytes, folder: Path) -> Path:
+    """Write a reply's image (a report's chart) as a PNG file in `folder`: a terminal
+    can't show it, so the console says where it is. Returns the file's full path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"deskbot-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}.png"
+    path.write_bytes(image)
+    return path.resolve()
+
+
+def show(console: Console, reply: Reply, charts: Path) -> None:
+    """Print a reply; an image is saved under `charts` and its path printed."""
+    console.print(render(reply))
+    if reply.image:
+        path = save_image(reply.image, charts)
+        console.print(Text(f"Chart saved to {path}", style="dim"), soft_wrap=True)
+
+
 class ConsoleSender:
     """Delivers notifications in the terminal: a line addressed to the person, then the
     message, so that a transcript shows who heard what."""
 
     platform = PLATFORM
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, charts: Path | None = None) -> None:
         self.console = console
+        self.charts = charts or DEFAULT_CHARTS
 
     async def send(self, notice: Notice) -> str:
         self.console.print(Text(_addressed(notice), style="bold magenta"))
-        self.console.print(render(notice.reply))
+        show(self.console, notice.reply, self.charts)
         return notice.edit_of or f"console-{notice.id}"
 
 
@@ -123,10 +161,12 @@ class ConsoleChat:
         readline: Callable[[], str],
         interactive: bool,
         scheduler: Scheduler | None = None,
+        charts: Path | None = None,
     ) -> None:
         self.core, self.user, self.console = core, user, console
         self.readline, self.interactive = readline, interactive
         self.scheduler = scheduler
+        self.charts = charts or DEFAULT_CHARTS
 
     async def run(self) -> None:
         background = None
@@ -156,7 +196,7 @@ class ConsoleChat:
                     return
                 continue
             for reply in await self.core.handle(to_inbound(line.strip(), self.user)):
-                self.console.print(render(reply))
+                show(self.console, reply, self.charts)
             if self.scheduler is not None:
                 await self.scheduler.tick()
 

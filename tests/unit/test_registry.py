@@ -429,8 +429,9 @@ def test_the_expected_commands_are_declared():
         "/bulletin update",
         "/bulletin resolve",
         "/bulletin list",
+        "/report",
     } <= names
-    assert registry.groups() == ["bulletin", "help", "incident", "kb"]
+    assert registry.groups() == ["bulletin", "help", "incident", "kb", "report"]
 
 
 @pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda spec: spec.name)
