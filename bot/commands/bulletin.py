@@ -64,7 +64,8 @@ async def post(
     incident: int | None,
 ) -> Reply:
     if incident is not None:
-        text = text or (await ctx.incidents.get(incident)).summary
+        behind = await ctx.incidents.get(incident)  # it must exist, whatever the text
+        text = text or behind.summary
     if not text:
         raise BadArguments(
             "Say what is happening, for everyone to read, or name the incident behind it. "

@@ -152,10 +152,13 @@ class SlaPolicy:
     def _pause_or_resume(self, incident: Incident, before: State, now: datetime) -> None:
         since = incident.sla_paused_since
         if before in PAUSING and since is not None:
-            spent = self.calendar(incident.group).working_seconds(since, now)
-            # Whole seconds, rounded down: a pause never pushes a threshold already
-            # reported back into the future.
-            incident.sla_paused_seconds = (incident.sla_paused_seconds or 0) + int(spent)
+            # Time spent resolved is not the desk's only when the incident goes back to
+            # work; closing it must not move a missed resolution target into the future.
+            if not (before is State.RESOLVED and State(incident.state) not in OPEN):
+                spent = self.calendar(incident.group).working_seconds(since, now)
+                # Whole seconds, rounded down: a pause never pushes a threshold already
+                # reported back into the future.
+                incident.sla_paused_seconds = (incident.sla_paused_seconds or 0) + int(spent)
             incident.sla_paused_since = None
         if State(incident.state) in PAUSING:
             incident.sla_paused_since = now

@@ -159,6 +159,20 @@ async def test_resolved_time_does_not_count_after_a_reopen(desk, scheduler, cloc
     assert found.resolution_due_at == START + timedelta(days=5)
 
 
+async def test_closing_does_not_move_a_missed_resolution_into_the_future(desk, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("bob", "/incident claim 1")
+    clock.advance(days=4)  # a day past the 3-day resolution target
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    clock.advance(days=2)
+    await desk.ok("alice", "/incident confirm 1")
+    found = await load(desk)
+    assert (found.state, found.sla_paused_seconds) == ("closed", 0)
+    assert found.resolution_due_at == START + timedelta(days=3)
+    reply = await desk.ok("bob", "/incident sla 1")
+    assert reply.text == "INC-000001: response met, resolution missed."
+
+
 async def test_reclassification_moves_the_due_times_and_says_why(desk, scheduler, clock):
     await desk.ok("alice", f"/incident open {PRINTER}")
     clock.advance(hours=1)
