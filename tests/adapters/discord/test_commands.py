@@ -316,3 +316,13 @@ async def test_every_command_reaches_the_core_with_its_typed_options(
         assert call.actor.roles == (MANAGER_ROLE_ID, "Desk Managers")
         assert call.channel == ChannelRef("discord", str(CHANNEL_ID))
         assert callbacks(fake)[-1]["data"]["content"] == "ok"
+
+
+async def test_report_attaches_the_chart_to_its_embed(client, fake):
+    await interact(client, command(("report",), {"since": "30d"}, roles=[MANAGER_ROLE_ID]))
+    (request,) = fake.sent("POST", r"/interactions/\d+/[^/]+/callback")
+    answer = request.body["data"]
+    assert answer["embeds"][0]["title"] == "Desk report · last 30 days"
+    assert answer["embeds"][0]["image"]["url"] == "attachment://deskbot-image.png"
+    (png,) = request.files.values()
+    assert png.startswith(b"\x89PNG")

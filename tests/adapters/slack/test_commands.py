@@ -123,3 +123,14 @@ async def test_when_the_modal_cannot_open_the_user_is_told_what_to_type(slack, f
     answer = await slack.answer("/incident", "open")
     assert "Type it instead, e.g. `/incident open" in text_of(answer.blocks)
     assert answer.body["response_type"] == "ephemeral"
+
+
+async def test_report_answers_with_the_figures_and_uploads_the_chart(slack, fake):
+    await slack.answer("/incident", "open VPN drops every few minutes")
+    refused = await slack.answer("/report", "")  # alice is not staff
+    assert "/report is for the desk's agents" in text_of(refused.blocks)
+    answer = await slack.answer("/report", "--since 30d", user="UCAROL", channel="C777")
+    assert "Desk report · last 30 days" in text_of(answer.blocks)
+    (upload,) = await fake.wait_for("files.completeUploadExternal")
+    assert upload.body["channel_id"] == "C777"
+    assert fake.to("upload")[0].body["size"] > 1000  # a real PNG went up
