@@ -20,7 +20,7 @@ from bot.cards import buttons_for, incident_card, span
 from bot.ids import format_id
 from bot.messages import Button, Reply
 from bot.models import AffectedPerson, Conversation, Incident, IncidentEvent
-from bot.outbox import Outbox, Recipient
+from bot.outbox import Outbox, OutboxBatch, Recipient
 from bot.services.incidents import CHANGES, SYSTEM
 from bot.services.lifecycle import NOT_FINAL, State
 from bot.services.people import Person
@@ -160,19 +160,24 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
 }
 
 
-async def write_notices(session: AsyncSession, rules: DeskRules, now: datetime) -> int:
-    """Turn this unit of work's timeline events into outbox rows; returns how many."""
+async def write_notices(
+    session: AsyncSession, rules: DeskRules, now: datetime, outbox: OutboxBatch | None = None
+) -> int:
+    """Turn this unit of work's timeline events into outbox rows; returns how many.
+    With an `outbox` batch the rows are queued there, for the caller to write in bulk."""
     written = 0
-    notices = _Notices(session, rules, now)
+    notices = _Notices(session, rules, now, outbox)
     for incident, event, actor in session.info.pop(CHANGES, []):
         written += await notices.on_event(Change(incident, event, actor, rules))
     return written
 
 
 class _Notices:
-    def __init__(self, session: AsyncSession, rules: DeskRules, now: datetime) -> None:
+    def __init__(
+        self, session: AsyncSession, rules: DeskRules, now: datetime, batch: OutboxBatch | None
+    ) -> None:
         self.session, self.rules, self.now = session, rules, now
-        self.outbox = Outbox(session, now)
+        self.outbox: Outbox | OutboxBatch = batch if batch is not None else Outbox(session, now)
 
     async def on_event(self, change: Change) -> int:
         table = DESK_ACTS if change.by_desk else PEOPLE_ACT

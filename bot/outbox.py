@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -123,6 +123,58 @@ class Outbox:
         )
         self.session.add(row)
         return row
+
+
+class OutboxBatch:
+    """Queues notices as plain rows and inserts them with one executemany, for a job that
+    notifies many at once (the SLA sweep): the same columns and values `Outbox.add`
+    writes, without an ORM object per row. A reply queued for several recipients in a
+    row becomes its payload once. Rows are inserted in the order they were queued, so a
+    place's notices keep their order of ids, as with `Outbox`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+        self._last: tuple[Reply | None, dict[str, Any]] = (None, {})
+
+    def add(
+        self,
+        recipient: Recipient,
+        reply: Reply,
+        *,
+        kind: str,
+        incident_id: int | None = None,
+        edit_of: int | None = None,
+        reply_to: int | None = None,
+    ) -> None:
+        """Queue a notice, as `Outbox.add` would write it."""
+        if reply is not self._last[0]:
+            self._last = (reply, reply_to_payload(reply))
+        self.rows.append(
+            {
+                "edit_of": edit_of,
+                "reply_to": reply_to,
+                "created_at": self.now,
+                "kind": kind,
+                "incident_id": incident_id,
+                "recipient_key": recipient.key,
+                "recipient_name": recipient.name,
+                "platform": recipient.platform,
+                "channel_id": recipient.channel_id,
+                "thread_id": recipient.thread_id,
+                "payload": self._last[1],
+                "state": PENDING,
+                "attempts": 0,
+                "next_attempt_at": self.now,
+            }
+        )
+
+    async def write(self, session: AsyncSession) -> int:
+        """Insert the queued rows in the caller's transaction; returns how many."""
+        rows, self.rows = self.rows, []
+        if rows:
+            await session.execute(insert(OutboxRow.__table__), rows)
+        return len(rows)
 
 
 @dataclass(slots=True)

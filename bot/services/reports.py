@@ -23,7 +23,8 @@ incidents whose support group is that group now. The definitions:
   before its due time is not overdue. One correction, for rows written before it was
   fixed: closing a resolved incident used to move its stored resolution due time on by
   the time it waited as resolved, so for a closed incident the due time in force at the
-  resolution (recorded on the closing timeline row, when it moved) is used. Cancelled incidents are left out of SLA compliance.
+  resolution (recorded on the closing timeline row, when it moved) is used. Cancelled
+  incidents are left out of SLA compliance.
 - MTTA: from opening to the first agent response, over the incidents first answered in
   the window. MTTR: from opening to the (latest) resolution, over the incidents resolved
   in the window. Both are wall-clock times: business hours and pending time are not

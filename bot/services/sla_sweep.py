@@ -8,6 +8,11 @@ check, escalates if config.yaml says so, and writes the notifications, all in th
 transaction. A threshold is therefore reported exactly once however many workers
 sweep: whoever holds the row reports it and moves the stage on before letting go.
 Open incidents that are not due are never read.
+
+The batch's timeline events, notifications and clock updates are written with one
+executemany per table rather than an ORM object per row (building those was most of a
+large sweep's time); an incident that is escalated goes through the incident service
+and the ORM as any change does.
 """
 
 from __future__ import annotations
@@ -17,15 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, insert, inspect, select, update
+from sqlalchemy import Integer, Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.cards import span, stamp
 from bot.errors import DeskError
-from bot.models import Incident, IncidentEvent, OutboxRow, UTCDateTime
+from bot.models import Incident, IncidentEvent, UTCDateTime
 from bot.notices import write_notices
-from bot.services.incidents import SYSTEM, Incidents
+from bot.outbox import OutboxBatch
+from bot.services.incidents import CHANGES, SYSTEM, Incidents
 from bot.services.rules import DeskRules
 from bot.services.sla import RESOLUTION, RESPONSE, set_stage, stage_of
 
@@ -64,56 +71,75 @@ def due_query(now: datetime, limit: int = BATCH) -> Select[tuple[Incident]]:
 
 
 async def sweep_batch(
-    session: AsyncSession, rules: DeskRules, now: datetime, limit: int = BATCH
+    session: AsyncSession,
+    rules: DeskRules,
+    now: datetime,
+    limit: int = BATCH,
+    *,
+    bulk: bool = True,
 ) -> SweepReport:
-    """Check up to `limit` due incidents in the caller's transaction."""
-    due = await session.scalars(due_query(now, limit))
+    """Check up to `limit` due incidents in the caller's transaction.
+
+    The timeline events, notifications and clock updates are written in bulk, one
+    executemany per table for the batch, through the same notification rules as any
+    change. `bulk=False` writes the same rows one ORM object at a time, as an escalated
+    incident always is: the reference the bulk path is tested against."""
+    due = list(await session.scalars(due_query(now, limit)))
     report = SweepReport()
     incidents = Incidents(session, rules, now)
+    timeline = _Timeline(incidents) if bulk else None
     advanced: list[dict[str, Any]] = []
-    for incident in list(due):
+    for incident in due:
         report.checked += 1
-        moved = await _check(incidents, incident, report)
+        moved = await _check(incidents, incident, report, timeline)
         if moved is not None:
             advanced.append(moved)
-    await write_notices(session, rules, now)
-    await _insert_in_bulk(session)
+    outbox = OutboxBatch(now) if bulk else None
+    await write_notices(session, rules, now, outbox)
+    if timeline is not None:
+        await timeline.write(session)
+    if outbox is not None:
+        await outbox.write(session)
     if advanced:
-        # One statement for the whole batch instead of one versioned UPDATE per row
-        # (the row locks are held, and the version still moves on for other writers).
-        await session.execute(_ADVANCE, advanced)
+        await _advance(session, {incident.id: incident for incident in due}, advanced)
     return report
 
 
-async def _insert_in_bulk(session: AsyncSession) -> None:
-    """Write the batch's new timeline and outbox rows with one executemany per table.
-    The ORM inserts them one at a time on SQLite (to read each new id back in order),
-    and nothing here needs their ids."""
-    inserts = []
-    for model in (IncidentEvent, OutboxRow):
-        table = model.__table__
-        columns = [c for c in table.columns if not c.primary_key]
-        # In the order they were added, as the ORM would: a place's notices go out in id order.
-        new = sorted(
-            (obj for obj in session.new if isinstance(obj, model)),
-            key=lambda obj: inspect(obj).insert_order,
-        )
-        rows = [{c.key: getattr(obj, c.key) for c in columns} for obj in new]
-        if not rows or any(
-            r[c.key] is None and c.default is not None for r in rows for c in columns
-        ):
-            continue  # a column left to its default: let the ORM fill it in
-        for obj in new:
-            session.expunge(obj)
-        inserts.append((insert(table), rows))
-    for statement, rows in inserts:  # after every expunge: an execute autoflushes the rest
-        await session.execute(statement, rows)
+class _Timeline:
+    """`Incidents.record` for the bulk path: each event's columns are kept for one
+    executemany, and the notification rules see the event as they see any other."""
+
+    def __init__(self, incidents: Incidents) -> None:
+        self.incidents = incidents
+        self.rows: list[dict[str, Any]] = []
+
+    def record(self, incident: Incident, kind: str, text: str) -> None:
+        values = {
+            "incident_id": incident.id,
+            "at": self.incidents.now,
+            "actor_key": SYSTEM.key,
+            "actor_name": SYSTEM.name,
+            "kind": kind,
+            "changes": {},
+            "text": text,
+        }
+        self.rows.append(values)
+        event = IncidentEvent(**values)  # never added to the session: `write` inserts it
+        self.incidents.session.info.setdefault(CHANGES, []).append((incident, event, SYSTEM))
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.rows:
+            await session.execute(insert(IncidentEvent.__table__), self.rows)
+        self.rows = []
 
 
 _TABLE = Incident.__table__
+# The ORM's optimistic check (`version_id_col`) for many rows in one executemany: a row
+# is changed only at the version read, and its version moves on, so a change an agent
+# prepared from the old version fails and is retried on the new one.
 _ADVANCE = (
     update(_TABLE)
-    .where(_TABLE.c.id == bindparam("_id"))
+    .where(_TABLE.c.id == bindparam("_id"), _TABLE.c.version == bindparam("_version"))
     .values(
         sla_response_stage=bindparam("_response", type_=Integer()),
         sla_resolution_stage=bindparam("_resolution", type_=Integer()),
@@ -123,13 +149,37 @@ _ADVANCE = (
 )
 
 
+async def _advance(
+    session: AsyncSession, loaded: dict[int, Incident], advanced: list[dict[str, Any]]
+) -> None:
+    """Move the batch's clock stages and next checks on, at the versions read."""
+    result = await session.execute(_ADVANCE, advanced)
+    # The rows are held since they were read (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
+    # PostgreSQL), so none can have moved on. Where the driver counts an executemany's
+    # rows (sqlite3; asyncpg doesn't) a miss is still checked: the ORM's StaleDataError,
+    # on which `Database.run` retries the unit of work.
+    dialect = (await session.connection()).dialect
+    updated = getattr(result, "rowcount", -1)
+    if dialect.supports_sane_multi_rowcount and updated != len(advanced):
+        raise StaleDataError(
+            f"the SLA sweep updated {updated} of {len(advanced)} incidents at the version read"
+        )
+    for values in advanced:  # the session's copies say what the database holds now
+        incident = loaded[values["_id"]]  # (its stages were set quietly by `_check`)
+        set_committed_value(incident, "sla_next_check_at", values["_next"])
+        set_committed_value(incident, "version", values["_version"] + 1)
+
+
 async def _check(
-    incidents: Incidents, incident: Incident, report: SweepReport
+    incidents: Incidents,
+    incident: Incident,
+    report: SweepReport,
+    timeline: _Timeline | None,
 ) -> dict[str, Any] | None:
     """Report the highest threshold each running clock has newly crossed (a warning
     overtaken by the breach, say after a reclassification, is not reported late).
-    Returns the columns to advance in bulk, or None when an escalation changed the
-    incident through the incident service (which saves it itself)."""
+    Returns the columns to advance in bulk, or None when the ORM saves the incident: on
+    the per-row path, and when an escalation changed it through the incident service."""
     policy, now = incidents.rules.sla, incidents.now
     crossed: dict[str, int] = {}
     for clock in policy.running(incident):
@@ -138,26 +188,32 @@ async def _check(
             crossed[clock] = count
     breached = [c for c, count in crossed.items() if policy.thresholds[count - 1] >= 1]
     escalating = _escalations(incidents, incident, breached)
+    # An escalated incident's events go through the ORM, in order: the timeline must
+    # read threshold, then escalation.
+    if timeline is None or escalating:
+        per_row, record = True, incidents.record
+    else:
+        per_row, record = False, timeline.record
     for clock, count in crossed.items():
         fraction = policy.thresholds[count - 1]
         if fraction >= 1:
             report.breaches += 1
-            incidents.record(incident, BREACH, _breach_text(incidents, incident, clock))
+            record(incident, BREACH, _breach_text(incidents, incident, clock))
         else:
             report.warnings += 1
-            incidents.record(incident, WARNING, _warning_text(incidents, incident, clock, fraction))
-        set_stage(incident, clock, count, quietly=not escalating)
-    if escalating:
+            record(incident, WARNING, _warning_text(incidents, incident, clock, fraction))
+        set_stage(incident, clock, count, quietly=not per_row)
+    if per_row:
         incident.sla_next_check_at = policy.next_check(incident)
-        report.escalations += await _escalate(incidents, incident, escalating)
+        if escalating:
+            report.escalations += await _escalate(incidents, incident, escalating)
         return None
-    after = policy.next_check(incident)
-    set_committed_value(incident, "sla_next_check_at", after)
     return {
         "_id": incident.id,
+        "_version": incident.version,
         "_response": incident.sla_response_stage,
         "_resolution": incident.sla_resolution_stage,
-        "_next": after,
+        "_next": policy.next_check(incident),
     }
 
 
