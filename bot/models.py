@@ -138,7 +138,7 @@ class ProcessedEvent(Base):
 
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)  # the scheduler forgets old ones
 
 
 class ArticleFeedback(Base):

@@ -1,5 +1,6 @@
 """Periodic jobs: report SLA warnings and breaches, deliver the outbox, expire unanswered
-drafts and bulletins, close resolved incidents, post the weekly review digest.
+drafts and bulletins, close resolved incidents, post the weekly review digest, forget
+platform event ids too old to be redelivered.
 
 Each job is its own unit of work, safe to run in several processes at once: the
 rows a job changes are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (and
@@ -13,11 +14,13 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.conversation import expire_drafts
 from bot.db import Database
+from bot.models import ProcessedEvent
 from bot.notices import write_notices
 from bot.outbox import BATCH, Deliverer, Notice
 from bot.services.bulletins import Bulletins
@@ -36,6 +39,7 @@ class TickReport:
     expired_drafts: int = 0
     auto_closed: int = 0
     expired_bulletins: int = 0
+    forgotten_events: int = 0
     sla: SweepReport = field(default_factory=SweepReport)
     digest: str | None = None  # the week whose review digest this tick posted
     delivered: list[Notice] = field(default_factory=list)
@@ -57,6 +61,7 @@ class Scheduler:
         report.auto_closed = await self.database.run(self._auto_close)
         report.sla = await self.sweep_sla()
         report.expired_bulletins = await self.database.run(self._expire_bulletins)
+        report.forgotten_events = await self.database.run(self._forget_events)
         report.digest = await post_due_digest(self.database, self.rules, self.clock.now())
         while True:
             done = await self.deliverer.deliver_due()
@@ -94,6 +99,12 @@ class Scheduler:
 
     async def _expire_bulletins(self, session: AsyncSession) -> int:
         return await Bulletins(session, self.rules, self.clock.now()).expire_due()
+
+    async def _forget_events(self, session: AsyncSession) -> int:
+        """Drop handled event ids older than any redelivery, so the table stays small."""
+        before = self.clock.now() - self.rules.settings.desk.remember_events
+        done = await session.execute(delete(ProcessedEvent).where(ProcessedEvent.at < before))
+        return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
     async def _auto_close(self, session: AsyncSession) -> int:
         now = self.clock.now()

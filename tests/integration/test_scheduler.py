@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.messages import Reply
-from bot.models import Conversation, Incident, IncidentEvent, OutboxRow
+from bot.models import Conversation, Incident, IncidentEvent, OutboxRow, ProcessedEvent
 from bot.outbox import Deliverer, Outbox, Recipient
 from bot.scheduler import Scheduler
 from tests.conftest import START
@@ -283,3 +283,14 @@ async def test_a_tick_reports_failed_deliveries_and_a_later_tick_sends_them(
         1,
     )
     assert notice.reply.text == f"Bob Baker is working on {LABEL}."
+
+
+async def test_handled_event_ids_are_forgotten_after_a_week(desk, core, scheduler, clock):
+    await desk.say("alice", f"/incident open {SUMMARY}", event_id="Ev1")
+    clock.advance(days=6)
+    assert (await scheduler.tick()).forgotten_events == 0
+    assert await desk.say("alice", f"/incident open {SUMMARY}", event_id="Ev1") == []  # a retry
+    clock.advance(days=1, seconds=1)
+    assert (await scheduler.tick()).forgotten_events == 1
+    async with core.database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
