@@ -357,7 +357,10 @@ class Matcher:
                 gain = np.where(hit, weights[at] * self._repeats(uses[at]), 0) * (similarity * idf)
                 np.maximum(best, np.stack((gain, np.where(hit, similarity * idf, 0))), out=best)
             evidence += best[0]
-            explained += best[1]
+            # a misspelt word may also resemble a rarer word ("recieved": "received", and
+            # "reeved" less closely); it explains no more of the message than its own
+            # weight, so coverage stays within 0-1
+            explained += np.minimum(best[1], term.weight)
         total = sum(t.weight for t in query)
         return evidence, explained / total if total else explained
 

@@ -285,3 +285,18 @@ def test_chat_filler_and_time_words_match_nothing(folder, categories, text):
 
 def test_time_words_do_not_count_as_evidence():
     assert words("good morning, vpn down since yesterday") == ["vpn", "down"]
+
+
+def test_a_misspelt_word_explains_no_more_of_the_message_than_itself():
+    # "recieved" reads most likely as "received" (common here) and less closely as the
+    # rarer "reeved": the rarer reading may match, but the word is still one word
+    received = [
+        article(f"mail-{n}", "Mail received late", ["mail received late"], ["mail"]) for n in "abc"
+    ]
+    rope = article("rope", "Rope reeved wrong", ["the rope is reeved wrong"], ["rope"])
+    matcher = Matcher(Index.build([*received, rope]), MatcherSettings(min_evidence=0))
+    (term,) = matcher.query_terms("recieved")
+    assert [form for form, _, _ in term.forms] == ["receiv", "reev"]
+    found = matcher.search("recieved", limit=4)
+    assert {s.article.id for s in found} == {"mail-a", "mail-b", "mail-c", "rope"}
+    assert all(0 < s.coverage <= 1.0 for s in found)
