@@ -105,24 +105,40 @@ class Outbox:
     ) -> OutboxRow:
         """Queue a notice; `edit_of`/`reply_to` name the outbox row whose message it edits
         or answers in a thread (same place, so it is delivered after that one)."""
+        payload = reply_to_payload(reply)
         row = OutboxRow(
-            edit_of=edit_of,
-            reply_to=reply_to,
-            created_at=self.now,
-            kind=kind,
-            incident_id=incident_id,
-            recipient_key=recipient.key,
-            recipient_name=recipient.name,
-            platform=recipient.platform,
-            channel_id=recipient.channel_id,
-            thread_id=recipient.thread_id,
-            payload=reply_to_payload(reply),
-            state=PENDING,
-            attempts=0,
-            next_attempt_at=self.now,
+            **_columns(recipient, payload, self.now, kind, incident_id, edit_of, reply_to)
         )
         self.session.add(row)
         return row
+
+
+def _columns(
+    recipient: Recipient,
+    payload: dict[str, Any],
+    now: datetime,
+    kind: str,
+    incident_id: int | None,
+    edit_of: int | None,
+    reply_to: int | None,
+) -> dict[str, Any]:
+    """A new pending outbox row's columns, as `Outbox` and `OutboxBatch` both write them."""
+    return {
+        "edit_of": edit_of,
+        "reply_to": reply_to,
+        "created_at": now,
+        "kind": kind,
+        "incident_id": incident_id,
+        "recipient_key": recipient.key,
+        "recipient_name": recipient.name,
+        "platform": recipient.platform,
+        "channel_id": recipient.channel_id,
+        "thread_id": recipient.thread_id,
+        "payload": payload,
+        "state": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
 
 
 class OutboxBatch:
@@ -150,23 +166,9 @@ class OutboxBatch:
         """Queue a notice, as `Outbox.add` would write it."""
         if reply is not self._last[0]:
             self._last = (reply, reply_to_payload(reply))
+        payload = self._last[1]
         self.rows.append(
-            {
-                "edit_of": edit_of,
-                "reply_to": reply_to,
-                "created_at": self.now,
-                "kind": kind,
-                "incident_id": incident_id,
-                "recipient_key": recipient.key,
-                "recipient_name": recipient.name,
-                "platform": recipient.platform,
-                "channel_id": recipient.channel_id,
-                "thread_id": recipient.thread_id,
-                "payload": self._last[1],
-                "state": PENDING,
-                "attempts": 0,
-                "next_attempt_at": self.now,
-            }
+            _columns(recipient, payload, self.now, kind, incident_id, edit_of, reply_to)
         )
 
     async def write(self, session: AsyncSession) -> int:
