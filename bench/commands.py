@@ -18,30 +18,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
 import re
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.databases import Unreachable, postgresql_database, sqlite_database  # noqa: E402
 from bot.app import Core  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.messages import Actor, ChannelRef, CommandCall  # noqa: E402
 from bot.models import Incident  # noqa: E402
 
-PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WARMUP = 20
 CHANNEL = ChannelRef("console", "bench", is_direct=True)
 ALICE = Actor("console", "alice", "alice")
@@ -132,45 +128,20 @@ async def measure(
 
 
 async def bench_sqlite(settings: Settings, cycles: int, concurrency: int) -> Result:
-    with tempfile.TemporaryDirectory(prefix="deskbot-bench-") as tmp:
-        database = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        try:
-            await database.prepare()
-            return await measure("sqlite", settings, database, cycles, concurrency)
-        finally:
-            await database.dispose()
-
-
-async def _admin(sql: str) -> None:
-    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(admin, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    async with sqlite_database() as database:
+        return await measure("sqlite", settings, database, cycles, concurrency)
 
 
 async def bench_postgresql(
     settings: Settings, cycles: int, concurrency: int, *, alone: bool
 ) -> Result | None:
-    name = f"deskbot_bench_{uuid.uuid4().hex[:10]}"
-    shown = make_url(PG_URL).render_as_string(hide_password=True)
     try:
-        await _admin(f'CREATE DATABASE "{name}"')
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        then = "nothing to measure" if alone else "measuring SQLite only"
-        print(f"PostgreSQL at {shown} is not reachable ({exc}); {then}.\n")
-        return None
-    try:
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        database = Database(url)
-        try:
-            await database.upgrade()
+        async with postgresql_database() as database:
             return await measure("postgresql", settings, database, cycles, concurrency)
-        finally:
-            await database.dispose()
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Unreachable as exc:
+        then = "nothing to measure" if alone else "measuring SQLite only"
+        print(f"{exc}; {then}.\n")
+        return None
 
 
 def report(results: list[Result], concurrency: int) -> None:

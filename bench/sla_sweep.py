@@ -23,25 +23,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.databases import Unreachable, postgresql_database, sqlite_database  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.models import Incident, IncidentEvent  # noqa: E402
@@ -50,7 +46,6 @@ from bot.scheduler import Scheduler  # noqa: E402
 from bot.services.rules import DeskRules  # noqa: E402
 from bot.services.sla_sweep import BATCH, due_query  # noqa: E402
 
-PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 CHUNK = 5000
 REPEAT = 20
@@ -171,42 +166,17 @@ async def measure(
 
 
 async def bench_sqlite(settings: Settings, size: int, share: float) -> Result:
-    with tempfile.TemporaryDirectory(prefix="deskbot-bench-") as tmp:
-        database = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        try:
-            await database.prepare()
-            return await measure("sqlite", settings, database, size, share)
-        finally:
-            await database.dispose()
-
-
-async def _admin(sql: str) -> None:
-    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(admin, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    async with sqlite_database() as database:
+        return await measure("sqlite", settings, database, size, share)
 
 
 async def bench_postgresql(settings: Settings, size: int, share: float) -> Result | None:
-    name = f"deskbot_bench_{uuid.uuid4().hex[:10]}"
     try:
-        await _admin(f'CREATE DATABASE "{name}"')
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        shown = make_url(PG_URL).render_as_string(hide_password=True)
-        print(f"PostgreSQL at {shown} is not reachable ({exc}); skipping it.")
-        return None
-    try:
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        database = Database(url)
-        try:
-            await database.upgrade()
+        async with postgresql_database() as database:
             return await measure("postgresql", settings, database, size, share)
-        finally:
-            await database.dispose()
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Unreachable as exc:
+        print(f"{exc}; skipping it.")
+        return None
 
 
 def report(results: list[Result]) -> None:
