@@ -8,6 +8,7 @@ import yaml
 
 from bot.config import Settings, parse_settings
 from bot.outbox import Deliverer
+from bot.scheduler import Scheduler
 from tests.adapters.slack.harness import buttons, text_of
 from tests.conftest import ROOT
 
@@ -118,3 +119,20 @@ async def test_a_status_question_is_answered_from_the_bulletins(slack, fake, cor
     (answer,) = await fake.wait_for("chat.postMessage")
     assert "Known issue, we're on it: BUL-1" in text_of(answer.blocks)
     assert "Yes, I'm affected" in buttons(answer.blocks)
+
+
+async def test_an_expired_bulletin_is_marked_so_in_place(slack, fake, core, adapter):
+    await slack.answer("/bulletin", POST + " --expires 1h", user="UCAROL")
+    deliverer = Deliverer(
+        core.database, {"slack": adapter.sender}, core.clock, core.rules.settings.outbox
+    )
+    scheduler = Scheduler(core.database, core.rules, core.clock, deliverer)
+    await scheduler.tick()
+    (first,) = _posts_to(fake, STATUS, threaded=False)
+    core.clock.advance(hours=1)
+    assert (await scheduler.tick()).expired_bulletins == 1
+    (edit,) = [c for c in fake.to("chat.update") if c.body["channel"] == STATUS]
+    assert edit.body["ts"] == first.answer["ts"]
+    assert "Expired" in text_of(edit.blocks)
+    (line,) = _posts_to(fake, STATUS, threaded=True)
+    assert "This bulletin has expired." in text_of(line.blocks)
