@@ -74,12 +74,15 @@ async def open_(
     urgency: str | None,
     type: str | None,
 ) -> Reply:
+    # Without --category, the category the summary's own words name, as the chat intake
+    # reads it; not the best article's, which the intake offers for confirmation and a
+    # command can't (a weak match would send the incident to the wrong group).
     incident = await ctx.incidents.open(
         reporter=ctx.person,
         channel=ctx.channel,
         text=summary,
         kind=type or "incident",
-        category=category,
+        category=category or ctx.rules.triage.category(summary),
         impact=impact,
         urgency=urgency,
     )

@@ -574,7 +574,7 @@ async def test_priority_and_sla_from_config(desk, clock, flags, priority, respon
 
 
 async def test_defaults_are_low_impact_medium_urgency(desk):
-    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("alice", "/incident open Something odd happened this morning")
     found = await load(desk)
     assert (found.category, found.impact, found.urgency, found.priority) == (
         "other",
@@ -585,8 +585,15 @@ async def test_defaults_are_low_impact_medium_urgency(desk):
     assert found.group == "service-desk"
 
 
-async def test_classify_recomputes_due_times_from_opened_at(desk, clock):
+async def test_without_a_category_the_summarys_words_choose_it(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
+    assert (await load(desk)).category == "hardware/printer"
+    await desk.ok("alice", "/incident open Outlook keeps asking for my password --category other")
+    assert (await load(desk, 2)).category == "other"  # what was given wins
+
+
+async def test_classify_recomputes_due_times_from_opened_at(desk, clock):
+    await desk.ok("alice", f"/incident open {SUMMARY} --category other")
     clock.advance(minutes=5)
     reply = await desk.ok("bob", "/incident classify 1 --impact high --urgency high")
     assert "P1" in reply.text
@@ -623,7 +630,7 @@ async def test_classify_twice_keeps_the_initial_classification(desk):
 
 
 async def test_classify_without_a_new_priority_keeps_due_times(desk):
-    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("alice", f"/incident open {SUMMARY} --category other")
     before = await load(desk)
     await desk.ok("bob", "/incident classify 1 --category printer")
     after = await load(desk)
@@ -638,7 +645,7 @@ async def test_classify_without_a_new_priority_keeps_due_times(desk):
 
 @pytest.mark.parametrize("flags", ["--impact low", "--urgency medium", "--category other"])
 async def test_classify_to_the_same_values_is_refused(desk, flags):
-    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("alice", f"/incident open {SUMMARY} --category other")
     text = await refused_without_change(desk, "bob", f"/incident classify 1 {flags}")
     assert text == "INC-000001 is already classified that way."
 

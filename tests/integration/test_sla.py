@@ -302,7 +302,7 @@ async def test_the_sla_command_shows_both_clocks(desk, clock):
 async def test_the_queue_lists_the_closest_to_breach_first(desk, clock):
     await desk.ok("alice", f"/incident open {PRINTER}")  # P4: response due in 8h
     await desk.ok("alice", "/incident open Outlook crashes on start --impact medium")  # P3: 2h
-    await desk.ok("alice", "/incident open VPN down --impact high --urgency high")  # P1: 15m
+    await desk.ok("alice", "/incident open VPN down --impact high --urgency high --category other")
     await desk.ok("alice", "/incident open Monitor flickers --impact medium")  # P3
     await desk.ok("bob", "/incident claim 4")
     await desk.ok("bob", "/incident pending 4 which cable?")
