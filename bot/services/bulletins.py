@@ -214,24 +214,22 @@ class Bulletins:
     async def _republish(self, bulletin: Bulletin, line: str) -> None:
         """Edit every posted copy to the bulletin as it is now, and say what changed in
         the copy's thread."""
-        copies = await self.session.scalars(
-            select(BulletinCopy).where(BulletinCopy.bulletin_id == bulletin.id)
+        originals = await self.session.scalars(
+            select(OutboxRow)
+            .join(BulletinCopy, BulletinCopy.outbox_id == OutboxRow.id)
+            .where(BulletinCopy.bulletin_id == bulletin.id)
+            .order_by(OutboxRow.id)
         )
-        for copy in copies:
-            original = await self.session.get(OutboxRow, copy.outbox_id)
-            assert original is not None
+        card, said = bulletin_reply(bulletin), Reply(text=line)
+        for original in originals:
             recipient = Recipient(
                 original.recipient_key,
                 original.recipient_name,
                 original.platform,
                 original.channel_id,
             )
-            self.outbox.add(
-                recipient, bulletin_reply(bulletin), kind="bulletin_edit", edit_of=copy.outbox_id
-            )
-            self.outbox.add(
-                recipient, Reply(text=line), kind="bulletin_line", reply_to=copy.outbox_id
-            )
+            self.outbox.add(recipient, card, kind="bulletin_edit", edit_of=original.id)
+            self.outbox.add(recipient, said, kind="bulletin_line", reply_to=original.id)
 
     async def _tell_followers(self, bulletin: Bulletin, text: str | None) -> None:
         followers = await self.session.scalars(
