@@ -270,17 +270,20 @@ async def test_in_a_server_answers_are_private_to_whoever_asked(client, fake, co
 
 
 async def test_a_slow_autocomplete_answers_nothing_in_time(client, fake, core, monkeypatch):
-    lookup = core.open_incidents_for
+    lookup, release = core.open_incidents_for, asyncio.Event()
 
     async def slowly(actor):
-        await asyncio.sleep(0.05)
+        await release.wait()  # slower than the budget, for as long as the test wants
         return await lookup(actor)
 
     monkeypatch.setattr(core, "open_incidents_for", slowly)
     monkeypatch.setattr(discord_options, "AUTOCOMPLETE_BUDGET", 0.01)
     await interact(client, command(("incident", "show"), {"incident": ""}, focused="incident"))
     assert callbacks(fake)[-1] == {"type": 8, "data": {"choices": []}}
-    await asyncio.sleep(0.1)  # the lookup ends in the background, uncancelled
+    (kept,) = discord_options._unfinished  # left to finish, not cancelled
+    release.set()
+    assert (await asyncio.wait_for(kept, 10)) == []  # it ends in the background
+    await asyncio.sleep(0)
     assert not discord_options._unfinished
 
 
