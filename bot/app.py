@@ -22,11 +22,11 @@ from bot.cards import list_line
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
 from bot.context import CommandContext
-from bot.conversation import Chat
+from bot.conversation import Chat, place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
-from bot.messages import Action, Actor, CommandCall, Inbound, Message, Reply
-from bot.models import ProcessedEvent
+from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
+from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices
 from bot.registry import CommandSpec, Registry, registry
 from bot.services.incidents import IncidentFilter, Incidents
@@ -82,6 +82,22 @@ class Core:
             incidents = Incidents(session, self.rules, self.clock.now())
             rows, _ = await incidents.search(person, IncidentFilter(state="open"))
             return [(row.id, list_line(row, self.rules)) for row in rows]
+
+    async def follows(self, place: ChannelRef) -> bool:
+        """Whether the desk is talking in this channel thread (someone's report or its
+        incident), so that a reply there without a mention is meant for it."""
+        if place.is_direct or place.thread_id is None:
+            return False
+        async with self.database.transaction() as session:
+            found = await session.scalar(
+                select(Conversation.id)
+                .where(
+                    Conversation.platform == place.platform,
+                    Conversation.place == place_of(place),
+                )
+                .limit(1)
+            )
+        return found is not None
 
     def form_for(self, press: Action) -> tuple[CommandSpec, dict[str, Any]] | None:
         """The command a pressed button stands for and what its value gives, when the

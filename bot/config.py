@@ -316,6 +316,10 @@ class SlackSettings(_Section):
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     path: str = Field(default="/slack/events", pattern=r"^/\S*$")
+    # Read replies in the desk's threads that don't mention the bot. Needs the
+    # message.channels/message.groups events and their history scopes (the manifest adds
+    # them); without it, people mention @deskbot in the thread too.
+    thread_replies: bool = True
 
 
 class DiscordSettings(_Section):

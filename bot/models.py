@@ -209,6 +209,7 @@ class Conversation(Base):
     __table_args__ = (
         UniqueConstraint("person_key", "place", name="uq_conversations_person_place"),
         Index("ix_conversations_expires", "expires_at"),
+        Index("ix_conversations_place", "platform", "place"),
     )
 
 

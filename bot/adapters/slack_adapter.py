@@ -297,8 +297,22 @@ class SlackAdapter:
     async def _on_message(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        if event.get("channel_type") == "im" and _said_by_a_person(event, context):
+        if not _said_by_a_person(event, context):
+            return
+        if event.get("channel_type") == "im":
             await self._converse(body, event, context, direct=True)
+        elif await self._in_a_desk_thread(event, context):
+            await self._converse(body, event, context, direct=False)
+
+    async def _in_a_desk_thread(self, event: Mapping[str, Any], context: AsyncBoltContext) -> bool:
+        """A reply without a mention in a thread the desk is talking in (a mention comes
+        as app_mention too, and is answered from there)."""
+        thread = event.get("thread_ts")
+        if not (self.settings.slack.thread_replies and thread and event.get("channel")):
+            return False
+        if context.bot_user_id and f"<@{context.bot_user_id}" in (event.get("text") or ""):
+            return False
+        return await self.core.follows(ChannelRef(PLATFORM, event["channel"], thread_id=thread))
 
     async def _on_mention(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext

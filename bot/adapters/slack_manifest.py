@@ -32,6 +32,12 @@ BASE_SCOPES = {
     "users:read": "users.info, for people's names",
 }
 GROUP_SCOPE = "usergroups:read"  # usergroups.list, when roles map Slack user groups
+# Replies in the desk's threads without a mention (slack.thread_replies).
+THREAD_EVENTS = ("message.channels", "message.groups")
+THREAD_SCOPES = {
+    "channels:history": "message.channels events: replies in the desk's threads",
+    "groups:history": "message.groups events: the same in private channels",
+}
 _DESCRIPTION_CHARS = 100
 _HINT_CHARS = 100
 
@@ -44,7 +50,14 @@ def scopes(settings: Settings) -> list[str]:
     found = set(BASE_SCOPES)
     if uses_user_groups(settings):
         found.add(GROUP_SCOPE)
+    if settings.slack.thread_replies:
+        found.update(THREAD_SCOPES)
     return sorted(found)
+
+
+def bot_events(settings: Settings) -> list[str]:
+    extra = THREAD_EVENTS if settings.slack.thread_replies else ()
+    return [*BOT_EVENTS, *extra]
 
 
 def slash_commands(reg: Registry = registry) -> list[str]:
@@ -66,7 +79,7 @@ def manifest(settings: Settings, url: str | None, reg: Registry = registry) -> d
         if request_url:
             command["url"] = request_url
         commands.append(command)
-    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    events: dict[str, Any] = {"bot_events": bot_events(settings)}
     interactivity: dict[str, Any] = {"is_enabled": True}
     if request_url:
         events["request_url"] = request_url

@@ -138,6 +138,15 @@ class SlackTester:
         payload["event_id"] = event_id or self.next_id("Ev")
         return payload
 
+    def thread_reply(
+        self, text: str, *, thread_ts: str, channel: str = "C111", user: str = "UALICE"
+    ) -> dict[str, Any]:
+        """A reply in a channel thread with no mention (message.channels): the message.im
+        sample's shape, as Slack documents it for channels."""
+        payload = self.message(text, user=user)
+        payload["event"].update(channel=channel, channel_type="channel", thread_ts=thread_ts)
+        return payload
+
     def mention(
         self,
         text: str,

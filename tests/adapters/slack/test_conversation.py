@@ -128,3 +128,28 @@ async def _deliver(core, adapter, fake):
     outbox = core.rules.settings.outbox
     await Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox).deliver_due()
     return fake.to("chat.postMessage")[before:]
+
+
+async def test_a_reply_in_the_desks_thread_needs_no_mention(slack, fake):
+    mention = slack.mention(REPORT, channel="C222")
+    thread = mention["event"]["ts"]
+    await slack.event(mention)
+    await fake.wait_for("chat.postMessage")
+    await slack.event(slack.thread_reply("still need help", channel="C222", thread_ts=thread))
+    second = (await fake.wait_for("chat.postMessage", 2))[1]
+    assert (second.body["channel"], second.body["thread_ts"]) == ("C222", thread)
+    assert "Who is affected?" in text_of(second.blocks)
+
+
+async def test_chatter_in_other_threads_and_mentions_twice_over_are_left_alone(slack, fake):
+    mention = slack.mention(REPORT, channel="C222")
+    await slack.event(mention)
+    await fake.wait_for("chat.postMessage")
+    # A thread the desk is not in; a reply that mentions the bot (answered as app_mention).
+    await slack.event(slack.thread_reply("lunch?", channel="C222", thread_ts="1700000000.9"))
+    again = slack.thread_reply(
+        "<@UDESKBOT> still need help", channel="C222", thread_ts=mention["event"]["ts"]
+    )
+    await slack.event(again)
+    await asyncio.sleep(0.3)
+    assert len(fake.to("chat.postMessage")) == 1

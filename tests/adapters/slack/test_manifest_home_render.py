@@ -40,8 +40,14 @@ def test_manifest_lists_exactly_the_registrys_commands(capsys, settings):
 def test_manifest_events_and_scopes_are_what_the_adapter_uses(capsys, settings, adapter):
     found = _manifest(capsys, settings)
     events = found["settings"]["event_subscriptions"]["bot_events"]
-    assert sorted(events) == sorted(BOT_EVENTS)
-    assert set(events) == {"app_mention", "message.im", "app_home_opened"}
+    assert set(BOT_EVENTS) <= set(events)
+    assert set(events) == {
+        "app_mention",
+        "message.im",
+        "app_home_opened",
+        "message.channels",  # replies in the desk's threads (slack.thread_replies)
+        "message.groups",
+    }
     scopes = set(found["oauth_config"]["scopes"]["bot"])
     assert scopes == {
         "app_mentions:read",
@@ -52,6 +58,8 @@ def test_manifest_events_and_scopes_are_what_the_adapter_uses(capsys, settings, 
         "im:write",
         "users:read",
         "usergroups:read",  # these settings map a Slack user group to the agent role
+        "channels:history",
+        "groups:history",
     }
     assert found["settings"]["socket_mode_enabled"] is True  # no --url: Socket Mode
     assert "request_url" not in found["settings"]["event_subscriptions"]
@@ -64,6 +72,14 @@ def test_no_user_group_scope_without_groups_in_roles(capsys):
     assert (
         "usergroups:read" not in _manifest(capsys, plain_settings)["oauth_config"]["scopes"]["bot"]
     )
+
+
+def test_without_thread_replies_no_channel_history_is_asked(capsys):
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw["slack"] = {"thread_replies": False}
+    found = _manifest(capsys, parse_settings(raw, source=str(ROOT / "config.yaml")))
+    assert set(found["settings"]["event_subscriptions"]["bot_events"]) == set(BOT_EVENTS)
+    assert not {"channels:history", "groups:history"} & set(found["oauth_config"]["scopes"]["bot"])
 
 
 def test_manifest_refuses_a_plain_http_url(capsys, settings):
