@@ -475,6 +475,25 @@ def message_create(
     return data
 
 
+def callbacks(fake: FakeDiscord) -> list[dict[str, Any]]:
+    """The bodies of every interaction response the bot sent, in order."""
+    return [r.body for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")]
+
+
+def slow_core(core: Any, monkeypatch: Any) -> None:
+    """The core takes longer than the adapter waits before deferring."""
+    from bot.adapters import discord_interactions
+
+    handle = core.handle
+
+    async def slowly(inbound: Any) -> Any:
+        await asyncio.sleep(0.05)
+        return await handle(inbound)
+
+    monkeypatch.setattr(core, "handle", slowly)
+    monkeypatch.setattr(discord_interactions, "DEFER_AFTER", 0.01)
+
+
 def last_message(fake: FakeDiscord) -> dict[str, Any]:
     """The body of the latest message the bot posted or edited, wherever."""
     for request in reversed(fake.requests):

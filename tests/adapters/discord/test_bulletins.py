@@ -19,6 +19,7 @@ from tests.adapters.discord.harness import (
     EPHEMERAL,
     MANAGER_ROLE_ID,
     add_guild,
+    callbacks,
     command,
     fixture,
     interact,
@@ -47,10 +48,6 @@ def settings() -> Settings:
 @pytest.fixture
 def channels(client) -> None:
     add_guild(client, {ALL: "all-staff", FLOOR: "floor-2"})
-
-
-def callbacks(fake) -> list[dict]:
-    return [r.body for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")]
 
 
 async def deliver(core, client) -> None:

@@ -3,9 +3,6 @@ including one started after the message was sent."""
 
 from __future__ import annotations
 
-import asyncio
-
-from bot.adapters import discord_interactions
 from bot.adapters.discord_adapter import DeskClient
 from tests.adapters.discord.harness import (
     AGENT_ROLE_ID,
@@ -13,18 +10,16 @@ from tests.adapters.discord.harness import (
     CHANNEL_ID,
     EPHEMERAL,
     add_guild,
+    callbacks,
     command,
     custom_ids,
     interact,
     logged_in,
     posted,
     press,
+    slow_core,
     views_in_memory,
 )
-
-
-def callbacks(fake):
-    return [r.body for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")]
 
 
 async def card_with_buttons(client, fake) -> dict:
@@ -80,14 +75,7 @@ async def test_a_slow_press_is_acknowledged_then_the_message_edited(
     client, fake, core, monkeypatch
 ):
     message = await card_with_buttons(client, fake)
-    handle = core.handle
-
-    async def slowly(inbound):
-        await asyncio.sleep(0.05)
-        return await handle(inbound)
-
-    monkeypatch.setattr(core, "handle", slowly)
-    monkeypatch.setattr(discord_interactions, "DEFER_AFTER", 0.01)
+    slow_core(core, monkeypatch)
     await interact(client, press("deskbot:incident.claim:1", message, roles=[str(AGENT_ROLE_ID)]))
     assert callbacks(fake)[-1]["type"] == 6
     (edit,) = fake.sent("PATCH", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")

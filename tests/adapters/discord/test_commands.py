@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from bot.adapters import discord_interactions, discord_options
+from bot.adapters import discord_options
 from bot.adapters.discord_adapter import DeskClient
 from bot.app import Core
 from bot.messages import Actor, ChannelRef, CommandCall, Reply
@@ -24,16 +24,14 @@ from tests.adapters.discord.harness import (
     GUILD_ID,
     MANAGER_ROLE_ID,
     USER_ID,
+    callbacks,
     command,
     interact,
     logged_in,
+    slow_core,
 )
 
 STRING, INTEGER, BOOLEAN, SUBCOMMAND = 3, 4, 5, 1
-
-
-def callbacks(fake):
-    return [r.body for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")]
 
 
 async def show(core: Core, number: int, user: str = str(USER_ID)):
@@ -219,18 +217,6 @@ async def test_incident_ids_autocomplete_from_what_the_user_can_see(client, fake
 
 
 # -- answering within 3 seconds -----------------------------------------------------
-
-
-def slow_core(core, monkeypatch):
-    """The core takes longer than the adapter waits before deferring."""
-    handle = core.handle
-
-    async def slowly(inbound):
-        await asyncio.sleep(0.05)
-        return await handle(inbound)
-
-    monkeypatch.setattr(core, "handle", slowly)
-    monkeypatch.setattr(discord_interactions, "DEFER_AFTER", 0.01)
 
 
 async def test_a_slow_answer_is_deferred_then_followed_up(client, fake, core, monkeypatch):

@@ -9,6 +9,7 @@ from tests.adapters.discord.harness import (
     CHANNEL_ID,
     EPHEMERAL,
     add_guild,
+    callbacks,
     command,
     interact,
     logged_in,
@@ -18,10 +19,6 @@ from tests.adapters.discord.harness import (
 )
 
 MODAL = 9
-
-
-def callbacks(fake):
-    return [r.body for r in fake.sent("POST", r"/interactions/\d+/[^/]+/callback")]
 
 
 def inputs(form: dict) -> dict[str, dict]:
