@@ -18,10 +18,24 @@ from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 
+from bot.outbox import Deliverer
 from tests.adapters.slack.fake_slack import Call, FakeSlack
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "slack"
 SECRET = "test-signing-secret"
+
+
+def slack_deliverer(core: Any, adapter: Any) -> Deliverer:
+    """The outbox's deliverer with the adapter's sender, as `deskbot run` builds it."""
+    outbox = core.rules.settings.outbox
+    return Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox)
+
+
+async def deliver(core: Any, adapter: Any, fake: FakeSlack) -> list[Call]:
+    """Run the outbox through the adapter's sender; return the Slack posts it made."""
+    before = len(fake.to("chat.postMessage"))
+    await slack_deliverer(core, adapter).deliver_due()
+    return fake.to("chat.postMessage")[before:]
 
 
 def fixture(name: str) -> Any:

@@ -7,9 +7,8 @@ import pytest
 import yaml
 
 from bot.config import Settings, parse_settings
-from bot.outbox import Deliverer
 from bot.scheduler import Scheduler
-from tests.adapters.slack.harness import buttons, text_of
+from tests.adapters.slack.harness import buttons, deliver, slack_deliverer, text_of
 from tests.conftest import ROOT
 
 STATUS, ALL, FLOOR = "C0STATUS", "C0ALLSTAFF", "C0FLOOR2"
@@ -31,11 +30,6 @@ def settings() -> Settings:
     return parse_settings(raw, source=str(ROOT / "config.yaml"))
 
 
-async def _deliver(core, adapter) -> None:
-    outbox = core.rules.settings.outbox
-    await Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox).deliver_due()
-
-
 def _posts_to(fake, channel: str, *, threaded: bool) -> list:
     return [
         c
@@ -47,16 +41,16 @@ def _posts_to(fake, channel: str, *, threaded: bool) -> list:
 async def test_post_update_resolve_edit_the_same_messages(slack, fake, core, adapter):
     posted = await slack.answer("/bulletin", POST, user="UCAROL")
     assert "Posted BUL-1 to #it-status, #all-staff, #floor-2" in text_of(posted.blocks)
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     first = {ch: _posts_to(fake, ch, threaded=False) for ch in (STATUS, ALL, FLOOR)}
     assert all(len(calls) == 1 for calls in first.values())
     ts = {ch: calls[0].answer["ts"] for ch, calls in first.items()}
     assert "Email is down for everyone" in text_of(first[STATUS][0].blocks)
 
     await slack.answer("/bulletin", "update 1 A fix is rolling out", user="UCAROL")
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     await slack.answer("/bulletin", "resolve 1 Email is back", user="UCAROL")
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
 
     for channel in (STATUS, ALL, FLOOR):
         edits = [c for c in fake.to("chat.update") if c.body["channel"] == channel]
@@ -71,18 +65,18 @@ async def test_post_update_resolve_edit_the_same_messages(slack, fake, core, ada
 async def test_a_rate_limited_channel_waits_alone(slack, fake, core, adapter):
     fake.fail("chat.postMessage", 429, retry_after=30, channel=STATUS)
     await slack.answer("/bulletin", POST, user="UCAROL")
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     assert _posts_to(fake, ALL, threaded=False) and _posts_to(fake, FLOOR, threaded=False)
     (refused,) = _posts_to(fake, STATUS, threaded=False)
     assert refused.answer == {}  # the 429: nothing accepted
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     assert len(_posts_to(fake, STATUS, threaded=False)) == 1  # Retry-After is honoured
 
     core.clock.advance(seconds=31)
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     (_, accepted) = _posts_to(fake, STATUS, threaded=False)
     await slack.answer("/bulletin", "update 1 A fix is rolling out", user="UCAROL")
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     (edit,) = [c for c in fake.to("chat.update") if c.body["channel"] == STATUS]
     assert edit.body["ts"] == accepted.answer["ts"]
 
@@ -92,13 +86,13 @@ async def test_only_managers_post(slack, fake, core, adapter, user):
     refused = await slack.answer("/bulletin", POST, user=user)
     assert "and you are not on that list" in text_of(refused.blocks)
     assert refused.body["response_type"] == "ephemeral"
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     assert fake.to("chat.postMessage") == []
 
 
 async def test_a_report_of_the_known_problem_joins_the_bulletin(slack, fake, core, adapter):
     await slack.answer("/bulletin", POST, user="UCAROL")
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     await slack.event(slack.message("my email is down, nothing arrives"))
     known = [c for c in await fake.wait_for("chat.postMessage", 4) if c.body["channel"] == "DALICE"]
     assert "Known issue, we're on it" in text_of(known[0].blocks)
@@ -106,7 +100,7 @@ async def test_a_report_of_the_known_problem_joins_the_bulletin(slack, fake, cor
     assert "you'll hear when it's resolved" in text_of(joined.blocks)
 
     await slack.answer("/bulletin", "resolve 1 Email is back", user="UCAROL")
-    await _deliver(core, adapter)
+    await deliver(core, adapter, fake)
     told = [c for c in fake.to("chat.postMessage") if c.body["channel"] == "DALICE"][1:]
     assert len(told) == 1 and "is resolved" in text_of(told[0].blocks)
     incidents = await slack.answer("/incident", "list --mine")
@@ -123,10 +117,7 @@ async def test_a_status_question_is_answered_from_the_bulletins(slack, fake, cor
 
 async def test_an_expired_bulletin_is_marked_so_in_place(slack, fake, core, adapter):
     await slack.answer("/bulletin", POST + " --expires 1h", user="UCAROL")
-    deliverer = Deliverer(
-        core.database, {"slack": adapter.sender}, core.clock, core.rules.settings.outbox
-    )
-    scheduler = Scheduler(core.database, core.rules, core.clock, deliverer)
+    scheduler = Scheduler(core.database, core.rules, core.clock, slack_deliverer(core, adapter))
     await scheduler.tick()
     (first,) = _posts_to(fake, STATUS, threaded=False)
     core.clock.advance(hours=1)

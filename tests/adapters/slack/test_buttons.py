@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.adapters.slack_modal import VALUE
-from bot.outbox import Deliverer
-from tests.adapters.slack.harness import buttons, text_of
+from tests.adapters.slack.harness import buttons, deliver, text_of
 
 PRINTER = "the printer on floor 2 jams on every page"
-
-
-async def _deliver(core, adapter, fake):
-    """Run the outbox through the adapter's sender; return the Slack posts it made."""
-    before = len(fake.to("chat.postMessage"))
-    outbox = core.rules.settings.outbox
-    await Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox).deliver_due()
-    return fake.to("chat.postMessage")[before:]
 
 
 async def test_claim_replaces_the_card_and_a_second_claim_is_told_aside(slack):
@@ -72,7 +63,7 @@ async def test_the_reporter_confirms_or_reopens_from_the_notice(slack, fake, cor
     await slack.answer("/incident", "open Outlook keeps asking for my password")
     for number in (1, 2):
         await slack.answer("/incident", f"resolve {number} Fixed it", user="UBOB")
-    notices = await _deliver(core, adapter, fake)
+    notices = await deliver(core, adapter, fake)
     assert [n.body["channel"] for n in notices] == ["DALICE", "DALICE"]  # her DM
     assert fake.to("conversations.open")[0].body["users"] == "UALICE"
     first, second = notices

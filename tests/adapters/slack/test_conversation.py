@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.outbox import Deliverer
-from tests.adapters.slack.harness import buttons, text_of
+from tests.adapters.slack.harness import buttons, deliver, text_of
 
 REPORT = "the printer on floor 2 jams on every page"
 
@@ -70,7 +69,7 @@ async def test_the_incident_stays_tied_to_the_mention_thread(slack, fake, core, 
     # bob claims it: alice hears about it in the thread the incident came from.
     claimed = await slack.answer("/incident", "claim 1", user="UBOB")
     assert "You own INC-000001 now." in text_of(claimed.blocks)
-    notices = await _deliver(core, adapter, fake)
+    notices = await deliver(core, adapter, fake)
     to_alice = [c for c in notices if "is working on INC-000001" in text_of(c.blocks)]
     assert to_alice and to_alice[0].body["channel"] == "C111"
     assert to_alice[0].body["thread_ts"] == thread
@@ -120,14 +119,6 @@ async def test_real_mentions_in_user_text_are_repeated_as_plain_words(slack, fak
     shown = await slack.answer("/incident", "open <!here> <!subteam^S1|@admins> VPN down")
     assert not [ping for ping in PINGS if ping in shown.everything]
     assert "@here @admins VPN down" in text_of(shown.blocks)
-
-
-async def _deliver(core, adapter, fake):
-    """Run the outbox through the adapter's sender; return the Slack posts it made."""
-    before = len(fake.to("chat.postMessage"))
-    outbox = core.rules.settings.outbox
-    await Deliverer(core.database, {"slack": adapter.sender}, core.clock, outbox).deliver_due()
-    return fake.to("chat.postMessage")[before:]
 
 
 async def test_a_reply_in_the_desks_thread_needs_no_mention(slack, fake):
