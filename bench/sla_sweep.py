@@ -6,13 +6,22 @@
 
 For each size N, a fresh database gets N open incidents by bulk insert (core INSERTs,
 executemany in chunks), of which `--due` (1 %) have just crossed their 75 % response
-warning; the rest are due later. Then it times, with the shipped config.yaml:
+warning, as many more cross it in each of the next WAVES minutes, and the rest are due
+hours later. Then it times, with the shipped config.yaml:
 
 - lookup: the sweep's own query for one batch (WHERE sla_next_check_at <= now ORDER BY
   it LIMIT 200, FOR UPDATE SKIP LOCKED on PostgreSQL), alone, median of 20;
-- sweep: `Scheduler.sweep_sla()` once, which reports every due warning (a timeline event
-  and two notifications each, in batches of 200, one transaction per batch);
-- idle: the same sweep when nothing is due (what every tick costs), median of 20.
+- first sweep: `Scheduler.sweep_sla()` once, which reports every due warning (a timeline
+  event each, in batches of 200, one transaction per batch; the group's agents get them
+  as digests, config.yaml `sla.digest_above`). It is the process's first, so it also
+  pays for compiling its SQL statements, once per process;
+- sweep: the sweeps of the next WAVES minutes, one wave each (median): what a running
+  scheduler pays for 1 % of the incidents coming due at once;
+- idle: the same sweep when nothing is due (what every tick costs), median of 20;
+- cpu ms: the processor time of the timed sweeps (median): this process's, with
+  SQLite's thread, plus, for a PostgreSQL server on this machine, its backends'. On a
+  shared machine wall time is noisy; this is what a sweep costs when it has the
+  processors to itself.
 
 SQLite runs on a temporary file; PostgreSQL on a throwaway database created on
 DESKBOT_BENCH_PG_URL (default: the local server), ANALYZEd after the bulk load, dropped
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -49,11 +59,20 @@ from bot.services.sla_sweep import BATCH, due_query  # noqa: E402
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 CHUNK = 5000
 REPEAT = 20
+WAVES = 5  # timed sweeps after the first, a minute apart
 
 
-class FixedClock:
+class StepClock:
+    """The bench's clock: NOW, until `later` moves it on by a minute."""
+
+    def __init__(self) -> None:
+        self.at = NOW
+
     def now(self) -> datetime:
-        return NOW
+        return self.at
+
+    def later(self) -> None:
+        self.at += timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +82,21 @@ class Result:
     due: int
     load_s: float
     lookup_ms: float
+    first_ms: float
     sweep_ms: float
+    cpu_ms: float
     idle_ms: float
 
 
-def incident_row(n: int, due: bool) -> dict[str, Any]:
-    """A P4 service-desk incident (response 8h: warned at 6h). Due ones crossed 6h just now."""
-    opened = (
-        NOW - timedelta(hours=6, seconds=n % 600) if due else NOW - timedelta(seconds=n % 18000)
-    )
+def incident_row(n: int, wave: int | None) -> dict[str, Any]:
+    """A P4 service-desk incident (response 8h: warned at 6h). Wave 0 crossed 6h just
+    now, wave w crosses it in the w-th minute from now; the rest are hours from it."""
+    if wave is None:
+        opened = NOW - timedelta(seconds=n % 18000)
+    elif wave == 0:
+        opened = NOW - timedelta(hours=6, seconds=n % 600)
+    else:
+        opened = NOW - timedelta(hours=6) + timedelta(minutes=wave - 1, seconds=1 + n % 59)
     return {
         "kind": "incident",
         "summary": f"Bench incident {n}",
@@ -107,16 +132,18 @@ def incident_row(n: int, due: bool) -> dict[str, Any]:
 
 
 async def fill(database: Database, size: int, due_share: float) -> int:
-    """Bulk-insert `size` open incidents; every 1/due_share-th one is due. Returns how many."""
-    every = max(1, round(1 / due_share))
+    """Bulk-insert `size` open incidents: every 1/due_share-th one is due now, as many
+    others in each of the next WAVES minutes. Returns how many are in each wave."""
+    every = max(WAVES + 1, round(1 / due_share))
+    waves = {w * every // (WAVES + 1): w for w in range(WAVES + 1)}
     table = Incident.__table__
     due = 0
     for start in range(0, size, CHUNK):
         rows = []
         for n in range(start, min(start + CHUNK, size)):
-            is_due = n % every == 0
-            due += is_due
-            rows.append(incident_row(n, is_due))
+            wave = waves.get(n % every)
+            due += wave == 0
+            rows.append(incident_row(n, wave))
         async with database.transaction() as session:
             await session.execute(insert(table), rows)
     if not database.is_sqlite:
@@ -144,16 +171,19 @@ async def measure(
     name: str, settings: Settings, database: Database, size: int, share: float
 ) -> Result:
     rules = DeskRules.from_settings(settings)
-    clock = FixedClock()
+    clock = StepClock()
     scheduler = Scheduler(database, rules, clock, Deliverer(database, {}, clock, settings.outbox))
     started = time.perf_counter()
     due = await fill(database, size, share)
     load_s = time.perf_counter() - started
     lookup = await lookup_ms(database)
-    started = time.perf_counter()
-    report = await scheduler.sweep_sla()
-    sweep_ms = (time.perf_counter() - started) * 1000
-    assert (report.checked, report.warnings) == (due, due), f"{name}: {report} for {due} due"
+    first_ms, _ = await timed_sweep(name, scheduler, due, database)
+    sweeps, cpu = [], []
+    for _ in range(WAVES):
+        clock.later()
+        wall, used = await timed_sweep(name, scheduler, due, database)
+        sweeps.append(wall)
+        cpu.append(used)
     idle = []
     for _ in range(REPEAT):
         started = time.perf_counter()
@@ -161,8 +191,48 @@ async def measure(
         idle.append((time.perf_counter() - started) * 1000)
     async with database.transaction() as session:
         written = await session.scalar(select(func.count(IncidentEvent.id)))
-    assert written == due, f"{name}: {written} events for {due} due incidents"
-    return Result(name, size, due, load_s, lookup, sweep_ms, statistics.median(idle))
+    waves = WAVES + 1
+    assert written == waves * due, f"{name}: {written} events for {due} due, {waves} times"
+    sweep_ms, cpu_ms = statistics.median(sweeps), statistics.median(cpu)
+    return Result(
+        name, size, due, load_s, lookup, first_ms, sweep_ms, cpu_ms, statistics.median(idle)
+    )
+
+
+async def timed_sweep(
+    name: str, scheduler: Scheduler, due: int, database: Database
+) -> tuple[float, float]:
+    """One sweep, which must report exactly the `due` warnings: its wall and its
+    processor milliseconds."""
+    pids = [] if database.is_sqlite else await server_pids(database)
+    started, used = time.perf_counter(), time.process_time() + server_cpu(pids)
+    report = await scheduler.sweep_sla()
+    elapsed = (time.perf_counter() - started) * 1000
+    used = time.process_time() + server_cpu(pids) - used
+    assert (report.checked, report.warnings) == (due, due), f"{name}: {report} for {due} due"
+    return elapsed, used * 1000
+
+
+async def server_pids(database: Database) -> list[int]:
+    """The PostgreSQL backends serving this database (the pool's connections)."""
+    async with database.transaction() as session:
+        found = await session.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        )
+        return list(found)
+
+
+def server_cpu(pids: list[int]) -> float:
+    """Processor seconds the backends have used, read from /proc (0 when the server is
+    elsewhere: then only this process is counted)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and comm)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def bench_sqlite(settings: Settings, size: int, share: float) -> Result:
@@ -182,7 +252,8 @@ async def bench_postgresql(settings: Settings, size: int, share: float) -> Resul
 def report(results: list[Result]) -> None:
     print(
         "One SLA sweep over N open incidents, a share of them due "
-        f"(batches of {BATCH}, one transaction each; lookup and idle: median of {REPEAT})"
+        f"(batches of {BATCH}, one transaction each; sweep: median of {WAVES}, "
+        f"lookup and idle: median of {REPEAT})"
     )
     header = (
         "database",
@@ -190,7 +261,9 @@ def report(results: list[Result]) -> None:
         "due",
         "load s",
         "lookup ms",
+        "first ms",
         "sweep ms",
+        "cpu ms",
         "ms/due",
         "idle ms",
     )
@@ -198,7 +271,8 @@ def report(results: list[Result]) -> None:
     for r in results:
         print(
             f"{r.database:<12}{r.incidents:>11,}{r.due:>11,}{r.load_s:>11.1f}"
-            f"{r.lookup_ms:>11.2f}{r.sweep_ms:>11.1f}{r.sweep_ms / r.due:>11.3f}{r.idle_ms:>11.2f}"
+            f"{r.lookup_ms:>11.2f}{r.first_ms:>11.1f}{r.sweep_ms:>11.1f}{r.cpu_ms:>11.1f}"
+            f"{r.sweep_ms / r.due:>11.3f}{r.idle_ms:>11.2f}"
         )
 
 

@@ -5,13 +5,18 @@ the unit of work commits, `write_notices` turns those events into outbox rows, s
 a change and its notifications commit together. The person who made a change is
 never notified of it. "The reporter's side" is the reporter and everyone who said
 they are affected; "the desk's side" is the incident's owner.
+
+SLA warnings and breaches that one unit of work (a sweep batch) would send one person
+more than `sla.digest_above` times come to that person as one digest instead.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,16 +24,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cards import buttons_for, incident_card, span
 from bot.ids import format_id
 from bot.messages import Button, Reply
-from bot.models import AffectedPerson, Conversation, Incident, IncidentEvent
+from bot.models import AffectedPerson, Conversation, Incident
 from bot.outbox import Outbox, OutboxBatch, Recipient
 from bot.services.incidents import CHANGES, SYSTEM
 from bot.services.lifecycle import NOT_FINAL, State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
+from bot.sla_cards import sla_digest
 
 REPORTER, AFFECTED, OWNER, MANAGER = "reporter", "affected", "owner", "manager"
 DESK = "desk"  # the owner, or while nobody owns it the agents of its group
 DM_PLACE = "dm"
+DIGESTED = frozenset({"sla_warning", "sla_breach"})
+
+
+class Event(Protocol):
+    """What the rules read of a timeline event: an `IncidentEvent`, or the SLA sweep's
+    lighter copy of the row it inserts in bulk."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +54,7 @@ class Change:
     """One timeline event as the notification rules see it."""
 
     incident: Incident
-    event: IncidentEvent
+    event: Event
     actor: Person
     rules: DeskRules
 
@@ -165,11 +183,13 @@ async def write_notices(
 ) -> int:
     """Turn this unit of work's timeline events into outbox rows; returns how many.
     With an `outbox` batch the rows are queued there, for the caller to write in bulk."""
-    written = 0
     notices = _Notices(session, rules, now, outbox)
-    for incident, event, actor in session.info.pop(CHANGES, []):
-        written += await notices.on_event(Change(incident, event, actor, rules))
-    return written
+    changes = [Change(*found, rules) for found in session.info.pop(CHANGES, [])]
+    await notices.count_sla(changes)
+    written = 0
+    for change in changes:
+        written += await notices.on_event(change)
+    return written + notices.write_digests()
 
 
 class _Notices:
@@ -178,6 +198,37 @@ class _Notices:
     ) -> None:
         self.session, self.rules, self.now = session, rules, now
         self.outbox: Outbox | OutboxBatch = batch if batch is not None else Outbox(session, now)
+        self._sla_counts: Counter[tuple[str, str]] = Counter()  # (person, kind) -> notices
+        self._digests: defaultdict[tuple[str, str], list[Incident]] = defaultdict(list)
+        self._digest_to: dict[str, Recipient] = {}
+        # Found once per change and role list (counting the SLA notices asks first), and
+        # a group's agents once per unit of work: a sweep batch notifies hundreds.
+        self._found: dict[tuple[int, Sequence[str]], list[tuple[str, Recipient]]] = {}
+        self._group_desk: dict[str, list[Recipient]] = {}
+
+    async def count_sla(self, changes: Sequence[Change]) -> None:
+        """How many SLA notices of each kind each person would get, to know whose come
+        as one digest."""
+        for change in changes:
+            kind = change.event.kind
+            if kind in DIGESTED and change.by_desk:
+                for roles, _ in DESK_ACTS[kind]:
+                    for _, recipient in await self._recipients_of(change, roles):
+                        self._sla_counts[recipient.key, kind] += 1
+
+    def _into_digest(self, change: Change, recipient: Recipient) -> bool:
+        key = (recipient.key, change.event.kind)
+        if self._sla_counts[key] <= self.rules.settings.sla.digest_above:
+            return False
+        self._digests[key].append(change.incident)
+        self._digest_to[recipient.key] = recipient
+        return True
+
+    def write_digests(self) -> int:
+        for (person, kind), incidents in self._digests.items():
+            reply = sla_digest(kind, incidents, self.rules, self.now)
+            self.outbox.add(self._digest_to[person], reply, kind=kind)
+        return len(self._digests)
 
     async def on_event(self, change: Change) -> int:
         table = DESK_ACTS if change.by_desk else PEOPLE_ACT
@@ -187,7 +238,9 @@ class _Notices:
             if text is None:
                 continue
             replies: dict[str, Reply] = {}  # the same for everyone in one role
-            for role, recipient in await self._recipients(change, roles):
+            for role, recipient in await self._recipients_of(change, roles):
+                if self._into_digest(change, recipient):
+                    continue
                 if role not in replies:
                     replies[role] = self._reply(change, role, text)
                 self.outbox.add(
@@ -199,6 +252,14 @@ class _Notices:
                 await self._focus(recipient, change.incident, role)
                 sent += 1
         return sent
+
+    async def _recipients_of(
+        self, change: Change, roles: Sequence[str]
+    ) -> list[tuple[str, Recipient]]:
+        key = (id(change), roles)
+        if key not in self._found:
+            self._found[key] = await self._recipients(change, roles)
+        return self._found[key]
 
     async def _recipients(
         self, change: Change, roles: Sequence[str]
@@ -232,14 +293,17 @@ class _Notices:
         directory = self.rules.directory
         if incident.assignee:
             return [directory.recipient(incident.assignee, directory.name_of(incident.assignee))]
-        handles = [
-            handle
-            for handle, staff in self.rules.settings.staff.items()
-            if staff.role == "agent" and incident.group in staff.groups
-        ]
-        manager = self.rules.settings.groups[incident.group].manager
-        handles = handles or ([manager] if manager else [])
-        return [directory.recipient(h, directory.name_of(h)) for h in handles]
+        if incident.group not in self._group_desk:
+            handles = [
+                handle
+                for handle, staff in self.rules.settings.staff.items()
+                if staff.role == "agent" and incident.group in staff.groups
+            ]
+            manager = self.rules.settings.groups[incident.group].manager
+            handles = handles or ([manager] if manager else [])
+            found = [directory.recipient(h, directory.name_of(h)) for h in handles]
+            self._group_desk[incident.group] = found
+        return self._group_desk[incident.group]
 
     def _reporter(self, incident: Incident) -> Recipient:
         """In the thread the incident came from, if any; else directly."""

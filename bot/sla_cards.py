@@ -1,4 +1,5 @@
-"""SLA clocks as cards and lines of text: `/incident sla` and `/incident queue`."""
+"""SLA clocks as cards and lines of text: `/incident sla`, `/incident queue`, and the
+digest a person gets when one sweep has many warnings or breaches for them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from bot.cards import span, stamp, state_label
 from bot.ids import format_id
-from bot.messages import Card, Field, Reply, Severity
+from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident
 from bot.services.lifecycle import State
 from bot.services.rules import DeskRules
@@ -83,3 +84,38 @@ def _next_breach(incident: Incident, rules: DeskRules, now: datetime) -> str:
     if left.total_seconds() < 0:
         return f"{clock} overdue by {span(left)}"
     return f"{clock} due in {span(left)}"
+
+
+DIGEST_LINES = 10  # the most urgent; the queue command lists the rest
+_DIGEST_WORDS = {"sla_warning": "SLA warnings", "sla_breach": "SLA breaches"}
+
+
+def sla_digest(
+    kind: str, incidents: Sequence[Incident], rules: DeskRules, now: datetime
+) -> Reply:
+    """One notice for many SLA warnings (or breaches): the incidents closest to breach
+    first, and a button per support group to open its whole queue."""
+    ordered = sorted(incidents, key=_due)
+    lines = "\n".join(queue_line(i, rules, now) for i in ordered[:DIGEST_LINES])
+    rest = len(ordered) - DIGEST_LINES
+    more = f"\n… and {rest} more: `/incident queue` lists them all." if rest > 0 else ""
+    words = _DIGEST_WORDS.get(kind, kind)
+    groups = sorted({i.group for i in ordered})
+    return Reply(
+        text=f"{words} on {len(ordered)} incidents, closest to breach first.",
+        card=Card(
+            title=f"{words}: {len(ordered)} incidents",
+            body=lines + more,
+            severity=Severity.DANGER if kind == "sla_breach" else Severity.WARNING,
+        ),
+        buttons=tuple(
+            Button(f"{group} queue", "incident.queue", f"--group {group}") for group in groups[:3]
+        ),
+    )
+
+
+def _due(incident: Incident) -> datetime:
+    """The due time of the clock the SLA sweep watches first."""
+    if incident.responded_at is None:
+        return incident.response_due_at
+    return incident.resolution_due_at

@@ -10,9 +10,10 @@ sweep: whoever holds the row reports it and moves the stage on before letting go
 Open incidents that are not due are never read.
 
 The batch's timeline events, notifications and clock updates are written with one
-executemany per table rather than an ORM object per row (building those was most of a
-large sweep's time); an incident that is escalated goes through the incident service
-and the ORM as any change does.
+statement per table (services/sla_writes.py) rather than an ORM object per row
+(building those was most of a large sweep's time); an incident that is escalated goes
+through the incident service and the ORM as any change does. Many warnings for one
+person in a batch reach them as one digest (notices.py).
 """
 
 from __future__ import annotations
@@ -20,21 +21,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, insert, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.cards import span, stamp
 from bot.errors import DeskError
-from bot.models import Incident, IncidentEvent, UTCDateTime
+from bot.models import Incident
 from bot.notices import write_notices
 from bot.outbox import OutboxBatch
 from bot.services.incidents import CHANGES, SYSTEM, Incidents
 from bot.services.rules import DeskRules
 from bot.services.sla import RESOLUTION, RESPONSE, set_stage, stage_of
+from bot.services.sla_writes import Advance, EventRow, advance, insert_events
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -88,7 +88,7 @@ async def sweep_batch(
     report = SweepReport()
     incidents = Incidents(session, rules, now)
     timeline = _Timeline(incidents) if bulk else None
-    advanced: list[dict[str, Any]] = []
+    advanced: list[Advance] = []
     for incident in due:
         report.checked += 1
         moved = await _check(incidents, incident, report, timeline)
@@ -105,69 +105,43 @@ async def sweep_batch(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    kind: str
+    text: str
+
+
 class _Timeline:
-    """`Incidents.record` for the bulk path: each event's columns are kept for one
-    executemany, and the notification rules see the event as they see any other."""
+    """`Incidents.record` for the bulk path: the events are kept for one insert
+    (services/sla_writes.py), and the notification rules see each as any other."""
 
     def __init__(self, incidents: Incidents) -> None:
         self.incidents = incidents
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[EventRow] = []
 
     def record(self, incident: Incident, kind: str, text: str) -> None:
-        values = {
-            "incident_id": incident.id,
-            "at": self.incidents.now,
-            "actor_key": SYSTEM.key,
-            "actor_name": SYSTEM.name,
-            "kind": kind,
-            "changes": {},
-            "text": text,
-        }
-        self.rows.append(values)
-        event = IncidentEvent(**values)  # never added to the session: `write` inserts it
+        self.rows.append(EventRow(incident.id, kind, text))
+        # What the notification rules read of it; `write` inserts the row itself.
+        event = _Entry(kind, text)
         self.incidents.session.info.setdefault(CHANGES, []).append((incident, event, SYSTEM))
 
     async def write(self, session: AsyncSession) -> None:
-        if self.rows:
-            await session.execute(insert(IncidentEvent.__table__), self.rows)
-        self.rows = []
-
-
-_TABLE = Incident.__table__
-# The ORM's optimistic check (`version_id_col`) for many rows in one executemany: a row
-# is changed only at the version read, and its version moves on, so a change an agent
-# prepared from the old version fails and is retried on the new one.
-_ADVANCE = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("_id"), _TABLE.c.version == bindparam("_version"))
-    .values(
-        sla_response_stage=bindparam("_response", type_=Integer()),
-        sla_resolution_stage=bindparam("_resolution", type_=Integer()),
-        sla_next_check_at=bindparam("_next", type_=UTCDateTime()),
-        version=_TABLE.c.version + 1,
-    )
-)
+        rows, self.rows = self.rows, []
+        await insert_events(session, rows, SYSTEM, self.incidents.now)
 
 
 async def _advance(
-    session: AsyncSession, loaded: dict[int, Incident], advanced: list[dict[str, Any]]
+    session: AsyncSession, loaded: dict[int, Incident], moves: list[Advance]
 ) -> None:
-    """Move the batch's clock stages and next checks on, at the versions read."""
-    result = await session.execute(_ADVANCE, advanced)
-    # The rows are held since they were read (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
-    # PostgreSQL), so none can have moved on. Where the driver counts an executemany's
-    # rows (sqlite3; asyncpg doesn't) a miss is still checked: the ORM's StaleDataError,
-    # on which `Database.run` retries the unit of work.
-    dialect = (await session.connection()).dialect
-    updated = getattr(result, "rowcount", -1)
-    if dialect.supports_sane_multi_rowcount and updated != len(advanced):
-        raise StaleDataError(
-            f"the SLA sweep updated {updated} of {len(advanced)} incidents at the version read"
-        )
-    for values in advanced:  # the session's copies say what the database holds now
-        incident = loaded[values["_id"]]  # (its stages were set quietly by `_check`)
-        set_committed_value(incident, "sla_next_check_at", values["_next"])
-        set_committed_value(incident, "version", values["_version"] + 1)
+    """Move the batch's clock stages and next checks on, at the versions read.
+
+    The rows are held since they were read (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
+    PostgreSQL), so none can have moved on; `advance` still checks."""
+    await advance(session, moves)
+    for move in moves:  # the session's copies say what the database holds now
+        incident = loaded[move.id]  # (its stages were set quietly by `_check`)
+        set_committed_value(incident, "sla_next_check_at", move.next_check)
+        set_committed_value(incident, "version", move.version + 1)
 
 
 async def _check(
@@ -175,7 +149,7 @@ async def _check(
     incident: Incident,
     report: SweepReport,
     timeline: _Timeline | None,
-) -> dict[str, Any] | None:
+) -> Advance | None:
     """Report the highest threshold each running clock has newly crossed (a warning
     overtaken by the breach, say after a reclassification, is not reported late).
     Returns the columns to advance in bulk, or None when the ORM saves the incident: on
@@ -208,13 +182,13 @@ async def _check(
         if escalating:
             report.escalations += await _escalate(incidents, incident, escalating)
         return None
-    return {
-        "_id": incident.id,
-        "_version": incident.version,
-        "_response": incident.sla_response_stage,
-        "_resolution": incident.sla_resolution_stage,
-        "_next": policy.next_check(incident),
-    }
+    return Advance(
+        incident.id,
+        incident.version,
+        incident.sla_response_stage,
+        incident.sla_resolution_stage,
+        policy.next_check(incident),
+    )
 
 
 def _escalations(incidents: Incidents, incident: Incident, breached: list[str]) -> list[str]:

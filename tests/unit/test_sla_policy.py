@@ -76,6 +76,7 @@ def test_the_shipped_config_warns_at_75_and_90_percent_around_the_clock(settings
         ({"escalate_breached": ["P9"]}, "sla.escalate_breached", "priorities from P1"),
         ({"holidays": ["2026-13-01"]}, "sla.holidays.0", "valid date"),
         ({"warn_soon": True}, "sla.warn_soon", "no such key"),
+        ({"digest_above": 0}, "sla.digest_above", "greater than or equal to 1"),
     ],
 )
 def test_a_bad_sla_section_is_refused_naming_the_key(raw_config, sla, key, expected):
