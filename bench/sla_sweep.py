@@ -10,18 +10,22 @@ warning, as many more cross it in each of the next WAVES minutes, and the rest a
 hours later. Then it times, with the shipped config.yaml:
 
 - lookup: the sweep's own query for one batch (WHERE sla_next_check_at <= now ORDER BY
-  it LIMIT 200, FOR UPDATE SKIP LOCKED on PostgreSQL), alone, median of 20;
+  it LIMIT 500, FOR UPDATE SKIP LOCKED on PostgreSQL), alone, median of 20;
 - first sweep: `Scheduler.sweep_sla()` once, which reports every due warning (a timeline
-  event each, in batches of 200, one transaction per batch; the group's agents get them
-  as digests, config.yaml `sla.digest_above`). It is the process's first, so it also
-  pays for compiling its SQL statements, once per process;
+  event each, in batches of 500, one transaction per batch, two at once on PostgreSQL;
+  the group's agents get them as digests, config.yaml `sla.digest_above`). It is the
+  process's first, so it also pays for compiling its SQL statements, once per process;
 - sweep: the sweeps of the next WAVES minutes, one wave each (median): what a running
   scheduler pays for 1 % of the incidents coming due at once;
 - idle: the same sweep when nothing is due (what every tick costs), median of 20;
 - cpu ms: the processor time of the timed sweeps (median): this process's, with
-  SQLite's thread, plus, for a PostgreSQL server on this machine, its backends'. On a
-  shared machine wall time is noisy; this is what a sweep costs when it has the
-  processors to itself.
+  SQLite's thread, plus, for a PostgreSQL server on this machine, its backends' (read
+  from /proc in clock ticks of 10 ms). On a shared machine wall time is noisy; this is
+  what a sweep costs in all, on however many processors.
+
+Before timing, the heap is settled as `deskbot run` settles it once it has started
+(`bot.runner.settle_heap`: start-up's objects frozen out of the garbage collector's
+full collections).
 
 SQLite runs on a temporary file; PostgreSQL on a throwaway database created on
 DESKBOT_BENCH_PG_URL (default: the local server), ANALYZEd after the bulk load, dropped
@@ -52,6 +56,7 @@ from bot.config import Settings, load_settings  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.models import Incident, IncidentEvent  # noqa: E402
 from bot.outbox import Deliverer  # noqa: E402
+from bot.runner import settle_heap  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from bot.services.rules import DeskRules  # noqa: E402
 from bot.services.sla_sweep import BATCH, due_query  # noqa: E402
@@ -176,6 +181,7 @@ async def measure(
     started = time.perf_counter()
     due = await fill(database, size, share)
     load_s = time.perf_counter() - started
+    settle_heap()  # as `deskbot run` does once it has started
     lookup = await lookup_ms(database)
     first_ms, _ = await timed_sweep(name, scheduler, due, database)
     sweeps, cpu = [], []

@@ -90,9 +90,7 @@ DIGEST_LINES = 10  # the most urgent; the queue command lists the rest
 _DIGEST_WORDS = {"sla_warning": "SLA warnings", "sla_breach": "SLA breaches"}
 
 
-def sla_digest(
-    kind: str, incidents: Sequence[Incident], rules: DeskRules, now: datetime
-) -> Reply:
+def sla_digest(kind: str, incidents: Sequence[Incident], rules: DeskRules, now: datetime) -> Reply:
     """One notice for many SLA warnings (or breaches): the incidents closest to breach
     first, and a button per support group to open its whole queue."""
     ordered = sorted(incidents, key=_due)

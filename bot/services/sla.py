@@ -117,6 +117,35 @@ class SlaPolicy:
             count += 1
         return count
 
+    def progress(self, incident: Incident, now: datetime) -> tuple[dict[str, int], datetime | None]:
+        """For the sweep, in one pass: each running clock that has crossed thresholds
+        beyond its reported stage, with how many it has crossed in all, and the next
+        moment a clock crosses one (the next check once those are reported).
+        Thresholds below a clock's stage are crossed already: the count starts there."""
+        clocks = self.running(incident)
+        if not clocks:
+            return {}, None
+        response, resolution = self._targets[incident.priority]
+        calendar, opened = self.calendar(incident.group), incident.opened_at
+        limit = now + _EPSILON
+        crossed: dict[str, int] = {}
+        upcoming: list[datetime] = []
+        for clock in clocks:
+            if clock == RESPONSE:
+                target, paused = response.total_seconds(), 0
+            else:
+                target, paused = resolution.total_seconds(), incident.sla_paused_seconds
+            stage = count = stage_of(incident, clock)
+            while count < len(self.thresholds):
+                moment = calendar.add(opened, self.thresholds[count] * target + paused)
+                if moment > limit:
+                    upcoming.append(moment)
+                    break
+                count += 1
+            if count > stage:
+                crossed[clock] = count
+        return crossed, min(upcoming, default=None)
+
     def next_check(self, incident: Incident) -> datetime | None:
         """The next moment a running clock crosses a threshold not yet reported."""
         moments = [

@@ -33,11 +33,11 @@ from bot.notices import write_notices
 from bot.outbox import OutboxBatch
 from bot.services.incidents import CHANGES, SYSTEM, Incidents
 from bot.services.rules import DeskRules
-from bot.services.sla import RESOLUTION, RESPONSE, set_stage, stage_of
+from bot.services.sla import RESOLUTION, RESPONSE, set_stage
 from bot.services.sla_writes import Advance, EventRow, advance, insert_events
 
 log = logging.getLogger(__name__)
-BATCH = 200
+BATCH = 500
 WARNING, BREACH = "sla_warning", "sla_breach"
 FUNCTIONAL, HIERARCHIC = "functional", "hierarchic"
 
@@ -154,12 +154,8 @@ async def _check(
     overtaken by the breach, say after a reclassification, is not reported late).
     Returns the columns to advance in bulk, or None when the ORM saves the incident: on
     the per-row path, and when an escalation changed it through the incident service."""
-    policy, now = incidents.rules.sla, incidents.now
-    crossed: dict[str, int] = {}
-    for clock in policy.running(incident):
-        count = policy.crossed(incident, clock, now)
-        if count > stage_of(incident, clock):
-            crossed[clock] = count
+    policy = incidents.rules.sla
+    crossed, next_check = policy.progress(incident, incidents.now)
     breached = [c for c, count in crossed.items() if policy.thresholds[count - 1] >= 1]
     escalating = _escalations(incidents, incident, breached)
     # An escalated incident's events go through the ORM, in order: the timeline must
@@ -178,7 +174,7 @@ async def _check(
             record(incident, WARNING, _warning_text(incidents, incident, clock, fraction))
         set_stage(incident, clock, count, quietly=not per_row)
     if per_row:
-        incident.sla_next_check_at = policy.next_check(incident)
+        incident.sla_next_check_at = next_check
         if escalating:
             report.escalations += await _escalate(incidents, incident, escalating)
         return None
@@ -187,7 +183,7 @@ async def _check(
         incident.version,
         incident.sla_response_stage,
         incident.sla_resolution_stage,
-        policy.next_check(incident),
+        next_check,
     )
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from bot.config import parse_settings
 from bot.errors import ConfigError
@@ -128,3 +132,48 @@ def test_warning_fractions_come_from_the_config(raw_config):
     policy = SlaPolicy(with_sla(raw_config, warn_at=[0.5]))
     assert policy.thresholds == (0.5, 1.0)
     assert incident(policy).sla_next_check_at == MONDAY + timedelta(hours=1)
+
+
+@functools.cache
+def shipped_policy(business_hours: bool) -> SlaPolicy:
+    """config.yaml's policy, with 09:00-17:00 Berlin hours for service-desk if asked."""
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    hours = {"timezone": "Europe/Berlin", "hours": "09:00-17:00"}
+    return SlaPolicy(
+        with_sla(raw, **({"business_hours": {"service-desk": hours}} if business_hours else {}))
+    )
+
+
+@examples(max_examples=300, deadline=None)
+@given(
+    priority=st.sampled_from(["P1", "P2", "P3", "P4", "P5"]),
+    state=st.sampled_from(["new", "assigned", "in_progress", "pending", "resolved"]),
+    responded=st.booleans(),
+    stages=st.tuples(st.integers(0, 3), st.integers(0, 3)),
+    paused_s=st.integers(0, 3 * 86400),
+    hours_later=st.floats(0, 400),
+    business_hours=st.booleans(),
+)
+def test_progress_agrees_with_crossed_and_next_check(
+    priority, state, responded, stages, paused_s, hours_later, business_hours
+):
+    """The sweep's one-pass `progress` says what `crossed` and `next_check` say."""
+    policy = shipped_policy(business_hours)
+    found = incident(policy, priority)
+    found.state = state
+    found.responded_at = MONDAY if responded else None
+    found.sla_response_stage, found.sla_resolution_stage = stages
+    found.sla_paused_seconds = paused_s
+    now = MONDAY + timedelta(hours=hours_later)
+
+    crossed, next_check = policy.progress(found, now)
+
+    expected = {}
+    for clock in policy.running(found):
+        count = policy.crossed(found, clock, now)
+        if count > (found.sla_response_stage if clock == RESPONSE else found.sla_resolution_stage):
+            expected[clock] = count
+    assert crossed == expected
+    for clock, count in crossed.items():  # reported: the next check looks past them
+        setattr(found, "sla_response_stage" if clock == RESPONSE else "sla_resolution_stage", count)
+    assert next_check == policy.next_check(found)
