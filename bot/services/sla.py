@@ -101,12 +101,16 @@ class SlaPolicy:
 
     def moment(self, incident: Incident, clock: str, fraction: float) -> datetime:
         """When a clock reaches a fraction of its target."""
+        target, paused = self._span(incident, clock)
+        return self.calendar(incident.group).add(incident.opened_at, fraction * target + paused)
+
+    def _span(self, incident: Incident, clock: str) -> tuple[float, float]:
+        """A clock's target and the working seconds it stood still (pauses move only the
+        resolution: they happen after a response)."""
         response, resolution = self._targets[incident.priority]
-        calendar = self.calendar(incident.group)
         if clock == RESPONSE:
-            return calendar.add(incident.opened_at, fraction * response.total_seconds())
-        seconds = fraction * resolution.total_seconds() + incident.sla_paused_seconds
-        return calendar.add(incident.opened_at, seconds)
+            return response.total_seconds(), 0
+        return resolution.total_seconds(), incident.sla_paused_seconds
 
     def crossed(self, incident: Incident, clock: str, now: datetime) -> int:
         """How many thresholds of a clock lie at or before `now`."""
@@ -125,16 +129,12 @@ class SlaPolicy:
         clocks = self.running(incident)
         if not clocks:
             return {}, None
-        response, resolution = self._targets[incident.priority]
         calendar, opened = self.calendar(incident.group), incident.opened_at
         limit = now + _EPSILON
         crossed: dict[str, int] = {}
         upcoming: list[datetime] = []
         for clock in clocks:
-            if clock == RESPONSE:
-                target, paused = response.total_seconds(), 0
-            else:
-                target, paused = resolution.total_seconds(), incident.sla_paused_seconds
+            target, paused = self._span(incident, clock)
             stage = count = stage_of(incident, clock)
             while count < len(self.thresholds):
                 moment = calendar.add(opened, self.thresholds[count] * target + paused)

@@ -105,12 +105,6 @@ async def sweep_batch(
     return report
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    kind: str
-    text: str
-
-
 class _Timeline:
     """`Incidents.record` for the bulk path: the events are kept for one insert
     (services/sla_writes.py), and the notification rules see each as any other."""
@@ -120,10 +114,9 @@ class _Timeline:
         self.rows: list[EventRow] = []
 
     def record(self, incident: Incident, kind: str, text: str) -> None:
-        self.rows.append(EventRow(incident.id, kind, text))
-        # What the notification rules read of it; `write` inserts the row itself.
-        event = _Entry(kind, text)
-        self.incidents.session.info.setdefault(CHANGES, []).append((incident, event, SYSTEM))
+        row = EventRow(incident.id, kind, text)  # `write` inserts it; the rules read it
+        self.rows.append(row)
+        self.incidents.session.info.setdefault(CHANGES, []).append((incident, row, SYSTEM))
 
     async def write(self, session: AsyncSession) -> None:
         rows, self.rows = self.rows, []
