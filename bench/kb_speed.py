@@ -3,6 +3,7 @@
     python bench/kb_speed.py                       # 1k, 10k and 100k, both kinds of distractor
     python bench/kb_speed.py --sizes 1000 10000
     python bench/kb_speed.py --distractors mixed   # only the original benchmark
+    python bench/kb_speed.py --without-topics "HR Support" Purchase   # fewer off-desk tickets
 
 Each synthetic knowledge base is the shipped articles plus distractors cut from real IT
 tickets (../shared/data, or a fallback vocabulary when that file is absent), so the
@@ -44,14 +45,21 @@ FALLBACK = (
 ).split()
 
 
-def ticket_words() -> list[list[str]]:
+def ticket_words(without: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The tickets' words, leaving out the tickets of the `without` topic groups."""
     if not TICKETS.exists():
         return [FALLBACK]
     with TICKETS.open(newline="", encoding="utf-8") as handle:
-        return [row["Document"].split() for row in csv.DictReader(handle) if row["Document"]]
+        return [
+            row["Document"].split()
+            for row in csv.DictReader(handle)
+            if row["Document"] and row["Topic_group"] not in without
+        ]
 
 
-def distractors(count: int, seed: int = 7, kind: str = "mixed") -> list[Article]:
+def distractors(
+    count: int, seed: int = 7, kind: str = "mixed", without: frozenset[str] = frozenset()
+) -> list[Article]:
     """`count` synthetic articles cut from real tickets.
 
     mixed (the original benchmark): each article's title, tags and six symptoms are windows
@@ -61,7 +69,7 @@ def distractors(count: int, seed: int = 7, kind: str = "mixed") -> list[Article]
     and words of the same ticket, and the body is the ticket's whole text.
     """
     rng = random.Random(seed)
-    texts = ticket_words()
+    texts = ticket_words(without)
 
     def window(text: list[str], low: int, high: int, start: int | None = None) -> str:
         length = rng.randint(low, high)
@@ -103,8 +111,14 @@ def distractors(count: int, seed: int = 7, kind: str = "mixed") -> list[Article]
     return [from_one_ticket(n) for n in range(count)]
 
 
-def measure(size: int, kind: str, real: list[Article], cases: list[tuple[str, str | None]]) -> None:
-    articles = real + distractors(max(0, size - len(real)), kind=kind)
+def measure(
+    size: int,
+    kind: str,
+    real: list[Article],
+    cases: list[tuple[str, str | None]],
+    without: frozenset[str] = frozenset(),
+) -> None:
+    articles = real + distractors(max(0, size - len(real)), kind=kind, without=without)
     tracemalloc.start()
     start = time.perf_counter()
     index = Index.build(articles)
@@ -142,6 +156,13 @@ def main() -> None:
         default=["mixed", "coherent"],
         help="which kinds of synthetic article to measure among (default: both)",
     )
+    parser.add_argument(
+        "--without-topics",
+        nargs="+",
+        default=[],
+        metavar="TOPIC",
+        help="leave these ticket topic groups out of the distractors, e.g. 'HR Support' Purchase",
+    )
     args = parser.parse_args()
     settings = load_settings(ROOT / "config.yaml")
     real = list(
@@ -161,7 +182,7 @@ def main() -> None:
     )
     for kind in args.distractors:
         for size in args.sizes:
-            measure(size, kind, real, cases)
+            measure(size, kind, real, cases, frozenset(args.without_topics))
 
 
 if __name__ == "__main__":
