@@ -188,7 +188,7 @@ class SlaSettings(_Section):
     escalate_unclaimed: bool = False
     # Breached resolution target at these priorities: bring in the group's manager.
     escalate_breached: list[str] = Field(default_factory=list)
-    # One person due more than this many warnings (or breaches) from one sweep gets
+    # One person due more than this many warnings (or breaches) from one sweep batch gets
     # them as one digest instead: hundreds of cards at once bury the ones that matter,
     # and at the platforms' rate limits take many minutes to arrive.
     digest_above: int = Field(default=3, ge=1)
