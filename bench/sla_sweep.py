@@ -21,7 +21,10 @@ hours later. Then it times, with the shipped config.yaml:
 - cpu ms: the processor time of the timed sweeps (median): this process's, with
   SQLite's thread, plus, for a PostgreSQL server on this machine, its backends' (read
   from /proc in clock ticks of 10 ms). On a shared machine wall time is noisy; this is
-  what a sweep costs in all, on however many processors.
+  what a sweep costs in all, on however many processors;
+- ckpt ms: on SQLite, the checkpoint of the write-ahead log that the scheduler runs
+  after each sweep, at the end of its tick (`Database.checkpoint`), median: work moved
+  out of the sweep's commits, not saved, so it is shown beside the sweep.
 
 Before timing, the heap is settled as `deskbot run` settles it once it has started
 (`bot.runner.settle_heap`: start-up's objects frozen out of the garbage collector's
@@ -90,6 +93,7 @@ class Result:
     first_ms: float
     sweep_ms: float
     cpu_ms: float
+    checkpoint_ms: float
     idle_ms: float
 
 
@@ -181,15 +185,20 @@ async def measure(
     started = time.perf_counter()
     due = await fill(database, size, share)
     load_s = time.perf_counter() - started
+    await database.checkpoint()  # as a running scheduler would have
     settle_heap()  # as `deskbot run` does once it has started
     lookup = await lookup_ms(database)
     first_ms, _ = await timed_sweep(name, scheduler, due, database)
-    sweeps, cpu = [], []
+    await database.checkpoint()
+    sweeps, cpu, checkpoints = [], [], []
     for _ in range(WAVES):
         clock.later()
         wall, used = await timed_sweep(name, scheduler, due, database)
         sweeps.append(wall)
         cpu.append(used)
+        started = time.perf_counter()
+        await database.checkpoint()  # as the scheduler's tick does after the sweep
+        checkpoints.append((time.perf_counter() - started) * 1000)
     idle = []
     for _ in range(REPEAT):
         started = time.perf_counter()
@@ -199,9 +208,17 @@ async def measure(
         written = await session.scalar(select(func.count(IncidentEvent.id)))
     waves = WAVES + 1
     assert written == waves * due, f"{name}: {written} events for {due} due, {waves} times"
-    sweep_ms, cpu_ms = statistics.median(sweeps), statistics.median(cpu)
     return Result(
-        name, size, due, load_s, lookup, first_ms, sweep_ms, cpu_ms, statistics.median(idle)
+        name,
+        size,
+        due,
+        load_s,
+        lookup,
+        first_ms,
+        statistics.median(sweeps),
+        statistics.median(cpu),
+        statistics.median(checkpoints),
+        statistics.median(idle),
     )
 
 
@@ -270,6 +287,7 @@ def report(results: list[Result]) -> None:
         "first ms",
         "sweep ms",
         "cpu ms",
+        "ckpt ms",
         "ms/due",
         "idle ms",
     )
@@ -278,6 +296,7 @@ def report(results: list[Result]) -> None:
         print(
             f"{r.database:<12}{r.incidents:>11,}{r.due:>11,}{r.load_s:>11.1f}"
             f"{r.lookup_ms:>11.2f}{r.first_ms:>11.1f}{r.sweep_ms:>11.1f}{r.cpu_ms:>11.1f}"
+            f"{r.checkpoint_ms:>11.1f}"
             f"{r.sweep_ms / r.due:>11.3f}{r.idle_ms:>11.2f}"
         )
 

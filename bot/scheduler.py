@@ -5,7 +5,8 @@ platform event ids too old to be redelivered.
 Each job is its own unit of work, safe to run in several processes at once: the
 rows a job changes are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (and
 SQLite has a single writer), and each change writes its notifications in the
-same transaction. `tick` runs every job once; `run` repeats it until cancelled.
+same transaction. `tick` runs every job once, then lets SQLite checkpoint its
+write-ahead log; `run` repeats it until cancelled.
 """
 
 from __future__ import annotations
@@ -70,7 +71,9 @@ class Scheduler:
             report.retrying += done.retrying
             report.dead += done.dead
             if len(done.sent) + done.retrying + done.dead < BATCH:
-                return report
+                break
+        await self.database.checkpoint()  # now, rather than in some unit of work's commit
+        return report
 
     async def run(self, interval: float = INTERVAL) -> None:
         """Tick forever; a failing tick is logged and the next one tries again."""

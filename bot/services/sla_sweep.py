@@ -182,6 +182,8 @@ async def _check(
 
 def _escalations(incidents: Incidents, incident: Incident, breached: list[str]) -> list[str]:
     """Which of the optional automatic escalations (config.yaml `sla`) are due now."""
+    if not breached:  # most checks are warnings: nothing to look up
+        return []
     sla, groups = incidents.rules.settings.sla, incidents.rules.settings.groups
     group = groups[incident.group]
     wanted = []
