@@ -108,7 +108,7 @@ class Core:
             spec = self.registry.get(press.action_id.split("."))
         except DeskError:
             return None
-        if self.rules.directory.person(press.actor).role < spec.role:
+        if self.rules.directory.person(press.actor).role < spec.role_in(self.rules.settings):
             return None
         presets = self.registry.button_presets(spec, press.value, self.rules)
         return None if presets is None else (spec, presets)
@@ -125,9 +125,10 @@ class Core:
             return await self._unit(inbound, person, converse)
         spec, text = self._command(inbound)
         # The role first: someone who may not run a command is not taught its usage.
-        if person.role < spec.role:
+        needed = spec.role_in(self.rules.settings)
+        if person.role < needed:
             raise Forbidden(
-                f"{spec.name} is for {_ROLE_NAMES[spec.role]}, and you are not on that list. "
+                f"{spec.name} is for {_ROLE_NAMES[needed]}, and you are not on that list. "
                 "`/help` shows what you can do."
             )
         values = self._bind(spec, inbound, text)

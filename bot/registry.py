@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from bot.config import Role
+from bot.config import Role, Settings
 from bot.errors import BadArguments, UnknownCommand
 from bot.ids import parse_id
 from bot.services.rules import DeskRules
@@ -129,6 +129,13 @@ class CommandSpec:
     # Behind buttons only (the chat intake's answers): not listed in help, not synced
     # as a platform's slash command, but typed in the console like any other.
     hidden: bool = False
+    # For a command whose audience config.yaml sets (who posts bulletins): the role it
+    # needs under these settings; `role` is then the lowest it can ever need.
+    role_by: Callable[[Settings], Role] | None = field(default=None, compare=False)
+
+    def role_in(self, settings: Settings) -> Role:
+        """The role a person needs to run it under these settings."""
+        return self.role_by(settings) if self.role_by else self.role
 
     @property
     def name(self) -> str:
@@ -156,6 +163,7 @@ class Registry:
         role: Role = Role.USER,
         examples: Sequence[str] = (),
         hidden: bool = False,
+        role_by: Callable[[Settings], Role] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Declare a command; its handler takes the context and one keyword per param."""
 
@@ -168,6 +176,7 @@ class Registry:
                 tuple(examples),
                 handler,
                 hidden,
+                role_by,
             )
             _check_declaration(spec, self._specs)
             self._specs[spec.path] = spec

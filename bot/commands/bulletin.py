@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.config import Role, parse_duration
+from bot.config import Role, Settings, parse_duration
 from bot.context import CommandContext
 from bot.errors import BadArguments
 from bot.messages import Card, Reply
 from bot.registry import INCIDENT, TEXT, WORD, Param, ValueType, registry, static_choice
-from bot.services.bulletins import SEVERITIES, Bulletins, Posting, bulletin_reply, format_bulletin
+from bot.services.bulletins import (
+    SEVERITIES,
+    Bulletins,
+    Posting,
+    bulletin_reply,
+    format_bulletin,
+    poster_role,
+)
 
 _BULLETIN_ID = re.compile(r"^(?:#|bul-?)?0*([0-9]{1,9})$", re.IGNORECASE)
 
@@ -40,6 +47,10 @@ def _service(ctx: CommandContext) -> Bulletins:
     return Bulletins(ctx.session, ctx.rules, ctx.now)
 
 
+def _posters(settings: Settings) -> Role:
+    return poster_role(settings.bulletins)
+
+
 @registry.command(
     "bulletin post",
     "Broadcast a service-status bulletin to the desk's channels",
@@ -52,6 +63,7 @@ def _service(ctx: CommandContext) -> Bulletins:
         Param("incident", INCIDENT, "the incident behind it", required=False, flag=True),
     ],
     role=Role.AGENT,
+    role_by=_posters,
     examples=["/bulletin post Email is down for everyone --severity major --service email"],
 )
 async def post(
@@ -84,6 +96,7 @@ async def post(
     "Change what a bulletin says; every posted copy is edited in place",
     params=[BULLETIN_ID, Param("text", TEXT, "what is happening now")],
     role=Role.AGENT,
+    role_by=_posters,
     examples=["/bulletin update 3 A fix is being rolled out, back within the hour"],
 )
 async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
@@ -96,6 +109,7 @@ async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
     "End a bulletin: the problem is over",
     params=[BULLETIN_ID, Param("text", TEXT, "a last word, e.g. what fixed it", required=False)],
     role=Role.AGENT,
+    role_by=_posters,
     examples=["/bulletin resolve 3 Email is back for everyone"],
 )
 async def resolve(ctx: CommandContext, bulletin: int, text: str | None) -> Reply:

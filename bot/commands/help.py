@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import Role
+from bot.config import Role, Settings
 from bot.context import CommandContext
 from bot.messages import Card, Field, Reply
 from bot.registry import TEXT, CommandSpec, Param, Registry, registry
@@ -18,24 +18,30 @@ _ROLE_NOTE = {Role.USER: "", Role.AGENT: " (agents)", Role.MANAGER: " (managers)
 )
 async def help_(ctx: CommandContext, topic: str | None) -> Reply:
     words = tuple(topic.lower().lstrip("/").split()) if topic else ()
+    settings = ctx.rules.settings
     if not words:
-        return overview(ctx.registry, ctx.person.role)
+        return overview(ctx.registry, ctx.person.role, settings)
     if len(words) == 1 and ctx.registry.group(words[0]):
-        return group_help(ctx.registry, words[0], ctx.person.role)
-    return command_help(ctx.registry.get(words[:2]))
+        return group_help(ctx.registry, words[0], ctx.person.role, settings)
+    return command_help(ctx.registry.get(words[:2]), settings)
 
 
-def overview(reg: Registry, role: Role) -> Reply:
-    lines = [_line(s) for g in reg.groups() for s in reg.group(g) if s.role <= role]
+def overview(reg: Registry, role: Role, settings: Settings) -> Reply:
+    lines = [
+        _line(s, settings)
+        for g in reg.groups()
+        for s in reg.group(g)
+        if s.role_in(settings) <= role
+    ]
     footer = "/help <command> explains one. Ids can be written 42, #42, INC-42 or INC-000042."
     card = Card(title="Deskbot commands", body="\n".join(lines), footer=footer)
     return Reply(text="Here is what I can do for you.", card=card)
 
 
-def group_help(reg: Registry, group: str, role: Role) -> Reply:
+def group_help(reg: Registry, group: str, role: Role, settings: Settings) -> Reply:
     specs = reg.group(group)
-    yours = [_line(s) for s in specs if s.role <= role]
-    theirs = [_line(s) for s in specs if s.role > role]
+    yours = [_line(s, settings) for s in specs if s.role_in(settings) <= role]
+    theirs = [_line(s, settings) for s in specs if s.role_in(settings) > role]
     body = "\n".join(yours)
     if theirs:
         body += "\n\nFor the desk's staff:\n" + "\n".join(theirs)
@@ -45,10 +51,10 @@ def group_help(reg: Registry, group: str, role: Role) -> Reply:
     )
 
 
-def command_help(spec: CommandSpec) -> Reply:
+def command_help(spec: CommandSpec, settings: Settings) -> Reply:
     fields = tuple(Field(p.usage(), p.help, short=False) for p in spec.params)
     examples = "\n".join(spec.examples)
-    body = f"{spec.summary}{_ROLE_NOTE[spec.role]}.\nUsage: {spec.usage()}"
+    body = f"{spec.summary}{_ROLE_NOTE[spec.role_in(settings)]}.\nUsage: {spec.usage()}"
     return Reply(
         text=spec.usage(),
         card=Card(
@@ -60,5 +66,5 @@ def command_help(spec: CommandSpec) -> Reply:
     )
 
 
-def _line(spec: CommandSpec) -> str:
-    return f"{spec.usage()} — {spec.summary}{_ROLE_NOTE[spec.role]}"
+def _line(spec: CommandSpec, settings: Settings) -> str:
+    return f"{spec.usage()} — {spec.summary}{_ROLE_NOTE[spec.role_in(settings)]}"

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cards import span
-from bot.config import Role
+from bot.config import BulletinSettings, Role
 from bot.errors import BadArguments, Conflict, Forbidden, NotFound
 from bot.ids import format_id
 from bot.messages import Card, Field, Reply, Severity
@@ -55,6 +55,12 @@ class Posting:
     channels: str = "all"
     expires: timedelta | None = None
     incident_id: int | None = None
+
+
+def poster_role(settings: BulletinSettings) -> Role:
+    """Who posts, updates and resolves bulletins: managers, and agents as well when
+    config.yaml's `bulletins.agents_may_post` says so."""
+    return Role.AGENT if settings.agents_may_post else Role.MANAGER
 
 
 class Bulletins:
@@ -178,7 +184,9 @@ class Bulletins:
     # -- the parts -------------------------------------------------------------
 
     def _may_post(self, author: Person) -> None:
-        if author.role >= Role.MANAGER or (author.is_agent and self.settings.agents_may_post):
+        # The core checks it before any command runs (`poster_role` in the registry);
+        # checked again here, where bulletins are written, whoever calls.
+        if author.role >= poster_role(self.settings):
             return
         who = "managers and agents" if self.settings.agents_may_post else "managers"
         raise Forbidden(f"Bulletins are posted by the desk's {who}, and you are not on that list.")
