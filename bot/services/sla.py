@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm.attributes import set_committed_value
-
 from bot.config import Settings
 from bot.models import Incident
 from bot.services.business_hours import Calendar
@@ -263,10 +261,6 @@ def stage_of(incident: Incident, clock: str) -> int:
     return stage or 0
 
 
-def set_stage(incident: Incident, clock: str, stage: int, *, quietly: bool = False) -> None:
-    """Set a clock's stage; `quietly` leaves the ORM unaware (the caller saves it)."""
+def set_stage(incident: Incident, clock: str, stage: int) -> None:
     name = "sla_response_stage" if clock == RESPONSE else "sla_resolution_stage"
-    if quietly:
-        set_committed_value(incident, name, stage)
-    else:
-        setattr(incident, name, stage)
+    setattr(incident, name, stage)

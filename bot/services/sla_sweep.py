@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.cards import span, stamp
 from bot.errors import DeskError
@@ -33,7 +32,7 @@ from bot.notices import write_notices
 from bot.outbox import OutboxBatch
 from bot.services.incidents import CHANGES, SYSTEM, Incidents
 from bot.services.rules import DeskRules
-from bot.services.sla import RESOLUTION, RESPONSE, set_stage
+from bot.services.sla import RESOLUTION, RESPONSE, set_stage, stage_of
 from bot.services.sla_writes import Advance, EventRow, advance, insert_events
 
 log = logging.getLogger(__name__)
@@ -100,8 +99,7 @@ async def sweep_batch(
         await timeline.write(session)
     if outbox is not None:
         await outbox.write(session)
-    if advanced:
-        await _advance(session, {incident.id: incident for incident in due}, advanced)
+    await advance(session, advanced)  # the batch's last statement: see `_check`
     return report
 
 
@@ -123,20 +121,6 @@ class _Timeline:
         await insert_events(session, rows, SYSTEM, self.incidents.now)
 
 
-async def _advance(
-    session: AsyncSession, loaded: dict[int, Incident], moves: list[Advance]
-) -> None:
-    """Move the batch's clock stages and next checks on, at the versions read.
-
-    The rows are held since they were read (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
-    PostgreSQL), so none can have moved on; `advance` still checks."""
-    await advance(session, moves)
-    for move in moves:  # the session's copies say what the database holds now
-        incident = loaded[move.id]  # (its stages were set quietly by `_check`)
-        set_committed_value(incident, "sla_next_check_at", move.next_check)
-        set_committed_value(incident, "version", move.version + 1)
-
-
 async def _check(
     incidents: Incidents,
     incident: Incident,
@@ -146,7 +130,13 @@ async def _check(
     """Report the highest threshold each running clock has newly crossed (a warning
     overtaken by the breach, say after a reclassification, is not reported late).
     Returns the columns to advance in bulk, or None when the ORM saves the incident: on
-    the per-row path, and when an escalation changed it through the incident service."""
+    the per-row path, and when an escalation changed it through the incident service.
+
+    An incident advanced in bulk keeps, in the session, its stages, next check and
+    version as read: the batch's unit of work ends with that write. (Keeping the copies
+    in step cost more than its clocks' checks.) The rows are held since they were read
+    (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL); `advance` checks the
+    versions all the same."""
     policy = incidents.rules.sla
     crossed, next_check = policy.progress(incident, incidents.now)
     breached = [c for c, count in crossed.items() if policy.thresholds[count - 1] >= 1]
@@ -165,8 +155,9 @@ async def _check(
         else:
             report.warnings += 1
             record(incident, WARNING, _warning_text(incidents, incident, clock, fraction))
-        set_stage(incident, clock, count, quietly=not per_row)
     if per_row:
+        for clock, count in crossed.items():
+            set_stage(incident, clock, count)
         incident.sla_next_check_at = next_check
         if escalating:
             report.escalations += await _escalate(incidents, incident, escalating)
@@ -174,8 +165,8 @@ async def _check(
     return Advance(
         incident.id,
         incident.version,
-        incident.sla_response_stage,
-        incident.sla_resolution_stage,
+        crossed.get(RESPONSE) or stage_of(incident, RESPONSE),
+        crossed.get(RESOLUTION) or stage_of(incident, RESOLUTION),
         next_check,
     )
 

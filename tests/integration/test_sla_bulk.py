@@ -17,8 +17,8 @@ from bot.db import Database
 from bot.messages import Button, Card, ChannelRef, Field, Reply, Severity
 from bot.models import Conversation, Incident, IncidentEvent, OutboxRow
 from bot.outbox import Outbox, OutboxBatch, Recipient
-from bot.services.sla_sweep import SweepReport, _advance, sweep_batch
-from bot.services.sla_writes import Advance
+from bot.services.sla_sweep import SweepReport, sweep_batch
+from bot.services.sla_writes import Advance, advance
 from tests.conftest import START
 from tests.integration.test_sla import PRINTER, sla_desk
 
@@ -164,7 +164,7 @@ async def test_the_bulk_update_leaves_a_row_changed_since_it_was_read(desk, data
         assert incident is not None
         stale = Advance(1, incident.version - 1, 1, 0, clock.now() + timedelta(hours=1))
         try:
-            await _advance(session, {1: incident}, [stale])
+            await advance(session, [stale])
             refused = False
         except StaleDataError:
             refused = True
