@@ -28,6 +28,7 @@ from bot.services.lifecycle import OPEN, State
 RESPONSE, RESOLUTION = "response", "resolution"
 # States in which the resolution clock stands still (it resumes on leaving them).
 PAUSING = frozenset({State.PENDING, State.RESOLVED})
+_COUNTING = OPEN - {State.PENDING}
 # Tolerance when comparing a moment computed from float seconds with another.
 _EPSILON = timedelta(milliseconds=1)
 
@@ -91,8 +92,7 @@ class SlaPolicy:
 
     def running(self, incident: Incident) -> list[str]:
         """The clocks that are counting now."""
-        state = State(incident.state)
-        if state not in OPEN or state == State.PENDING:
+        if incident.state not in _COUNTING:  # (a StrEnum set holds the plain text too)
             return []
         clocks = [RESPONSE] if incident.responded_at is None else []
         return [*clocks, RESOLUTION]

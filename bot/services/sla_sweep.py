@@ -18,6 +18,7 @@ person in a batch reach them as one digest (notices.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -210,20 +211,25 @@ async def _try_escalate(incidents: Incidents, incident: Incident, *, hierarchic:
 
 
 def _warning_text(incidents: Incidents, incident: Incident, clock: str, fraction: float) -> str:
-    target = _target(incidents, incident, clock)
+    target = _target_text(incidents, incident, clock)
     due = incident.response_due_at if clock == RESPONSE else incident.resolution_due_at
     return (
-        f"{clock} clock at {round(fraction * 100)}% of {span(target)}; "
+        f"{clock} clock at {round(fraction * 100)}% of {target}; "
         f"due {stamp(due)} (in {span(due - incidents.now)})"
     )
 
 
 def _breach_text(incidents: Incidents, incident: Incident, clock: str) -> str:
-    target = _target(incidents, incident, clock)
+    target = _target_text(incidents, incident, clock)
     due = incident.response_due_at if clock == RESPONSE else incident.resolution_due_at
-    return f"{clock} target of {span(target)} missed; it was due {stamp(due)}"
+    return f"{clock} target of {target} missed; it was due {stamp(due)}"
 
 
-def _target(incidents: Incidents, incident: Incident, clock: str) -> timedelta:
+def _target_text(incidents: Incidents, incident: Incident, clock: str) -> str:
     response, resolution = incidents.rules.sla.targets(incident.priority)
-    return response if clock == RESPONSE else resolution
+    return _span_of_target(response if clock == RESPONSE else resolution)
+
+
+@functools.lru_cache(maxsize=64)
+def _span_of_target(target: timedelta) -> str:
+    return span(target)  # a handful of targets, worded for every due incident
