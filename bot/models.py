@@ -26,9 +26,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: Deskbot stores aware UTC times only")
-        value = value.astimezone(UTC)
+        value = _in_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -57,12 +55,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 _SQLITE_TEXT = len("2026-11-23 14:51:40.000000")  # SQLAlchemy's form for SQLite, UTC
 
 
+def _in_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: Deskbot stores aware UTC times only")
+    return value.astimezone(UTC)
+
+
 def _to_sqlite(value: datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime: Deskbot stores aware UTC times only")
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:_SQLITE_TEXT]
+    return _in_utc(value).isoformat(" ", "microseconds")[:_SQLITE_TEXT]
 
 
 def _from_sqlite(value: str | None) -> datetime | None:

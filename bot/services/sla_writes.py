@@ -10,7 +10,7 @@ ORM's `version_id_col` would check, and a row that moved on fails the whole batc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -145,10 +145,10 @@ async def insert_events(
         )
         return
     common = {
-        "at": _stored(connection, _EVENTS.c.at.type, at),
+        "at": _to_driver(connection, _EVENTS.c.at.type)(at),
         "actor_key": actor.key,
         "actor_name": actor.name,
-        "changes": _stored(connection, _EVENTS.c.changes.type, {}),
+        "changes": _to_driver(connection, _EVENTS.c.changes.type)({}),
     }
     rows = [
         {**common, "incident_id": e.incident_id, "kind": e.kind, "text": e.text} for e in events
@@ -176,16 +176,14 @@ async def advance(session: AsyncSession, moves: Sequence[Advance]) -> None:
         )
         updated = getattr(result, "rowcount", -1)  # one statement: exact
     else:
-        to_text = _INCIDENTS.c.sla_next_check_at.type.dialect_impl(
-            connection.dialect
-        ).bind_processor(connection.dialect)
+        to_text = _to_driver(connection, _INCIDENTS.c.sla_next_check_at.type)
         rows = [
             {
                 "_id": m.id,
                 "_version": m.version,
                 "_response": m.response,
                 "_resolution": m.resolution,
-                "_next": to_text(m.next_check) if to_text else m.next_check,
+                "_next": to_text(m.next_check),
             }
             for m in moves
         ]
@@ -196,18 +194,18 @@ async def advance(session: AsyncSession, moves: Sequence[Advance]) -> None:
         )
 
 
-def _stored(connection: AsyncConnection, kind: TypeEngine[Any], value: Any) -> Any:
-    """A value as its column's type hands it to the driver (a time as SQLite's text)."""
+def _to_driver(connection: AsyncConnection, kind: TypeEngine[Any]) -> Callable[[Any], Any]:
+    """What turns a value into the form its column's type hands the driver (a time
+    into SQLite's text)."""
     dialect = connection.dialect
-    process = kind.dialect_impl(dialect).bind_processor(dialect)
-    return process(value) if process else value
+    return kind.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
 
 
 async def _executemany(
     connection: AsyncConnection, statement: Executable, rows: list[dict[str, Any]]
 ) -> int:
     """SQLite: run `statement` once per row through the driver's own executemany, the
-    rows' values already as the driver takes them (`_stored`). Returns the rows changed.
+    rows' values already as the driver takes them (`_to_driver`). Returns the rows changed.
 
     SQLAlchemy's executemany would prepare each row's parameters in Python, through the
     compiled statement and each type; for a batch of 500 that was half the time of
