@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
 
 from bot.config import load_settings  # noqa: E402
 from bot.db import Database  # noqa: E402
-from bot.models import ArticleFeedback, Incident, IncidentEvent  # noqa: E402
+from bot.models import ArticleFeedback, Incident, IncidentEvent, SlaClock  # noqa: E402
 from bot.report_card import report_fields, sla_lines  # noqa: E402
 from bot.report_chart import render_chart  # noqa: E402
 from bot.services.report_window import parse_period  # noqa: E402
@@ -157,8 +157,6 @@ class Desk:
             "resolution_due_at": stored_due,
             "sla_paused_seconds": paused,
             "sla_paused_since": NOW - timedelta(hours=1) if state == "pending" else None,
-            "sla_response_stage": 0,
-            "sla_resolution_stage": 0,
             "version": 1,
         }
         return row, events
@@ -188,6 +186,17 @@ class Desk:
         }
 
 
+def _clock(incident_id: int) -> dict[str, Any]:
+    """The incident's SLA clock row: the reports don't read it, but every incident has one."""
+    return {
+        "incident_id": incident_id,
+        "response_stage": 0,
+        "resolution_stage": 0,
+        "next_check_at": None,
+        "version": 1,
+    }
+
+
 async def fill(database: Database, rules: DeskRules, size: int) -> None:
     desk = Desk(rules)
     for start in range(1, size + 1, CHUNK):
@@ -198,6 +207,7 @@ async def fill(database: Database, rules: DeskRules, size: int) -> None:
             events += rows
         async with database.transaction() as session:
             await session.execute(insert(Incident.__table__), incidents)
+            await session.execute(insert(SlaClock.__table__), [_clock(i["id"]) for i in incidents])
             await session.execute(insert(IncidentEvent.__table__), events)
     votes = [desk.vote(size) for _ in range(size // 20)]
     async with database.transaction() as session:

@@ -9,7 +9,7 @@ executemany in chunks), of which `--due` (1 %) have just crossed their 75 % resp
 warning, as many more cross it in each of the next WAVES minutes, and the rest are due
 hours later. Then it times, with the shipped config.yaml:
 
-- lookup: the sweep's own query for one batch (WHERE sla_next_check_at <= now ORDER BY
+- lookup: the sweep's own query for one batch (WHERE next_check_at <= now ORDER BY
   it LIMIT 500, FOR UPDATE SKIP LOCKED on PostgreSQL), alone, median of 20;
 - first sweep: `Scheduler.sweep_sla()` once, which reports every due warning (a timeline
   event each, in batches of 500, one transaction per batch, two at once on PostgreSQL;
@@ -57,7 +57,7 @@ if str(ROOT) not in sys.path:
 from bench.databases import Unreachable, postgresql_database, sqlite_database  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.db import Database  # noqa: E402
-from bot.models import Incident, IncidentEvent  # noqa: E402
+from bot.models import Incident, IncidentEvent, SlaClock  # noqa: E402
 from bot.outbox import Deliverer  # noqa: E402
 from bot.runner import settle_heap  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
@@ -107,6 +107,7 @@ def incident_row(n: int, wave: int | None) -> dict[str, Any]:
     else:
         opened = NOW - timedelta(hours=6) + timedelta(minutes=wave - 1, seconds=1 + n % 59)
     return {
+        "id": n + 1,
         "kind": "incident",
         "summary": f"Bench incident {n}",
         "description": "",
@@ -133,9 +134,17 @@ def incident_row(n: int, wave: int | None) -> dict[str, Any]:
         "response_due_at": opened + timedelta(hours=8),
         "resolution_due_at": opened + timedelta(days=3),
         "sla_paused_seconds": 0,
-        "sla_response_stage": 0,
-        "sla_resolution_stage": 0,
-        "sla_next_check_at": opened + timedelta(hours=6),
+        "version": 1,
+    }
+
+
+def clock_row(incident: dict[str, Any]) -> dict[str, Any]:
+    """The incident's SLA clock: nothing reported yet, the next check at its 75 % warning."""
+    return {
+        "incident_id": incident["id"],
+        "response_stage": 0,
+        "resolution_stage": 0,
+        "next_check_at": incident["opened_at"] + timedelta(hours=6),
         "version": 1,
     }
 
@@ -145,7 +154,6 @@ async def fill(database: Database, size: int, due_share: float) -> int:
     others in each of the next WAVES minutes. Returns how many are in each wave."""
     every = max(WAVES + 1, round(1 / due_share))
     waves = {w * every // (WAVES + 1): w for w in range(WAVES + 1)}
-    table = Incident.__table__
     due = 0
     for start in range(0, size, CHUNK):
         rows = []
@@ -154,11 +162,13 @@ async def fill(database: Database, size: int, due_share: float) -> int:
             due += wave == 0
             rows.append(incident_row(n, wave))
         async with database.transaction() as session:
-            await session.execute(insert(table), rows)
+            await session.execute(insert(Incident.__table__), rows)
+            await session.execute(insert(SlaClock.__table__), [clock_row(r) for r in rows])
     if not database.is_sqlite:
         async with database.engine.connect() as conn:
             await conn.execute(text("COMMIT"))
             await conn.execute(text("ANALYZE incidents"))
+            await conn.execute(text("ANALYZE sla_clocks"))
     return due
 
 

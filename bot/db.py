@@ -128,9 +128,30 @@ class Database:
             )
 
     async def upgrade(self, revision: str = "head") -> None:
-        """Apply Alembic migrations up to `revision`."""
-        async with self.reachable(), self.engine.begin() as conn:
-            await conn.run_sync(_upgrade, revision)
+        """Apply Alembic migrations up to `revision`, in one transaction.
+
+        On SQLite, a migration that drops a column copies the table and drops the old
+        one, and with foreign keys enforced that drop fails while other tables' rows
+        refer to it. So they are not enforced while migrating, as Alembic's batch mode
+        asks, and checked in full before the transaction commits instead."""
+        async with self.reachable(), self.engine.connect() as conn:
+            if not self.is_sqlite:
+                async with conn.begin():
+                    await conn.run_sync(_upgrade, revision)
+                return
+            sqlite = (await conn.get_raw_connection()).driver_connection
+            await _pragma(sqlite, "foreign_keys=OFF")  # outside a transaction, or ignored
+            try:
+                async with conn.begin():
+                    await conn.run_sync(_upgrade, revision)
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise DatabaseSetupError(
+                            f"migrating {self.display_url} would leave rows pointing at "
+                            f"rows that don't exist: {broken[:5]}; nothing was changed"
+                        )
+            finally:
+                await _pragma(sqlite, "foreign_keys=ON")
 
     async def revisions(self) -> tuple[str | None, str | None]:
         """The schema revision the database is at, and the newest this code knows."""
@@ -167,7 +188,7 @@ class Database:
             # Outside any transaction: SQLite refuses to checkpoint inside one, and
             # SQLAlchemy would begin one (BEGIN IMMEDIATE, below) for any statement.
             sqlite = (await connection.get_raw_connection()).driver_connection
-            await (await sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)")).close()
+            await _pragma(sqlite, "wal_checkpoint(PASSIVE)")
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -178,6 +199,11 @@ def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     return cfg
+
+
+async def _pragma(sqlite: Any, pragma: str) -> None:
+    """A PRAGMA on aiosqlite's own connection, outside SQLAlchemy's transactions."""
+    await (await sqlite.execute(f"PRAGMA {pragma}")).close()
 
 
 def _upgrade(connection: Connection, revision: str) -> None:

@@ -18,7 +18,14 @@ from bot.config import Role
 from bot.errors import BadArguments, Conflict, Forbidden, InvalidTransition, NotFound
 from bot.ids import format_id
 from bot.messages import ChannelRef
-from bot.models import AffectedPerson, ArticleFeedback, Incident, IncidentArticle, IncidentEvent
+from bot.models import (
+    AffectedPerson,
+    ArticleFeedback,
+    Incident,
+    IncidentArticle,
+    IncidentEvent,
+    SlaClock,
+)
 from bot.services.lifecycle import NOT_FINAL, OPEN, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -184,10 +191,9 @@ class Incidents:
             response_due_at=due.response,
             resolution_due_at=due.resolution,
             sla_paused_seconds=0,
-            sla_response_stage=0,
-            sla_resolution_stage=0,
+            clock=SlaClock(response_stage=0, resolution_stage=0),
         )
-        incident.sla_next_check_at = self.rules.sla.next_check(incident)
+        incident.clock.next_check_at = self.rules.sla.next_check(incident)
         self.session.add(incident)
         await self.session.flush()
         opened = {

@@ -8,9 +8,10 @@ for the reporter). Both count only the working time of the incident's group
 what was paused".
 
 A clock crosses thresholds: the warning fractions (`sla.warn_at`) and 1.0, the
-breach. `Incident.sla_*_stage` counts the thresholds already reported, and
-`Incident.sla_next_check_at` (indexed) is the moment the next one is crossed, or
-NULL when no clock is running: the sweep finds due work through that column alone.
+breach. An incident's `clock` (models.SlaClock) counts the thresholds already
+reported per clock, and its `next_check_at` (indexed) is the moment the next one is
+crossed, or NULL when no clock is running: the sweep finds due work through that
+column alone.
 `track` keeps all of this right after every change the incident service makes.
 """
 
@@ -173,7 +174,7 @@ class SlaPolicy:
             setattr(incident, name, value)
         if moved:
             self._rearm(incident, now)
-        incident.sla_next_check_at = self.next_check(incident)
+        incident.clock.next_check_at = self.next_check(incident)
         return moved
 
     def _pause_or_resume(self, incident: Incident, before: State, now: datetime) -> None:
@@ -257,10 +258,11 @@ def _status(elapsed: float, target: timedelta, *, stopped: bool, paused: bool) -
 
 
 def stage_of(incident: Incident, clock: str) -> int:
-    stage = incident.sla_response_stage if clock == RESPONSE else incident.sla_resolution_stage
+    state = incident.clock
+    stage = state.response_stage if clock == RESPONSE else state.resolution_stage
     return stage or 0
 
 
 def set_stage(incident: Incident, clock: str, stage: int) -> None:
-    name = "sla_response_stage" if clock == RESPONSE else "sla_resolution_stage"
-    setattr(incident, name, stage)
+    name = "response_stage" if clock == RESPONSE else "resolution_stage"
+    setattr(incident.clock, name, stage)

@@ -1,7 +1,7 @@
 """The SLA sweep: report the warnings and breaches that are due, and escalate.
 
-One batch is one transaction: it locks the incidents whose indexed
-`sla_next_check_at` has come (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so a second
+One batch is one transaction: it locks the incidents whose indexed next check
+(`sla_clocks.next_check_at`) has come (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so a second
 worker takes the next ones instead of waiting; SQLite has one writer), writes a
 timeline event per crossed threshold, advances the clock's stage and the next
 check, escalates if config.yaml says so, and writes the notifications, all in that
@@ -25,10 +25,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
 
 from bot.cards import span, stamp
 from bot.errors import DeskError
-from bot.models import Incident
+from bot.models import Incident, SlaClock
 from bot.notices import write_notices
 from bot.outbox import OutboxBatch
 from bot.services.incidents import CHANGES, SYSTEM, Incidents
@@ -63,8 +64,10 @@ def due_query(now: datetime, limit: int = BATCH) -> Select[tuple[Incident]]:
     rows another worker is sweeping right now are skipped, not waited for."""
     return (
         select(Incident)
-        .where(Incident.sla_next_check_at <= now)
-        .order_by(Incident.sla_next_check_at)
+        .join(Incident.clock)
+        .options(contains_eager(Incident.clock))  # the join above, not a second one
+        .where(SlaClock.next_check_at <= now)
+        .order_by(SlaClock.next_check_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -133,8 +136,8 @@ async def _check(
     Returns the columns to advance in bulk, or None when the ORM saves the incident: on
     the per-row path, and when an escalation changed it through the incident service.
 
-    An incident advanced in bulk keeps, in the session, its stages, next check and
-    version as read: the batch's unit of work ends with that write. (Keeping the copies
+    An incident advanced in bulk keeps, in the session, its clock (stages, next check,
+    version) as read: the batch's unit of work ends with that write. (Keeping the copies
     in step cost more than its clocks' checks.) The rows are held since they were read
     (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL); `advance` checks the
     versions all the same."""
@@ -159,13 +162,13 @@ async def _check(
     if per_row:
         for clock, count in crossed.items():
             set_stage(incident, clock, count)
-        incident.sla_next_check_at = next_check
+        incident.clock.next_check_at = next_check
         if escalating:
             report.escalations += await _escalate(incidents, incident, escalating)
         return None
     return Advance(
         incident.id,
-        incident.version,
+        incident.clock.version,
         crossed.get(RESPONSE) or stage_of(incident, RESPONSE),
         crossed.get(RESOLUTION) or stage_of(incident, RESOLUTION),
         next_check,

@@ -1,4 +1,5 @@
-"""The SLA sweep's writes for one batch: its timeline events, and its clocks moved on.
+"""The SLA sweep's writes for one batch: its timeline events, and its clocks moved on
+(`sla_clocks`: the incidents rows themselves are not written).
 
 On PostgreSQL each is one statement that reads the batch's rows from arrays
 (`unnest`): one round trip instead of one per row, which was most of a large sweep's
@@ -36,7 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeEngine
 
-from bot.models import Incident, IncidentEvent, UTCDateTime
+from bot.models import IncidentEvent, SlaClock, UTCDateTime
 from bot.services.people import Person
 
 
@@ -51,9 +52,10 @@ class EventRow:
 
 @dataclass(frozen=True, slots=True)
 class Advance:
-    """An incident's clock stages and next check after the sweep, at the version read."""
+    """An incident's clock stages and next check after the sweep, at the clock's
+    version read."""
 
-    id: int
+    incident_id: int
     version: int
     response: int
     resolution: int
@@ -61,7 +63,7 @@ class Advance:
 
 
 _EVENTS = IncidentEvent.__table__
-_INCIDENTS = Incident.__table__
+_CLOCKS = SlaClock.__table__
 _EVENT_COLUMNS = ("incident_id", "at", "actor_key", "actor_name", "kind", "changes", "text")
 
 
@@ -102,23 +104,23 @@ _MOVED = _arrays(
     next_check=UTCDateTime(),
 )
 _ADVANCE_PG = (
-    update(_INCIDENTS)
-    .where(_INCIDENTS.c.id == _MOVED.c.id, _INCIDENTS.c.version == _MOVED.c.version)
+    update(_CLOCKS)
+    .where(_CLOCKS.c.incident_id == _MOVED.c.id, _CLOCKS.c.version == _MOVED.c.version)
     .values(
-        sla_response_stage=_MOVED.c.response,
-        sla_resolution_stage=_MOVED.c.resolution,
-        sla_next_check_at=_MOVED.c.next_check,
-        version=_INCIDENTS.c.version + 1,
+        response_stage=_MOVED.c.response,
+        resolution_stage=_MOVED.c.resolution,
+        next_check_at=_MOVED.c.next_check,
+        version=_CLOCKS.c.version + 1,
     )
 )
 _ADVANCE_MANY = (
-    update(_INCIDENTS)
-    .where(_INCIDENTS.c.id == bindparam("_id"), _INCIDENTS.c.version == bindparam("_version"))
+    update(_CLOCKS)
+    .where(_CLOCKS.c.incident_id == bindparam("_id"), _CLOCKS.c.version == bindparam("_version"))
     .values(
-        sla_response_stage=bindparam("_response"),
-        sla_resolution_stage=bindparam("_resolution"),
-        sla_next_check_at=bindparam("_next"),
-        version=_INCIDENTS.c.version + literal_column("1"),  # no parameter: `_compiled`
+        response_stage=bindparam("_response"),
+        resolution_stage=bindparam("_resolution"),
+        next_check_at=bindparam("_next"),
+        version=_CLOCKS.c.version + literal_column("1"),  # no parameter: `_compiled`
     )
 )
 
@@ -157,8 +159,8 @@ async def insert_events(
 
 
 async def advance(session: AsyncSession, moves: Sequence[Advance]) -> None:
-    """Move the incidents' clock stages and next checks on, each at the version read,
-    and their versions on by one. Raises the ORM's StaleDataError (on which
+    """Move the incidents' clock stages and next checks on, each at the clock's version
+    read, and those versions on by one. Raises the ORM's StaleDataError (on which
     `Database.run` retries the unit of work) if any row had moved on."""
     if not moves:
         return
@@ -167,7 +169,7 @@ async def advance(session: AsyncSession, moves: Sequence[Advance]) -> None:
         result = await session.execute(
             _ADVANCE_PG,
             {
-                "moved_id": [m.id for m in moves],
+                "moved_id": [m.incident_id for m in moves],
                 "moved_version": [m.version for m in moves],
                 "moved_response": [m.response for m in moves],
                 "moved_resolution": [m.resolution for m in moves],
@@ -176,10 +178,10 @@ async def advance(session: AsyncSession, moves: Sequence[Advance]) -> None:
         )
         updated = getattr(result, "rowcount", -1)  # one statement: exact
     else:
-        to_text = _to_driver(connection, _INCIDENTS.c.sla_next_check_at.type)
+        to_text = _to_driver(connection, _CLOCKS.c.next_check_at.type)
         rows = [
             {
-                "_id": m.id,
+                "_id": m.incident_id,
                 "_version": m.version,
                 "_response": m.response,
                 "_resolution": m.resolution,

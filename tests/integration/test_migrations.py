@@ -1,8 +1,15 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
 
+from pathlib import Path
+from typing import Any
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import column, insert, table
 
+from bench.sla_sweep import incident_row
+from bot.db import Database, DatabaseSetupError
 from bot.models import Base
 
 
@@ -20,3 +27,55 @@ async def test_database_reports_it_is_at_the_newest_revision(database):
     current, head = await database.revisions()
     assert head is not None
     assert current == head
+
+
+async def _at_0008_with_an_incident(path: Path) -> Database:
+    """A SQLite file at revision 0008 with one incident, its timeline and an affected
+    person: rows in other tables that refer to the incidents table."""
+    database = Database(f"sqlite:///{path}")
+    await database.upgrade("0008")
+    row = {k: v for k, v in incident_row(0, wave=0).items() if k != "version"}
+    stages = {"sla_response_stage": 0, "sla_resolution_stage": 0}
+    row |= stages | {"sla_next_check_at": row["opened_at"], "version": 1}
+    async with database.engine.begin() as conn:
+        await conn.execute(insert(_old("incidents", row)), [row])
+        event = {"incident_id": 1, "at": row["opened_at"], "actor_key": "console:alice"}
+        event |= {"actor_name": "alice", "kind": "opened", "changes": "{}", "text": None}
+        await conn.execute(insert(_old("incident_events", event)), [event])
+    return database
+
+
+def _old(name: str, row: dict[str, object]) -> Any:
+    return table(name, *(column(key) for key in row))
+
+
+async def test_an_upgrade_that_copies_a_table_keeps_the_rows_that_refer_to_it(tmp_path):
+    """0009 drops columns of incidents, which SQLite does by copying the table: with
+    foreign keys enforced, dropping the old copy failed while events pointed at it."""
+    database = await _at_0008_with_an_incident(tmp_path / "old.db")
+    await database.upgrade()
+    async with database.engine.connect() as conn:
+        assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1  # on again
+        clocks = (await conn.exec_driver_sql("SELECT * FROM sla_clocks")).all()
+        events = (await conn.exec_driver_sql("SELECT incident_id FROM incident_events")).all()
+    assert [tuple(c)[:3] for c in clocks] == [(1, 0, 0)]
+    assert events == [(1,)]
+    assert await database.revisions() == ("0009", "0009")
+    await database.dispose()
+
+
+async def test_an_upgrade_that_would_leave_broken_references_changes_nothing(tmp_path):
+    database = await _at_0008_with_an_incident(tmp_path / "old.db")
+    async with database.engine.connect() as conn:  # a row pointing nowhere, as if by hand
+        sqlite = (await conn.get_raw_connection()).driver_connection
+        await sqlite.execute("PRAGMA foreign_keys=OFF")
+        await sqlite.execute("UPDATE incident_events SET incident_id = 7")
+        await sqlite.commit()
+        await sqlite.execute("PRAGMA foreign_keys=ON")
+    with pytest.raises(DatabaseSetupError, match="pointing at rows that don't exist"):
+        await database.upgrade()
+    assert (await database.revisions())[0] == "0008"
+    async with database.engine.connect() as conn:
+        names = (await conn.exec_driver_sql("SELECT name FROM sqlite_master")).scalars()
+        assert "sla_clocks" not in list(names)
+    await database.dispose()

@@ -65,7 +65,7 @@ async def at(clock, scheduler, **since_start: float):
 
 async def test_warnings_and_the_breach_fire_once_each(desk, scheduler, clock):
     await desk.ok("alice", f"/incident open {PRINTER}")
-    assert (await load(desk)).sla_next_check_at == START + timedelta(hours=6)
+    assert (await load(desk)).clock.next_check_at == START + timedelta(hours=6)
     assert (await at(clock, scheduler, hours=6, seconds=-1)).checked == 0
 
     first = await at(clock, scheduler, hours=6)
@@ -103,7 +103,7 @@ async def test_a_claim_stops_the_response_clock_and_the_owner_hears_the_rest(
     await desk.ok("alice", f"/incident open {PRINTER}")
     clock.advance(hours=1)
     await desk.ok("bob", "/incident claim 1")
-    assert (await load(desk)).sla_next_check_at == START + timedelta(hours=54)
+    assert (await load(desk)).clock.next_check_at == START + timedelta(hours=54)
     assert (await at(clock, scheduler, hours=12)).checked == 0
     report = await at(clock, scheduler, hours=72)
     # Both warnings were overtaken by the breach: only the breach is reported.
@@ -126,7 +126,7 @@ async def test_pending_pauses_the_resolution_clock(desk, scheduler, clock):
     await desk.ok("bob", "/incident claim 1")
     clock.advance(hours=2)
     await desk.ok("bob", "/incident pending 1 which tray do you print from?")
-    assert (await load(desk)).sla_next_check_at is None
+    assert (await load(desk)).clock.next_check_at is None
     # Three days pending: the 54h warning would have fired long ago, but the clock stood still.
     assert (await at(clock, scheduler, days=3, hours=2)).checked == 0
     shown = await desk.ok("bob", "/incident sla 1")
@@ -143,7 +143,7 @@ async def test_pending_pauses_the_resolution_clock(desk, scheduler, clock):
         (START + timedelta(days=3)).isoformat(),
         (START + timedelta(days=6)).isoformat(),
     ]
-    assert found.sla_next_check_at == START + timedelta(hours=54 + 72)
+    assert found.clock.next_check_at == START + timedelta(hours=54 + 72)
     assert (await at(clock, scheduler, hours=54 + 72, seconds=-1)).warnings == 0
     assert (await at(clock, scheduler, hours=54 + 72)).warnings == 1
 
@@ -153,7 +153,7 @@ async def test_resolved_time_does_not_count_after_a_reopen(desk, scheduler, cloc
     await desk.ok("bob", "/incident claim 1")
     clock.advance(hours=10)
     await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
-    assert (await load(desk)).sla_next_check_at is None
+    assert (await load(desk)).clock.next_check_at is None
     clock.advance(days=2)
     await desk.ok("alice", "/incident reopen 1 it jams again")
     found = await load(desk)
@@ -203,7 +203,7 @@ async def test_a_longer_target_warns_again_when_the_clock_gets_there(desk, sched
     assert (await at(clock, scheduler, hours=18)).warnings == 1  # 75% of 1d
     await desk.ok("bob", "/incident classify 1 --impact low")  # P4: 3d
     found = await load(desk)
-    assert (found.sla_resolution_stage, found.sla_next_check_at) == (
+    assert (found.clock.resolution_stage, found.clock.next_check_at) == (
         0,
         START + timedelta(hours=54),
     )
@@ -370,7 +370,8 @@ async def test_incidents_open_before_the_upgrade_are_checked_by_the_first_sweep(
             for k, v in incident_row(n, wave=None).items()
             if not k.startswith("sla_")  # the columns 0004 adds
         }
-        | {"state": state, "opened_at": opened, "response_due_at": opened + timedelta(hours=8)}
+        | {"id": n, "state": state, "opened_at": opened}
+        | {"response_due_at": opened + timedelta(hours=8)}
         for n, state in enumerate(("new", "pending", "closed"), start=1)
     ]
     columns = Incident.__table__.columns
@@ -380,7 +381,7 @@ async def test_incidents_open_before_the_upgrade_are_checked_by_the_first_sweep(
     await database.upgrade()
     desk = Desk(Core(settings, database, clock=clock))
     old = [await load(desk, n) for n in (1, 2, 3)]
-    assert [i.sla_next_check_at for i in old] == [START - timedelta(hours=9), None, None]
+    assert [i.clock.next_check_at for i in old] == [START - timedelta(hours=9), None, None]
     assert old[1].sla_paused_since == old[1].updated_at
     report = (await make_scheduler(desk.core, Recorder(), clock).tick()).sla
     assert (report.checked, report.warnings, report.breaches) == (1, 0, 1)  # only the highest

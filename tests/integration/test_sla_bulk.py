@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db import Database
 from bot.messages import Button, Card, ChannelRef, Field, Reply, Severity
-from bot.models import Conversation, Incident, IncidentEvent, OutboxRow
+from bot.models import Conversation, Incident, IncidentEvent, OutboxRow, SlaClock
 from bot.outbox import Outbox, OutboxBatch, Recipient
 from bot.services.sla_sweep import SweepReport, sweep_batch
 from bot.services.sla_writes import Advance, advance
@@ -28,7 +28,7 @@ DELIVERY = {"lease", "last_error", "delivered_at", "message_id"}
 
 
 async def rows(session: AsyncSession, table: Table, *order: str) -> Rows:
-    query = select(table).order_by(*(table.c[name] for name in (*order, "id")))
+    query = select(table).order_by(*(table.c[name] for name in order), *table.primary_key)
     return [dict(row) for row in (await session.execute(query)).mappings()]
 
 
@@ -111,7 +111,8 @@ async def test_the_bulk_sweep_writes_what_the_per_row_sweep_writes(settings, dat
     await desk.ok("erin", "/incident claim 5")  # P1: breached at 4h, the manager is called
     clock.advance(hours=5)  # START + 20h
     now = clock.now()
-    before = await rolled_back(database, lambda s: rows(s, Incident.__table__))
+    before = await rolled_back(database, lambda s: rows(s, SlaClock.__table__))
+    incidents_before = await rolled_back(database, lambda s: rows(s, Incident.__table__))
 
     async def sweep(session: AsyncSession, *, bulk: bool) -> tuple[SweepReport, list[Rows]]:
         report = await sweep_batch(session, desk.core.rules, now, bulk=bulk)
@@ -124,7 +125,8 @@ async def test_the_bulk_sweep_writes_what_the_per_row_sweep_writes(settings, dat
             await rows(session, Conversation.__table__),
         ]
         incidents = await rows(session, Incident.__table__)
-        return report, [*map(without_ids, written), incidents]
+        clocks = await rows(session, SlaClock.__table__)
+        return report, [*map(without_ids, written), incidents, clocks]
 
     per_row, one_by_one = await rolled_back(database, lambda s: sweep(s, bulk=False))
     bulk, in_bulk = await rolled_back(database, lambda s: sweep(s, bulk=True))
@@ -132,7 +134,7 @@ async def test_the_bulk_sweep_writes_what_the_per_row_sweep_writes(settings, dat
     assert (bulk.checked, bulk.warnings, bulk.breaches, bulk.escalations) == (4, 2, 2, 2)
     for written, expected in zip(in_bulk, one_by_one, strict=True):
         assert written == expected
-    events, outbox, _, incidents = in_bulk
+    events, outbox, _, incidents, clocks = in_bulk
     assert {e["kind"] for e in events} >= {"sla_warning", "sla_breach", "escalated"}
     assert {(o["kind"], o["recipient_key"], o["thread_id"]) for o in outbox} >= {
         ("sla_warning", "bob", None),  # the owner of INC-1
@@ -141,14 +143,17 @@ async def test_the_bulk_sweep_writes_what_the_per_row_sweep_writes(settings, dat
         ("escalated", "console:alice", "thread-1"),  # in the thread INC-2 came from
         ("escalated", "console:frank", None),
     }
-    # Each swept incident moved on by one version, in bulk as through the ORM.
-    assert [i["version"] - b["version"] for i, b in zip(incidents, before, strict=True)] == [
+    # Each swept incident's clock moved on by one version, in bulk as through the ORM;
+    # the incidents themselves only where an escalation changed them.
+    assert [c["version"] - b["version"] for c, b in zip(clocks, before, strict=True)] == [
         1,  # INC-1 warned (in bulk)
         1,  # INC-2 breached and escalated to the next group (by the ORM, in one UPDATE)
         0,  # INC-3 was cancelled as a duplicate: nothing due
         1,  # INC-4 warned (in bulk)
         1,  # INC-5 breached and escalated to the manager (by the ORM)
     ]
+    moved = zip(incidents, incidents_before, strict=True)
+    assert [i["version"] - b["version"] for i, b in moved] == [0, 1, 0, 0, 1]
 
 
 async def test_the_bulk_update_leaves_a_row_changed_since_it_was_read(desk, database, clock):
@@ -162,15 +167,16 @@ async def test_the_bulk_update_leaves_a_row_changed_since_it_was_read(desk, data
     async def advance_from_an_old_version(session: AsyncSession) -> tuple[bool, Rows]:
         incident = await session.get(Incident, 1)
         assert incident is not None
-        stale = Advance(1, incident.version - 1, 1, 0, clock.now() + timedelta(hours=1))
+        read = incident.clock.version
+        stale = Advance(1, read - 1, 1, 0, clock.now() + timedelta(hours=1))
         try:
             await advance(session, [stale])
             refused = False
         except StaleDataError:
             refused = True
-        return refused, await rows(session, Incident.__table__)
+        return refused, await rows(session, SlaClock.__table__)
 
-    before = await rolled_back(database, lambda s: rows(s, Incident.__table__))
+    before = await rolled_back(database, lambda s: rows(s, SlaClock.__table__))
     refused, after = await rolled_back(database, advance_from_an_old_version)
     assert after == before
     assert refused

@@ -32,7 +32,7 @@ async def stored(database: Database, sql: str) -> list[tuple[object, ...]]:
 
 async def test_a_time_is_stored_as_utc_text_in_sqlalchemys_own_form(sqlite_database):
     """The text is what SQLAlchemy's SQLite DATETIME writes: rows written before the type
-    wrote it itself compare (as text, in `WHERE sla_next_check_at <= ?`) with new ones."""
+    wrote it itself compare (as text, in `WHERE next_check_at <= ?`) with new ones."""
     async with sqlite_database.transaction() as session:
         session.add(ProcessedEvent(platform="slack", event_id="Ev1", at=NOON_IN_CAIRO))
     sqlalchemys = DATETIME().bind_processor(aiosqlite_dialect())

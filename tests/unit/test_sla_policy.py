@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.config import parse_settings
 from bot.errors import ConfigError
-from bot.models import Incident
+from bot.models import Incident, SlaClock
 from bot.services.sla import RESOLUTION, RESPONSE, SlaPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +42,9 @@ def incident(policy: SlaPolicy, priority: str = "P3", group: str = "service-desk
         response_due_at=due.response,
         resolution_due_at=due.resolution,
         sla_paused_seconds=0,
-        sla_response_stage=0,
-        sla_resolution_stage=0,
+        clock=SlaClock(response_stage=0, resolution_stage=0),
     )
-    found.sla_next_check_at = policy.next_check(found)
+    found.clock.next_check_at = policy.next_check(found)
     return found
 
 
@@ -115,11 +114,11 @@ def test_thresholds_and_the_next_check(settings):
     policy = SlaPolicy(settings)
     found = incident(policy)  # P3: response 2h, resolution 1d
     assert policy.running(found) == [RESPONSE, RESOLUTION]
-    assert found.sla_next_check_at == MONDAY + timedelta(minutes=90)  # 75% of 2h
+    assert found.clock.next_check_at == MONDAY + timedelta(minutes=90)  # 75% of 2h
     assert policy.crossed(found, RESPONSE, MONDAY + timedelta(minutes=89)) == 0
     assert policy.crossed(found, RESPONSE, MONDAY + timedelta(minutes=108)) == 2
     assert policy.crossed(found, RESPONSE, MONDAY + timedelta(hours=2)) == 3
-    found.sla_response_stage = 3
+    found.clock.response_stage = 3
     assert policy.next_check(found) == MONDAY + timedelta(hours=18)  # 75% of 1d
     found.responded_at = MONDAY
     assert policy.running(found) == [RESOLUTION]
@@ -131,7 +130,7 @@ def test_thresholds_and_the_next_check(settings):
 def test_warning_fractions_come_from_the_config(raw_config):
     policy = SlaPolicy(with_sla(raw_config, warn_at=[0.5]))
     assert policy.thresholds == (0.5, 1.0)
-    assert incident(policy).sla_next_check_at == MONDAY + timedelta(hours=1)
+    assert incident(policy).clock.next_check_at == MONDAY + timedelta(hours=1)
 
 
 @functools.cache
@@ -162,7 +161,7 @@ def test_progress_agrees_with_crossed_and_next_check(
     found = incident(policy, priority)
     found.state = state
     found.responded_at = MONDAY if responded else None
-    found.sla_response_stage, found.sla_resolution_stage = stages
+    found.clock.response_stage, found.clock.resolution_stage = stages
     found.sla_paused_seconds = paused_s
     now = MONDAY + timedelta(hours=hours_later)
 
@@ -171,9 +170,10 @@ def test_progress_agrees_with_crossed_and_next_check(
     expected = {}
     for clock in policy.running(found):
         count = policy.crossed(found, clock, now)
-        if count > (found.sla_response_stage if clock == RESPONSE else found.sla_resolution_stage):
+        stage = found.clock.response_stage if clock == RESPONSE else found.clock.resolution_stage
+        if count > stage:
             expected[clock] = count
     assert crossed == expected
     for clock, count in crossed.items():  # reported: the next check looks past them
-        setattr(found, "sla_response_stage" if clock == RESPONSE else "sla_resolution_stage", count)
+        setattr(found.clock, "response_stage" if clock == RESPONSE else "resolution_stage", count)
     assert next_check == policy.next_check(found)
