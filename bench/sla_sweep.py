@@ -24,7 +24,11 @@ hours later. Then it times, with the shipped config.yaml:
   what a sweep costs in all, on however many processors;
 - ckpt ms: on SQLite, the checkpoint of the write-ahead log that the scheduler runs
   after each sweep, at the end of its tick (`Database.checkpoint`), median: work moved
-  out of the sweep's commits, not saved, so it is shown beside the sweep.
+  out of the sweep's commits, not saved, so it is shown beside the sweep;
+- ref ms: a fixed piece of plain Python work (`reference_ms`), timed just before each
+  timed sweep, median: how fast the machine is running at that moment. On a shared
+  machine the same code's figures move by up to twice between spells; a sweep is
+  compared across runs by its ratio to this (`sweep/ref`), not by its milliseconds.
 
 Before timing, the heap is settled as `deskbot run` settles it once it has started
 (`bot.runner.settle_heap`: start-up's objects frozen out of the garbage collector's
@@ -95,6 +99,7 @@ class Result:
     cpu_ms: float
     checkpoint_ms: float
     idle_ms: float
+    reference_ms: float
 
 
 def incident_row(n: int, wave: int | None) -> dict[str, Any]:
@@ -200,9 +205,10 @@ async def measure(
     lookup = await lookup_ms(database)
     first_ms, _ = await timed_sweep(name, scheduler, due, database)
     await database.checkpoint()
-    sweeps, cpu, checkpoints = [], [], []
+    sweeps, cpu, checkpoints, reference = [], [], [], []
     for _ in range(WAVES):
         clock.later()
+        reference.append(reference_ms())
         wall, used = await timed_sweep(name, scheduler, due, database)
         sweeps.append(wall)
         cpu.append(used)
@@ -229,7 +235,19 @@ async def measure(
         statistics.median(cpu),
         statistics.median(checkpoints),
         statistics.median(idle),
+        statistics.median(reference),
     )
+
+
+def reference_ms() -> float:
+    """A fixed piece of the kind of work a sweep does in Python (objects made, sorted,
+    times worded), in milliseconds: the machine's speed at the moment."""
+    started = time.perf_counter()
+    rows = [{"id": n, "at": NOW + timedelta(seconds=n), "text": f"row {n}"} for n in range(20_000)]
+    rows.sort(key=lambda row: row["text"])
+    worded = [f"{row['id']}: {row['at']:%Y-%m-%d %H:%M}" for row in rows]
+    assert len(worded) == len(rows)
+    return (time.perf_counter() - started) * 1000
 
 
 async def timed_sweep(
@@ -300,6 +318,8 @@ def report(results: list[Result]) -> None:
         "ckpt ms",
         "ms/due",
         "idle ms",
+        "ref ms",
+        "sweep/ref",
     )
     print(f"{header[0]:<12}" + "".join(f"{h:>11}" for h in header[1:]))
     for r in results:
@@ -308,6 +328,7 @@ def report(results: list[Result]) -> None:
             f"{r.lookup_ms:>11.2f}{r.first_ms:>11.1f}{r.sweep_ms:>11.1f}{r.cpu_ms:>11.1f}"
             f"{r.checkpoint_ms:>11.1f}"
             f"{r.sweep_ms / r.due:>11.3f}{r.idle_ms:>11.2f}"
+            f"{r.reference_ms:>11.1f}{r.sweep_ms / r.reference_ms:>11.2f}"
         )
 
 
