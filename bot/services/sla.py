@@ -258,8 +258,8 @@ def _status(elapsed: float, target: timedelta, *, stopped: bool, paused: bool) -
 
 
 def stage_of(incident: Incident, clock: str) -> int:
-    state = incident.clock
-    stage = state.response_stage if clock == RESPONSE else state.resolution_stage
+    kept = incident.clock
+    stage = kept.response_stage if clock == RESPONSE else kept.resolution_stage
     return stage or 0
 
 
