@@ -315,3 +315,15 @@ async def test_report_attaches_the_chart_to_its_embed(client, fake):
     assert answer["embeds"][0]["image"]["url"] == "attachment://deskbot-image.png"
     (png,) = request.files.values()
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_deferred_report_brings_its_chart_in_the_follow_up(client, fake, core, monkeypatch):
+    slow_core(core, monkeypatch)
+    await interact(client, command(("report",), {"since": "30d"}, roles=[MANAGER_ROLE_ID]))
+    (deferred,) = callbacks(fake)
+    assert deferred["type"] == 5
+    (follow,) = fake.sent("PATCH", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")
+    assert follow.body["embeds"][0]["title"] == "Desk report · last 30 days"
+    assert follow.body["embeds"][0]["image"]["url"] == "attachment://deskbot-image.png"
+    (png,) = follow.files.values()
+    assert png.startswith(b"\x89PNG")
