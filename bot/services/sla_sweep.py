@@ -7,7 +7,8 @@ timeline event per crossed threshold, advances the clock's stage and the next
 check, escalates if config.yaml says so, and writes the notifications, all in that
 transaction. A threshold is therefore reported exactly once however many workers
 sweep: whoever holds the row reports it and moves the stage on before letting go.
-Open incidents that are not due are never read.
+Open incidents that are not due are never loaded (though PostgreSQL, by its costs,
+may join a small incidents table by scanning it: tests/integration/test_sla_index.py).
 
 The batch's timeline events, notifications and clock updates are written with one
 statement per table (services/sla_writes.py) rather than an ORM object per row
