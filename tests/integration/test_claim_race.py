@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from bot.messages import Actor, ChannelRef
 from bot.models import Incident, IncidentEvent
 from bot.services.incidents import Incidents
+from bot.services.sla_sweep import sweep_batch
 
 AGENTS = ("bob", "erin", "dave", "carol")
 
@@ -93,3 +95,48 @@ async def test_stale_version_is_caught_and_retried_into_a_clear_conflict(core, d
     assert len(attempts) == 3  # two first tries, one retry of the loser
     assert await owner(core, 1) == winner
     assert await claimed_events(core, 1) == 1
+
+
+async def test_a_claim_read_before_the_sweep_moved_the_clock_is_retried(core, database):
+    """The sweep moves only the clock (`sla_clocks`, its own version), not the incident.
+    A claim that read the incident before the sweep reported its warning, and writes
+    the clock after, matches no row at the clock's old version: it is retried on what
+    the sweep left, and the warning stays reported once (PostgreSQL, where a reader
+    doesn't wait for the sweep's write lock)."""
+    if database.is_sqlite:
+        pytest.skip("SQLite takes the write lock at BEGIN: two writers can't both read first")
+    rules, opened = core.rules, core.clock.now()
+    async with database.transaction() as session:
+        reporter = rules.directory.person(Actor("console", "alice", "alice"))
+        await Incidents(session, rules, opened).open(
+            reporter=reporter, channel=ChannelRef("console", "test"), text="Scanner sends blanks"
+        )
+    warned_at = opened + timedelta(hours=6)  # P4: 75 % of the 8 h response target
+    read, swept = asyncio.Event(), asyncio.Event()
+    attempts = 0
+
+    async def claim(session):
+        nonlocal attempts
+        attempts += 1
+        incidents = Incidents(session, rules, warned_at)
+        seen = await incidents.get(1)  # held: the session's identity map is weak
+        read.set()
+        await swept.wait()
+        assert (await incidents.claim(1, rules.directory.staff("bob"))) is seen
+        await session.flush()
+
+    async def sweep():
+        await read.wait()
+        report = await database.run(lambda session: sweep_batch(session, rules, warned_at))
+        swept.set()
+        return report
+
+    _, report = await asyncio.gather(database.run(claim), sweep())
+    assert (report.checked, report.warnings) == (1, 1)
+    assert attempts == 2  # the first claim's clock write was stale
+    async with database.transaction() as session:
+        incident = await session.get(Incident, 1)
+        assert incident is not None
+        assert (incident.assignee, incident.clock.response_stage) == ("bob", 1)
+        kinds = await session.scalars(select(IncidentEvent.kind).order_by(IncidentEvent.id))
+        assert list(kinds) == ["opened", "sla_warning", "claimed"]
