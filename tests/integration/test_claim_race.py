@@ -29,6 +29,18 @@ async def owner(core, number: int) -> str | None:
         return (await session.get(Incident, number)).assignee
 
 
+async def opened_on_postgresql(core, database, text: str) -> None:
+    """alice opens INC-1, now; for races where two units of work both read before
+    either writes, which only PostgreSQL allows."""
+    if database.is_sqlite:
+        pytest.skip("SQLite takes the write lock at BEGIN: two writers can't both read first")
+    async with database.transaction() as session:
+        reporter = core.rules.directory.person(Actor("console", "alice", "alice"))
+        await Incidents(session, core.rules, core.clock.now()).open(
+            reporter=reporter, channel=ChannelRef("console", "test"), text=text
+        )
+
+
 async def test_simultaneous_claims_one_winner_and_the_loser_is_told_who(desk, core):
     await desk.ok("alice", "/incident open Printer on floor 2 is jammed")
     results = await asyncio.gather(*(desk.say(agent, "/incident claim 1") for agent in AGENTS))
@@ -60,14 +72,8 @@ async def test_stale_version_is_caught_and_retried_into_a_clear_conflict(core, d
     """Both units of work read version 1 before either writes (PostgreSQL, where
     readers don't queue): the second UPDATE matches no row, the unit of work is
     retried, and the retry tells the loser who won."""
-    if database.is_sqlite:
-        pytest.skip("SQLite takes the write lock at BEGIN: two writers can't both read first")
+    await opened_on_postgresql(core, database, "Wi-Fi drops in room 4")
     desk_rules, now = core.rules, core.clock.now()
-    async with database.transaction() as session:
-        reporter = desk_rules.directory.person(Actor("console", "alice", "alice"))
-        await Incidents(session, desk_rules, now).open(
-            reporter=reporter, channel=ChannelRef("console", "test"), text="Wi-Fi drops in room 4"
-        )
     both_read = asyncio.Barrier(2)
     attempts: list[str] = []
 
@@ -103,14 +109,8 @@ async def test_a_claim_read_before_the_sweep_moved_the_clock_is_retried(core, da
     the clock after, matches no row at the clock's old version: it is retried on what
     the sweep left, and the warning stays reported once (PostgreSQL, where a reader
     doesn't wait for the sweep's write lock)."""
-    if database.is_sqlite:
-        pytest.skip("SQLite takes the write lock at BEGIN: two writers can't both read first")
+    await opened_on_postgresql(core, database, "Scanner sends blanks")
     rules, opened = core.rules, core.clock.now()
-    async with database.transaction() as session:
-        reporter = rules.directory.person(Actor("console", "alice", "alice"))
-        await Incidents(session, rules, opened).open(
-            reporter=reporter, channel=ChannelRef("console", "test"), text="Scanner sends blanks"
-        )
     warned_at = opened + timedelta(hours=6)  # P4: 75 % of the 8 h response target
     read, swept = asyncio.Event(), asyncio.Event()
     attempts = 0
