@@ -4,12 +4,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import column, insert, table
 
-from bench.sla_sweep import incident_row
-from bot.db import Database, DatabaseSetupError
+from bench.databases import postgresql_database, sqlite_database
+from bench.sla_sweep import fill, incident_row
+from bot.db import Database, DatabaseSetupError, alembic_config
 from bot.models import Base
 
 
@@ -79,3 +81,38 @@ async def test_an_upgrade_that_would_leave_broken_references_changes_nothing(tmp
         names = (await conn.exec_driver_sql("SELECT name FROM sqlite_master")).scalars()
         assert "sla_clocks" not in list(names)
     await database.dispose()
+
+
+def _downgrade(connection: Any, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+@pytest.mark.parametrize("make", [sqlite_database, postgresql_database], ids=["sqlite", "pg"])
+async def test_0009_down_and_up_again_keeps_every_clock(make, request):
+    """The clocks go back into the incidents rows and out again, stages and next checks
+    as they were (each on a throwaway database of its own)."""
+    if make is postgresql_database:
+        request.getfixturevalue("pg_url")  # skipped, or failed in CI, without a server
+    async with make() as database:
+        await fill(database, 300, 0.01)
+        clocks = "SELECT * FROM sla_clocks ORDER BY incident_id"
+        async with database.engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "UPDATE sla_clocks SET response_stage = 1, resolution_stage = 2, "
+                "next_check_at = NULL WHERE incident_id = 7"
+            )
+            before = (await conn.exec_driver_sql(clocks)).all()
+        async with database.engine.begin() as conn:
+            await conn.run_sync(_downgrade, "0008")
+            moved_back = await conn.exec_driver_sql(
+                "SELECT sla_response_stage, sla_resolution_stage, sla_next_check_at "
+                "FROM incidents ORDER BY id"
+            )
+            assert [tuple(row) for row in moved_back] == [tuple(c)[1:4] for c in before]
+        await database.upgrade()
+        async with database.engine.connect() as conn:
+            after = (await conn.exec_driver_sql(clocks)).all()
+        assert [tuple(row)[:4] for row in after] == [tuple(row)[:4] for row in before]
+        assert (before[6][1], before[6][2], before[6][3]) == (1, 2, None)
