@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.sla_sweep import clock_row  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.models import ArticleFeedback, Incident, IncidentEvent, SlaClock  # noqa: E402
@@ -186,17 +187,6 @@ class Desk:
         }
 
 
-def _clock(incident_id: int) -> dict[str, Any]:
-    """The incident's SLA clock row: the reports don't read it, but every incident has one."""
-    return {
-        "incident_id": incident_id,
-        "response_stage": 0,
-        "resolution_stage": 0,
-        "next_check_at": None,
-        "version": 1,
-    }
-
-
 async def fill(database: Database, rules: DeskRules, size: int) -> None:
     desk = Desk(rules)
     for start in range(1, size + 1, CHUNK):
@@ -207,7 +197,8 @@ async def fill(database: Database, rules: DeskRules, size: int) -> None:
             events += rows
         async with database.transaction() as session:
             await session.execute(insert(Incident.__table__), incidents)
-            await session.execute(insert(SlaClock.__table__), [_clock(i["id"]) for i in incidents])
+            clocks = [clock_row(i["id"], None) for i in incidents]  # the reports don't read them
+            await session.execute(insert(SlaClock.__table__), clocks)
             await session.execute(insert(IncidentEvent.__table__), events)
     votes = [desk.vote(size) for _ in range(size // 20)]
     async with database.transaction() as session:

@@ -143,13 +143,13 @@ def incident_row(n: int, wave: int | None) -> dict[str, Any]:
     }
 
 
-def clock_row(incident: dict[str, Any]) -> dict[str, Any]:
-    """The incident's SLA clock: nothing reported yet, the next check at its 75 % warning."""
+def clock_row(incident_id: int, next_check_at: datetime | None) -> dict[str, Any]:
+    """An incident's SLA clock row, nothing reported yet (every incident row needs one)."""
     return {
-        "incident_id": incident["id"],
+        "incident_id": incident_id,
         "response_stage": 0,
         "resolution_stage": 0,
-        "next_check_at": incident["opened_at"] + timedelta(hours=6),
+        "next_check_at": next_check_at,
         "version": 1,
     }
 
@@ -168,7 +168,8 @@ async def fill(database: Database, size: int, due_share: float) -> int:
             rows.append(incident_row(n, wave))
         async with database.transaction() as session:
             await session.execute(insert(Incident.__table__), rows)
-            await session.execute(insert(SlaClock.__table__), [clock_row(r) for r in rows])
+            warnings = [clock_row(r["id"], r["opened_at"] + timedelta(hours=6)) for r in rows]
+            await session.execute(insert(SlaClock.__table__), warnings)  # at 75 % of 8 h
     if not database.is_sqlite:
         async with database.engine.connect() as conn:
             await conn.execute(text("COMMIT"))
