@@ -32,8 +32,8 @@ async def test_database_reports_it_is_at_the_newest_revision(database):
 
 
 async def _at_0008_with_an_incident(path: Path) -> Database:
-    """A SQLite file at revision 0008 with one incident, its timeline and an affected
-    person: rows in other tables that refer to the incidents table."""
+    """A SQLite file at revision 0008 with one incident and its timeline: a row in
+    another table that refers to the incidents table."""
     database = Database(f"sqlite:///{path}")
     await database.upgrade("0008")
     row = {k: v for k, v in incident_row(0, wave=0).items() if k != "version"}
