@@ -49,6 +49,10 @@ PAIRS = list(product(ALLOWED, State))
 
 
 def _id(value: object) -> str:
+    # A set's order differs between processes (hash seeds): its id must not, or parallel
+    # workers (pytest-xdist) collect different tests.
+    if isinstance(value, set | frozenset):
+        return "+".join(sorted(str(item) for item in value))
     return str(value)
 
 
