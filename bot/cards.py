@@ -232,7 +232,7 @@ def _shown(value: Any) -> str:
 
 def suggestion_line(s: Suggestion) -> str:
     """One result and why it came up (its ranking score is for `deskbot kb search --json`)."""
-    return f"{s.article.id} · {s.article.title} — matched “{s.why}”"
+    return f"{s.article.id} · {s.article.title} — matched {s.reason}"
 
 
 def suggestions_text(opened: str, found: Sequence[Suggestion]) -> str:

@@ -41,7 +41,7 @@ def _search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         else:
             print(f"{query}")
             for s in found:
-                print(f"  {s.score:5.1f}  {s.article.id}  (matched “{s.why}”)")
+                print(f"  {s.score:5.1f}  {s.article.id}  (matched {s.reason})")
             if not found:
                 print("  (no article fits)")
     return 0

@@ -83,7 +83,8 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """An article that fits a message, its ranking score, and the phrase that matched."""
+    """An article that fits a message, its ranking score, and why: the phrase that
+    matched, or, when no phrase of it comes close, the words it shares with the message."""
 
     article: Article
     score: float
@@ -91,6 +92,16 @@ class Suggestion:
     evidence: float = 0.0
     phrase_score: float = 0.0
     coverage: float = 0.0
+    words: tuple[str, ...] = ()  # the shared words, when those are the why
+
+    @property
+    def reason(self) -> str:
+        """The why, worded to follow "matched": `“paper stuck in the printer”`, or
+        `the word “printer”`."""
+        if not self.words:
+            return f"“{self.why}”"
+        quoted = ", ".join(f"“{word}”" for word in self.words)
+        return f"the word{'s' if len(self.words) > 1 else ''} {quoted}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,18 +426,22 @@ class Matcher:
             ),
             key=lambda pair: pair[0],
         )
+        shared: tuple[str, ...] = ()
         if best < 60:
-            hits = [
-                form
-                for t in known
-                for form, _, _ in t.forms
-                if number in self.index.postings[form][0]
-            ]
-            shown = "the words " + ", ".join(dict.fromkeys(hits))
+            shared = tuple(
+                dict.fromkeys(
+                    form
+                    for t in known
+                    for form, _, _ in t.forms
+                    if number in self.index.postings[form][0]
+                )
+            )
+        if shared:
+            shown = ", ".join(shared)
         settings = self.settings
         score = evidence + coverage * settings.coverage_weight + best * settings.fuzzy_weight
         return Suggestion(
-            self.index.articles[number], round(score, 2), shown, evidence, best, coverage
+            self.index.articles[number], round(score, 2), shown, evidence, best, coverage, shared
         )
 
 

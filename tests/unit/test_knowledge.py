@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,33 @@ def test_matching_tolerates_typos_and_word_order(folder, categories):
 def test_the_why_is_the_phrase_that_matched(folder, categories):
     (best,) = KnowledgeBase(folder, categories).search("paper stuck in printer", limit=1)
     assert best.why == "paper stuck in the printer"
+    assert best.reason == "“paper stuck in the printer”"
+    assert best.words == ()
+
+
+ADMIN = """---
+id: admin-rights
+title: Need admin rights to install something
+category: software/install
+tags: [admin, install]
+symptoms:
+  - it asks for an administrator password
+---
+
+Drivers for a printer or a scanner come from the Software Centre, without admin rights.
+"""
+
+
+def test_without_a_close_phrase_the_why_names_the_shared_words(folder, categories):
+    (folder / "admin.md").write_text(ADMIN)
+    kb = KnowledgeBase(folder, categories)
+    (admin,) = kb.search("drivers for my scanner from the software centre")
+    assert admin.article.id == "admin-rights"
+    assert admin.phrase_score < 60  # no title or symptom comes close
+    assert admin.words == ("driver", "scanner", "software", "centre")
+    # Worded to follow "matched", each word quoted: not “the words driver, ...”.
+    assert admin.reason == "the words “driver”, “scanner”, “software”, “centre”"
+    assert replace(admin, words=("scanner",)).reason == "the word “scanner”"
 
 
 @pytest.mark.parametrize("text", ["thanks!", "who won the game last night", "hello", ""])
