@@ -35,9 +35,11 @@ from bot.services.knowledge import (  # noqa: E402
     Index,
     Matcher,
     MatcherSettings,
+    Topic,
     load_articles,
     words,
 )
+from bot.services.triage import Triage  # noqa: E402
 
 Ranker = Callable[[str], list[str]]
 
@@ -81,8 +83,10 @@ def evaluate(name: str, rank: Ranker, cases: Sequence[tuple[str, str | None]]) -
     )
 
 
-def deskbot_ranker(articles: Sequence[Article], settings: MatcherSettings) -> Ranker:
-    matcher = Matcher(Index.build(articles), settings)
+def deskbot_ranker(
+    articles: Sequence[Article], settings: MatcherSettings, topic: Topic | None
+) -> Ranker:
+    matcher = Matcher(Index.build(articles), settings, topic)
     return lambda text: [s.article.id for s in matcher.search(text, limit=3)]
 
 
@@ -120,9 +124,9 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="compare scorers and cut-offs too")
     args = parser.parse_args()
     settings = load_settings(ROOT / "config.yaml")
-    loaded = load_articles(
-        settings.knowledge.path(settings.source), Classifier(settings).category_paths()
-    )
+    classifier = Classifier(settings)
+    loaded = load_articles(settings.knowledge.path(settings.source), classifier.category_paths())
+    topic = Triage(settings, classifier).category  # as the bot reads a message's topic
     cases = load_eval(args.eval)
     articles = loaded.articles
     print(
@@ -131,19 +135,23 @@ def main() -> None:
     )
     chosen = MatcherSettings()
     scores = [
-        evaluate("deskbot (shipped settings)", deskbot_ranker(articles, chosen), cases),
+        evaluate("deskbot (shipped settings)", deskbot_ranker(articles, chosen, topic), cases),
+        evaluate("deskbot without the topic reader", deskbot_ranker(articles, chosen, None), cases),
         evaluate("sqlite fts5 bm25", fts5_ranker(articles), cases),
     ]
     report(scores)
     if args.sweep:
-        sweep(articles, cases, chosen)
+        sweep(articles, cases, chosen, topic)
 
 
 def sweep(
-    articles: Sequence[Article], cases: Sequence[tuple[str, str | None]], chosen: MatcherSettings
+    articles: Sequence[Article],
+    cases: Sequence[tuple[str, str | None]],
+    chosen: MatcherSettings,
+    topic: Topic,
 ) -> None:
     def run(name: str, **knobs: object) -> Score:
-        return evaluate(name, deskbot_ranker(articles, replace(chosen, **knobs)), cases)
+        return evaluate(name, deskbot_ranker(articles, replace(chosen, **knobs), topic), cases)
 
     print("\nranking alone (no evidence floor), by phrase scorer:")
     scorers = {
@@ -166,6 +174,10 @@ def sweep(
     report(
         [run(f"min_evidence {e}", min_evidence=e) for e in (0, 0.8, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)]
     )
+    print("\nthe floor moved by the message's topic (relief when it names the article's branch):")
+    report([run(f"topic_relief {r}", topic_relief=r) for r in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)])
+    print("\n... and the extra evidence needed when the message names no topic:")
+    report([run(f"no_topic_extra {x}", no_topic_extra=x) for x in (0.0, 0.1, 0.2, 0.3, 0.5)])
 
 
 if __name__ == "__main__":

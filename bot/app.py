@@ -54,7 +54,9 @@ class Core:
     ) -> None:
         self.rules = DeskRules.from_settings(settings)
         self.knowledge = knowledge or KnowledgeBase(
-            settings.knowledge.path(settings.source), self.rules.classifier.category_paths()
+            settings.knowledge.path(settings.source),
+            self.rules.classifier.category_paths(),
+            topic=self.rules.triage.category,
         )
         self.database = database
         self.clock = clock or SystemClock()

@@ -9,13 +9,17 @@ import sys
 from bot.config import Settings
 from bot.services.classify import Classifier
 from bot.services.knowledge import RELOAD_STAMP, KnowledgeBase, load_articles
+from bot.services.triage import Triage
 
 
 def run_kb(args: argparse.Namespace, settings: Settings) -> int:
     folder = settings.knowledge.path(settings.source)
-    categories = Classifier(settings).category_paths()
+    classifier = Classifier(settings)
+    categories = classifier.category_paths()
     if args.kb_command == "search":
-        return _search(KnowledgeBase(folder, categories), args)
+        # The bot's own matcher, topic reader included, so that its ranking can be evaluated.
+        topic = Triage(settings, classifier).category
+        return _search(KnowledgeBase(folder, categories, topic=topic), args)
     loaded = load_articles(folder, categories)
     for problem in loaded.problems:
         print(problem, file=sys.stderr)

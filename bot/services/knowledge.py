@@ -14,7 +14,10 @@ Matching runs in two stages, so that it stays fast on a large knowledge base:
 Whether anything is suggested at all is decided once, on the best article: enough
 evidence, or one of its phrases matching the message closely. The evidence floor rises
 slowly with the number of articles, because the more there are, the likelier one shares
-a word or two with any message by chance.
+a word or two with any message by chance. Given the desk's topic reader (the category
+keywords of config.yaml, `Triage.category`), the floor is lower for an article in the
+branch of the category tree the message's words name, and a little higher when they
+name none: "screen flickers" uses the desk's vocabulary, "water the plants" does not.
 
 Every knob was chosen by measurement (`bench/kb_eval.py --sweep` for quality,
 `bench/kb_speed.py` for speed and quality at 1k-100k articles); see bench/README.md.
@@ -244,6 +247,10 @@ class MatcherSettings:
     phrase_accept: float = 75.0
     candidates: int = 40
     typo_cutoff: float = 80.0
+    # With a topic reader: the evidence the best article may lack when the message names
+    # its branch of the category tree, and the evidence it needs more when it names none.
+    topic_relief: float = 0.6
+    no_topic_extra: float = 0.1
 
 
 # article numbers, field weights, and how many of the article's phrases use the word
@@ -300,12 +307,18 @@ class QueryTerm:
     weight: float
 
 
+Topic = Callable[[str], str | None]  # a message's category path by its words, if any
+
+
 class Matcher:
     """Ranks articles for a message: word evidence first, fuzzy phrase score second."""
 
-    def __init__(self, index: Index, settings: MatcherSettings | None = None) -> None:
+    def __init__(
+        self, index: Index, settings: MatcherSettings | None = None, topic: Topic | None = None
+    ) -> None:
         self.index = index
         self.settings = settings or MatcherSettings()
+        self.topic = topic
 
     def search(self, text: str, limit: int = 3) -> list[Suggestion]:
         query = self.query_terms(text)
@@ -325,7 +338,7 @@ class Matcher:
         # Whether the message is about anything in the knowledge base at all is decided
         # once, by its best match; then the best few are shown (measured: more hits at
         # the same off-topic silence than filtering each suggestion on its own).
-        if not ranked or not self._confident(ranked[0]):
+        if not ranked or not self._confident(ranked[0], text):
             return []
         return ranked[:limit]
 
@@ -390,11 +403,21 @@ class Matcher:
         tenfolds = math.log10(max(len(self.index.articles) / 50, 1.0))
         return self.settings.min_evidence + self.settings.floor_growth * tenfolds
 
-    def _confident(self, best: Suggestion) -> bool:
-        return (
-            best.evidence >= self.evidence_floor()
-            or best.phrase_score >= self.settings.phrase_accept
-        )
+    def _confident(self, best: Suggestion, text: str) -> bool:
+        if best.phrase_score >= self.settings.phrase_accept:
+            return True
+        return best.evidence >= self.evidence_floor() + self._topic_shift(best, text)
+
+    def _topic_shift(self, best: Suggestion, text: str) -> float:
+        """How the floor moves by what the message is about (measured in bench/README.md:
+        more right answers let in and fewer off-topic ones at 1k-100k articles)."""
+        if self.topic is None:
+            return 0.0
+        named = self.topic(text)
+        if named is None:
+            return self.settings.no_topic_extra
+        same = named.split("/")[0] == best.article.category.split("/")[0]
+        return -self.settings.topic_relief if same else 0.0
 
     def _known_forms(self, term: str) -> list[tuple[str, float]]:
         """The term itself if indexed, else its nearest spellings in the vocabulary."""
@@ -456,9 +479,10 @@ class KnowledgeBase:
         *,
         recheck: float = 2.0,
         matcher: MatcherSettings | None = None,
+        topic: Topic | None = None,
     ) -> None:
         self.folder, self.categories = folder, list(categories)
-        self.recheck, self.matcher_settings = recheck, matcher
+        self.recheck, self.matcher_settings, self.topic = recheck, matcher, topic
         self.reload()
 
     def reload(self) -> Loaded:
@@ -466,7 +490,7 @@ class KnowledgeBase:
         self._signature = self._folder_signature()
         self._checked_at = time.monotonic()
         self.loaded = load_articles(self.folder, self.categories)
-        self.matcher = Matcher(Index.build(self.loaded.articles), self.matcher_settings)
+        self.matcher = Matcher(Index.build(self.loaded.articles), self.matcher_settings, self.topic)
         self._by_id = {a.id: a for a in self.loaded.articles}
         return self.loaded
 

@@ -157,6 +157,13 @@ async def test_kb_search_and_show(kb_desk):
     assert nothing.text.startswith("No article fits that.")
 
 
+async def test_the_desk_suggests_by_the_topic_of_the_message(desk):
+    # The shipped articles, as the desk loads them: "dock" alone is too little evidence,
+    # but the message names the peripherals topic, the docking-station article's.
+    found = await desk.ok("alice", "/kb search my dock does nothing today")
+    assert found.card.body.startswith("docking-station")
+
+
 async def test_an_article_shows_how_often_it_helped(kb_desk):
     shown = await kb_desk.ok("bob", "/kb show vpn-cannot-connect")
     assert {f.label: f.value for f in shown.card.fields}["Helpful"] == "no votes yet"

@@ -163,6 +163,24 @@ def test_without_a_close_phrase_the_why_names_the_shared_words(folder, categorie
     assert replace(admin, words=("scanner",)).reason == "the word “scanner”"
 
 
+def test_a_message_naming_the_articles_topic_needs_less_evidence(folder, categories):
+    # "gently pull" shares two words of the printer article's steps: evidence 1.0, where
+    # 1.2 is needed. Naming the article's branch of the category tree lowers the floor.
+    assert KnowledgeBase(folder, categories).search("gently pull") == []
+    hardware = KnowledgeBase(folder, categories, topic=lambda text: "hardware")
+    assert [s.article.id for s in hardware.search("gently pull")] == ["printer-paper-jam"]
+    network = KnowledgeBase(folder, categories, topic=lambda text: "network/vpn")
+    assert network.search("gently pull") == []
+
+
+def test_a_message_naming_no_topic_needs_more_evidence(folder, categories):
+    knobs = MatcherSettings(no_topic_extra=0.5)
+    # "sheet stuck": evidence 1.5 of the 1.2 needed, and no phrase close enough alone.
+    assert KnowledgeBase(folder, categories, matcher=knobs).search("sheet stuck")
+    silent = KnowledgeBase(folder, categories, matcher=knobs, topic=lambda text: None)
+    assert silent.search("sheet stuck") == []
+
+
 @pytest.mark.parametrize("text", ["thanks!", "who won the game last night", "hello", ""])
 def test_a_message_about_nothing_in_the_kb_suggests_nothing(folder, categories, text):
     assert KnowledgeBase(folder, categories).search(text) == []
@@ -236,13 +254,20 @@ def test_kb_check_exits_non_zero_and_names_each_bad_file(tmp_path):
 
 
 def test_kb_search_json_reads_queries_from_stdin_one_line_each():
-    result = deskbot("kb", "search", "--json", "-", stdin="vpn wont conect\n\nthanks\n")
+    stdin = "vpn wont conect\n\nthanks\nmy dock does nothing today\n"
+    result = deskbot("kb", "search", "--json", "-", stdin=stdin)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["query"] for line in lines] == ["vpn wont conect", "thanks"]
+    assert [line["query"] for line in lines] == [
+        "vpn wont conect",
+        "thanks",
+        "my dock does nothing today",
+    ]
     assert lines[0]["articles"][0]["id"] == "vpn-cannot-connect"
     assert all(set(a) == {"id", "score"} for a in lines[0]["articles"])
     assert lines[1]["articles"] == []
+    # The bot's own matcher, topic reader included (see the topic tests above).
+    assert lines[2]["articles"][0]["id"] == "docking-station"
 
 
 def test_kb_reload_validates_and_makes_a_running_bot_read_the_folder(tmp_path, categories):
