@@ -57,7 +57,9 @@ _STILL = re.compile(
     r"|not (fixed|solved))\b",
     re.I,
 )
-_EDIT_FIELD = re.compile(r"^(summary|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S)
+_EDIT_FIELD = re.compile(
+    r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
+)
 
 SCOPE_QUESTION = "Who is affected?"
 SCOPE_OPTIONS = ((ME, "Just me"), (TEAM, "My team"), (MANY, "Many people or a whole site"))
@@ -403,8 +405,10 @@ class Chat:
                 Field("Priority", f"{c.priority} {priority.name}"),
                 Field("Goes to", rules.classifier.group_for(c.category)),
             ),
+            # Each form is taken as typed here; a bare new text would be too easy to
+            # take for a question, so only Edit's answer takes one (`apply_edit`).
             footer="Edit: send `category <name>`, `impact <level>`, `urgency <level>`, "
-            "`type incident|request`, or a new description.",
+            "`type incident|request` or `summary <new description>`.",
         )
         return Reply(
             text="Here is what I'll open for you. Shall I?",
@@ -459,7 +463,7 @@ class Chat:
             if value.lower() not in ("incident", "request"):
                 raise BadArguments(f"'{value}' is not a type. Use incident or request.")
             row.kind = value.lower()
-        else:  # "summary ..." or just a new description
+        else:  # "summary ...", "description ..." or, after Edit, just the new text
             row.text = value
         row.step = CONFIRM
         self._extend()

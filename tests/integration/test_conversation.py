@@ -650,6 +650,25 @@ async def test_edit_changes_the_summary_before_opening(quiet):
     )
 
 
+async def test_every_edit_the_summary_offers_is_taken_as_typed(quiet):
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    summary = await quiet.message("alice", "no")
+    assert summary.card.footer == (
+        "Edit: send `category <name>`, `impact <level>`, `urgency <level>`, "
+        "`type incident|request` or `summary <new description>`."
+    )
+    edited = await quiet.message("alice", "summary the printer on floor 3 jams every page")
+    assert edited.card.title == "New incident: the printer on floor 3 jams every page"
+    edited = await quiet.message("alice", "description: it jams on page one")
+    assert edited.card.title == "New incident: it jams on page one"
+    edited = await quiet.message("alice", "type request")
+    assert edited.card.title == "New request: it jams on page one"
+    # A bare text is not a new description until Edit asks for one: it may be a question.
+    asked = await quiet.message("alice", "what does P4 mean")
+    assert asked.text == "Sorry, I didn't get that. Shall I open it? Say yes, edit, or cancel."
+
+
 async def test_edit_category_printer(quiet):
     await quiet.message("alice", "the thing in the corridor is broken, I can't work")
     await quiet.message("alice", "my team")
