@@ -86,16 +86,16 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """An article that fits a message, its ranking score, and why: the phrase that
-    matched, or, when no phrase of it comes close, the words it shares with the message."""
+    """An article that fits a message, its ranking score, and why: the phrase of it that
+    matched best, or, when none comes close, the words it shares with the message."""
 
     article: Article
     score: float
-    why: str
+    why: str  # the best-matching phrase
     evidence: float = 0.0
     phrase_score: float = 0.0
     coverage: float = 0.0
-    words: tuple[str, ...] = ()  # the shared words, when those are the why
+    words: tuple[str, ...] = ()  # the shared words, when no phrase comes close
 
     @property
     def reason(self) -> str:
@@ -442,7 +442,7 @@ class Matcher:
         coverage: float,
         known: list[QueryTerm],
     ) -> Suggestion:
-        best, shown = max(
+        best, phrase = max(
             (
                 (self.settings.scorer(query, processed), text)
                 for processed, text in self.index.phrases[number]
@@ -459,12 +459,10 @@ class Matcher:
                     if number in self.index.postings[form][0]
                 )
             )
-        if shared:
-            shown = ", ".join(shared)
         settings = self.settings
         score = evidence + coverage * settings.coverage_weight + best * settings.fuzzy_weight
         return Suggestion(
-            self.index.articles[number], round(score, 2), shown, evidence, best, coverage, shared
+            self.index.articles[number], round(score, 2), phrase, evidence, best, coverage, shared
         )
 
 
