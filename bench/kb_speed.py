@@ -10,7 +10,9 @@ tickets (../shared/data, or a fallback vocabulary when that file is absent), so 
 vocabulary and its overlaps are realistic. Two kinds of distractor (see `distractors`):
 `mixed`, the original benchmark, whose every article mixes windows of eleven tickets and
 has no body, and `coherent`, whose every article is written from one ticket and has the
-ticket's text as its body, as a real article is about one thing and has steps.
+ticket's text as its body, as a real article is about one thing and has steps. Each
+distractor is filed under the category the desk's topic reader finds in its text (`filed`),
+and the matcher reads each message's topic as the bot does.
 The queries are the messages of bench/kb_eval.yaml; the quality columns check that the
 shipped articles are still found among the distractors, and the last three say why not:
 labelled messages that got no suggestion at all (silent) or whose first suggestion is a
