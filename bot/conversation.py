@@ -16,7 +16,8 @@ typed answers ("just me", "2", "yes") work the same.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -521,6 +522,16 @@ class Chat:
         # An agent's "my tickets" are the ones they own; anyone else's, those they reported.
         flt = IncidentFilter(mine=ctx.person.is_agent)
         rows, total = await ctx.incidents.search(ctx.person, flt)
+        reply = await self._incidents_news(rows, total)
+        # A known problem they said affects them is news they are waiting for too.
+        followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
+        if not followed:
+            return reply
+        lines = "\n".join(known_issue_line(b, ctx.now) for b in followed)
+        return replace(reply, text=f"{reply.text}\nYou'll hear when these are fixed:\n{lines}")
+
+    async def _incidents_news(self, rows: Sequence[Incident], total: int) -> Reply:
+        ctx = self.ctx
         if not rows:
             if ctx.person.is_agent:
                 return Reply(text="You own no open incidents. `/incident list` shows the queue.")

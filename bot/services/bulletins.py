@@ -173,6 +173,16 @@ class Bulletins:
             )
         return bulletin
 
+    async def followed_by(self, person: Person) -> list[Bulletin]:
+        """The active bulletins `person` said affect them, the newest first."""
+        query = (
+            select(Bulletin)
+            .join(BulletinFollower, BulletinFollower.bulletin_id == Bulletin.id)
+            .where(BulletinFollower.person_key == person.key, Bulletin.state == ACTIVE)
+            .order_by(Bulletin.id.desc())
+        )
+        return list(await self.session.scalars(query))
+
     async def get(self, number: int) -> Bulletin:
         bulletin = await self.session.get(Bulletin, number)
         if bulletin is None:

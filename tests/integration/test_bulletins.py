@@ -331,6 +331,26 @@ async def test_a_report_of_a_known_problem_is_answered_with_the_bulletin(desk):
     ]
 
 
+async def test_asking_for_news_names_the_known_problems_one_follows(desk, clock):
+    await desk.ok("carol", POST)
+    await desk.message("alice", "outlook won't load my inbox")
+    await desk.press("alice", "intake.affected")
+    clock.advance(minutes=5)
+    followed = (
+        "You'll hear when these are fixed:\n"
+        "BUL-1 · Email is down for everyone (major, posted 5m ago)"
+    )
+    news = await desk.message("alice", "any news on my tickets?")
+    assert news.text == f"You have no open incidents. Tell me if something is wrong.\n{followed}"
+    await desk.ok("alice", "/incident open the printer on floor 2 is jammed")
+    one = await desk.message("alice", "any news on my tickets?")
+    assert one.text.startswith("INC-000001 is new, waiting for the service-desk team.\n")
+    assert one.text.endswith(followed)
+    await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
+    ended = await desk.message("alice", "any news on my tickets?")
+    assert "BUL-1" not in ended.text  # only problems still being worked on
+
+
 async def test_not_the_known_problem_goes_on_with_the_report(desk):
     await desk.ok("carol", POST)
     await desk.message("alice", "outlook won't load my inbox")
