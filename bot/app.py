@@ -53,11 +53,7 @@ class Core:
         knowledge: KnowledgeBase | None = None,
     ) -> None:
         self.rules = DeskRules.from_settings(settings)
-        self.knowledge = knowledge or KnowledgeBase(
-            settings.knowledge.path(settings.source),
-            self.rules.classifier.category_paths(),
-            topic=self.rules.triage.category,
-        )
+        self.knowledge = knowledge or KnowledgeBase.for_desk(settings, self.rules.triage)
         self.database = database
         self.clock = clock or SystemClock()
         self.registry = commands

@@ -17,9 +17,7 @@ def run_kb(args: argparse.Namespace, settings: Settings) -> int:
     classifier = Classifier(settings)
     categories = classifier.category_paths()
     if args.kb_command == "search":
-        # The bot's own matcher, topic reader included, so that its ranking can be evaluated.
-        topic = Triage(settings, classifier).category
-        return _search(KnowledgeBase(folder, categories, topic=topic), args)
+        return _search(KnowledgeBase.for_desk(settings, Triage(settings, classifier)), args)
     loaded = load_articles(folder, categories)
     for problem in loaded.problems:
         print(problem, file=sys.stderr)

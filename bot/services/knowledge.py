@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -42,6 +42,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from bot.errors import BadArguments, DeskError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.triage import Triage
 
 FIELDS = ("id", "title", "category", "tags", "symptoms")
 RELOAD_STAMP = ".reload"  # `deskbot kb reload` touches it; the watcher sees the change
@@ -482,6 +486,17 @@ class KnowledgeBase:
         self.folder, self.categories = folder, list(categories)
         self.recheck, self.matcher_settings, self.topic = recheck, matcher, topic
         self.reload()
+
+    @classmethod
+    def for_desk(cls, settings: Settings, triage: Triage) -> KnowledgeBase:
+        """The configured folder, matched as the bot matches: its categories, and the
+        message's topic read with the desk's keywords. The chat and `deskbot kb search`
+        both build it here, so that the JSON evaluation ranks as the bot does."""
+        return cls(
+            settings.knowledge.path(settings.source),
+            triage.classifier.category_paths(),
+            topic=triage.category,
+        )
 
     def reload(self) -> Loaded:
         """Read the folder again now."""
