@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import DEFAULT_CONFIG, Settings, load_settings
+from bot.config import DEFAULT_CONFIG, Settings, load_settings, missing_knowledge
 from bot.db import Database, DatabaseSetupError
 from bot.errors import ConfigError
 
@@ -113,6 +113,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_kb(args, settings)
     if args.command == "config":
+        if problem := missing_knowledge(settings):
+            raise problem
         print(
             f"{settings.source}: OK ({len(settings.categories)} categories, "
             f"{len(settings.groups)} groups, {len(settings.staff)} staff)"

@@ -416,6 +416,22 @@ def parse_settings(raw: Any, *, source: str = DEFAULT_CONFIG) -> Settings:
     return settings
 
 
+def missing_knowledge(settings: Settings) -> ConfigError | None:
+    """The knowledge folder the config names, if it is not there. Not a reason to refuse
+    the config (a desk can run without articles), but nobody would be offered one, so
+    `deskbot config check` and `deskbot kb check` refuse it and the bot warns."""
+    folder = settings.knowledge.path(settings.source)
+    if folder.is_dir():
+        return None
+    found = "is not a folder" if folder.exists() else "does not exist"
+    return ConfigError(
+        settings.source,
+        "knowledge.folder",
+        "the folder of the articles (relative to this file, or a full path like "
+        f"/srv/deskbot/knowledge); {folder} {found}",
+    )
+
+
 def _expected(error: Any) -> str:
     if error["type"] == "missing":
         return "this key (it is required)"

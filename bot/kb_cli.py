@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.config import Settings
+from bot.config import Settings, missing_knowledge
 from bot.services.classify import Classifier
 from bot.services.knowledge import RELOAD_STAMP, KnowledgeBase, load_articles
 from bot.services.triage import Triage
@@ -18,6 +18,8 @@ def run_kb(args: argparse.Namespace, settings: Settings) -> int:
     categories = classifier.category_paths()
     if args.kb_command == "search":
         return _search(KnowledgeBase.for_desk(settings, Triage(settings, classifier)), args)
+    if problem := missing_knowledge(settings):
+        raise problem  # said as a config error: the config names a folder that is not there
     loaded = load_articles(folder, categories)
     for problem in loaded.problems:
         print(problem, file=sys.stderr)

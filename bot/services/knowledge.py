@@ -25,6 +25,7 @@ Every knob was chosen by measurement (`bench/kb_eval.py --sweep` for quality,
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -64,6 +65,8 @@ havent hasnt wasnt werent didnt arent couldnt wouldnt shouldnt good morning afte
 evening night tonight yesterday tomorrow week weekend monday mondays tuesday wednesday
 thursday friday"""
 STOP_WORDS = frozenset(_STOP_TEXT.split()) | frozenset(_CHAT_TEXT.split())
+
+_log = logging.getLogger(__name__)
 
 
 class ArticleError(DeskError):
@@ -492,6 +495,11 @@ class KnowledgeBase:
         """The configured folder, matched as the bot matches: its categories, and the
         message's topic read with the desk's keywords. The chat and `deskbot kb search`
         both build it here, so that the JSON evaluation ranks as the bot does."""
+        from bot.config import missing_knowledge
+
+        if problem := missing_knowledge(settings):
+            # The folder is watched, so articles put there later are still picked up.
+            _log.warning("%s (no article is suggested until it is there)", problem)
         return cls(
             settings.knowledge.path(settings.source),
             triage.classifier.category_paths(),

@@ -48,6 +48,9 @@ def workdir(tmp_path: Path) -> Path:
     cwd = tmp_path / "desk"
     cwd.mkdir()
     shutil.copy(ROOT / "config.yaml", cwd / "config.yaml")
+    # An empty knowledge base: these transcripts are about incidents, not suggestions
+    # (a missing folder would be warned about on stderr).
+    (cwd / "knowledge").mkdir()
     return cwd
 
 

@@ -485,6 +485,24 @@ def test_cli_config_check_refuses_invalid_yaml(tmp_path, capsys):
     assert err.startswith(f"deskbot: {path}: line 2: expected valid YAML")
 
 
+def test_cli_config_check_refuses_a_knowledge_folder_that_is_not_there(tmp_path, capsys):
+    # An admin who copies config.yaml elsewhere would otherwise get a desk that never
+    # suggests an article, and no word of why.
+    path = tmp_path / "config.yaml"
+    path.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+
+    assert main(["--config", str(path), "config", "check"]) == 2
+
+    assert capsys.readouterr().err.strip() == (
+        f"deskbot: {path}: knowledge.folder: expected the folder of the articles "
+        "(relative to this file, or a full path like /srv/deskbot/knowledge); "
+        f"{tmp_path / 'knowledge'} does not exist"
+    )
+    (tmp_path / "knowledge").write_text("not a folder")
+    assert main(["--config", str(path), "config", "check"]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"{tmp_path / 'knowledge'} is not a folder")
+
+
 def test_cli_config_check_refuses_a_missing_file(tmp_path, capsys):
     path = tmp_path / "missing.yaml"
     assert main(["--config", str(path), "config", "check"]) == 2

@@ -22,6 +22,7 @@ from bot.services.knowledge import (
     parse_article,
     words,
 )
+from bot.services.triage import Triage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -251,6 +252,40 @@ def test_kb_check_exits_non_zero_and_names_each_bad_file(tmp_path):
     assert result.returncode == 1
     assert f"{tmp_path / 'bad.md'}: category: expected one of" in result.stderr
     assert "1 articles OK, 1 bad" in result.stdout
+
+
+@pytest.mark.parametrize("action", ["check", "reload"])
+def test_kb_check_and_reload_name_a_knowledge_folder_that_is_not_there(tmp_path, action):
+    (tmp_path / "config.yaml").write_text((ROOT / "config.yaml").read_text())
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(tmp_path / "config.yaml"), "kb", action],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"deskbot: {tmp_path / 'config.yaml'}: knowledge.folder: expected the folder of the "
+        "articles (relative to this file, or a full path like /srv/deskbot/knowledge); "
+        f"{tmp_path / 'knowledge'} does not exist"
+    )
+    assert result.stdout == ""
+    assert not (tmp_path / "knowledge").exists()
+
+
+def test_the_desk_warns_of_a_missing_folder_and_reads_it_once_it_is_there(
+    tmp_path, settings, caplog
+):
+    desk = settings.model_copy(update={"source": str(tmp_path / "config.yaml")})
+    triage = Triage(desk, Classifier(desk))
+    with caplog.at_level("WARNING", logger="bot.services.knowledge"):
+        kb = KnowledgeBase.for_desk(desk, triage)
+    assert f"{tmp_path / 'knowledge'} does not exist" in caplog.text
+    assert kb.search("paper stuck in the printer") == []
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "printer-paper-jam.md").write_text(PRINTER)
+    kb.recheck = 0
+    assert kb.search("paper stuck in the printer")[0].article.id == "printer-paper-jam"
 
 
 def test_kb_search_json_reads_queries_from_stdin_one_line_each():
