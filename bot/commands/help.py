@@ -27,11 +27,12 @@ async def help_(ctx: CommandContext, topic: str | None) -> Reply:
 
 
 def overview(reg: Registry, role: Role, settings: Settings) -> Reply:
+    # Every command one can type, single words such as /report included; /help itself is
+    # what the footer explains.
     lines = [
         _line(s, settings)
-        for g in reg.groups()
-        for s in reg.group(g)
-        if s.role_in(settings) <= role
+        for s in reg.specs()
+        if s.path != ("help",) and s.role_in(settings) <= role
     ]
     footer = "/help <command> explains one. Ids can be written 42, #42, INC-42 or INC-000042."
     card = Card(title="Deskbot commands", body="\n".join(lines), footer=footer)

@@ -525,7 +525,13 @@ async def desk(settings, sqlite_database, clock):
 
 
 USER_COMMANDS = ["/incident open", "/incident show", "/incident list", "/incident note"]
-AGENT_COMMANDS = ["/incident claim", "/incident assign", "/incident resolve", "/incident close"]
+AGENT_COMMANDS = [
+    "/incident claim",
+    "/incident assign",
+    "/incident resolve",
+    "/incident close",
+    "/report",
+]
 
 
 def _lines(reply) -> list[str]:
