@@ -9,6 +9,7 @@ from typing import Any
 from bot.ids import format_id
 from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident, IncidentEvent
+from bot.services.incidents import waits_on_reporter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import State, allowed_actions
 from bot.services.people import Person
@@ -40,6 +41,7 @@ _SAID_ELSEWHERE = frozenset(
         "resolved_at",
         "closed_at",
         "pending_reason",
+        "pending_on",
         "resolution_note",
         "manager_escalated",
     }
@@ -127,7 +129,8 @@ def _people(count: int | None) -> str:
 def _state_text(incident: Incident) -> str:
     text = state_label(incident.state)
     if incident.state == State.PENDING and incident.pending_reason:
-        text += f": {incident.pending_reason}"
+        on = "the reporter" if waits_on_reporter(incident) else "a third party"
+        text += f" on {on}: {incident.pending_reason}"
     return text
 
 

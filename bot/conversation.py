@@ -40,7 +40,7 @@ from bot.services.bulletins import (
     known_issue_line,
 )
 from bot.services.duplicates import best_match
-from bot.services.incidents import IncidentFilter
+from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.lifecycle import OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 
@@ -478,9 +478,14 @@ class Chat:
     # -- after opening ------------------------------------------------------
 
     async def add_note(self, number: int, text: str) -> Reply:
-        incident = await self.ctx.incidents.note(number, self.ctx.person, text)
-        who = self.ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
+        ctx = self.ctx
+        before = await ctx.session.get(Incident, number)
+        answers = before is not None and ctx.incidents.answers(before, ctx.person)
+        incident = await ctx.incidents.note(number, ctx.person, text)
+        who = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
         hears = f"{who} will see it" if who else "the desk will see it"
+        if answers:
+            hears = f"it is back in progress and {hears}"
         return self.answer(Reply(text=f"Added to {format_id(number)}; {hears}."))
 
     async def note_or_new(self, *, add: bool) -> Reply:
@@ -551,8 +556,13 @@ class Chat:
         where = f"with {owner}" if owner else f"waiting for the {incident.group} team"
         text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."
         if incident.state == State.PENDING and incident.pending_reason:
-            text += f" It waits on you: {incident.pending_reason}"
+            text += f" It waits on {self._whom(incident)}: {incident.pending_reason}"
         return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
+
+    def _whom(self, incident: Incident) -> str:
+        if not waits_on_reporter(incident):
+            return "a third party"
+        return "you" if self.ctx.person.key == incident.reporter_key else incident.reporter_name
 
     # -- state ----------------------------------------------------------------
 

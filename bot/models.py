@@ -111,6 +111,7 @@ class Incident(Base):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     manager_escalated: Mapped[bool] = mapped_column(default=False)
     pending_reason: Mapped[str | None] = mapped_column(Text)
+    pending_on: Mapped[str | None] = mapped_column(String(16))  # see services.incidents
     resolution_note: Mapped[str | None] = mapped_column(Text)
     resolution_code: Mapped[str | None] = mapped_column(String(64))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))

@@ -26,7 +26,7 @@ from bot.ids import format_id
 from bot.messages import Button, Reply
 from bot.models import AffectedPerson, Conversation, Incident
 from bot.outbox import Outbox, OutboxBatch, Recipient
-from bot.services.incidents import CHANGES, SYSTEM
+from bot.services.incidents import CHANGES, SYSTEM, waits_on_reporter
 from bot.services.lifecycle import NOT_FINAL, State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -91,6 +91,10 @@ def _cancelled(c: Change) -> str:
     return f"{c.label} is cancelled: {c.event.text}"
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 _TO_REPORTER = (REPORTER, AFFECTED)
 
 
@@ -131,10 +135,23 @@ DESK_ACTS: dict[str, list[Rule]] = {
             (REPORTER,),
             lambda c: (
                 f"{c.actor.name} needs something from you on {c.label}: {c.event.text}\n"
-                "Reply here and your answer goes straight onto the incident."
+                "Reply here and your answer goes straight onto the incident; "
+                "work on it carries on as soon as you do."
+                if waits_on_reporter(c.incident)
+                else None
             ),
-        )
+        ),
+        (
+            _TO_REPORTER,
+            lambda c: (
+                None
+                if waits_on_reporter(c.incident)
+                else f"{c.label} is on hold: {_sentence(c.event.text or '')} "
+                "Nothing is needed from you; you will hear when it moves."
+            ),
+        ),
     ],
+    "resumed": [(_TO_REPORTER, lambda c: f"{c.label} is back in progress, with {_owner_name(c)}.")],
     "resolved": [(_TO_REPORTER, lambda c: f"{c.label} is resolved: {c.event.text}")],
     "closed": [(_TO_REPORTER, lambda c: f"{c.label} is closed.")],
     "cancelled": [(_TO_REPORTER, _cancelled)],
@@ -165,6 +182,15 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
     ],
     "reopened": [((OWNER,), _reopened)],
     "note": [((OWNER,), lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+    "answered": [
+        (
+            (DESK,),
+            lambda c: (
+                f"{c.actor.name} answered on {c.label}: {c.event.text}\n"
+                "It is back in progress; its SLA clock runs again."
+            ),
+        )
+    ],
     "resolved": [((OWNER,), lambda c: f"{c.actor.name} says {c.label} is solved: {c.event.text}")],
     "affected_added": [
         (

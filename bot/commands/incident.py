@@ -32,7 +32,7 @@ from bot.registry import (
     registry,
     static_choice,
 )
-from bot.services.incidents import KINDS, IncidentFilter
+from bot.services.incidents import KINDS, REPORTER, THIRD_PARTY, WAITING_ON, IncidentFilter
 from bot.services.lifecycle import State
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import queue_card, sla_reply
@@ -216,14 +216,29 @@ async def escalate(ctx: CommandContext, incident: int, to: str | None, hierarchi
 
 @registry.command(
     "incident pending",
-    "Pause an incident while waiting on the user or a third party",
-    params=[INCIDENT_ID, Param("reason", TEXT, "what you are waiting for")],
+    "Pause an incident while waiting on the reporter (their answer resumes it) or a third party",
+    params=[
+        INCIDENT_ID,
+        Param("reason", TEXT, "what you are waiting for"),
+        Param(
+            "on",
+            static_choice("party", WAITING_ON),
+            "who you are waiting on: reporter (the default; asked for it, and their answer "
+            "resumes the incident) or third-party (a supplier or another team; you resume it)",
+            required=False,
+            flag=True,
+        ),
+    ],
     role=Role.AGENT,
-    examples=["/incident pending 42 waiting for the user to try the new profile"],
+    examples=[
+        "/incident pending 42 which tray do you print from?",
+        "/incident pending 42 waiting for the supplier's engineer --on third-party",
+    ],
 )
-async def pending(ctx: CommandContext, incident: int, reason: str) -> Reply:
-    found = await ctx.incidents.pend(incident, ctx.person, reason)
-    return await _answer(ctx, found, f"{format_id(found.id)} is pending: {reason}")
+async def pending(ctx: CommandContext, incident: int, reason: str, on: str | None) -> Reply:
+    found = await ctx.incidents.pend(incident, ctx.person, reason, on or REPORTER)
+    whom = found.reporter_name if on != THIRD_PARTY else "a third party"
+    return await _answer(ctx, found, f"{format_id(found.id)} waits on {whom}: {reason}")
 
 
 @registry.command(

@@ -33,6 +33,11 @@ from bot.services.rules import DeskRules
 LIST_LIMIT = 25
 SOLVED_BY_KB = "solved-by-kb"
 KINDS = ("incident", "request")
+# Whom a pending incident waits on. The reporter is asked, and their answer puts it back
+# in progress (its SLA clock runs again); a third party (a supplier, another team) is
+# waited for until the owner resumes it.
+REPORTER, THIRD_PARTY = "reporter", "third-party"
+WAITING_ON = (REPORTER, THIRD_PARTY)
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
 SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
 
@@ -323,7 +328,7 @@ class Incidents:
 
     # -- working ----------------------------------------------------------
 
-    async def pend(self, number: int, agent: Person, reason: str) -> Incident:
+    async def pend(self, number: int, agent: Person, reason: str, on: str = REPORTER) -> Incident:
         incident = await self.get(number)
         self._check("pending", incident)
         self._change(
@@ -332,6 +337,7 @@ class Incidents:
             "pending",
             state=State.PENDING.value,
             pending_reason=reason,
+            pending_on=on,
             text=reason,
         )
         return incident
@@ -339,8 +345,21 @@ class Incidents:
     async def resume(self, number: int, agent: Person) -> Incident:
         incident = await self.get(number)
         self._check("resume", incident)
-        self._change(incident, agent, "resumed", state=State.IN_PROGRESS.value, pending_reason=None)
+        self._back_to_work(incident, agent, "resumed")
         return incident
+
+    def _back_to_work(
+        self, incident: Incident, actor: Person, kind: str, text: str | None = None
+    ) -> None:
+        self._change(
+            incident,
+            actor,
+            kind,
+            state=State.IN_PROGRESS.value,
+            pending_reason=None,
+            pending_on=None,
+            text=text,
+        )
 
     async def resolve(self, number: int, agent: Person, note: str, code: str) -> Incident:
         """Resolve; an agent resolving an unowned incident at first contact owns it."""
@@ -370,6 +389,7 @@ class Incidents:
             resolution_note=note,
             resolution_code=code,
             pending_reason=None,
+            pending_on=None,
             assignee=owner,
             text=note,
         )
@@ -465,8 +485,17 @@ class Incidents:
         self._check("note", incident)
         if author.is_agent:
             self._respond(incident)
-        self._change(incident, author, "note", text=text)
+        if self.answers(incident, author):
+            # What the desk asked for has come: the work goes on, and its clock with it.
+            self._back_to_work(incident, author, "answered", text)
+        else:
+            self._change(incident, author, "note", text=text)
         return incident
+
+    @staticmethod
+    def answers(incident: Incident, author: Person) -> bool:
+        """Whether a note from `author` is the answer a pending incident waits for."""
+        return waits_on_reporter(incident) and author.key == incident.reporter_key
 
     async def reclassify(
         self,
@@ -703,3 +732,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+def waits_on_reporter(incident: Incident) -> bool:
+    """Pending until its reporter answers (a row pending from before `pending_on` was
+    recorded asked its reporter too)."""
+    return incident.state == State.PENDING and incident.pending_on != THIRD_PARTY

@@ -241,8 +241,10 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
     assert claimed.fields()["Response due"].endswith("(met)")
 
     pending = t["bob> /incident pending 1 waiting for alice to try the new profile"]
-    assert pending.reply == "INC-000001 is pending: waiting for alice to try the new profile"
-    assert pending.fields()["State"] == "pending: waiting for alice to try the new profile"
+    assert pending.reply == "INC-000001 waits on alice: waiting for alice to try the new profile"
+    assert pending.fields()["State"] == (
+        "pending on the reporter: waiting for alice to try the new profile"
+    )
     assert pending.buttons() == (
         "Buttons: [Resolve] /incident resolve 1 <note> · [Resume] /incident resume 1"
     )

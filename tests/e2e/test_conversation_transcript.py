@@ -178,12 +178,14 @@ def test_the_reporter_hears_of_claim_and_resolution_and_confirms(workdir: Path) 
             "a calendar invite”: which Outlook version do you have?",
         )
     ]
-    # The reply to the question goes onto the incident, and its owner hears it.
-    assert answer.reply == "Added to INC-000001; Bob Baker (bob) will see it."
+    # The answer goes onto the incident and puts it back to work; its owner hears it.
+    assert answer.reply == (
+        "Added to INC-000001; it is back in progress and Bob Baker (bob) will see it."
+    )
     assert notices(answer) == [
         (
             "Bob Baker (bob)",
-            "alice on INC-000001 “Outlook crashes when I open a calendar invite”: "
+            "alice answered on INC-000001 “Outlook crashes when I open a calendar invite”: "
             "Version 16.0, the one from the portal",
         )
     ]

@@ -742,17 +742,41 @@ async def test_a_reply_in_the_incidents_thread_becomes_a_note(quiet):
     assert len(await incidents(quiet)) == 1
 
 
-async def test_a_dm_reply_to_an_incident_pending_on_the_reporter_becomes_a_note(quiet):
+async def test_a_dm_reply_to_an_incident_pending_on_the_reporter_answers_and_resumes_it(quiet):
     await open_by_chat(quiet)
     await quiet.ok("bob", "/incident claim 1")
     await quiet.ok("bob", "/incident pending 1 which floor are you on?")
     added = await quiet.message("alice", "floor 2, next to the kitchen")
-    assert added.text == "Added to INC-000001; Bob Baker (bob) will see it."
-    assert (await timeline(quiet))[-1] == ("note", "console:alice", "floor 2, next to the kitchen")
-    assert (await told(quiet, "bob"))[-1] == (
-        "note",
-        f"alice on INC-000001 “{PRINTER}”: floor 2, next to the kitchen",
+    assert added.text == (
+        "Added to INC-000001; it is back in progress and Bob Baker (bob) will see it."
     )
+    assert (await timeline(quiet))[-1] == (
+        "answered",
+        "console:alice",
+        "floor 2, next to the kitchen",
+    )
+    found = await incident(quiet)
+    assert (found.state, found.pending_reason, found.pending_on) == ("in_progress", None, None)
+    assert (await told(quiet, "bob"))[-1] == (
+        "answered",
+        f"alice answered on INC-000001 “{PRINTER}”: floor 2, next to the kitchen\n"
+        "It is back in progress; its SLA clock runs again.",
+    )
+
+
+async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_pending(quiet):
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 the supplier sends a new fuser --on third-party")
+    news = await quiet.message("alice", "any news on INC-1?")
+    assert news.text == (
+        "INC-000001 is pending, with Bob Baker (bob). "
+        "It waits on a third party: the supplier sends a new fuser"
+    )
+    added = await quiet.message("alice", "any idea when it comes?")
+    assert added.text == "Added to INC-000001; Bob Baker (bob) will see it."
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", "any idea when it comes?")
+    assert (await incident(quiet)).state == "pending"
 
 
 async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):

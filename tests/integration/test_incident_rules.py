@@ -116,14 +116,22 @@ LEGAL = {
         [CLAIM],
         PEND,
         "pending",
-        {"state": ["in_progress", "pending"], "pending_reason": [None, "waiting for the user"]},
+        {
+            "state": ["in_progress", "pending"],
+            "pending_reason": [None, "waiting for the user"],
+            "pending_on": [None, "reporter"],
+        },
         ("pending", "bob", "service-desk"),
     ),
     "resume": (
         [CLAIM, PEND],
         ("bob", "/incident resume 1"),
         "resumed",
-        {"state": ["pending", "in_progress"], "pending_reason": ["waiting for the user", None]},
+        {
+            "state": ["pending", "in_progress"],
+            "pending_reason": ["waiting for the user", None],
+            "pending_on": ["reporter", None],
+        },
         ("in_progress", "bob", "service-desk"),
     ),
     "resolve in progress": (
@@ -148,6 +156,7 @@ LEGAL = {
             "resolution_note": [None, "New toner"],
             "resolution_code": [None, "workaround"],
             "pending_reason": ["waiting for the user", None],
+            "pending_on": ["reporter", None],
         },
         ("resolved", "bob", "service-desk"),
     ),

@@ -151,9 +151,46 @@ async def test_pending_asks_the_reporter_the_question_and_nobody_else(desk):
         (
             "console:alice",
             f"Bob Baker needs something from you on {LABEL}: which tray do you print from?\n"
-            "Reply here and your answer goes straight onto the incident.",
+            "Reply here and your answer goes straight onto the incident; "
+            "work on it carries on as soon as you do.",
         )
     ]
+
+
+async def test_the_reporters_answer_puts_it_back_to_work_and_tells_the_owner(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 which tray do you print from?")
+    # frank is affected, but it was alice who was asked: his note answers nothing
+    await desk.ok("frank", "/incident note 1 mine jams too")
+    assert texts(await heard(desk, "answered")) == []
+    await desk.ok("alice", "/incident note 1 tray 2")
+    assert texts(await heard(desk, "answered")) == [
+        (
+            "bob",
+            f"alice answered on {LABEL}: tray 2\nIt is back in progress; its SLA clock runs again.",
+        )
+    ]
+
+
+async def test_pending_on_a_third_party_tells_the_reporters_side_nothing_is_needed(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    reply = await desk.ok("bob", "/incident pending 1 the supplier sends a fuser --on third-party")
+    assert reply.text == "INC-000001 waits on a third party: the supplier sends a fuser"
+    on_hold = (
+        f"{LABEL} is on hold: the supplier sends a fuser. "
+        "Nothing is needed from you; you will hear when it moves."
+    )
+    assert texts(await heard(desk, "pending")) == [
+        ("console:alice", on_hold),
+        ("console:frank", on_hold),
+    ]
+    await desk.ok("alice", "/incident note 1 any news?")
+    assert texts(await heard(desk, "answered")) == []
+    await desk.ok("bob", "/incident resume 1")
+    back = f"{LABEL} is back in progress, with Bob Baker (bob)."
+    assert texts(await heard(desk, "resumed")) == [("console:alice", back), ("console:frank", back)]
 
 
 async def test_a_resolution_asks_the_reporter_to_confirm_and_tells_the_affected(desk):

@@ -148,6 +148,21 @@ async def test_pending_pauses_the_resolution_clock(desk, scheduler, clock):
     assert (await at(clock, scheduler, hours=54 + 72)).warnings == 1
 
 
+async def test_the_reporters_answer_restarts_the_paused_clock(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("bob", "/incident claim 1")
+    clock.advance(hours=2)
+    await desk.ok("bob", "/incident pending 1 which tray do you print from?")
+    assert (await at(clock, scheduler, days=1, hours=2)).checked == 0
+    # A day later alice answers: nobody at the desk has to notice for the clock to run.
+    await desk.ok("alice", "/incident note 1 tray 2")
+    found = await load(desk)
+    assert found.state == "in_progress"
+    assert found.sla_paused_seconds == 86400
+    assert found.resolution_due_at == START + timedelta(days=4)
+    assert found.clock.next_check_at == START + timedelta(hours=54 + 24)
+
+
 async def test_resolved_time_does_not_count_after_a_reopen(desk, scheduler, clock):
     await desk.ok("alice", f"/incident open {PRINTER}")
     await desk.ok("bob", "/incident claim 1")

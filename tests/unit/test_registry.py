@@ -615,3 +615,13 @@ async def test_an_agent_command_refuses_a_plain_user(desk):
 def test_every_error_is_a_desk_error():
     assert issubclass(UnknownCommand, DeskError)
     assert issubclass(BadArguments, DeskError)
+
+
+async def test_pending_names_who_it_may_wait_on_when_the_party_is_unknown(desk):
+    await desk.ok("alice", "/incident open Printer jams")
+    await desk.ok("bob", "/incident claim 1")
+    reply = await desk.err("bob", "/incident pending 1 waiting for HP --on vendor")
+    assert reply.text.startswith(
+        "[--on <party>]: 'vendor' is not a known party. Use one of: reporter, third-party."
+    )
+    assert "Example: /incident pending 42 which tray do you print from?" in reply.text
