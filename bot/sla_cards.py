@@ -3,7 +3,7 @@ digest a person gets when one sweep has many warnings or breaches for them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.cards import span, stamp, state_label
@@ -52,16 +52,31 @@ def clock_text(view: ClockView) -> str:
 
 
 def queue_card(
-    incidents: Sequence[Incident], total: int, whose: str, rules: DeskRules, now: datetime
+    incidents: Sequence[Incident],
+    total: int,
+    whose: str,
+    rules: DeskRules,
+    now: datetime,
+    unowned: Mapping[str, int] | None = None,
 ) -> Reply:
+    waiting = _unowned_line(unowned or {})
     if not incidents:
-        return Reply(text=f"No open incidents for {whose}.")
+        return Reply(text=f"No open incidents for {whose}." + (f"\n{waiting}" if waiting else ""))
     lines = "\n".join(queue_line(i, rules, now) for i in incidents)
     more = f"\nShowing the first {len(incidents)} of {total}." if total > len(incidents) else ""
     return Reply(
         text=f"{total} open incident(s) for {whose}, closest to breach first",
-        card=Card(title=f"Queue: {whose}", body=lines + more),
+        card=Card(title=f"Queue: {whose}", body=lines + more, footer=waiting),
     )
+
+
+def _unowned_line(unowned: Mapping[str, int]) -> str:
+    """Work waiting for an owner in one's groups, which one's own queue leaves out."""
+    if not unowned:
+        return ""
+    counts = ", ".join(f"{count} in {group}" for group, count in unowned.items())
+    first = next(iter(unowned))
+    return f"Waiting for an owner: {counts}. `/incident queue --group {first}` lists them."
 
 
 def queue_line(incident: Incident, rules: DeskRules, now: datetime) -> str:

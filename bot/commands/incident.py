@@ -34,7 +34,7 @@ from bot.registry import (
 )
 from bot.services.incidents import KINDS, REPORTER, THIRD_PARTY, WAITING_ON, IncidentFilter
 from bot.services.lifecycle import State
-from bot.services.sla_queue import sla_queue
+from bot.services.sla_queue import sla_queue, unowned
 from bot.sla_cards import queue_card, sla_reply
 
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
@@ -432,5 +432,8 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None) -> Re
             raise BadArguments(f"'{agent}' is not an agent. Agents: {known}.")
         handle = staff.handle
     rows, total = await sla_queue(ctx.session, assignee=handle)
-    whose = "you" if handle == ctx.person.handle else ctx.rules.directory.name_of(handle)
-    return queue_card(rows, total, whose, ctx.rules, ctx.now)
+    if handle != ctx.person.handle:
+        whose = ctx.rules.directory.name_of(handle)
+        return queue_card(rows, total, whose, ctx.rules, ctx.now)
+    waiting = await unowned(ctx.session, ctx.person.groups)
+    return queue_card(rows, total, "you", ctx.rules, ctx.now, waiting)

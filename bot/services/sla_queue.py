@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,3 +34,21 @@ async def sla_queue(
         select(Incident).where(*conditions).order_by(paused, next_due, Incident.id).limit(LIMIT)
     )
     return list(rows), total or 0
+
+
+async def unowned(session: AsyncSession, groups: Sequence[str]) -> dict[str, int]:
+    """How many open incidents nobody owns yet, per group of `groups` that has any: the
+    work an agent's own queue does not show them."""
+    if not groups:
+        return {}
+    rows = await session.execute(
+        select(Incident.group, func.count(Incident.id))
+        .where(
+            Incident.state.in_([s.value for s in OPEN]),
+            Incident.assignee.is_(None),
+            Incident.group.in_(groups),
+        )
+        .group_by(Incident.group)
+    )
+    found: dict[str, int] = {group: count for group, count in rows}
+    return {group: found[group] for group in groups if found.get(group)}

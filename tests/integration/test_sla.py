@@ -359,6 +359,26 @@ async def test_the_queue_lists_the_closest_to_breach_first(desk, clock):
     await desk.err("alice", "/incident queue")
 
 
+async def test_ones_own_queue_points_to_work_waiting_for_an_owner_in_ones_groups(desk):
+    await desk.ok("alice", f"/incident open {PRINTER}")  # service-desk
+    await desk.ok("alice", "/incident open Wi-Fi drops on floor 3 --category network")
+    empty = await desk.ok("bob", "/incident queue")  # bob works in service-desk only
+    assert empty.text == (
+        "No open incidents for you.\n"
+        "Waiting for an owner: 1 in service-desk. "
+        "`/incident queue --group service-desk` lists them."
+    )
+    await desk.ok("bob", "/incident claim 1")
+    mine = await desk.ok("bob", "/incident queue")
+    assert mine.card.footer == ""  # nothing else waits in service-desk
+    both = await desk.ok("erin", "/incident queue")  # network and service-desk
+    assert both.text.endswith(
+        "Waiting for an owner: 1 in network. `/incident queue --group network` lists them."
+    )
+    theirs = await desk.ok("erin", "/incident queue --agent dave")
+    assert theirs.text == "No open incidents for Dave Diaz (dave)."
+
+
 async def test_a_persons_sla_notices_are_queued_in_the_order_they_fell_due(desk, scheduler, clock):
     for n in range(3):  # config.yaml's sla.digest_above: more would come as one digest
         await desk.ok("alice", f"/incident open Laptop {n} will not boot")
