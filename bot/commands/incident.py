@@ -223,8 +223,7 @@ async def escalate(ctx: CommandContext, incident: int, to: str | None, hierarchi
         Param(
             "on",
             static_choice("party", WAITING_ON),
-            "who you are waiting on: reporter (the default; asked for it, and their answer "
-            "resumes the incident) or third-party (a supplier or another team; you resume it)",
+            "reporter (the default: their answer resumes it) or third-party (you resume it)",
             required=False,
             flag=True,
         ),
@@ -311,8 +310,7 @@ async def confirm(ctx: CommandContext, incident: int) -> Reply:
 
 @registry.command(
     "incident link",
-    "Link a duplicate to the incident it repeats: its people join the original, "
-    "the duplicate is cancelled",
+    "Link a duplicate to the incident it repeats: its people join it, the duplicate is cancelled",
     params=[
         Param("duplicate", INCIDENT, "the incident that repeats another"),
         Param("original", INCIDENT, "the incident that is kept"),

@@ -625,3 +625,12 @@ async def test_pending_names_who_it_may_wait_on_when_the_party_is_unknown(desk):
         "[--on <party>]: 'vendor' is not a known party. Use one of: reporter, third-party."
     )
     assert "Example: /incident pending 42 which tray do you print from?" in reply.text
+
+
+def test_every_summary_and_parameter_help_fits_discord_unclipped():
+    # Discord clips a description at 100 characters; the registry's text is what Slack,
+    # Discord and /help all show, so it is written to fit.
+    for spec in registry.specs(hidden=True):
+        assert len(spec.summary) <= 100, spec.name
+        for param in spec.params:
+            assert len(param.help) <= 100, (spec.name, param.name)
