@@ -43,6 +43,19 @@ _BLOCKED = {
     SLOWED: r"\b(workaround|slow(ed|ly)?|annoying|intermittent(ly)?|sometimes|"
     r"can still work|for now|now and then|on and off)\b",
 }
+# Words that answer the two questions but would mislead if read in a report ("my print
+# job is stuck" says what is wrong, not how urgent it is): consulted for answers only,
+# after everything above.
+_SCOPE_REPLY = {
+    MANY: r"\b(\d{2,}|dozens|hundreds|loads) (of )?(people|users|us|colleagues|staff)\b",
+    TEAM: r"\b(me and (a|my|two|three|some|the|\w+ others?)\b|(a couple|a few|a handful|"
+    r"several|some|[2-9]|two|three|four|five) (of )?(people|users|us|colleagues|others))\b",
+}
+_BLOCKED_REPLY = {
+    STOPPED: r"^(no|nope|nah|not really)\b|\b(stuck|can'?t|cannot)\b",
+    SLOWED: r"^(yes|yeah|yep|yup|sure)\b|\b(work(ing)? around|kind of|sort of|mostly|somewhat|"
+    r"barely|manage|instead|partly|partially)\b",
+}
 _REQUEST = re.compile(
     r"\b(i need|we need|i'?d like|can i (get|have)|could i (get|have)|please (install|add|create|"
     r"give|grant|set up)|request(ing)?|new (laptop|account|starter|joiner|hire)|access to|"
@@ -129,13 +142,29 @@ class Triage:
 
     def answer_scope(self, text: str) -> str | None:
         """An impact level from an answer to 'who is affected?'."""
-        key = _answer(text, SCOPE_ANSWERS) or _first_match(_SCOPE, f" {text.lower()} ")
+        key = _reply(text, SCOPE_ANSWERS, _SCOPE, _SCOPE_REPLY)
         return self.impact_for[key] if key else None
 
     def answer_blocked(self, text: str) -> str | None:
         """An urgency level from an answer to 'can you work?'."""
-        key = _answer(text, BLOCKED_ANSWERS) or _first_match(_BLOCKED, f" {text.lower()} ")
+        key = _reply(text, BLOCKED_ANSWERS, _BLOCKED, _BLOCKED_REPLY)
         return self.urgency_for[key] if key else None
+
+
+def _reply(
+    text: str,
+    answers: Mapping[str, tuple[str, ...]],
+    patterns: dict[str, str],
+    reply_patterns: dict[str, str],
+) -> str | None:
+    """The option an answer picks: its exact words, what a report would say, then what
+    only an answer says."""
+    lowered = f" {text.lower()} "
+    return (
+        _answer(text, answers)
+        or _first_match(patterns, lowered)
+        or _first_match(reply_patterns, lowered.strip())
+    )
 
 
 def _first_match(patterns: dict[str, str], text: str) -> str | None:

@@ -172,9 +172,18 @@ def test_nothing_is_inferred_when_the_text_does_not_say(triage, text):
         ("everyone", "high"),
         ("whole site", "high"),
         ("the whole office", "high"),
+        # as people answer in their own words
+        ("me and a colleague", "medium"),
+        ("me and my manager", "medium"),
+        ("a couple of people", "medium"),
+        ("several people", "medium"),
+        ("3 of us", "medium"),
+        ("about 40 people", "high"),
+        ("dozens of users", "high"),
         ("4", None),
         ("0", None),
         ("purple", None),
+        ("not sure", None),
         ("", None),
     ],
 )
@@ -197,6 +206,20 @@ def test_answers_to_who_is_affected(triage, answer, impact):
         ("it can wait", "low"),
         ("no rush", "low"),
         ("later", "low"),
+        # as people answer in their own words
+        ("no i can't", "high"),
+        ("nope", "high"),
+        ("not really", "high"),
+        ("no, totally stuck", "high"),
+        ("i'm stuck", "high"),
+        ("I can't work around it", "high"),
+        ("I can work around it", "medium"),
+        ("yeah kind of", "medium"),
+        ("sort of", "medium"),
+        ("mostly", "medium"),
+        ("I can use my phone instead", "medium"),
+        ("i can manage", "medium"),
+        ("yes, it can wait", "low"),
         ("4", None),
         ("banana", None),
         ("", None),
@@ -214,3 +237,9 @@ def test_reading_never_raises_and_gives_configured_values(triage, text, hint):
     assert reading.kind in ("incident", "request")
     assert triage.answer_scope(text) in (None, "high", "medium", "low")
     assert triage.answer_blocked(text) in (None, "high", "medium", "low")
+
+
+def test_words_only_an_answer_means_do_not_weigh_on_a_report(triage):
+    # "stuck" answers "can you still work?"; in a report it is what is wrong, not urgency
+    assert triage.read("my print job is stuck in the queue").urgency is None
+    assert triage.read("me and a colleague can't print").impact is None
