@@ -41,7 +41,7 @@ from bot.services.bulletins import (
 )
 from bot.services.duplicates import best_match
 from bot.services.incidents import IncidentFilter, waits_on_reporter
-from bot.services.lifecycle import OPEN, State
+from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 
 IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
@@ -58,6 +58,21 @@ _STILL = re.compile(
     r"|not (fixed|solved))\b",
     re.I,
 )
+# A reporter's word on a resolved incident ("Does it work for you now?"), checked for
+# "not fixed" first: "it doesn't work" holds "work".
+_NOT_FIXED = re.compile(
+    r"^(no|nope|nah)\b|\b(still|again|not (fixed|working|solved|resolved)|"
+    r"(doesn'?t|does not|didn'?t|did not|isn'?t|is not|won'?t) (work|help|fix)\w*|"
+    r"same (problem|issue|thing)|came back|(is|it'?s) back)\b",
+    re.I,
+)
+_FIXED = re.compile(
+    r"^(yes|yep|yeah|yup|ok|okay)\b|\b(works?|worked|working|fixed|sorted|solved|all good|"
+    r"fine now|confirm(ed)?|perfect)\b",
+    re.I,
+)
+_VERDICT_WORDS = 8  # longer, it is likely about something else as well
+
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
 )
@@ -121,6 +136,9 @@ class Chat:
         return await self._fresh(text, intent)
 
     async def _fresh(self, text: str, intent: Intent) -> Reply:
+        verdict = await self._verdict_on_fix(text, intent)
+        if verdict is not None:
+            return verdict
         kind = intent.kind
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
@@ -158,13 +176,41 @@ class Chat:
             )
         )
 
+    async def _verdict_on_fix(self, text: str, intent: Intent) -> Reply | None:
+        """The reporter, just asked whether the fix works, says so in words: a yes
+        confirms it, a no asks what is still wrong. A question or a longer message is
+        left to the usual handling."""
+        said = text.strip()
+        if said.endswith("?") or intent.incident is not None or len(said.split()) > _VERDICT_WORDS:
+            return None
+        incident = await self._resolved_for_reporter()
+        if incident is None:
+            return None
+        if _NOT_FIXED.search(said):
+            return self.ask_reopen_reason(incident)
+        if _FIXED.search(said):
+            await self.ctx.incidents.confirm(incident.id, self.ctx.person)
+            return self.answer(
+                Reply(text=f"Thanks for confirming. {format_id(incident.id)} is closed.")
+            )
+        return None
+
+    async def _resolved_for_reporter(self) -> Incident | None:
+        if self.row.incident_id is None:
+            return None
+        incident = await self.ctx.session.get(Incident, self.row.incident_id)
+        if incident is None or incident.state != State.RESOLVED:
+            return None
+        return incident if incident.reporter_key == self.ctx.person.key else None
+
     async def _followed_incident(self) -> Incident | None:
         """The open incident this place's conversation is about, if any."""
         if self.row.incident_id is None:
             return None
         incident = await self.ctx.session.get(Incident, self.row.incident_id)
         if incident is None or State(incident.state) not in OPEN:
-            self.row.incident_id = None
+            if incident is None or State(incident.state) not in NOT_FINAL:
+                self.row.incident_id = None  # resolved, it may still hear "it works"
             return None
         return incident
 
@@ -629,6 +675,12 @@ class Chat:
         followed = await self._followed_incident()
         if followed is not None:
             return f"You're welcome! I'll keep you posted on {format_id(followed.id)}."
+        resolved = await self._resolved_for_reporter()
+        if resolved is not None:
+            return (
+                f"You're welcome! Does {format_id(resolved.id)} work for you now? "
+                "Say yes and I'll close it, or no and it goes back to the desk."
+            )
         return "You're welcome!"
 
 

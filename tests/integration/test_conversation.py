@@ -861,6 +861,61 @@ async def test_reopen_asks_why_and_the_next_message_reopens_with_that_reason(qui
     assert (await conversation(quiet, "alice")).step == "idle"
 
 
+@pytest.mark.parametrize(
+    "said", ["thanks it works", "yes it works now", "all good thanks", "sorted, cheers", "yep"]
+)
+async def test_saying_the_fix_works_in_words_confirms_it(quiet, said):
+    await resolved(quiet)
+    done = await quiet.message("alice", said)
+    assert done.text == "Thanks for confirming. INC-000001 is closed."
+    assert (await incident(quiet)).state == "closed"
+    assert (await told(quiet, "bob"))[-1][0] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "said", ["no, still jams", "nope", "it doesn't work", "still broken", "same problem again"]
+)
+async def test_saying_it_is_not_fixed_in_words_asks_why_then_reopens(quiet, said):
+    await resolved(quiet)
+    asked = await quiet.message("alice", said)
+    assert asked.text.startswith("Sorry it isn't fixed. What is still wrong with INC-000001?")
+    assert (await incident(quiet)).state == "resolved"
+    await quiet.message("alice", "tray 1 jams now")
+    assert (await incident(quiet)).state == "in_progress"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "is INC-000001 fixed?",  # a question, not an answer
+        "any news on INC-1?",
+        "it works but now my monitor flickers every few seconds and the dock is dead",
+    ],
+)
+async def test_what_is_not_a_verdict_on_the_fix_leaves_it_resolved(quiet, said):
+    await resolved(quiet)
+    await quiet.message("alice", said)
+    assert (await incident(quiet)).state == "resolved"
+
+
+async def test_thanks_after_a_fix_asks_whether_it_works_and_a_yes_closes_it(quiet):
+    await resolved(quiet)
+    thanks = await quiet.message("alice", "thanks!")
+    assert thanks.text == (
+        "You're welcome! Does INC-000001 work for you now? "
+        "Say yes and I'll close it, or no and it goes back to the desk."
+    )
+    assert (await quiet.message("alice", "yes")).text == (
+        "Thanks for confirming. INC-000001 is closed."
+    )
+
+
+async def test_only_the_reporter_confirms_in_words(quiet):
+    await resolved(quiet)
+    await quiet.message("carl", "yes it works")
+    assert (await incident(quiet)).state == "resolved"
+
+
 async def test_cancelling_the_reopen_question_leaves_it_resolved(quiet):
     await resolved(quiet)
     await quiet.press("alice", "incident.reopen", "1")
