@@ -320,8 +320,8 @@ class Chat:
         found = ctx.knowledge.search(text, limit=ctx.rules.settings.knowledge.suggestions)
         hint = found[0].article.category if found else None
         reading = ctx.rules.triage.read(text, hint)
-        if reading.impact == ctx.rules.triage.impact_for[MANY]:
-            found = []  # many people down is an outage for the desk, not a self-help case
+        if not ctx.rules.triage.self_help_fits(reading.impact):
+            found = []
         row.text, row.kind, row.category = text, reading.kind, reading.category
         row.impact, row.urgency = reading.impact, reading.urgency
         row.articles, row.candidate_id, row.held_text = [s.article.id for s in found], None, None

@@ -91,7 +91,7 @@ async def open_(
         "We'll keep you posted here."
     )
     found = ctx.knowledge.search(summary, limit=ctx.rules.settings.knowledge.suggestions)
-    if not found:
+    if not found or not ctx.rules.triage.self_help_fits(incident.impact):
         return await _answer(ctx, incident, text)
     return await _answer(
         ctx, incident, suggestions_text(text, found), feedback_buttons(incident.id, found)

@@ -140,6 +140,11 @@ class Triage:
         lowered = text.lower()
         return "request" if _REQUEST.search(lowered) and not _FAULT.search(lowered) else "incident"
 
+    def self_help_fits(self, impact: str | None) -> bool:
+        """Whether articles are worth offering: many people down is an outage for the
+        desk to fix, not something each of them can fix alone."""
+        return impact != self.impact_for[MANY]
+
     def answer_scope(self, text: str) -> str | None:
         """An impact level from an answer to 'who is affected?'."""
         key = _reply(text, SCOPE_ANSWERS, _SCOPE, _SCOPE_REPLY)

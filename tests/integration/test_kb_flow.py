@@ -62,6 +62,14 @@ async def test_a_report_gets_suggestions_first_with_solved_and_need_help_buttons
     assert reply.buttons[-1].label == "I still need help"
 
 
+async def test_an_outage_opened_by_command_gets_no_self_help(kb_desk):
+    # As in the chat intake: many people down is for the desk, not a self-help case.
+    reply = await kb_desk.ok("alice", "/incident open cant conect to the vpn --impact high")
+    assert reply.text.startswith("Opened INC-000001")
+    assert "articles may fix it" not in reply.text
+    assert not [b for b in reply.buttons if b.action_id.startswith("kb.")]
+
+
 async def test_a_report_about_nothing_in_the_kb_gets_no_suggestions(kb_desk):
     reply = await kb_desk.ok("alice", "/incident open the coffee machine is broken")
     assert "articles may fix it" not in reply.text
