@@ -238,6 +238,19 @@ def test_the_shipped_knowledge_base_is_valid_and_large_enough(settings, categori
     assert f"{len(loaded.articles)} articles OK" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("the vpn is down", "vpn-cannot-connect"),
+        ("my outlook keeps crashing when I open calendar invites", "app-crashes"),
+        ("onedrive not syncing", "files-not-syncing"),
+    ],
+)
+def test_the_shipped_articles_answer_the_commonest_phrasings(settings, text, first):
+    kb = KnowledgeBase.for_desk(settings, Triage(settings, Classifier(settings)))
+    assert kb.search(text)[0].article.id == first
+
+
 def test_kb_check_exits_non_zero_and_names_each_bad_file(tmp_path):
     config = (ROOT / "config.yaml").read_text().replace("folder: knowledge", f"folder: {tmp_path}")
     (tmp_path / "config.yaml").write_text(config)
