@@ -485,7 +485,7 @@ class Chat:
             f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
             "I'll tell you here when someone picks it up; anything you add here goes onto it."
         )
-        recent = await ctx.incidents.timeline(incident.id, last=3)
+        recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
         return self.answer(incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent))
 
     def edit(self) -> Reply:
@@ -597,7 +597,7 @@ class Chat:
 
     async def _status(self, incident: Incident) -> Reply:
         ctx = self.ctx
-        recent = await ctx.incidents.timeline(incident.id, last=3)
+        recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
         owner = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
         where = f"with {owner}" if owner else f"waiting for the {incident.group} team"
         text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."

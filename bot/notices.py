@@ -26,7 +26,7 @@ from bot.ids import format_id
 from bot.messages import Button, Reply
 from bot.models import AffectedPerson, Conversation, Incident
 from bot.outbox import Outbox, OutboxBatch, Recipient
-from bot.services.incidents import CHANGES, SYSTEM, waits_on_reporter
+from bot.services.incidents import CHANGES, INTERNAL_NOTE, SYSTEM, waits_on_reporter
 from bot.services.lifecycle import NOT_FINAL, State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -150,6 +150,9 @@ DESK_ACTS: dict[str, list[Rule]] = {
                 "Nothing is needed from you; you will hear when it moves."
             ),
         ),
+    ],
+    INTERNAL_NOTE: [
+        ((OWNER,), lambda c: f"{c.actor.name} on {c.label}, for the desk: {c.event.text}")
     ],
     "resumed": [(_TO_REPORTER, lambda c: f"{c.label} is back in progress, with {_owner_name(c)}.")],
     "resolved": [(_TO_REPORTER, lambda c: f"{c.label} is resolved: {c.event.text}")],

@@ -43,7 +43,7 @@ STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
 async def _answer(
     ctx: CommandContext, incident: Incident, text: str, first: tuple[Button, ...] = ()
 ) -> Reply:
-    recent = await ctx.incidents.timeline(incident.id, last=3)
+    recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
     articles = await ctx.incidents.linked_articles(incident.id)
     return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent, articles, first)
 
@@ -117,7 +117,7 @@ async def show(ctx: CommandContext, incident: int) -> Reply:
 )
 async def history(ctx: CommandContext, incident: int) -> Reply:
     found = await ctx.incidents.get_for(incident, ctx.person)
-    events = await ctx.incidents.timeline(found.id)
+    events = await ctx.incidents.timeline(found.id, ctx.person)
     lines = "\n".join(describe_event(e, ctx.rules) for e in events)
     title = f"{format_id(found.id)} · {found.summary}"
     return Reply(text=f"Timeline of {format_id(found.id)}", card=Card(title=title, body=lines))
@@ -332,11 +332,26 @@ async def link(ctx: CommandContext, duplicate: int, original: int) -> Reply:
 @registry.command(
     "incident note",
     "Add a note to an incident's timeline",
-    params=[INCIDENT_ID, Param("text", TEXT, "the note")],
-    examples=["/incident note 42 It also happens on the guest Wi-Fi"],
+    params=[
+        INCIDENT_ID,
+        Param("text", TEXT, "the note"),
+        Param(
+            "internal",
+            SWITCH,
+            "for the desk only: the reporter doesn't see it or hear of it (agents)",
+            required=False,
+            flag=True,
+        ),
+    ],
+    examples=[
+        "/incident note 42 It also happens on the guest Wi-Fi",
+        "/incident note 42 AD shows the account in the wrong OU --internal",
+    ],
 )
-async def note(ctx: CommandContext, incident: int, text: str) -> Reply:
-    found = await ctx.incidents.note(incident, ctx.person, text)
+async def note(ctx: CommandContext, incident: int, text: str, internal: bool) -> Reply:
+    found = await ctx.incidents.note(incident, ctx.person, text, internal=internal)
+    if internal:
+        return Reply(text=f"Noted on {format_id(found.id)}, for the desk only.")
     return Reply(text=f"Noted on {format_id(found.id)}.")
 
 

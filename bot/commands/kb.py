@@ -115,7 +115,7 @@ async def link(ctx: CommandContext, article: str, incident: int) -> Reply:
 )
 async def draft(ctx: CommandContext, incident: int) -> Reply:
     found = await ctx.incidents.get(incident)
-    events = await ctx.incidents.timeline(found.id)
+    events = await ctx.incidents.timeline(found.id, ctx.person)
     path = write_draft(found, events, ctx.knowledge.folder / "drafts")
     return Reply(
         text=f"Drafted {path.name} from {format_id(found.id)} in {path.parent}. "

@@ -38,6 +38,9 @@ KINDS = ("incident", "request")
 # waited for until the owner resumes it.
 REPORTER, THIRD_PARTY = "reporter", "third-party"
 WAITING_ON = (REPORTER, THIRD_PARTY)
+# The desk's own working notes ("checked the AD groups"): the reporter's side never sees
+# them or hears of them, and they are no answer to the reporter (the response clock runs).
+INTERNAL_NOTE = "internal_note"
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
 SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
 
@@ -106,8 +109,14 @@ class Incidents:
         )
         return list(rows)
 
-    async def timeline(self, number: int, *, last: int | None = None) -> list[IncidentEvent]:
+    async def timeline(
+        self, number: int, viewer: Person, *, last: int | None = None
+    ) -> list[IncidentEvent]:
+        """The incident's events as `viewer` may see them: all of them for the desk, all
+        but its internal notes for anyone else."""
         query = select(IncidentEvent).where(IncidentEvent.incident_id == number)
+        if not viewer.is_agent:
+            query = query.where(IncidentEvent.kind != INTERNAL_NOTE)
         if last is None:
             rows = await self.session.scalars(query.order_by(IncidentEvent.id))
             return list(rows)
@@ -479,10 +488,21 @@ class Incidents:
         )
         return incident
 
-    async def note(self, number: int, author: Person, text: str) -> Incident:
-        """Add a note; reporters may note their own incidents, agents any."""
+    async def note(
+        self, number: int, author: Person, text: str, *, internal: bool = False
+    ) -> Incident:
+        """Add a note; reporters may note their own incidents, agents any, and only
+        agents write internal ones."""
         incident = await self.get_for(number, author)
         self._check("note", incident)
+        if internal:
+            if not author.is_agent:
+                raise Forbidden(
+                    "Only the desk's staff write internal notes. Without --internal, "
+                    "your note goes onto the incident for the desk to see."
+                )
+            self._change(incident, author, INTERNAL_NOTE, text=text)
+            return incident
         if author.is_agent:
             self._respond(incident)
         if self.answers(incident, author):

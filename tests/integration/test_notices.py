@@ -398,3 +398,25 @@ async def test_an_agent_assigned_an_incident_can_claim_it_from_the_notice(desk):
     # Pressing it starts the work: assigned -> in progress, still dave's.
     claimed = await desk.press("dave", "incident.claim", "1")
     assert claimed.text == "You own INC-000001 now."
+
+
+async def test_an_internal_note_is_for_the_desk_only(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    reply = await desk.ok("erin", "/incident note 1 fuser part ordered, PO 4471 --internal")
+    assert reply.text == "Noted on INC-000001, for the desk only."
+    assert texts(await heard(desk, "internal_note")) == [
+        ("bob", f"Erin Evans on {LABEL}, for the desk: fuser part ordered, PO 4471")
+    ]
+    for reporter_side in ("alice", "frank"):
+        assert "PO 4471" not in str(await desk.ok(reporter_side, "/incident history 1"))
+        assert "PO 4471" not in str(await desk.ok(reporter_side, "/incident show 1"))
+    history = await desk.ok("bob", "/incident history 1")
+    assert 'Erin Evans · internal note · "fuser part ordered, PO 4471"' in history.card.body
+
+
+async def test_only_the_desk_writes_internal_notes(desk):
+    await incident_with_affected(desk)
+    refused = await desk.err("alice", "/incident note 1 please hurry --internal")
+    assert refused.text.startswith("Only the desk's staff write internal notes.")
+    assert await heard(desk, "note") == []

@@ -121,6 +121,13 @@ async def test_the_first_answer_stops_the_response_clock(desk, scheduler, clock)
     assert reply.text == "INC-000001: response met, resolution running."
 
 
+async def test_an_internal_note_is_no_answer_to_the_reporter(desk, scheduler, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("erin", "/incident note 1 probably the fuser again --internal")
+    reply = await desk.ok("erin", "/incident sla 1")
+    assert reply.text == "INC-000001: response running, resolution running."
+
+
 async def test_pending_pauses_the_resolution_clock(desk, scheduler, clock):
     await desk.ok("alice", f"/incident open {PRINTER}")
     await desk.ok("bob", "/incident claim 1")

@@ -204,7 +204,11 @@ def test_free_text_keeps_the_senders_own_quotes_and_apostrophes(rules, line, sum
 
 
 def test_a_double_dash_ends_the_flags(rules):
-    assert run(rules, "/incident note 1 -- --not-a-flag") == {"incident": 1, "text": "--not-a-flag"}
+    assert run(rules, "/incident note 1 -- --internal") == {
+        "incident": 1,
+        "text": "--internal",
+        "internal": False,
+    }
     values = run(rules, "/incident open try -- --impact high")
     assert values["summary"] == "try --impact high"
     assert values["impact"] is None
@@ -219,7 +223,7 @@ def test_flags_before_the_double_dash_still_count(rules):
 
 def test_free_text_keeps_line_breaks(rules):
     values = run(rules, "/incident note 42 first line\nsecond line")
-    assert values == {"incident": 42, "text": "first line\nsecond line"}
+    assert values == {"incident": 42, "text": "first line\nsecond line", "internal": False}
 
 
 @pytest.mark.parametrize(
