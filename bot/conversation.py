@@ -47,6 +47,7 @@ from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
 CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "reopen_reason"
 KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
+WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works now
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -72,6 +73,16 @@ _FIXED = re.compile(
     re.I,
 )
 _VERDICT_WORDS = 8  # longer, it is likely about something else as well
+# The reporter says their open incident is no longer needed.
+_WITHDRAW = re.compile(
+    r"\b(never ?mind|ignore (that|this|it|my (last )?(message|ticket|report))|"
+    r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
+    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
+    r"(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)|"
+    r"no longer need)\b",
+    re.I,
+)
+_WITHDRAW_WORDS = 15
 
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
@@ -139,6 +150,9 @@ class Chat:
         verdict = await self._verdict_on_fix(text, intent)
         if verdict is not None:
             return verdict
+        withdrawal = await self._withdrawal(text, intent)
+        if withdrawal is not None:
+            return withdrawal
         kind = intent.kind
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
@@ -195,6 +209,50 @@ class Chat:
             )
         return None
 
+    async def _withdrawal(self, text: str, intent: Intent) -> Reply | None:
+        """The reporter says the incident being followed is no longer needed: offer to
+        cancel it (never cancelled on a guess)."""
+        said = text.strip()
+        if said.endswith("?") or intent.incident is not None:
+            return None
+        if len(said.split()) > _WITHDRAW_WORDS or not _WITHDRAW.search(said):
+            return None
+        incident = await self._followed_incident()
+        if incident is None or incident.reporter_key != self.ctx.person.key:
+            return None
+        self.reset()
+        self.row.step, self.row.incident_id, self.row.held_text = WITHDRAW, incident.id, said
+        self._extend()
+        label = f"{format_id(incident.id)} “{incident.summary}”"
+        return self.answer(
+            Reply(
+                text=f"Glad it's sorted! Shall I cancel {label}? "
+                "Yes cancels it and tells the desk why; no keeps it open.",
+                buttons=(
+                    Button("Yes, cancel it", "intake.withdraw", "", "primary"),
+                    Button("No, keep it open", "intake.keep", ""),
+                ),
+            )
+        )
+
+    async def withdraw(self, *, cancel: bool) -> Reply:
+        self._expect(WITHDRAW)
+        number, reason = self.row.incident_id, self.row.held_text
+        self.reset()
+        assert number is not None
+        if not cancel:
+            return self.answer(Reply(text=f"OK, {format_id(number)} stays open."))
+        await self.ctx.incidents.cancel(number, self.ctx.person, reason=reason, duplicate_of=None)
+        return self.answer(
+            Reply(text=f"{format_id(number)} is cancelled. Tell me if the problem comes back.")
+        )
+
+    def follow(self, incident: Incident) -> None:
+        """From now on this place's conversation is about `incident` (unless a report or
+        a question is under way here)."""
+        if self.row.step == IDLE:
+            self.row.incident_id = incident.id
+
     async def _resolved_for_reporter(self) -> Incident | None:
         if self.row.incident_id is None:
             return None
@@ -250,6 +308,8 @@ class Chat:
             return await self.note_or_new(add=bool(_YES.match(clean)))
         elif step == REOPEN_REASON:
             return await self.reopen_with(clean)
+        elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):
+            return await self.withdraw(cancel=bool(_YES.match(clean)))
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
             return None  # answered fresh; the draft waits
         if step == KNOWN and intent.kind == IntentKind.REPORT:
@@ -631,6 +691,8 @@ class Chat:
         self.reset()
         if step == REOPEN_REASON and number is not None:
             return Reply(text=f"OK, {format_id(number)} stays resolved.")
+        if step == WITHDRAW and number is not None:
+            return Reply(text=f"OK, {format_id(number)} stays open.")
         if step == NOTE_OR_NEW:
             return Reply(text="OK, I set that message aside.")
         return Reply(text="OK, I dropped that. Nothing was opened.")
@@ -662,6 +724,8 @@ class Chat:
             return "Shall I open it? Say yes, edit, or cancel."
         if step == NOTE_OR_NEW:
             return "Say 1 to add it to the incident, 2 for a new problem."
+        if step == WITHDRAW:
+            return "Shall I cancel the incident? Say yes or no."
         return "Say “cancel” to start over."
 
     def _greeting(self) -> str:
@@ -704,6 +768,8 @@ def expired_text(row: Conversation) -> str:
             f"{label} stays resolved: I didn't hear what is still wrong. Press Reopen again "
             "(or tell me) if it isn't fixed."
         )
+    if row.step == WITHDRAW:
+        return f"{label} stays open: I didn't hear whether to cancel it."
     if row.step == NOTE_OR_NEW:
         return (
             f"I didn't hear whether “{_short(row.held_text or '', 60)}” was about {label} or a "

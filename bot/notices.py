@@ -184,6 +184,7 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
         ((AFFECTED,), lambda c: f"{c.label} is closed: {c.actor.name} confirmed the fix."),
     ],
     "reopened": [((OWNER,), _reopened)],
+    "cancelled": [((OWNER,), lambda c: f"{c.actor.name} withdrew {c.label}: {c.event.text}")],
     "note": [((OWNER,), lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
     "answered": [
         (

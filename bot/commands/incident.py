@@ -86,6 +86,7 @@ async def open_(
         impact=impact,
         urgency=urgency,
     )
+    (await Chat.load(ctx)).follow(incident)  # what its reporter says next here is about it
     text = (
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
         "We'll keep you posted here."
@@ -389,7 +390,7 @@ async def classify(
 
 @registry.command(
     "incident cancel",
-    "Cancel an incident: a duplicate, or opened by mistake",
+    "Cancel an incident: a duplicate, or opened by mistake (its reporter can withdraw their own)",
     params=[
         INCIDENT_ID,
         Param("reason", TEXT, "why it is cancelled", required=False),
@@ -397,8 +398,7 @@ async def classify(
             "duplicate_of", INCIDENT, "the incident this one duplicates", required=False, flag=True
         ),
     ],
-    role=Role.AGENT,
-    examples=["/incident cancel 43 --duplicate-of 42"],
+    examples=["/incident cancel 43 --duplicate-of 42", "/incident cancel 42 it works again"],
 )
 async def cancel(
     ctx: CommandContext, incident: int, reason: str | None, duplicate_of: int | None

@@ -92,3 +92,13 @@ async def affected(ctx: CommandContext) -> Reply:
 @_intake("other", "No, my problem is something else than the known one")
 async def other(ctx: CommandContext) -> Reply:
     return await (await Chat.load(ctx)).known(affected=False)
+
+
+@_intake("withdraw", "Yes, cancel the incident: it works now")
+async def withdraw(ctx: CommandContext) -> Reply:
+    return await (await Chat.load(ctx)).withdraw(cancel=True)
+
+
+@_intake("keep", "No, keep the incident open")
+async def keep(ctx: CommandContext) -> Reply:
+    return await (await Chat.load(ctx)).withdraw(cancel=False)

@@ -441,6 +441,30 @@ class Incidents:
             )
         return closed
 
+    def _reporter_may_withdraw(
+        self, incident: Incident, person: Person, duplicate_of: int | None
+    ) -> None:
+        label = format_id(incident.id)
+        if incident.reporter_key != person.key:
+            raise Forbidden(
+                f"Only {incident.reporter_name}, who reported it, or an agent can cancel {label}."
+            )
+        if duplicate_of is not None:
+            raise Forbidden(
+                "Only the desk links duplicates. To withdraw your own incident, say why: "
+                f"`/incident cancel {incident.id} it works again`."
+            )
+        if incident.people_affected > 1:
+            raise Forbidden(
+                f"Others are affected by {label} too ({incident.people_affected} people), so "
+                "it stays open for them. Tell the desk it works for you with a note: "
+                f"`/incident note {incident.id} works for me now`."
+            )
+        if incident.state == State.RESOLVED:
+            raise InvalidTransition(
+                f"{label} is already resolved: `/incident confirm {incident.id}` closes it."
+            )
+
     def reporter_may_reopen(self, incident: Incident, person: Person) -> None:
         """A reporter reopens their own incident, and only once it is resolved."""
         if incident.reporter_key != person.key:
@@ -546,7 +570,10 @@ class Incidents:
     async def cancel(
         self, number: int, agent: Person, *, reason: str | None, duplicate_of: int | None
     ) -> Incident:
-        incident = await self.get(number)
+        """Cancel: agents any open incident; a reporter withdraws their own."""
+        incident = await self.get_for(number, agent)
+        if not agent.is_agent:
+            self._reporter_may_withdraw(incident, agent, duplicate_of)
         self._check("cancel", incident)
         if duplicate_of is None and not reason:
             raise BadArguments(

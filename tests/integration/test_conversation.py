@@ -380,7 +380,9 @@ async def test_not_the_same_problem_goes_on_to_the_questions(quiet):
 
 
 async def test_a_duplicate_of_ones_own_incident_is_added_as_a_note(quiet):
+    direct, quiet.channel = quiet.channel, THREAD  # opened elsewhere: this chat isn't about it
     await vpn_down_for_sales(quiet)
+    quiet.channel = direct
     asked = await quiet.message("alice", "the vpn is not working again")
     assert asked.text == (
         "You reported something like this already: INC-000001, *VPN down for Sales*, "
@@ -463,7 +465,9 @@ async def test_someone_elses_incident_looks_like_a_missing_one(quiet):
 
 
 async def test_a_progress_question_in_the_middle_of_a_report_leaves_the_draft_waiting(quiet):
+    direct, quiet.channel = quiet.channel, THREAD
     await quiet.ok("alice", "/incident open Outlook crashes on start")
+    quiet.channel = direct
     assert (await quiet.message("alice", PRINTER)).text == SCOPE
     news = await quiet.message("alice", "any news on INC-1?")
     assert news.text == "INC-000001 is new, waiting for the service-desk team."
@@ -914,6 +918,41 @@ async def test_only_the_reporter_confirms_in_words(quiet):
     await resolved(quiet)
     await quiet.message("carl", "yes it works")
     assert (await incident(quiet)).state == "resolved"
+
+
+@pytest.mark.parametrize(
+    "said", ["never mind, it works now", "ignore that, fixed it myself", "thanks, it's working now"]
+)
+async def test_saying_it_works_now_offers_to_cancel_the_open_incident(quiet, said):
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", said)
+    assert asked.text == (
+        f"Glad it's sorted! Shall I cancel INC-000001 “{PRINTER}”? "
+        "Yes cancels it and tells the desk why; no keeps it open."
+    )
+    assert actions(asked) == [("intake.withdraw", ""), ("intake.keep", "")]
+    done = await quiet.message("alice", "yes")
+    assert done.text == "INC-000001 is cancelled. Tell me if the problem comes back."
+    found = await incident(quiet)
+    assert found.state == "cancelled"
+    assert (await timeline(quiet))[-1] == ("cancelled", "console:alice", said)
+
+
+async def test_keeping_the_incident_open_after_all(quiet):
+    await open_by_chat(quiet)
+    await quiet.message("alice", "never mind, it works now")
+    kept = await quiet.press("alice", "intake.keep")
+    assert kept.text == "OK, INC-000001 stays open."
+    assert (await incident(quiet)).state == "new"
+
+
+async def test_a_command_opened_incident_is_followed_in_its_chat_too(quiet):
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    asked = await quiet.message("alice", "never mind, it works now")
+    assert asked.text.startswith("Glad it's sorted! Shall I cancel INC-000001")
+    await quiet.message("alice", "no")
+    more = await quiet.message("alice", "the printer jams on tray 2 as well")
+    assert more.text.startswith("Is this about INC-000001")
 
 
 async def test_cancelling_the_reopen_question_leaves_it_resolved(quiet):

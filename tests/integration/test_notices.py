@@ -420,3 +420,24 @@ async def test_only_the_desk_writes_internal_notes(desk):
     refused = await desk.err("alice", "/incident note 1 please hurry --internal")
     assert refused.text.startswith("Only the desk's staff write internal notes.")
     assert await heard(desk, "note") == []
+
+
+async def test_a_reporter_withdraws_their_own_incident_and_the_owner_hears_why(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    reply = await desk.ok("alice", "/incident cancel 1 it works again after a restart")
+    assert reply.text == "INC-000001 is cancelled."
+    assert texts(await heard(desk, "cancelled")) == [
+        ("bob", f"alice withdrew {LABEL}: it works again after a restart")
+    ]
+
+
+async def test_only_the_reporter_withdraws_and_not_for_others_affected(desk):
+    await incident_with_affected(desk)
+    by_frank = await desk.err("frank", "/incident cancel 1 fine for me now")
+    assert by_frank.text == "Only alice, who reported it, or an agent can cancel INC-000001."
+    by_alice = await desk.err("alice", "/incident cancel 1 works for me now")
+    assert by_alice.text.startswith("Others are affected by INC-000001 too (2 people)")
+    await desk.ok("alice", "/incident open The floor 3 printer again")
+    merged = await desk.err("alice", "/incident cancel 3 --duplicate-of 1")
+    assert merged.text.startswith("Only the desk links duplicates.")
