@@ -188,6 +188,9 @@ class SlaSettings(_Section):
     escalate_unclaimed: bool = False
     # Breached resolution target at these priorities: bring in the group's manager.
     escalate_breached: list[str] = Field(default_factory=list)
+    # A new incident at these priorities is announced to its group's agents at once; the
+    # rest wait in the queue until someone looks (or the first warning).
+    announce_new: list[str] = Field(default_factory=list)
     # One person due more than this many warnings (or breaches) from one sweep batch gets
     # them as one digest instead: hundreds of cards at once bury the ones that matter,
     # and at the platforms' rate limits take many minutes to arrive.
@@ -533,9 +536,10 @@ def _check_sla(s: Settings, fail: Fail) -> None:
     for group in s.sla.business_hours:
         if group not in s.groups:
             fail(f"sla.business_hours.{group}", f"one of the groups {', '.join(s.groups)}")
-    for priority in s.sla.escalate_breached:
-        if priority not in s.priorities:
-            fail("sla.escalate_breached", f"priorities from {', '.join(s.priorities)}")
+    for key in ("escalate_breached", "announce_new"):
+        for priority in getattr(s.sla, key):
+            if priority not in s.priorities:
+                fail(f"sla.{key}", f"priorities from {', '.join(s.priorities)}")
 
 
 def _check_reports(s: Settings, fail: Fail) -> None:

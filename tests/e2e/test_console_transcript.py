@@ -230,7 +230,12 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
     }
     assert opened.fields()["Response due"].endswith("(in 30m)")
     assert opened.fields()["Resolution due"].endswith("(in 8h)")
-    assert opened.buttons() == ""  # alice is not an agent: no one-click actions
+    told = opened.lines.index("→ to Erin Evans (erin):")  # a new P2: the network team hears
+    assert opened.lines[told + 1] == (
+        "New P2 for the network team: INC-000001 “VPN drops every few minutes”."
+    )
+    # alice is not an agent: no one-click actions in her reply (erin's notice has them)
+    assert not [line for line in opened.lines[:told] if line.startswith("Buttons: ")]
 
     assert t["alice> :as bob"].lines == ["(now speaking as bob)"]
 

@@ -441,3 +441,21 @@ async def test_only_the_reporter_withdraws_and_not_for_others_affected(desk):
     await desk.ok("alice", "/incident open The floor 3 printer again")
     merged = await desk.err("alice", "/incident cancel 3 --duplicate-of 1")
     assert merged.text.startswith("Only the desk links duplicates.")
+
+
+async def test_a_new_p1_is_announced_to_its_groups_agents_at_once(desk):
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    announced = [h for h in await heard(desk, "opened") if h.to != "carol"]
+    assert texts(announced) == [
+        ("bob", "New P1 for the service-desk team: INC-000001 “Nobody can log in”."),
+        ("erin", "New P1 for the service-desk team: INC-000001 “Nobody can log in”."),
+    ]
+    assert [b.action_id for b in announced[0].buttons][:1] == ["incident.claim"]
+    assert announced[0].card_title == "INC-000001 · Nobody can log in"
+
+
+async def test_a_new_p4_waits_in_the_queue_and_an_agent_opening_one_is_not_told(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    assert await heard(desk, "opened") == []
+    await desk.ok("bob", "/incident open Core switch down --impact high --urgency high")
+    assert [h.to for h in await heard(desk, "opened", incident=2)] == ["carol", "erin"]
