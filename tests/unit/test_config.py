@@ -301,6 +301,18 @@ BROKEN = [
         ["greater than or equal to 1"],
         id="slack-port-zero",
     ),
+    pytest.param(
+        _set("sla.announce_new", ["P1", "P0"]),
+        "sla.announce_new",
+        ["priorities from P1, P2, P3, P4, P5"],
+        id="announce-unknown-priority",
+    ),
+    pytest.param(
+        _set("sla.escalate_breached", ["urgent"]),
+        "sla.escalate_breached",
+        ["priorities from P1, P2, P3, P4, P5"],
+        id="escalate-unknown-priority",
+    ),
 ]
 
 
