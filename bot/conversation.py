@@ -62,13 +62,15 @@ _STILL = re.compile(
 # A reporter's word on a resolved incident ("Does it work for you now?"), checked for
 # "not fixed" first: "it doesn't work" holds "work".
 _NOT_FIXED = re.compile(
-    r"^(no|nope|nah)\b|\b(still|again|not (fixed|working|solved|resolved)|"
+    r"^(no|nope|nah)\b|\b(still|not (fixed|working|solved|resolved)|"
     r"(doesn'?t|does not|didn'?t|did not|isn'?t|is not|won'?t) (work|help|fix)\w*|"
+    r"(?!work)\w+ed again|(down|broken|happening|doing it) again|"
     r"same (problem|issue|thing)|came back|(is|it'?s) back)\b",
     re.I,
 )
+# Not "ok": it acknowledges the message as often as it confirms the fix.
 _FIXED = re.compile(
-    r"^(yes|yep|yeah|yup|ok|okay)\b|\b(works?|worked|working|fixed|sorted|solved|all good|"
+    r"^(yes|yep|yeah|yup)\b|\b(works?|worked|working|fixed|sorted|solved|all good|"
     r"fine now|confirm(ed)?|perfect)\b",
     re.I,
 )
