@@ -28,7 +28,7 @@ from bot.cards import incident_reply, list_line, span, suggestion_line
 from bot.context import CommandContext
 from bot.errors import BadArguments
 from bot.ids import format_id
-from bot.intents import Intent, IntentKind, recognise
+from bot.intents import Intent, IntentKind, no_longer_needed, recognise, verdict_on_fix
 from bot.messages import Button, Card, ChannelRef, Field, Reply
 from bot.models import Bulletin, Conversation, Incident
 from bot.notices import DM_PLACE
@@ -59,32 +59,6 @@ _STILL = re.compile(
     r"|not (fixed|solved))\b",
     re.I,
 )
-# A reporter's word on a resolved incident ("Does it work for you now?"), checked for
-# "not fixed" first: "it doesn't work" holds "work".
-_NOT_FIXED = re.compile(
-    r"^(no|nope|nah)\b|\b(still|not (fixed|working|solved|resolved)|"
-    r"(doesn'?t|does not|didn'?t|did not|isn'?t|is not|won'?t) (work|help|fix)\w*|"
-    r"(?!work)\w+ed again|(down|broken|happening|doing it) again|"
-    r"same (problem|issue|thing)|came back|(is|it'?s) back)\b",
-    re.I,
-)
-# Not "ok": it acknowledges the message as often as it confirms the fix.
-_FIXED = re.compile(
-    r"^(yes|yep|yeah|yup)\b|\b(works?|worked|working|fixed|sorted|solved|all good|"
-    r"fine now|confirm(ed)?|perfect)\b",
-    re.I,
-)
-_VERDICT_WORDS = 8  # longer, it is likely about something else as well
-# The reporter says their open incident is no longer needed.
-_WITHDRAW = re.compile(
-    r"\b(never ?mind|ignore (that|this|it|my (last )?(message|ticket|report))|"
-    r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
-    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
-    r"(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)|"
-    r"no longer need)\b",
-    re.I,
-)
-_WITHDRAW_WORDS = 15
 
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
@@ -149,10 +123,10 @@ class Chat:
         return await self._fresh(text, intent)
 
     async def _fresh(self, text: str, intent: Intent) -> Reply:
-        verdict = await self._verdict_on_fix(text, intent)
+        verdict = await self._verdict_on_fix(text)
         if verdict is not None:
             return verdict
-        withdrawal = await self._withdrawal(text, intent)
+        withdrawal = await self._withdrawal(text)
         if withdrawal is not None:
             return withdrawal
         kind = intent.kind
@@ -192,38 +166,34 @@ class Chat:
             )
         )
 
-    async def _verdict_on_fix(self, text: str, intent: Intent) -> Reply | None:
+    async def _verdict_on_fix(self, text: str) -> Reply | None:
         """The reporter, just asked whether the fix works, says so in words: a yes
         confirms it, a no asks what is still wrong. A question or a longer message is
         left to the usual handling."""
-        said = text.strip()
-        if said.endswith("?") or intent.incident is not None or len(said.split()) > _VERDICT_WORDS:
+        fixed = verdict_on_fix(text)
+        if fixed is None:
             return None
         incident = await self._resolved_for_reporter()
         if incident is None:
             return None
-        if _NOT_FIXED.search(said):
+        if not fixed:
             return self.ask_reopen_reason(incident)
-        if _FIXED.search(said):
-            await self.ctx.incidents.confirm(incident.id, self.ctx.person)
-            return self.answer(
-                Reply(text=f"Thanks for confirming. {format_id(incident.id)} is closed.")
-            )
-        return None
+        await self.ctx.incidents.confirm(incident.id, self.ctx.person)
+        return self.answer(
+            Reply(text=f"Thanks for confirming. {format_id(incident.id)} is closed.")
+        )
 
-    async def _withdrawal(self, text: str, intent: Intent) -> Reply | None:
+    async def _withdrawal(self, text: str) -> Reply | None:
         """The reporter says the incident being followed is no longer needed: offer to
         cancel it (never cancelled on a guess)."""
-        said = text.strip()
-        if said.endswith("?") or intent.incident is not None:
-            return None
-        if len(said.split()) > _WITHDRAW_WORDS or not _WITHDRAW.search(said):
+        if not no_longer_needed(text):
             return None
         incident = await self._followed_incident()
         if incident is None or incident.reporter_key != self.ctx.person.key:
             return None
         self.reset()
-        self.row.step, self.row.incident_id, self.row.held_text = WITHDRAW, incident.id, said
+        self.row.step, self.row.incident_id = WITHDRAW, incident.id
+        self.row.held_text = text.strip()
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(

@@ -1,5 +1,7 @@
 """What a plain chat message is: a problem report, a progress question, a call for
-help, small talk, or unclear. Pure functions over the text; they never raise.
+help, small talk, or unclear; and what a reporter's short word about their own incident
+says (the fix works or not, the incident is no longer needed). Pure functions over the
+text; they never raise.
 
 The rules are deliberately plain word patterns: each one is readable, testable
 and predictable for the person writing to the desk, and a wrong guess costs one
@@ -146,3 +148,58 @@ def _incident_in(lowered: str) -> int | None:
 def mentions_incident(text: str) -> int | None:
     """An incident id written anywhere in a message (INC-42, #42, 'ticket 42')."""
     return _incident_in(text.lower())
+
+
+# A reporter's word on a resolved incident ("Does it work for you now?"), checked for
+# "not fixed" first: "it doesn't work" holds "work".
+_NOT_FIXED = re.compile(
+    r"^(no|nope|nah)\b|\b(still|not (fixed|working|solved|resolved)|"
+    r"(doesn'?t|does not|didn'?t|did not|isn'?t|is not|won'?t) (work|help|fix)\w*|"
+    r"(?!work)\w+ed again|(down|broken|happening|doing it) again|"
+    r"same (problem|issue|thing)|came back|(is|it'?s) back)\b",
+    re.I,
+)
+# Not "ok": it acknowledges the message as often as it confirms the fix.
+_FIXED = re.compile(
+    r"^(yes|yep|yeah|yup)\b|\b(works?|worked|working|fixed|sorted|solved|all good|"
+    r"fine now|confirm(ed)?|perfect)\b",
+    re.I,
+)
+_VERDICT_WORDS = 8  # longer, it is likely about something else as well
+# The reporter says their open incident is no longer needed.
+_WITHDRAW = re.compile(
+    r"\b(never ?mind|ignore (that|this|it|my (last )?(message|ticket|report))|"
+    r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
+    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
+    r"(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)|"
+    r"no longer need)\b",
+    re.I,
+)
+_WITHDRAW_WORDS = 15
+
+
+def verdict_on_fix(text: str) -> bool | None:
+    """A short answer to "does it work for you now?": True for fixed, False for not,
+    None when it is no answer (a question, a message naming an incident, a longer
+    message likely about something else as well, or neither)."""
+    said = text.strip()
+    if _not_an_answer(said, _VERDICT_WORDS):
+        return None
+    if _NOT_FIXED.search(said):
+        return False
+    return True if _FIXED.search(said) else None
+
+
+def no_longer_needed(text: str) -> bool:
+    """Whether a short message says one's open incident can go: "never mind, it works
+    now", or asks for it ("can you cancel my ticket?")."""
+    said = text.strip()
+    return not _not_an_answer(said, _WITHDRAW_WORDS, questions=True) and bool(
+        _WITHDRAW.search(said)
+    )
+
+
+def _not_an_answer(said: str, most_words: int, *, questions: bool = False) -> bool:
+    if (said.endswith("?") and not questions) or len(said.split()) > most_words:
+        return True
+    return mentions_incident(said) is not None

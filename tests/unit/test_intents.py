@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.ids import MAX_ID
-from bot.intents import Intent, IntentKind, mentions_incident, recognise
+from bot.intents import (
+    Intent,
+    IntentKind,
+    mentions_incident,
+    no_longer_needed,
+    recognise,
+    verdict_on_fix,
+)
 
 REPORT, PROGRESS, HELP = IntentKind.REPORT, IntentKind.PROGRESS, IntentKind.HELP
 GREETING, THANKS, UNCLEAR = IntentKind.GREETING, IntentKind.THANKS, IntentKind.UNCLEAR
@@ -130,3 +137,48 @@ def test_mentions_incident_never_raises(text):
 def test_a_greeting_in_front_changes_nothing(greeting, text):
     plain, greeted = recognise(text), recognise(f"{greeting}, {text}")
     assert (greeted.kind, greeted.incident) == (plain.kind, plain.incident)
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("thanks it works", True),
+        ("yes it works again", True),
+        ("all good thanks", True),
+        ("yep", True),
+        ("no, still jams", False),
+        ("it doesn't work", False),
+        ("it crashed again", False),
+        ("same problem", False),
+        ("ok", None),  # an acknowledgement as often as a yes
+        ("is it fixed?", None),
+        ("did INC-4 work", None),
+        ("it works but now my monitor flickers every few seconds", None),
+        ("hmm", None),
+    ],
+)
+def test_a_short_word_on_a_fix(text, fixed):
+    assert verdict_on_fix(text) is fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("never mind, it works now", True),
+        ("ignore that, fixed it myself", True),
+        ("everything is fine again, thanks", True),
+        ("please cancel my ticket", True),
+        ("the printer works now but the scanner is broken and the dock too, any idea why", False),
+        ("can you cancel my ticket?", True),  # a request, question mark or not
+        ("is it working now?", False),
+        ("it still doesn't work", False),
+    ],
+)
+def test_saying_an_incident_is_no_longer_needed(text, gone):
+    assert no_longer_needed(text) is gone
+
+
+@given(st.text(max_size=300))
+def test_reading_a_short_word_never_raises(text):
+    assert verdict_on_fix(text) in (True, False, None)
+    assert no_longer_needed(text) in (True, False)
