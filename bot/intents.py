@@ -166,14 +166,16 @@ _FIXED = re.compile(
     re.I,
 )
 _VERDICT_WORDS = 8  # longer, it is likely about something else as well
-# The reporter says their open incident is no longer needed.
-_WITHDRAW = re.compile(
+# The reporter says their open incident is no longer needed, or asks for it to go.
+_NOT_NEEDED = re.compile(
     r"\b(never ?mind|ignore (that|this|it|my (last )?(message|ticket|report))|"
     r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
     r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
-    r"(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)|"
     r"no longer need)\b",
     re.I,
+)
+_CANCEL_MINE = re.compile(
+    r"\b(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)\b", re.I
 )
 _WITHDRAW_WORDS = 15
 
@@ -191,15 +193,17 @@ def verdict_on_fix(text: str) -> bool | None:
 
 
 def no_longer_needed(text: str) -> bool:
-    """Whether a short message says one's open incident can go: "never mind, it works
-    now", or asks for it ("can you cancel my ticket?")."""
+    """Whether a short message says one's open incident can go ("never mind, it works
+    now") or asks for it ("can you cancel my ticket?"; "is it working now?" is not)."""
     said = text.strip()
-    return not _not_an_answer(said, _WITHDRAW_WORDS, questions=True) and bool(
-        _WITHDRAW.search(said)
-    )
+    if len(said.split()) > _WITHDRAW_WORDS or mentions_incident(said) is not None:
+        return False
+    if _CANCEL_MINE.search(said):
+        return True
+    return not said.endswith("?") and bool(_NOT_NEEDED.search(said))
 
 
-def _not_an_answer(said: str, most_words: int, *, questions: bool = False) -> bool:
-    if (said.endswith("?") and not questions) or len(said.split()) > most_words:
+def _not_an_answer(said: str, most_words: int) -> bool:
+    if said.endswith("?") or len(said.split()) > most_words:
         return True
     return mentions_incident(said) is not None
