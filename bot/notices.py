@@ -120,7 +120,7 @@ _ON_OPENING: list[Rule] = [((MANAGER,), _opened_at_top), ((DESK,), _announced)]
 
 # What the desk does (agents, managers, Deskbot itself) and who hears it.
 DESK_ACTS: dict[str, list[Rule]] = {
-    "opened": _ON_OPENING,
+    "opened": [*_ON_OPENING],
     "claimed": [(_TO_REPORTER, lambda c: f"{c.actor.name} is working on {c.label}.")],
     "assigned": [
         (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),
@@ -188,7 +188,7 @@ DESK_ACTS["escalated"].append(
 
 # What the reporter's side does, and who at the desk hears it.
 PEOPLE_ACT: dict[str, list[Rule]] = {
-    "opened": _ON_OPENING,
+    "opened": [*_ON_OPENING],
     "confirmed": [
         ((OWNER,), lambda c: f"{c.actor.name} confirmed the fix; {c.label} is closed."),
         ((AFFECTED,), lambda c: f"{c.label} is closed: {c.actor.name} confirmed the fix."),

@@ -568,23 +568,27 @@ class Incidents:
         return incident
 
     async def cancel(
-        self, number: int, agent: Person, *, reason: str | None, duplicate_of: int | None
+        self, number: int, person: Person, *, reason: str | None, duplicate_of: int | None
     ) -> Incident:
         """Cancel: agents any open incident; a reporter withdraws their own."""
-        incident = await self.get_for(number, agent)
-        if not agent.is_agent:
-            self._reporter_may_withdraw(incident, agent, duplicate_of)
+        incident = await self.get_for(number, person)
+        if not person.is_agent:
+            self._reporter_may_withdraw(incident, person, duplicate_of)
         self._check("cancel", incident)
         if duplicate_of is None and not reason:
+            if not person.is_agent:
+                raise BadArguments(
+                    f"Say why, for the desk: `/incident cancel {number} it works again`."
+                )
             raise BadArguments(
                 "Say why: `/incident cancel 42 --duplicate-of 17`, or a reason "
                 "like `/incident cancel 42 opened by mistake`."
             )
         if duplicate_of is not None:
-            return await self.merge(number, agent, duplicate_of)
+            return await self.merge(number, person, duplicate_of)
         self._change(
             incident,
-            agent,
+            person,
             "cancelled",
             state=State.CANCELLED.value,
             closed_at=self.now,

@@ -425,6 +425,8 @@ async def test_only_the_desk_writes_internal_notes(desk):
 async def test_a_reporter_withdraws_their_own_incident_and_the_owner_hears_why(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
     await desk.ok("bob", "/incident claim 1")
+    why = await desk.err("alice", "/incident cancel 1")
+    assert why.text == "Say why, for the desk: `/incident cancel 1 it works again`."
     reply = await desk.ok("alice", "/incident cancel 1 it works again after a restart")
     assert reply.text == "INC-000001 is cancelled."
     assert texts(await heard(desk, "cancelled")) == [
