@@ -55,7 +55,11 @@ _PROGRESS = re.compile(
     r"\b(any news|news on|any update|an update|updates? on|status|progress|what'?s happening|"
     r"what is happening|what'?s going on|what is going on|where are we|eta|any word|heard back|"
     r"fixed yet|done yet|still open|how'?s it going|how is it going|how long|when will|"
-    r"looked at|look at it yet|anyone working|someone working|is anyone on)\b"
+    r"looked at|look at it yet|anyone working|someone working|is anyone on|"
+    r"who('?s| is) (working|looking|handling|dealing)|(someone|anyone) looking|"
+    r"looking (at|into) (it|my|our)|picked up|the latest|"
+    r"how('?s| is) (my|our) [\w' ]{1,30}(going|getting on)|"
+    r"^(any )?updates?( pls| plz| please)?)\b"
 )
 _MY_TICKETS = re.compile(
     r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"
@@ -120,7 +124,7 @@ def _is_progress(lowered: str, incident: int | None) -> bool:
     # "status of the VPN?" is a question about a service, not a ticket; a question
     # about progress names a ticket, or "my ticket", or is short and bare.
     names_ticket = incident is not None or re.search(
-        r"\b(my|our|the) (ticket|incident|request|case)\b", lowered
+        r"\b(my|our|the) ([\w-]+ )?(ticket|incident|request|case)\b", lowered
     )
     if names_ticket:
         return True

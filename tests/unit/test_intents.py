@@ -46,6 +46,16 @@ TABLE = [
     ("my tickets", PROGRESS, None),
     ("show me my open tickets", PROGRESS, None),
     ("any update?", PROGRESS, None),
+    ("who is working on INC-1", PROGRESS, 1),
+    ("is someone looking at my printer ticket", PROGRESS, None),
+    ("how is my laptop request going", PROGRESS, None),
+    ("has anyone picked up my ticket", PROGRESS, None),
+    ("update pls", PROGRESS, None),
+    ("whats the latest on my ticket", PROGRESS, None),
+    ("who's looking into it?", PROGRESS, None),
+    # ... and reports that look like them.
+    ("nobody is looking at the printer on floor 2 and it's broken", REPORT, None),
+    ("I need an update to my laptop's software", REPORT, None),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
