@@ -178,6 +178,8 @@ def sweep(
     report([run(f"topic_relief {r}", topic_relief=r) for r in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)])
     print("\n... and the extra evidence needed when the message names no topic:")
     report([run(f"no_topic_extra {x}", no_topic_extra=x) for x in (0.0, 0.1, 0.2, 0.3, 0.5)])
+    print("\n... and the category's name as one more word of the message:")
+    report([run(f"topic_word {on}", topic_word=on) for on in (False, True)])
 
 
 if __name__ == "__main__":

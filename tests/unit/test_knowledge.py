@@ -170,8 +170,23 @@ def test_a_message_naming_the_articles_topic_needs_less_evidence(folder, categor
     assert KnowledgeBase(folder, categories).search("gently pull") == []
     hardware = KnowledgeBase(folder, categories, topic=lambda text: "hardware")
     assert [s.article.id for s in hardware.search("gently pull")] == ["printer-paper-jam"]
-    network = KnowledgeBase(folder, categories, topic=lambda text: "network/vpn")
+    elsewhere = MatcherSettings(topic_word=False)  # see the next test for the topic's word
+    network = KnowledgeBase(folder, categories, matcher=elsewhere, topic=lambda text: "network/vpn")
     assert network.search("gently pull") == []
+
+
+def test_the_named_categorys_name_counts_as_a_word_of_the_message(folder, categories):
+    # The desk's keywords read "tunnel" as network/vpn; the message never says "vpn".
+    def vpn(text: str) -> str:
+        return "network/vpn"
+
+    without = KnowledgeBase(
+        folder, categories, matcher=MatcherSettings(topic_word=False), topic=vpn
+    )
+    assert without.search("the tunnel thing errors out") == []
+    found = KnowledgeBase(folder, categories, topic=vpn).search("the tunnel thing errors out")
+    assert found[0].article.id == "vpn-cannot-connect"
+    assert "vpn" not in found[0].words  # shared words are the person's own only
 
 
 def test_a_message_naming_no_topic_needs_more_evidence(folder, categories):
