@@ -253,6 +253,11 @@ class Chat:
                 return await self.solved(self.row.articles[number - 1])
             if _SOLVED.match(clean) and len(self.row.articles) == 1:
                 return await self.solved(self.row.articles[0])
+            if _SOLVED.match(clean):
+                count = len(self.row.articles)
+                return self.answer(
+                    Reply(text=f"Glad one did! Which one? Say its number, 1 to {count}.")
+                )
             if _STILL.match(clean):
                 return await self.unsolved()
         elif step == KNOWN and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):

@@ -21,12 +21,15 @@ from bot.services.classify import Classifier
 MANY, TEAM, ME = "many", "team", "me"
 STOPPED, SLOWED, CAN_WAIT = "stopped", "slowed", "can_wait"
 
+_SITE = r"(office|building|site|company|floor|org\w*|campus|branch)"
 _SCOPE = {
     # A team first: "the whole team" and "everyone in my team" are a team, not a site.
     TEAM: r"\b(my team|our team|the team|whole team|department|several of us|a few of us|"
-    r"we all|all of my team|my colleagues|our (office|group|unit)|team members)\b",
+    r"we all|we'?re all|we are all|all of my team|my colleagues|our (office|group|unit)|"
+    r"team members|(nobody|no ?one) (in|at|on) (?!(the |our )?" + _SITE + r")[\w ]{1,20}? can)\b",
     MANY: r"\b(every ?(one|body)|whole (office|site|building|company|floor|org\w*)|entire|"
     r"all (users|staff|of us|the office|employees)|nobody can|no ?one can|outage|"
+    r"(nobody|no ?one) (in|at|on) (the |our )?" + _SITE + r"|"
     r"many people|lots of people|several teams|the whole)\b",
     ME: r"\b(just me|only me|only mine|only i |only my|only for me|just mine|"
     r"my (own )?(laptop|computer|pc|mac|macbook|phone|account|password|mailbox|headset|"

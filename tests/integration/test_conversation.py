@@ -176,6 +176,16 @@ async def test_a_report_answered_by_the_knowledge_base_opens_nothing(desk):
     assert (await conversation(desk, "alice")).step == "idle"
 
 
+async def test_a_yes_to_several_suggestions_asks_which_one(desk):
+    reply = await desk.message("alice", "my vpn keeps dropping")
+    count = len([a for a, _ in actions(reply) if a == "intake.solved"])
+    assert count > 1
+    which = await desk.message("alice", "yes, thanks")
+    assert which.text == f"Glad one did! Which one? Say its number, 1 to {count}."
+    assert (await conversation(desk, "alice")).step == "suggested"
+    assert (await desk.message("alice", "1")).text.startswith("Glad that fixed it!")
+
+
 async def test_saying_the_articles_number_solves_it_too(desk):
     reply = await desk.message("alice", "my vpn keeps dropping")
     number = actions(reply).index(("intake.solved", "vpn-keeps-disconnecting")) + 1

@@ -243,3 +243,17 @@ def test_words_only_an_answer_means_do_not_weigh_on_a_report(triage):
     # "stuck" answers "can you still work?"; in a report it is what is wrong, not urgency
     assert triage.read("my print job is stuck in the queue").urgency is None
     assert triage.read("me and a colleague can't print").impact is None
+
+
+@pytest.mark.parametrize(
+    ("text", "impact"),
+    [
+        ("nobody in sales can get on the vpn, we are all stuck", "medium"),
+        ("no one in finance can print", "medium"),
+        ("we're all locked out of the crm", "medium"),
+        ("nobody in the building can get online", "high"),
+        ("no one at the office can log in", "high"),
+    ],
+)
+def test_a_report_that_says_who_is_hit_in_other_words(triage, text, impact):
+    assert triage.read(text).impact == impact
