@@ -156,13 +156,11 @@ class Chat:
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(
-            Reply(
-                text=f"Is this about {label}, or a new problem?\n"
+            _two_ways(
+                f"Is this about {label}, or a new problem?\n"
                 f"1. Add it to {format_id(incident.id)}\n2. It's a new problem",
-                buttons=(
-                    Button(f"Add to {format_id(incident.id)}", "intake.note", "", "primary"),
-                    Button("New problem", "intake.new", ""),
-                ),
+                (f"Add to {format_id(incident.id)}", "intake.note"),
+                ("New problem", "intake.new"),
             )
         )
 
@@ -197,13 +195,11 @@ class Chat:
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(
-            Reply(
-                text=f"Glad it's sorted! Shall I cancel {label}? "
+            _two_ways(
+                f"Glad it's sorted! Shall I cancel {label}? "
                 "Yes cancels it and tells the desk why; no keeps it open.",
-                buttons=(
-                    Button("Yes, cancel it", "intake.withdraw", "", "primary"),
-                    Button("No, keep it open", "intake.keep", ""),
-                ),
+                ("Yes, cancel it", "intake.withdraw"),
+                ("No, keep it open", "intake.keep"),
             )
         )
 
@@ -325,13 +321,11 @@ class Chat:
         row.step, row.candidate_id, row.text = KNOWN, bulletin.id, text
         self._extend()
         return self.answer(
-            Reply(
-                text=f"Known issue, we're on it: {known_issue_line(bulletin, self.ctx.now)}\n"
+            _two_ways(
+                f"Known issue, we're on it: {known_issue_line(bulletin, self.ctx.now)}\n"
                 "Is this what you are seeing? I'll tell you when it's fixed.",
-                buttons=(
-                    Button("Yes, I'm affected", "intake.affected", "", "primary"),
-                    Button("No, something else", "intake.other", ""),
-                ),
+                ("Yes, I'm affected", "intake.affected"),
+                ("No, something else", "intake.other"),
             )
         )
 
@@ -422,13 +416,7 @@ class Chat:
         else:
             text = f"This looks like {label}. Are you affected by the same thing?"
             yes = "Yes, same problem"
-        return Reply(
-            text=text,
-            buttons=(
-                Button(yes, "intake.same", "", "primary"),
-                Button("No, something else", "intake.different", ""),
-            ),
-        )
+        return _two_ways(text, (yes, "intake.same"), ("No, something else", "intake.different"))
 
     async def same(self, is_same: bool) -> Reply:
         self._expect(DUPLICATE)
@@ -735,6 +723,15 @@ UNCLEAR_TEXT = (
     "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
     "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"
 )
+
+
+def _two_ways(text: str, first: tuple[str, str], second: tuple[str, str]) -> Reply:
+    """A question answered by one of two buttons, (label, intake action) each; the first
+    is the likelier answer."""
+    return Reply(
+        text=text,
+        buttons=(Button(first[0], first[1], "", "primary"), Button(second[0], second[1], "")),
+    )
 
 
 def expired_text(row: Conversation) -> str:
