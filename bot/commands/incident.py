@@ -86,7 +86,9 @@ async def open_(
         impact=impact,
         urgency=urgency,
     )
-    (await Chat.load(ctx)).follow(incident)  # what its reporter says next here is about it
+    if ctx.channel.is_direct or ctx.channel.thread_id:
+        # What its reporter says next here is about it (a bare channel is no conversation).
+        (await Chat.load(ctx)).follow(incident)
     text = (
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
         "We'll keep you posted here."

@@ -45,6 +45,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from bot.config import missing_knowledge
 from bot.errors import BadArguments, DeskError
 
 if TYPE_CHECKING:
@@ -512,8 +513,6 @@ class KnowledgeBase:
         """The configured folder, matched as the bot matches: its categories, and the
         message's topic read with the desk's keywords. The chat and `deskbot kb search`
         both build it here, so that the JSON evaluation ranks as the bot does."""
-        from bot.config import missing_knowledge
-
         if problem := missing_knowledge(settings):
             # The folder is watched, so articles put there later are still picked up.
             _log.warning("%s (no article is suggested until it is there)", problem)
