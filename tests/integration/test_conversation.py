@@ -968,6 +968,12 @@ async def test_a_command_opened_incident_is_followed_in_its_chat_too(quiet):
     assert more.text.startswith("Is this about INC-000001")
 
 
+async def test_a_command_in_a_bare_channel_starts_no_conversation_there(quiet):
+    quiet.channel = ChannelRef("console", "general", is_direct=False)
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    assert await count(quiet, Conversation) == 0
+
+
 async def test_cancelling_the_reopen_question_leaves_it_resolved(quiet):
     await resolved(quiet)
     await quiet.press("alice", "incident.reopen", "1")
