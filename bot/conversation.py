@@ -141,7 +141,11 @@ class Chat:
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._followed_incident()
-        if followed is not None and not _too_short_to_note(text, kind):
+        # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
+        if followed is not None and (
+            self.ctx.incidents.answers(followed, self.ctx.person)
+            or not _too_short_to_note(text, kind)
+        ):
             return await self._about_incident(followed, text, kind)
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
             return await self.start_report(intent.text or text)

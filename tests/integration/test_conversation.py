@@ -778,6 +778,17 @@ async def test_a_dm_reply_to_an_incident_pending_on_the_reporter_answers_and_res
     )
 
 
+@pytest.mark.parametrize("answer", ["tray 2", "yes", "16.0"])
+async def test_a_short_answer_to_the_agents_question_is_the_answer(quiet, answer):
+    # Short and unclear on its own, it is what was asked for: not a new report.
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 which tray do you print from?")
+    added = await quiet.message("alice", answer)
+    assert added.text.startswith("Added to INC-000001; it is back in progress")
+    assert (await timeline(quiet))[-1] == ("answered", "console:alice", answer)
+
+
 async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_pending(quiet):
     await open_by_chat(quiet)
     await quiet.ok("bob", "/incident claim 1")
