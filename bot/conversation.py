@@ -115,7 +115,9 @@ class Chat:
     async def on_message(self, text: str) -> Reply:
         intent = recognise(text)
         if self.row.step != IDLE:
-            if _CANCEL.match(text.strip()):
+            # "never mind, it works now" mid-report drops it too (but answers "cancel it?").
+            gone = self.row.step != WITHDRAW and no_longer_needed(text)
+            if _CANCEL.match(text.strip()) or gone:
                 return self.answer(self._dropped())
             reply = await self._answer_step(text, intent)
             if reply is not None:

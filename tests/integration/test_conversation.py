@@ -186,6 +186,17 @@ async def test_a_yes_to_several_suggestions_asks_which_one(desk):
     assert (await desk.message("alice", "1")).text.startswith("Glad that fixed it!")
 
 
+@pytest.mark.parametrize("step_reached_by", [[], ["still need help"]])
+async def test_saying_it_works_now_in_the_middle_of_a_report_drops_it(desk, step_reached_by):
+    await desk.message("alice", "my vpn keeps dropping")
+    for line in step_reached_by:
+        await desk.message("alice", line)
+    dropped = await desk.message("alice", "never mind, it works now for me")
+    assert dropped.text == "OK, I dropped that. Nothing was opened."
+    assert (await conversation(desk, "alice")).step == "idle"
+    assert await incidents(desk) == []
+
+
 async def test_saying_the_articles_number_solves_it_too(desk):
     reply = await desk.message("alice", "my vpn keeps dropping")
     number = actions(reply).index(("intake.solved", "vpn-keeps-disconnecting")) + 1
