@@ -8,6 +8,7 @@ import uuid
 
 from bot.adapters.discord_sender import DiscordSender
 from bot.messages import Actor, ChannelRef, CommandCall
+from bot.models import Incident
 from bot.outbox import Deliverer
 from tests.adapters.discord.harness import (
     AGENT_ID,
@@ -79,6 +80,20 @@ async def test_a_direct_message_report_ends_in_an_incident(client, fake, core):
     opened = await talk_until_opened(client, fake, str(DM_CHANNEL), direct=True)
     assert "INC-000001" in opened["content"]
     assert await visible_to_reporter(core, 1)
+
+
+async def test_saying_it_works_now_offers_buttons_that_cancel_the_incident(client, fake, core):
+    report = message_create("my laptop screen keeps flickering", channel_id=DM_CHANNEL)
+    await receive(client, report)
+    await talk_until_opened(client, fake, str(DM_CHANNEL), direct=True)
+    await receive(client, message_create("never mind, it works now", channel_id=DM_CHANNEL))
+    asked = last_message(fake)
+    assert asked["content"].startswith("Glad it's sorted! Shall I cancel INC-000001")
+    (cancel,) = [c for c in custom_ids(asked) if c.startswith("deskbot:intake.withdraw:")]
+    await interact(client, press(cancel, posted(asked, str(DM_CHANNEL)), direct=True))
+    assert "INC-000001 is cancelled." in last_message(fake)["content"]
+    async with core.database.transaction() as session:
+        assert (await session.get(Incident, 1)).state == "cancelled"
 
 
 async def test_a_mention_is_answered_in_a_thread_tied_to_the_incident(client, fake, core):
