@@ -116,6 +116,10 @@ def _announced(c: Change) -> str | None:
     return f"New {i.priority} for the {i.group} team: {c.label}."
 
 
+def _withdrawn(c: Change) -> str:
+    return f"{c.actor.name} withdrew {c.label}: {c.event.text}"
+
+
 _ON_OPENING: list[Rule] = [((MANAGER,), _opened_at_top), ((DESK,), _announced)]
 
 # What the desk does (agents, managers, Deskbot itself) and who hears it.
@@ -194,7 +198,11 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
         ((AFFECTED,), lambda c: f"{c.label} is closed: {c.actor.name} confirmed the fix."),
     ],
     "reopened": [((OWNER,), _reopened)],
-    "cancelled": [((OWNER,), lambda c: f"{c.actor.name} withdrew {c.label}: {c.event.text}")],
+    "cancelled": [
+        ((OWNER,), _withdrawn),
+        # An unowned incident the group was told of at once: they hear it is gone too.
+        ((DESK,), lambda c: _withdrawn(c) if _announced(c) else None),
+    ],
     "note": [((OWNER,), lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
     "answered": [
         (

@@ -461,3 +461,10 @@ async def test_a_new_p4_waits_in_the_queue_and_an_agent_opening_one_is_not_told(
     assert await heard(desk, "opened") == []
     await desk.ok("bob", "/incident open Core switch down --impact high --urgency high")
     assert [h.to for h in await heard(desk, "opened", incident=2)] == ["carol", "erin"]
+
+
+async def test_the_group_told_of_a_new_p1_hears_when_its_reporter_withdraws_it(desk):
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    await desk.ok("alice", "/incident cancel 1 it was the caps lock")
+    withdrawn = "alice withdrew INC-000001 “Nobody can log in”: it was the caps lock"
+    assert texts(await heard(desk, "cancelled")) == [("bob", withdrawn), ("erin", withdrawn)]
