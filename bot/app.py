@@ -115,10 +115,10 @@ class Core:
         self._check_input(inbound)
         person = self.rules.directory.person(inbound.actor)
         if isinstance(inbound, Message):
-            text = inbound.text
+            text, files = inbound.text, inbound.files
 
             async def converse(ctx: CommandContext) -> Reply:
-                return await (await Chat.load(ctx)).on_message(text)
+                return await (await Chat.load(ctx)).on_message(text, files)
 
             return await self._unit(inbound, person, converse)
         spec, text = self._command(inbound)
@@ -197,7 +197,7 @@ class Core:
 
 def _texts(inbound: Inbound) -> list[str]:
     if isinstance(inbound, Message):
-        return [inbound.text]
+        return [inbound.text, *(f.name for f in inbound.files)]
     if isinstance(inbound, Action):
         return [inbound.action_id, inbound.value]
     options: Mapping[str, object] = inbound.options or {}

@@ -29,7 +29,7 @@ from bot.context import CommandContext
 from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.intents import Intent, IntentKind, no_longer_needed, recognise, verdict_on_fix
-from bot.messages import Button, Card, ChannelRef, Field, Reply
+from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
 from bot.notices import DM_PLACE
 from bot.outbox import Outbox, Recipient
@@ -60,6 +60,13 @@ _STILL = re.compile(
     re.I,
 )
 
+_ATTACHED = "Attached: "  # a note's line per file sent with it
+# A report's text is read for its topic, duplicates and articles, which a link would
+# mislead; files wait until there is an incident to note them on.
+_FILES_NOT_KEPT = (
+    "I can't keep files with a new report yet: once the incident is open, send them here "
+    "again and they go onto it."
+)
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
 )
@@ -88,6 +95,7 @@ class Chat:
     ctx: CommandContext
     row: Conversation
     said: list[str] = field(default_factory=list)  # lines said before the answer
+    files: tuple[FileLink, ...] = ()  # sent with this message
 
     @classmethod
     async def load(cls, ctx: CommandContext) -> Chat:
@@ -112,7 +120,10 @@ class Chat:
 
     # -- messages ---------------------------------------------------------
 
-    async def on_message(self, text: str) -> Reply:
+    async def on_message(self, text: str, files: Sequence[FileLink] = ()) -> Reply:
+        self.files = tuple(files)
+        if self.files and not text.strip():
+            return await self._files_alone()
         intent = recognise(text)
         if self.row.step != IDLE:
             # "never mind, it works now" mid-report drops it too (but answers "cancel it?").
@@ -150,6 +161,8 @@ class Chat:
         ):
             return await self._about_incident(followed, text, kind)
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
+            if self.files:
+                self.said.append(_FILES_NOT_KEPT)
             return await self.start_report(intent.text or text)
         return self.answer(Reply(text=UNCLEAR_TEXT))
 
@@ -158,7 +171,7 @@ class Chat:
         pending = incident.state == State.PENDING
         if not self.ctx.channel.is_direct or pending:
             return await self.add_note(incident.id, text)
-        self.row.step, self.row.held_text = NOTE_OR_NEW, text
+        self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(
@@ -558,12 +571,30 @@ class Chat:
         ctx = self.ctx
         before = await ctx.session.get(Incident, number)
         answers = before is not None and ctx.incidents.answers(before, ctx.person)
-        incident = await ctx.incidents.note(number, ctx.person, text)
+        incident = await ctx.incidents.note(number, ctx.person, self._kept(text))
         who = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
         hears = f"{who} will see it" if who else "the desk will see it"
         if answers:
             hears = f"it is back in progress and {hears}"
         return self.answer(Reply(text=f"Added to {format_id(number)}; {hears}."))
+
+    def _kept(self, text: str) -> str:
+        """What is stored of a message: its words, then a line per file sent with it."""
+        lines = [f"{_ATTACHED}{f.name} {f.url}" for f in self.files]
+        return "\n".join([text.strip(), *lines]).strip()
+
+    async def _files_alone(self) -> Reply:
+        """Files with no words: onto the incident this chat is about, if any."""
+        followed = await self._followed_incident()
+        if followed is not None:
+            return await self.add_note(followed.id, "")
+        names = ", ".join(f.name for f in self.files)
+        return self.answer(
+            Reply(
+                text=f"I got {names}, but not what it is about. Send it again with a few "
+                "words on what's wrong."
+            )
+        )
 
     async def note_or_new(self, *, add: bool) -> Reply:
         self._expect(NOTE_OR_NEW)
@@ -571,7 +602,10 @@ class Chat:
         self.reset()
         if add and number is not None:
             return await self.add_note(number, text)
-        return await self.start_report(text)
+        words = "\n".join(line for line in text.splitlines() if not line.startswith(_ATTACHED))
+        if words != text:
+            self.said.append(_FILES_NOT_KEPT)
+        return await self.start_report(words)
 
     def ask_reopen_reason(self, incident: Incident) -> Reply:
         self.reset()

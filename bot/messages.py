@@ -51,13 +51,23 @@ class ChannelRef:
 
 
 @dataclass(frozen=True, slots=True)
+class FileLink:
+    """A file sent with a message (a screenshot of the error): its name, and the link
+    the desk's staff open it by on the platform."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
-    """Someone said something to the bot."""
+    """Someone said something to the bot, perhaps with files."""
 
     actor: Actor
     channel: ChannelRef
     text: str
     event_id: str
+    files: tuple[FileLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

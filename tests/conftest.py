@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from bot.app import Core
 from bot.config import Settings, load_settings
 from bot.db import Database
-from bot.messages import Action, Actor, ChannelRef, CommandCall, Message, Reply
+from bot.messages import Action, Actor, ChannelRef, CommandCall, FileLink, Message, Reply
 from bot.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +156,7 @@ class Desk:
         *,
         channel: ChannelRef | None = None,
         event_id: str | None = None,
+        files: tuple[FileLink, ...] = (),
     ) -> Reply:
         """A plain chat message to the bot (the conversation), answered with one reply."""
         inbound = Message(
@@ -163,6 +164,7 @@ class Desk:
             channel or self.channel,
             text,
             event_id or uuid.uuid4().hex,
+            files,
         )
         replies = await self.core.handle(inbound)
         assert len(replies) == 1, replies

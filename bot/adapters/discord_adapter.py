@@ -33,7 +33,7 @@ from bot.adapters.discord_render import NO_MENTIONS, DeskButton, render
 from bot.adapters.discord_sender import DiscordSender, thread_name
 from bot.app import Core
 from bot.config import DiscordSettings, Settings
-from bot.messages import Action, ChannelRef, Message
+from bot.messages import Action, ChannelRef, FileLink, Message
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "DISCORD_BOT_TOKEN"
@@ -77,15 +77,16 @@ class DeskClient(discord.Client):
             return  # other bots, itself, and system notices ("thread created", pins)
         mentioned = self.user is not None and any(u.id == self.user.id for u in message.mentions)
         text = self._without_mention(message.content)
-        if not text and not mentioned:
-            # Nothing to read: a file alone, or (without the Message Content intent) a
-            # message that does not mention the bot.
+        files = files_of(message)
+        if not text and not files and not mentioned:
+            # Nothing to read (without the Message Content intent, a message that does not
+            # mention the bot comes empty).
             return
         found = await self._where(message, mentioned)
         if found is None:
             return
         place, target = found
-        inbound = Message(actor_of(message.author), place, text, str(message.id))
+        inbound = Message(actor_of(message.author), place, text, str(message.id), files)
         for reply in await self.core.handle(inbound):
             here = target if reply.in_thread else getattr(target, "parent", None) or target
             await here.send(**render(reply).send_kwargs())
@@ -198,3 +199,8 @@ def build(core: Core, settings: Settings, env: Mapping[str, str]) -> DiscordAdap
     if not token:
         return None
     return DiscordAdapter(DeskClient(core, settings.discord), token)
+
+
+def files_of(message: discord.Message) -> tuple[FileLink, ...]:
+    """The files attached to a message, by their links."""
+    return tuple(FileLink(a.filename, a.url) for a in message.attachments)

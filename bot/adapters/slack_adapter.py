@@ -54,7 +54,7 @@ from bot.adapters.slack_render import ACTION_PATTERN, action_of, plain, render
 from bot.adapters.slack_sender import DirectChats, SlackSender, upload_image
 from bot.app import Core
 from bot.config import Settings
-from bot.messages import Action, ChannelRef, CommandCall, Message, Reply
+from bot.messages import Action, ChannelRef, CommandCall, FileLink, Message, Reply
 from bot.registry import CommandSpec
 
 log = logging.getLogger(__name__)
@@ -333,7 +333,8 @@ class SlackAdapter:
             PLATFORM, event["channel"], is_direct=direct, thread_id=None if direct else thread
         )
         event_id = body.get("event_id") or f"{event['channel']}:{event['ts']}"
-        for reply in await self.core.handle(Message(actor, channel, text, event_id)):
+        inbound = Message(actor, channel, text, event_id, files_of(event))
+        for reply in await self.core.handle(inbound):
             await self._post(channel, event["user"], thread, reply)
 
     async def _post(self, channel: ChannelRef, user: str, thread: str | None, reply: Reply) -> None:
@@ -368,6 +369,17 @@ def _said_by_a_person(event: Mapping[str, Any], context: AsyncBoltContext) -> bo
     if event.get("subtype") not in _SAYING or event.get("bot_id") or not event.get("user"):
         return False
     return event["user"] != context.bot_user_id
+
+
+def files_of(event: Mapping[str, Any]) -> tuple[FileLink, ...]:
+    """The files shared with a message (subtype file_share), by their permalinks: the
+    desk's staff open them in Slack, as members of the workspace."""
+    found = []
+    for item in event.get("files") or ():
+        url = item.get("permalink") or item.get("url_private")
+        if url:
+            found.append(FileLink(str(item.get("name") or item.get("title") or "file"), str(url)))
+    return tuple(found)
 
 
 def _without_mention(text: str, bot_user_id: str | None) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.app import Core
 from bot.conversation import expire_drafts
-from bot.messages import Actor, ChannelRef, Message, Reply
+from bot.messages import Actor, ChannelRef, FileLink, Message, Reply
 from bot.models import (
     AffectedPerson,
     ArticleFeedback,
@@ -798,6 +798,42 @@ async def test_a_short_answer_to_the_agents_question_is_the_answer(quiet, answer
     added = await quiet.message("alice", answer)
     assert added.text.startswith("Added to INC-000001; it is back in progress")
     assert (await timeline(quiet))[-1] == ("answered", "console:alice", answer)
+
+
+SHOT = FileLink("error.png", "https://files.example/F1/error.png")
+
+
+async def test_a_screenshot_sent_as_the_answer_goes_onto_the_incident(quiet):
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 can you send a screenshot of the error?")
+    added = await quiet.message("alice", "here it is", files=(SHOT,))
+    assert added.text.startswith("Added to INC-000001; it is back in progress")
+    assert (await timeline(quiet))[-1] == (
+        "answered",
+        "console:alice",
+        "here it is\nAttached: error.png https://files.example/F1/error.png",
+    )
+
+
+async def test_a_file_alone_goes_onto_the_followed_incident(quiet):
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 can you send a screenshot of the error?")
+    await quiet.message("alice", "", files=(SHOT,))
+    assert (await timeline(quiet))[-1][2] == (
+        "Attached: error.png https://files.example/F1/error.png"
+    )
+
+
+async def test_a_file_about_nothing_asks_for_words_and_a_report_says_it_is_not_kept(quiet):
+    alone = await quiet.message("alice", "", files=(SHOT,))
+    assert alone.text == (
+        "I got error.png, but not what it is about. Send it again with a few words on what's wrong."
+    )
+    report = await quiet.message("alice", PRINTER, files=(SHOT,))
+    assert report.text.startswith("I can't keep files with a new report yet")
+    assert report.text.endswith(SCOPE)
 
 
 async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_pending(quiet):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import uuid
 
+from sqlalchemy import select
+
 from bot.adapters.discord_sender import DiscordSender
 from bot.messages import Actor, ChannelRef, CommandCall
-from bot.models import Incident
+from bot.models import Incident, IncidentEvent
 from bot.outbox import Deliverer
 from tests.adapters.discord.harness import (
     AGENT_ID,
@@ -94,6 +96,28 @@ async def test_saying_it_works_now_offers_buttons_that_cancel_the_incident(clien
     assert "INC-000001 is cancelled." in last_message(fake)["content"]
     async with core.database.transaction() as session:
         assert (await session.get(Incident, 1)).state == "cancelled"
+
+
+async def test_a_screenshot_alone_goes_onto_the_incident_the_dm_follows(client, fake, core):
+    report = message_create("my laptop screen keeps flickering", channel_id=DM_CHANNEL)
+    await receive(client, report)
+    await talk_until_opened(client, fake, str(DM_CHANNEL), direct=True)
+    shot = message_create("", channel_id=DM_CHANNEL)
+    url = "https://cdn.discordapp.com/attachments/1/2/flicker.mp4"
+    shot["attachments"] = [
+        {
+            "id": "1100000000000000001",
+            "filename": "flicker.mp4",
+            "size": 1024,
+            "url": url,
+            "proxy_url": url,
+        }
+    ]
+    await receive(client, shot)
+    assert last_message(fake)["content"].startswith("Added to INC-000001")
+    async with core.database.transaction() as session:
+        (note,) = await session.scalars(select(IncidentEvent).where(IncidentEvent.kind == "note"))
+    assert note.text == f"Attached: flicker.mp4 {url}"
 
 
 async def test_a_mention_is_answered_in_a_thread_tied_to_the_incident(client, fake, core):

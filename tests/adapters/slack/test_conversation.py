@@ -144,3 +144,30 @@ async def test_chatter_in_other_threads_and_mentions_twice_over_are_left_alone(s
     await slack.event(again)
     await asyncio.sleep(0.3)
     assert len(fake.to("chat.postMessage")) == 1
+
+
+async def test_a_shared_screenshot_goes_onto_the_incident_by_its_permalink(slack, fake, core):
+    # Opened in the DM with the bot, whose chat then follows it.
+    await slack.answer(
+        "/incident", f"open {REPORT}", channel="DALICE", channel_name="directmessage"
+    )
+    shot = slack.message("here is the error")
+    shot["event"].update(
+        subtype="file_share",
+        files=[
+            {
+                "id": "F0S43PZDF",
+                "name": "error.png",
+                "title": "error.png",
+                "url_private": "https://files.slack.com/files-pri/T1-F0S43PZDF/error.png",
+                "permalink": "https://example.slack.com/files/UALICE/F0S43PZDF/error.png",
+            }
+        ],
+    )
+    await slack.event(shot)
+    asked = (await fake.wait_for("chat.postMessage"))[-1]
+    assert "Is this about INC-000001" in text_of(asked.blocks)
+    added = await slack.press(asked, "Add to INC-000001")
+    assert "Added to INC-000001" in text_of(added.blocks)
+    history = text_of((await slack.answer("/incident", "history 1")).blocks)
+    assert "https://example.slack.com/files/UALICE/F0S43PZDF/error.png" in history
