@@ -191,7 +191,7 @@ class Chat:
         if fixed is None:
             return None
         incident = await self._resolved_for_reporter()
-        if incident is None:
+        if incident is None or self._elsewhere(text, incident):
             return None
         if not fixed:
             return self.ask_reopen_reason(incident)
@@ -239,6 +239,12 @@ class Chat:
         a question is under way here)."""
         if self.row.step == IDLE:
             self.row.incident_id = incident.id
+
+    def _elsewhere(self, text: str, incident: Incident) -> bool:
+        """Whether the message names another branch of the category tree than the
+        incident's: "teams not working" after a printer fix is a new problem."""
+        named = self.ctx.rules.triage.category(text)
+        return named is not None and named.split("/")[0] != incident.category.split("/")[0]
 
     async def _resolved_for_reporter(self) -> Incident | None:
         if self.row.incident_id is None:

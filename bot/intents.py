@@ -186,14 +186,29 @@ _WITHDRAW_WORDS = 15
 
 def verdict_on_fix(text: str) -> bool | None:
     """A short answer to "does it work for you now?": True for fixed, False for not,
-    None when it is no answer (a question, a message naming an incident, a longer
-    message likely about something else as well, or neither)."""
+    None when it is no answer (a question, a message naming an incident, a message with
+    more in it than the verdict, likely a new problem, or neither)."""
     said = text.strip()
-    if _not_an_answer(said, _VERDICT_WORDS):
+    if _not_an_answer(said, _VERDICT_WORDS) or _beside_the_verdict(said) > 1:
         return None
     if _NOT_FIXED.search(said):
         return False
     return True if _FIXED.search(said) else None
+
+
+# Words that say nothing of their own around a verdict ("yes, it's all working now").
+_FILLER = frozenset(
+    """it its it's is was are now again thanks thank you cheers ty thx all the a an and
+    but so yes yep yeah yup no nope nah ok okay just still really totally fine good great
+    perfect for me my that this everything seems looks""".split()
+)
+
+
+def _beside_the_verdict(said: str) -> int:
+    """How many words say something besides the verdict: "no, still jams" has one,
+    "my laptop is working slowly" two (the laptop, slowly: a new problem)."""
+    rest = _FIXED.sub(" ", _NOT_FIXED.sub(" ", said.lower()))
+    return sum(1 for word in _WORD.findall(rest) if word not in _FILLER)
 
 
 def no_longer_needed(text: str) -> bool:

@@ -965,12 +965,16 @@ async def test_saying_it_is_not_fixed_in_words_asks_why_then_reopens(quiet, said
         "ok",  # an acknowledgement as often as a yes: the buttons are there for that
         "any news on INC-1?",
         "it works but now my monitor flickers every few seconds and the dock is dead",
+        "my laptop is working slowly",  # a new problem, not a word on the fix
+        "teams not working",  # the same: about another branch than the printer's
     ],
 )
 async def test_what_is_not_a_verdict_on_the_fix_leaves_it_resolved(quiet, said):
     await resolved(quiet)
-    await quiet.message("alice", said)
+    reply = await quiet.message("alice", said)
     assert (await incident(quiet)).state == "resolved"
+    assert not reply.text.startswith(("Sorry it isn't fixed", "Thanks for confirming"))
+    assert (await conversation(quiet, "alice")).step != "reopen_reason"
 
 
 async def test_thanks_after_a_fix_asks_whether_it_works_and_a_yes_closes_it(quiet):
