@@ -68,6 +68,11 @@ def span(delta: timedelta) -> str:
     return text or f"{secs}s"
 
 
+def ago(delta: timedelta) -> str:
+    """How long ago: "just now" within a minute, else "12m ago"."""
+    return "just now" if delta.total_seconds() < 60 else f"{span(delta)} ago"
+
+
 def due(moment: datetime, now: datetime, met_at: datetime | None) -> str:
     """A due time with how it stands: met, time left, or overdue."""
     if met_at is not None:
@@ -105,7 +110,7 @@ def incident_card(
         Field("Owner", names.name_of(incident.assignee)),
         Field("Reporter", incident.reporter_name),
         Field("Affected", _people(incident.people_affected)),
-        Field("Opened", f"{stamp(incident.opened_at)} ({span(now - incident.opened_at)} ago)"),
+        Field("Opened", f"{stamp(incident.opened_at)} ({ago(now - incident.opened_at)})"),
         Field("Response due", due(incident.response_due_at, now, incident.responded_at)),
         Field("Resolution due", _resolution_due(incident, now)),
         *_extra_fields(incident),

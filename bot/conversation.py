@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cards import incident_reply, list_line, span, suggestion_line
+from bot.cards import ago, incident_reply, list_line, suggestion_line
 from bot.context import CommandContext
 from bot.errors import BadArguments
 from bot.ids import format_id
@@ -433,8 +433,8 @@ class Chat:
         return self.answer(self._duplicate_question(match.incident))
 
     def _duplicate_question(self, incident: Incident) -> Reply:
-        ago = span(self.ctx.now - incident.opened_at)
-        label = f"{format_id(incident.id)}, *{incident.summary}*, opened {ago} ago"
+        opened = ago(self.ctx.now - incident.opened_at)
+        label = f"{format_id(incident.id)}, *{incident.summary}*, opened {opened}"
         if incident.reporter_key == self.ctx.person.key:
             text = f"You reported something like this already: {label}. Is it the same problem?"
             yes = f"Yes, add this to {format_id(incident.id)}"

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cards import span
+from bot.cards import ago
 from bot.config import BulletinSettings, Role
 from bot.errors import BadArguments, Conflict, Forbidden, NotFound
 from bot.ids import format_id
@@ -276,10 +276,9 @@ def is_general_status(text: str) -> bool:
 
 def known_issue_line(bulletin: Bulletin, now: datetime) -> str:
     """BUL-3 · Email is down for everyone (major, posted 10m ago)."""
-    ago = span(now - bulletin.posted_at)
-    return (
-        f"{format_bulletin(bulletin.id)} · {bulletin.text} ({bulletin.severity}, posted {ago} ago)"
-    )
+    posted = ago(now - bulletin.posted_at)
+    label = f"{format_bulletin(bulletin.id)} · {bulletin.text}"
+    return f"{label} ({bulletin.severity}, posted {posted})"
 
 
 def _service_named(service: str | None, text: str) -> float:

@@ -372,7 +372,7 @@ async def test_is_it_down_questions_are_answered_from_the_bulletins(desk):
     assert (await desk.message("alice", "is email down?")).text.startswith("Known issue")
     everything = await desk.message("bob", "is anything down?")
     assert everything.text == (
-        "Known problems right now:\n• BUL-1 · Email is down for everyone (major, posted 0s ago)"
+        "Known problems right now:\n• BUL-1 · Email is down for everyone (major, posted just now)"
     )
 
 
