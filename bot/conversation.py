@@ -195,10 +195,7 @@ class Chat:
             return None
         if not fixed:
             return self.ask_reopen_reason(incident)
-        await self.ctx.incidents.confirm(incident.id, self.ctx.person)
-        return self.answer(
-            Reply(text=f"Thanks for confirming. {format_id(incident.id)} is closed.")
-        )
+        return self.answer(await confirm_fix(self.ctx, incident.id))
 
     async def _withdrawal(self, text: str) -> Reply | None:
         """The reporter says the incident being followed is no longer needed: offer to
@@ -778,6 +775,12 @@ def _two_ways(text: str, first: tuple[str, str], second: tuple[str, str]) -> Rep
         text=text,
         buttons=(Button(first[0], first[1], "", "primary"), Button(second[0], second[1], "")),
     )
+
+
+async def confirm_fix(ctx: CommandContext, number: int) -> Reply:
+    """The reporter confirms the fix, by button, command or in words: it closes."""
+    found = await ctx.incidents.confirm(number, ctx.person)
+    return Reply(text=f"Thanks for confirming. {format_id(found.id)} is closed.")
 
 
 def expired_text(row: Conversation) -> str:

@@ -215,8 +215,8 @@ def no_longer_needed(text: str) -> bool:
     """Whether a short message says one's open incident can go ("never mind, it works
     now") or asks for it ("can you cancel my ticket?"; "is it working now?" is not)."""
     said = text.strip()
-    if len(said.split()) > _WITHDRAW_WORDS or mentions_incident(said) is not None:
-        return False
+    if _not_an_answer(said.rstrip("?"), _WITHDRAW_WORDS):
+        return False  # too long, or about a named incident; a question is judged below
     if _CANCEL_MINE.search(said):
         return True
     return not said.endswith("?") and bool(_NOT_NEEDED.search(said))

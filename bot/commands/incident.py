@@ -11,7 +11,7 @@ from bot.cards import (
 )
 from bot.config import Role
 from bot.context import CommandContext
-from bot.conversation import Chat
+from bot.conversation import Chat, confirm_fix
 from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.messages import Button, Card, Reply
@@ -307,8 +307,7 @@ async def reopen(ctx: CommandContext, incident: int, reason: str | None) -> Repl
     examples=["/incident confirm 42"],
 )
 async def confirm(ctx: CommandContext, incident: int) -> Reply:
-    found = await ctx.incidents.confirm(incident, ctx.person)
-    return Reply(text=f"Thanks for confirming. {format_id(found.id)} is closed.")
+    return await confirm_fix(ctx, incident)
 
 
 @registry.command(
