@@ -26,7 +26,13 @@ from bot.ids import format_id
 from bot.messages import Button, Reply
 from bot.models import AffectedPerson, Conversation, Incident
 from bot.outbox import Outbox, OutboxBatch, Recipient
-from bot.services.incidents import CHANGES, INTERNAL_NOTE, SYSTEM, waits_on_reporter
+from bot.services.incidents import (
+    CHANGES,
+    INTERNAL_NOTE,
+    MANAGER_REASON,
+    SYSTEM,
+    waits_on_reporter,
+)
 from bot.services.lifecycle import NOT_FINAL, State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -116,6 +122,21 @@ def _announced(c: Change) -> str | None:
     return f"New {i.priority} for the {i.group} team: {c.label}."
 
 
+def _escalated(c: Change) -> str:
+    """The team an incident lands on hears why, or that nobody claimed it in time."""
+    if c.actor.key == SYSTEM.key:
+        return f"{c.label} came to the {c.incident.group} team: nobody claimed it in time."
+    why = f": {c.event.text}" if c.event.text else "."
+    return f"{c.actor.name} escalated {c.label} to the {c.incident.group} team{why}"
+
+
+def _to_manager(c: Change) -> str:
+    why = (c.event.text or "").partition(MANAGER_REASON)[2]
+    return f"{c.actor.name} escalated {c.label} to you ({c.incident.priority})" + (
+        f": {why}" if why else "."
+    )
+
+
 def _withdrawn(c: Change) -> str:
     return f"{c.actor.name} withdrew {c.label}: {c.event.text}"
 
@@ -136,14 +157,10 @@ DESK_ACTS: dict[str, list[Rule]] = {
             lambda c: (
                 f"{c.label} has gone to the {c.incident.group} team, who can take it further."
             ),
-        )
+        ),
+        ((DESK,), _escalated),
     ],
-    "escalated_to_manager": [
-        (
-            (MANAGER,),
-            lambda c: f"{c.actor.name} escalated {c.label} to you ({c.incident.priority}).",
-        )
-    ],
+    "escalated_to_manager": [((MANAGER,), _to_manager)],
     "pending": [
         (
             (REPORTER,),
@@ -178,17 +195,6 @@ DESK_ACTS: dict[str, list[Rule]] = {
     "sla_warning": [((DESK,), lambda c: f"SLA warning on {c.label}: {c.event.text}.")],
     "sla_breach": [((DESK, MANAGER), lambda c: f"SLA breached on {c.label}: {c.event.text}.")],
 }
-# Deskbot escalating on its own (config.yaml `sla`): the new group hears it as well.
-DESK_ACTS["escalated"].append(
-    (
-        (DESK,),
-        lambda c: (
-            f"{c.label} came to the {c.incident.group} team: nobody claimed it in time."
-            if c.actor.key == SYSTEM.key
-            else None
-        ),
-    )
-)
 
 # What the reporter's side does, and who at the desk hears it.
 PEOPLE_ACT: dict[str, list[Rule]] = {

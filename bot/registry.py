@@ -246,6 +246,8 @@ class Registry:
         if not any(path[0] == top for path in self._specs):
             raise UnknownCommand(_unknown("/" + top, ["/" + g for g in self.groups()]))
         if (top,) in self._specs and not self.group(top):
+            if text.strip().lower() == "help":  # as "/incident help" works for a group
+                return self._specs[("help",)], top
             return self._specs[(top,)], text
         sub, rest = _first_word(text)
         if not sub or sub == "help":

@@ -199,6 +199,7 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
     "Move an incident to the next group, or bring in the manager",
     params=[
         INCIDENT_ID,
+        Param("reason", TEXT, "why, for whoever takes it on", required=False),
         Param(
             "to",
             GROUP,
@@ -209,10 +210,25 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
         Param("hierarchic", SWITCH, "bring in the group's manager", required=False, flag=True),
     ],
     role=Role.AGENT,
-    examples=["/incident escalate 42", "/incident escalate 42 --hierarchic"],
+    examples=[
+        "/incident escalate 42 needs a new screen, tried a reseat",
+        "/incident escalate 42 --to network",
+        "/incident escalate 42 the whole floor is down --hierarchic",
+    ],
 )
-async def escalate(ctx: CommandContext, incident: int, to: str | None, hierarchic: bool) -> Reply:
-    found = await ctx.incidents.escalate(incident, ctx.person, to_group=to, hierarchic=hierarchic)
+async def escalate(
+    ctx: CommandContext, incident: int, reason: str | None, to: str | None, hierarchic: bool
+) -> Reply:
+    if reason and reason.strip().lower() in ctx.rules.settings.groups:
+        # "/incident escalate 42 network" means --to network, not a reason
+        group = reason.strip().lower()
+        raise BadArguments(
+            f"'{group}' is a group: to escalate to it, add --to {group}. "
+            f"Example: /incident escalate {incident} --to {group}"
+        )
+    found = await ctx.incidents.escalate(
+        incident, ctx.person, to_group=to, hierarchic=hierarchic, reason=reason
+    )
     whom = f"the manager of {found.group}" if hierarchic and not to else found.group
     return await _answer(ctx, found, f"{format_id(found.id)} is escalated to {whom}.")
 

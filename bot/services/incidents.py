@@ -41,6 +41,7 @@ WAITING_ON = (REPORTER, THIRD_PARTY)
 # The desk's own working notes ("checked the AD groups"): the reporter's side never sees
 # them or hears of them, and they are no answer to the reporter (the response clock runs).
 INTERNAL_NOTE = "internal_note"
+MANAGER_REASON = ", because: "  # "to Carol Chen (carol), because: <why>" on the timeline
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
 SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
 
@@ -288,13 +289,20 @@ class Incidents:
         )
 
     async def escalate(
-        self, number: int, agent: Person, *, to_group: str | None, hierarchic: bool
+        self,
+        number: int,
+        agent: Person,
+        *,
+        to_group: str | None,
+        hierarchic: bool,
+        reason: str | None = None,
     ) -> Incident:
-        """Functional: move to the next (or named) group. Hierarchic: bring in the manager."""
+        """Functional: move to the next (or named) group. Hierarchic: bring in the manager.
+        The reason, if given, is on the timeline and goes to whoever takes it on."""
         incident = await self.get(number)
         self._check("escalate", incident)
         if hierarchic and not to_group:
-            return self._escalate_to_manager(incident, agent)
+            return self._escalate_to_manager(incident, agent, reason)
         target = to_group or self.rules.settings.groups[incident.group].escalates_to
         if target is None:
             raise BadArguments(
@@ -316,12 +324,15 @@ class Incidents:
             group=target,
             assignee=None,
             escalation_level=incident.escalation_level + 1,
+            text=reason,
         )
         if hierarchic:
-            self._escalate_to_manager(incident, agent)
+            self._escalate_to_manager(incident, agent, reason)
         return incident
 
-    def _escalate_to_manager(self, incident: Incident, agent: Person) -> Incident:
+    def _escalate_to_manager(
+        self, incident: Incident, agent: Person, reason: str | None = None
+    ) -> Incident:
         manager = self.rules.settings.groups[incident.group].manager
         if manager is None:
             raise BadArguments(
@@ -329,10 +340,9 @@ class Incidents:
             )
         if incident.manager_escalated:
             raise Conflict(f"{format_id(incident.id)} is already escalated to the manager.")
-        whom = self.rules.directory.name_of(manager)
-        self._change(
-            incident, agent, "escalated_to_manager", manager_escalated=True, text=f"to {whom}"
-        )
+        text = f"to {self.rules.directory.name_of(manager)}"
+        text += f"{MANAGER_REASON}{reason}" if reason else ""
+        self._change(incident, agent, "escalated_to_manager", manager_escalated=True, text=text)
         return incident
 
     # -- working ----------------------------------------------------------

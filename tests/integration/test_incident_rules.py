@@ -311,6 +311,21 @@ async def test_escalate_to_the_manager_names_the_manager(desk):
     assert "already escalated to the manager" in again
 
 
+async def test_an_escalations_reason_is_on_the_timeline(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident escalate 1 needs a site visit --to desktop-support")
+    assert (await timeline(desk))[-1].text == "needs a site visit"
+    await desk.ok("bob", "/incident escalate 1 out of hours --hierarchic")
+    assert (await timeline(desk))[-1].text == "to Carol Chen (carol), because: out of hours"
+
+
+async def test_a_group_named_without_to_is_refused_not_taken_for_a_reason(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    message = await refused_without_change(desk, "bob", "/incident escalate 1 network")
+    assert message.startswith("'network' is a group: to escalate to it, add --to network.")
+    assert "Example: /incident escalate 1 --to network" in message
+
+
 async def test_cancel_as_duplicate_points_to_the_original(desk):
     await desk.ok("alice", "/incident open Wi-Fi down in room 4")
     await desk.ok("dave", "/incident open Room 4 has no Wi-Fi")

@@ -221,14 +221,30 @@ async def test_an_agent_note_goes_to_the_reporters_side(desk):
     assert texts(await heard(desk, "note")) == [("console:alice", said), ("console:frank", said)]
 
 
-async def test_a_functional_escalation_tells_the_reporter(desk):
+async def test_a_functional_escalation_tells_the_reporter_and_the_new_team(desk):
+    # Before, only the reporter heard: the team it went to learned of it from its queue.
     await desk.ok("alice", f"/incident open {SUMMARY}")
-    await desk.ok("bob", "/incident escalate 1")
+    await desk.ok("bob", "/incident escalate 1 needs a new fuser, on site")
     assert texts(await heard(desk, "escalated")) == [
         (
             "console:alice",
             f"{LABEL} has gone to the desktop-support team, who can take it further.",
-        )
+        ),
+        (
+            "dave",
+            f"Bob Baker escalated {LABEL} to the desktop-support team: needs a new fuser, on site",
+        ),
+    ]
+    (dave,) = [h for h in await heard(desk, "escalated") if h.to == "dave"]
+    assert dave.card_title == f"INC-000001 · {SUMMARY}"
+    assert dave.buttons[0].label == "Claim"
+
+
+async def test_an_escalation_without_a_reason_still_tells_the_new_team(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident escalate 1 --to network")
+    assert texts(await heard(desk, "escalated"))[1:] == [
+        ("erin", f"Bob Baker escalated {LABEL} to the network team."),
     ]
 
 
@@ -241,6 +257,13 @@ async def test_a_hierarchic_escalation_tells_the_manager(desk):
     assert carol.text == f"Bob Baker escalated {LABEL} to you (P4)."
     assert carol.card_title == f"INC-000001 · {SUMMARY}"
     assert carol.buttons == ()
+
+
+async def test_the_manager_hears_why_an_incident_was_escalated_to_her(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident escalate 1 the CEO's printer --hierarchic")
+    (carol,) = await heard(desk, "escalated_to_manager")
+    assert carol.text == f"Bob Baker escalated {LABEL} to you (P4): the CEO's printer"
 
 
 async def test_a_manager_escalating_to_herself_is_not_told(desk):
