@@ -150,6 +150,14 @@ DESK_ACTS: dict[str, list[Rule]] = {
     "assigned": [
         (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),
         ((OWNER,), lambda c: f"{c.actor.name} assigned {c.label} to you."),
+        (
+            (DESK,),
+            lambda c: (
+                None
+                if c.incident.assignee  # the owner was told just above
+                else f"{c.actor.name} put {c.label} in the {c.incident.group} team's queue."
+            ),
+        ),
     ],
     "escalated": [
         (

@@ -135,12 +135,16 @@ async def test_an_assignment_tells_the_new_owner_and_the_reporter(desk):
     assert found[0].card_title is None
 
 
-async def test_an_assignment_to_a_group_tells_the_reporter_which_team(desk):
+async def test_an_assignment_to_a_group_tells_the_reporter_and_the_team(desk):
+    # Before, the team whose queue it went to was told nothing.
     await desk.ok("alice", f"/incident open {SUMMARY}")
     await desk.ok("bob", "/incident assign 1 network")
     assert texts(await heard(desk, "assigned")) == [
-        ("console:alice", f"{LABEL} is with the network team now.")
+        ("console:alice", f"{LABEL} is with the network team now."),
+        ("erin", f"Bob Baker put {LABEL} in the network team's queue."),
     ]
+    (erin,) = [h for h in await heard(desk, "assigned") if h.to == "erin"]
+    assert erin.buttons[0].label == "Claim"
 
 
 async def test_pending_asks_the_reporter_the_question_and_nobody_else(desk):
