@@ -4,6 +4,7 @@
     python bench/kb_speed.py --sizes 1000 10000
     python bench/kb_speed.py --distractors mixed   # only the original benchmark
     python bench/kb_speed.py --without-topics "HR Support" Purchase   # fewer off-desk tickets
+    python bench/kb_speed.py --trail-ratio 0       # keep every suggestion, however weak
 
 Each synthetic knowledge base is the shipped articles plus distractors cut from real IT
 tickets (../shared/data, or a fallback vocabulary when that file is absent), so the
@@ -39,7 +40,14 @@ if str(ROOT) not in sys.path:
 from bench.kb_eval import evaluate, load_eval  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.services.classify import Classifier  # noqa: E402
-from bot.services.knowledge import Article, Index, Matcher, Topic, load_articles  # noqa: E402
+from bot.services.knowledge import (  # noqa: E402
+    Article,
+    Index,
+    Matcher,
+    MatcherSettings,
+    Topic,
+    load_articles,
+)
 from bot.services.triage import Triage  # noqa: E402
 
 TICKETS = ROOT.parent / "shared" / "data" / "it_service_tickets_subset.csv"
@@ -132,6 +140,7 @@ def measure(
     cases: list[tuple[str, str | None]],
     topic: Topic,
     without: frozenset[str] = frozenset(),
+    settings: MatcherSettings | None = None,
 ) -> None:
     made = distractors(max(0, size - len(real)), kind=kind, without=without)
     articles = real + filed(made, topic)
@@ -141,7 +150,7 @@ def measure(
     build_s = time.perf_counter() - start
     memory_mb = tracemalloc.get_traced_memory()[0] / 2**20
     tracemalloc.stop()
-    matcher = Matcher(index, topic=topic)
+    matcher = Matcher(index, settings or MatcherSettings(), topic)
     for text, _ in cases[:20]:
         matcher.search(text)  # warm-up
     score = evaluate(f"{size:,}", lambda t: [s.article.id for s in matcher.search(t)], cases)
@@ -158,7 +167,7 @@ def measure(
     print(
         f"{kind:>11} {size:>9,} {build_s:8.2f} {memory_mb:9.1f} {score.median_ms:10.2f} "
         f"{score.p99_ms:8.2f} {score.top1:6.1%} {score.top3:6.1%} {score.false_rate:6.1%} "
-        f"{silent:6} {first_distractor:9} {false_distractor:7}"
+        f"{score.wrong_shown:6.2f} {silent:6} {first_distractor:9} {false_distractor:7}"
     )
 
 
@@ -179,7 +188,15 @@ def main() -> None:
         metavar="TOPIC",
         help="leave these ticket topic groups out of the distractors, e.g. 'HR Support' Purchase",
     )
+    parser.add_argument(
+        "--trail-ratio",
+        type=float,
+        default=MatcherSettings.trail_ratio,
+        help="leave out suggestions under this share of the best one's score "
+        f"(shipped: {MatcherSettings.trail_ratio})",
+    )
     args = parser.parse_args()
+    chosen = replace(MatcherSettings(), trail_ratio=args.trail_ratio)
     settings = load_settings(ROOT / "config.yaml")
     classifier = Classifier(settings)
     folder = settings.knowledge.path(settings.source)
@@ -192,12 +209,12 @@ def main() -> None:
     )
     print(
         f"{'distractors':>11} {'articles':>9} {'build s':>8} {'index MB':>9} {'median ms':>10} "
-        f"{'p99 ms':>8} {'top-1':>6} {'top-3':>6} {'false':>6} {'silent':>6} {'distr-1st':>9} "
-        f"{'false-d':>7}"
+        f"{'p99 ms':>8} {'top-1':>6} {'top-3':>6} {'false':>6} {'wrong':>6} {'silent':>6} "
+        f"{'distr-1st':>9} {'false-d':>7}"
     )
     for kind in args.distractors:
         for size in args.sizes:
-            measure(size, kind, real, cases, topic, frozenset(args.without_topics))
+            measure(size, kind, real, cases, topic, frozenset(args.without_topics), chosen)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ Matching runs in two stages, so that it stays fast on a large knowledge base:
    article's phrases use it (BM25's saturating term frequency: an article that keeps
    saying "printer" is about printers, a phrase that mentions it once is not);
 2. ranking: the evidence, plus the share of the message the article explains
-   (coverage), plus a share of the rapidfuzz score of its best-matching phrase.
+   (coverage), plus a share of the rapidfuzz score of its best-matching phrase; those
+   scoring under half the best are not shown.
 
 Whether anything is suggested at all is decided once, on the best article: enough
 evidence, or one of its phrases matching the message closely. The evidence floor rises
@@ -265,6 +266,9 @@ class MatcherSettings:
     # ... and the name of that category counts as one more word of the message when the
     # message does not use it: "the tunnel thing errors out" is about the vpn.
     topic_word: bool = True
+    # A suggestion scoring under this share of the best one is left out: it is rarely
+    # the answer, and a stolen laptop offered "Laptop is slow" looks careless.
+    trail_ratio: float = 0.5
 
 
 # article numbers, field weights, and how many of the article's phrases use the word
@@ -354,10 +358,12 @@ class Matcher:
         )
         # Whether the message is about anything in the knowledge base at all is decided
         # once, by its best match; then the best few are shown (measured: more hits at
-        # the same off-topic silence than filtering each suggestion on its own).
+        # the same off-topic silence than filtering each suggestion on its own), unless
+        # they score far below it.
         if not ranked or not self._confident(ranked[0], named):
             return []
-        return ranked[:limit]
+        floor = self.settings.trail_ratio * ranked[0].score
+        return [s for s in ranked[:limit] if s.score >= floor]
 
     def _topic_terms(self, text: str, named: str | None) -> list[str]:
         """The named category's own name, as words the message doesn't already use.

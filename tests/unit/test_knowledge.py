@@ -377,6 +377,19 @@ def test_an_article_whose_phrases_keep_using_a_word_outranks_one_that_uses_it_on
     assert tied.article.id == "a-once"
 
 
+def test_a_suggestion_far_below_the_best_is_left_out(settings):
+    # A stolen laptop was offered "Laptop is slow" third, on the one word "laptop".
+    kb = KnowledgeBase.for_desk(settings, Triage(settings, Classifier(settings)))
+    text = "someone stole my laptop out of my car last night"
+    shown = kb.search(text)
+    assert shown[0].article.id == "device-lost-or-stolen"
+    assert "laptop-slow" not in [s.article.id for s in shown]
+    assert all(s.score >= 0.5 * shown[0].score for s in shown)
+    matcher = kb.fresh().matcher
+    everything = Matcher(matcher.index, replace(matcher.settings, trail_ratio=0.0), matcher.topic)
+    assert "laptop-slow" in [s.article.id for s in everything.search(text)]
+
+
 def test_coverage_is_the_share_of_the_message_an_article_explains(folder, categories):
     kb = KnowledgeBase(folder, categories)
     (full, *_) = kb.search("vpn connection failed")
