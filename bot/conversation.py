@@ -301,6 +301,10 @@ class Chat:
             return self.apply_edit(clean)
         elif step == NOTE_OR_NEW and (_YES.match(clean) or _NO.match(clean)):
             return await self.note_or_new(add=bool(_YES.match(clean)))
+        elif step == NOTE_OR_NEW and intent.incident and intent.incident == self.row.incident_id:
+            # "can you escalate INC-1?" says which: both messages are about it
+            self.row.held_text = f"{self.row.held_text}\n{self._kept(clean)}"
+            return await self.note_or_new(add=True)
         elif step == REOPEN_REASON:
             return await self.reopen_with(clean)
         elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):

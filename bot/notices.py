@@ -217,7 +217,8 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
         # An unowned incident the group was told of at once: they hear it is gone too.
         ((DESK,), lambda c: _withdrawn(c) if _announced(c) else None),
     ],
-    "note": [((OWNER,), lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+    # While nobody owns it the group hears: "urgent, client call at 3" can't wait for a claim.
+    "note": [((DESK,), lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
     "answered": [
         (
             (DESK,),

@@ -761,8 +761,9 @@ async def test_a_reply_in_the_incidents_thread_becomes_a_note(quiet):
         ("console:alice", "it is making a grinding noise now"),
         ("console:alice", "and it smells of burning"),
     ]
-    assert await told(quiet, "bob") == [
-        ("note", f"alice on INC-000001 “{PRINTER}”: and it smells of burning")
+    assert await told(quiet, "bob") == [  # the first while the group had it, unowned
+        ("note", f"alice on INC-000001 “{PRINTER}”: it is making a grinding noise now"),
+        ("note", f"alice on INC-000001 “{PRINTER}”: and it smells of burning"),
     ]
     assert len(await incidents(quiet)) == 1
 
@@ -879,6 +880,28 @@ async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):
     assert [e for e in await timeline(quiet) if e[0] == "note"] == [
         ("note", "console:alice", "the toner light is blinking too")
     ]
+
+
+async def test_answering_note_or_new_by_naming_the_incident_adds_both_messages(quiet):
+    # Before, "can you escalate INC-1" got "Sorry, I didn't get that" over and over.
+    await open_by_chat(quiet)
+    await quiet.message("alice", "this is really urgent, the board pack prints at 3")
+    added = await quiet.message("alice", "can you escalate INC-1 please")
+    assert added.text == "Added to INC-000001; the desk will see it."
+    assert (await timeline(quiet))[-1] == (
+        "note",
+        "console:alice",
+        "this is really urgent, the board pack prints at 3\ncan you escalate INC-1 please",
+    )
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
+async def test_naming_another_incident_at_note_or_new_is_not_taken_for_this_one(quiet):
+    await open_by_chat(quiet)
+    await quiet.message("alice", "the toner light is blinking too")
+    again = await quiet.message("alice", "what about INC-7?")
+    assert "Is this about INC-000001" not in again.text
+    assert [e for e in await timeline(quiet) if e[0] == "note"] == []
 
 
 async def test_note_or_new_by_typing_no_starts_a_new_report(quiet):

@@ -320,13 +320,18 @@ async def test_the_reporter_reopening_tells_the_owner_why(desk):
     ]
 
 
-async def test_a_reporter_note_goes_to_the_owner(desk):
+async def test_a_reporter_note_goes_to_the_owner_or_while_unowned_to_the_group(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
-    await desk.ok("alice", "/incident note 1 nobody owns it yet")
-    assert await heard(desk, "note") == []  # nobody owns it: nobody in particular to tell
+    # Before, a note on an unowned incident reached nobody, however urgent it was.
+    await desk.ok("alice", "/incident note 1 urgent: the board pack prints at 3")
+    assert texts(await heard(desk, "note")) == [
+        ("bob", f"alice on {LABEL}: urgent: the board pack prints at 3"),
+        ("erin", f"alice on {LABEL}: urgent: the board pack prints at 3"),
+    ]
     await desk.ok("bob", "/incident claim 1")
     await desk.ok("alice", "/incident note 1 it also happens on tray 2")
-    (bob,) = await heard(desk, "note")
+    (*_, bob) = found = await heard(desk, "note")
+    assert len(found) == 3  # now only its owner hears
     assert (bob.to, bob.text) == ("bob", f"alice on {LABEL}: it also happens on tray 2")
     assert bob.card_title == f"INC-000001 · {SUMMARY}"
 
