@@ -1197,3 +1197,14 @@ async def test_the_same_message_delivered_twice_acts_once(quiet):
     assert len(await incidents(quiet)) == 1
     assert await count(quiet, Conversation) == 1
     assert [kind for kind, _, _ in await timeline(quiet)] == ["opened"]
+
+
+async def test_a_stolen_laptop_is_drafted_as_security_not_hardware(desk):
+    # "stole" was no keyword, so "laptop" alone made it hardware/laptop; now the two
+    # branches tie and the best article's category (device-lost-or-stolen) decides.
+    asked = await desk.message("alice", "someone stole my laptop out of my car last night")
+    assert "device-lost-or-stolen" in asked.text.splitlines()[1]
+    await desk.message("alice", "still need help")
+    summary = await desk.message("alice", "i cant work")
+    assert summary.card is not None
+    assert ("Category", "security") in [(f.label, f.value) for f in summary.card.fields]
