@@ -67,6 +67,10 @@ _FILES_NOT_KEPT = (
     "I can't keep files with a new report yet: once the incident is open, send them here "
     "again and they go onto it."
 )
+_ASKING = re.compile(
+    r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
+    re.I,
+)
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
 )
@@ -311,6 +315,8 @@ class Chat:
             return await self.withdraw(cancel=bool(_YES.match(clean)))
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
             return None  # answered fresh; the draft waits
+        if step in (SCOPE, BLOCKED, CONFIRM) and _more_detail(clean, intent.kind):
+            return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
         return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
@@ -477,6 +483,15 @@ class Chat:
             return self.answer(_options_reply(BLOCKED_QUESTION, BLOCKED_OPTIONS, "intake.blocked"))
         row.step = CONFIRM
         return self.answer(self._summary())
+
+    async def add_detail(self, text: str) -> Reply:
+        """People keep typing what else they notice: it goes into the report's
+        description, and the question is asked again."""
+        self.row.text = f"{self.row.text}\n{text}"
+        self.said.append("Added that to your report.")
+        if self.files:
+            self.said.append(_FILES_NOT_KEPT)
+        return await self.ask_next()
 
     def choose(self, question: str, key: str) -> None:
         """A button answer to one of the two questions."""
@@ -882,6 +897,12 @@ def _options_reply(question: str, options: tuple[tuple[str, str], ...], action: 
 def _options_text(question: str, options: tuple[tuple[str, str], ...]) -> str:
     lines = "\n".join(f"{n}. {label}" for n, (_, label) in enumerate(options, start=1))
     return f"{question}\n{lines}"
+
+
+def _more_detail(text: str, kind: IntentKind) -> bool:
+    """Whether a message that answers no question adds to the report: a few words about
+    the problem, not a question back ("what do you mean?") or a word like "ok"."""
+    return kind == IntentKind.REPORT and len(text.split()) >= 3 and not _ASKING.search(text)
 
 
 def _too_short_to_note(text: str, kind: IntentKind) -> bool:

@@ -57,7 +57,7 @@ _SCOPE_REPLY = {
 _BLOCKED_REPLY = {
     STOPPED: r"^(no|nope|nah|not really)\b|\b(stuck|can'?t|cannot)\b",
     SLOWED: r"^(yes|yeah|yep|yup|sure)\b|\b(work(ing)? around|kind of|sort of|mostly|somewhat|"
-    r"barely|manage|instead|partly|partially)\b",
+    r"barely|manage|instead|partly|partially|slow(s|ing) (me|us) down|hold(s|ing) (me|us) up)\b",
 }
 _REQUEST = re.compile(
     r"\b(i need|we need|i'?d like|can i (get|have)|could i (get|have)|please (install|add|create|"

@@ -1208,3 +1208,31 @@ async def test_a_stolen_laptop_is_drafted_as_security_not_hardware(desk):
     summary = await desk.message("alice", "i cant work")
     assert summary.card is not None
     assert ("Category", "security") in [(f.label, f.value) for f in summary.card.fields]
+
+
+async def test_more_detail_mid_report_is_added_to_it_and_the_question_asked_again(quiet):
+    # Before, every added detail got "Sorry, I didn't get that" and was lost.
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    more = await quiet.message("alice", "it started after the office move on monday")
+    assert more.text == f"Added that to your report.\n{SCOPE}"
+    await quiet.message("alice", "just me")
+    more = await quiet.message("alice", "and now the display shows error E-203")
+    assert more.text == f"Added that to your report.\n{BLOCKED}"
+    await quiet.message("alice", "it is slowing me down")
+    more = await quiet.message("alice", "tray 2 is the one that jams")
+    assert more.text == f"Added that to your report.\n{SHALL_I}"
+    await quiet.message("alice", "yes")
+    opened = await incident(quiet)
+    assert (opened.summary, opened.urgency) == (PRINTER, "medium")
+    assert opened.description == (
+        f"{PRINTER}\nit started after the office move on monday\n"
+        "and now the display shows error E-203\ntray 2 is the one that jams"
+    )
+
+
+@pytest.mark.parametrize("text", ["what do you mean?", "why do you need to know", "ok"])
+async def test_a_question_or_a_word_mid_report_is_not_taken_for_detail(quiet, text):
+    await quiet.message("alice", PRINTER)
+    again = await quiet.message("alice", text)
+    assert again.text == f"Sorry, I didn't get that. {SCOPE}"
+    assert (await conversation(quiet, "alice")).text == PRINTER

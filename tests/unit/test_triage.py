@@ -219,6 +219,8 @@ def test_answers_to_who_is_affected(triage, answer, impact):
         ("mostly", "medium"),
         ("I can use my phone instead", "medium"),
         ("i can manage", "medium"),
+        ("it is slowing me down", "medium"),
+        ("it's holding us up", "medium"),
         ("yes, it can wait", "low"),
         ("4", None),
         ("banana", None),
