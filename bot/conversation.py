@@ -41,6 +41,7 @@ from bot.services.bulletins import (
 )
 from bot.services.duplicates import best_match
 from bot.services.incidents import IncidentFilter, waits_on_reporter
+from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 
@@ -54,8 +55,10 @@ _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm
 _NO = re.compile(r"^(n|no|nope|nah|not really|different|2)\W*$", re.I)
 _SOLVED = re.compile(r"^(solved|fixed|that (fixed|solved|worked)|it worked|worked|yes|yep)\b", re.I)
 _STILL = re.compile(
-    r"^(i\s+)?(still\s+need\s+help|need\s+(more\s+)?help|no|nope|none|neither|no luck"
-    r"|((that|it|they)\s+)?(didn'?t|did not|doesn'?t|does not)\s+(help|work)"
+    r"^(i\s+)?(still\s+need\s+help|need\s+(more\s+)?help|no|nope|nah|none|neither|no luck"
+    r"|not really|not quite|(already )?tried (all )?(of )?(that|those|them|it|these)"
+    r"|((that|it|they|the (first|second|third|last) one)\s+)?"
+    r"(didn'?t|did not|doesn'?t|does not)\s+(help|work|fix)"
     r"|not (fixed|solved))\b",
     re.I,
 )
@@ -315,6 +318,8 @@ class Chat:
             return await self.withdraw(cancel=bool(_YES.match(clean)))
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
             return None  # answered fresh; the draft waits
+        if step == SUGGESTED and _more_detail(clean, intent.kind):
+            return await self.look_again(clean)
         if step in (SCOPE, BLOCKED, CONFIRM) and _more_detail(clean, intent.kind):
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:
@@ -391,7 +396,10 @@ class Chat:
         self._extend()
         if not found:
             return await self.after_suggestions()
-        row.step = SUGGESTED
+        return self._offer(found, "These articles may fix it right away:")
+
+    def _offer(self, found: Sequence[Suggestion], intro: str) -> Reply:
+        self.row.step, self.row.articles = SUGGESTED, [s.article.id for s in found]
         lines = "\n".join(f"{n}. {suggestion_line(s)}" for n, s in enumerate(found, start=1))
         buttons = tuple(
             Button(f"This solved it: {_short(s.article.title)}", "intake.solved", s.article.id)
@@ -399,11 +407,26 @@ class Chat:
         )
         return self.answer(
             Reply(
-                text="These articles may fix it right away:\n"
-                f"{lines}\nDid one of them fix it? Say its number, or “still need help”.",
+                text=f"{intro}\n{lines}\n"
+                "Did one of them fix it? Say its number, or “still need help”.",
                 buttons=(*buttons, Button("I still need help", "intake.unsolved", "", "primary")),
             )
         )
+
+    async def look_again(self, text: str) -> Reply:
+        """More said after the articles: the articles that fit it, if they are not the
+        ones just shown; else it goes into the report and on to the questions."""
+        row = self.row
+        row.text = f"{row.text}\n{text}"
+        # Searched alone, so that what is new must fit by itself: with the first message
+        # too, its words would carry weak articles past the evidence floor.
+        found = self.ctx.knowledge.search(text, limit=self.ctx.rules.settings.knowledge.suggestions)
+        if self.files:
+            self.said.append(_FILES_NOT_KEPT)
+        if found and [s.article.id for s in found] != row.articles:
+            return self._offer(found, "With that, these may fit better:")
+        self.said.append("Added that to your report.")
+        return await self.after_suggestions()
 
     async def solved(self, article_id: str) -> Reply:
         """Deflected: an article fixed it and no incident is opened."""

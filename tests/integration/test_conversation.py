@@ -225,6 +225,11 @@ async def test_an_article_that_was_not_suggested_is_refused(desk):
         "that didn't help",
         "it did not work",
         "no luck",
+        "not really",
+        "tried all of that already",
+        "already tried those",
+        "the first one didnt work",
+        "didn't fix it",
     ],
 )
 async def test_saying_the_articles_did_not_help_in_other_words_goes_on(desk, typed):
@@ -1236,3 +1241,23 @@ async def test_a_question_or_a_word_mid_report_is_not_taken_for_detail(quiet, te
     again = await quiet.message("alice", text)
     assert again.text == f"Sorry, I didn't get that. {SCOPE}"
     assert (await conversation(quiet, "alice")).text == PRINTER
+
+
+async def test_more_detail_after_the_articles_looks_again_with_it(desk):
+    # Before, "it's more that it says offline" got "Sorry, I didn't get that".
+    first = await desk.message("alice", "the printer on floor 2 keeps jamming")
+    assert "printer-paper-jam" in first.text
+    again = await desk.message("alice", "actually it's more that the printer says offline")
+    assert again.text.startswith("With that, these may fit better:\n1. printer-offline")
+    row = await conversation(desk, "alice")
+    assert row.step == "suggested"
+    assert row.text == (
+        "the printer on floor 2 keeps jamming\nactually it's more that the printer says offline"
+    )
+    assert row.articles[0] == "printer-offline"
+
+
+async def test_detail_after_the_articles_with_nothing_new_goes_on_to_the_questions(desk):
+    await desk.message("alice", "the printer on floor 2 keeps jamming")
+    more = await desk.message("alice", "it started after the office move on monday")
+    assert more.text.startswith("Added that to your report.\nWho is affected?")
