@@ -39,7 +39,7 @@ from bot.services.bulletins import (
     is_general_status,
     known_issue_line,
 )
-from bot.services.duplicates import best_match
+from bot.services.duplicates import Match, best_match
 from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
@@ -390,6 +390,8 @@ class Chat:
         reading = ctx.rules.triage.read(text, hint)
         if not ctx.rules.triage.self_help_fits(reading.impact):
             found = []
+        elif found and await self._like_an_outage(text, reading.category):
+            found = []  # the duplicate question comes first: are you hit by it too?
         row.text, row.kind, row.category = text, reading.kind, reading.category
         row.impact, row.urgency = reading.impact, reading.urgency
         row.articles, row.candidate_id, row.held_text = [s.article.id for s in found], None, None
@@ -447,20 +449,25 @@ class Chat:
 
     async def after_suggestions(self) -> Reply:
         """Before asking anything: is this a problem the desk already knows about?"""
-        ctx, row = self.ctx, self.row
-        intake = ctx.rules.settings.intake
-        recent = await ctx.incidents.recent_open(ctx.now - intake.duplicate_window)
-        match = best_match(
-            row.text,
-            row.category,
-            recent,
-            intake.duplicate_threshold,
-            ctx.rules.settings.default_category,
-        )
+        match = await self._open_like(self.row.text, self.row.category)
         if match is None:
             return await self.ask_next()
-        row.step, row.candidate_id = DUPLICATE, match.incident.id
+        self.row.step, self.row.candidate_id = DUPLICATE, match.incident.id
         return self.answer(self._duplicate_question(match.incident))
+
+    async def _open_like(self, text: str, category: str | None) -> Match | None:
+        """The recent open incident most like this report, if one is alike enough."""
+        ctx, intake = self.ctx, self.ctx.rules.settings.intake
+        recent = await ctx.incidents.recent_open(ctx.now - intake.duplicate_window)
+        default = ctx.rules.settings.default_category
+        return best_match(text, category, recent, intake.duplicate_threshold, default)
+
+    async def _like_an_outage(self, text: str, category: str | None) -> bool:
+        """Whether the report looks like an open outage: self-help can't fix that, and
+        the people it hits should be counted on it rather than read articles."""
+        match = await self._open_like(text, category)
+        outage = self.ctx.rules.triage.impact_for[MANY]
+        return match is not None and match.incident.impact == outage
 
     def _duplicate_question(self, incident: Incident) -> Reply:
         opened = ago(self.ctx.now - incident.opened_at)

@@ -1261,3 +1261,23 @@ async def test_detail_after_the_articles_with_nothing_new_goes_on_to_the_questio
     await desk.message("alice", "the printer on floor 2 keeps jamming")
     more = await desk.message("alice", "it started after the office move on monday")
     assert more.text.startswith("Added that to your report.\nWho is affected?")
+
+
+async def test_during_an_outage_a_report_like_it_is_asked_about_it_before_any_article(desk):
+    # Before, people hit by an open outage were first offered self-help articles.
+    await desk.message("alice", "The VPN is down for the whole office, nobody can work")
+    await desk.message("alice", "yes")
+    asked = await desk.message("frank", "vpn is not working")
+    assert asked.text.startswith("This looks like INC-000001")
+    assert "These articles" not in asked.text
+    assert (await conversation(desk, "frank")).step == "duplicate"
+
+
+async def test_a_report_like_an_ordinary_open_incident_still_gets_articles_first(desk):
+    await desk.message("alice", "my vpn is not working since this morning")
+    await desk.message("alice", "still need help")
+    await desk.message("alice", "just me")
+    await desk.message("alice", "i cant work")
+    await desk.message("alice", "yes")
+    asked = await desk.message("frank", "vpn is not working")
+    assert asked.text.startswith("These articles may fix it right away:")
