@@ -28,7 +28,14 @@ from bot.cards import ago, incident_reply, list_line, suggestion_line
 from bot.context import CommandContext
 from bot.errors import BadArguments
 from bot.ids import format_id
-from bot.intents import Intent, IntentKind, no_longer_needed, recognise, verdict_on_fix
+from bot.intents import (
+    Intent,
+    IntentKind,
+    named_no_longer_needed,
+    no_longer_needed,
+    recognise,
+    verdict_on_fix,
+)
 from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
 from bot.notices import DM_PLACE
@@ -133,8 +140,11 @@ class Chat:
             return await self._files_alone()
         intent = recognise(text)
         if self.row.step != IDLE:
-            # "never mind, it works now" mid-report drops it too (but answers "cancel it?").
+            # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
+            # and asked whether a message is a note, it is about the incident itself.
             gone = self.row.step != WITHDRAW and no_longer_needed(text)
+            if gone and self.row.step == NOTE_OR_NEW:
+                return await self._withdrawal(text) or self.answer(self._dropped())
             if _CANCEL.match(text.strip()) or gone:
                 return self.answer(self._dropped())
             reply = await self._answer_step(text, intent)
@@ -205,11 +215,17 @@ class Chat:
         return self.answer(await confirm_fix(self.ctx, incident.id))
 
     async def _withdrawal(self, text: str) -> Reply | None:
-        """The reporter says the incident being followed is no longer needed: offer to
-        cancel it (never cancelled on a guess)."""
-        if not no_longer_needed(text):
+        """The reporter says the incident being followed, or the one they name, is no
+        longer needed: offer to cancel it (never cancelled on a guess)."""
+        named = named_no_longer_needed(text)
+        if named is not None:
+            incident = await self.ctx.session.get(Incident, named)
+            if incident is None or State(incident.state) not in OPEN:
+                return None
+        elif no_longer_needed(text):
+            incident = await self._followed_incident()
+        else:
             return None
-        incident = await self._followed_incident()
         if incident is None or incident.reporter_key != self.ctx.person.key:
             return None
         self.reset()

@@ -222,6 +222,16 @@ def no_longer_needed(text: str) -> bool:
     return not said.endswith("?") and bool(_NOT_NEEDED.search(said))
 
 
+def named_no_longer_needed(text: str) -> int | None:
+    """The incident a message names and says can go ("you can close INC-1, it fixed
+    itself"), read as if it said "the ticket"."""
+    named = mentions_incident(text)
+    if named is None:
+        return None
+    plain = _BARE_NUMBER.sub("the ticket", _ID.sub("the ticket", text.lower()))
+    return named if no_longer_needed(plain) else None
+
+
 def _not_an_answer(said: str, most_words: int) -> bool:
     if said.endswith("?") or len(said.split()) > most_words:
         return True

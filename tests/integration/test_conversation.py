@@ -1041,6 +1041,30 @@ async def test_saying_it_works_now_offers_to_cancel_the_open_incident(quiet, sai
     assert (await timeline(quiet))[-1] == ("cancelled", "console:alice", said)
 
 
+async def test_naming_ones_own_incident_as_no_longer_needed_offers_to_cancel_it(quiet):
+    # Before, "you can close INC-1, it fixed itself" was asked "a note, or a new problem?"
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", "you can close INC-1, it fixed itself")
+    assert asked.text.startswith("Glad it's sorted! Shall I cancel INC-000001")
+    await quiet.message("alice", "yes")
+    assert (await incident(quiet)).state == "cancelled"
+
+
+async def test_naming_someone_elses_incident_offers_nothing(quiet):
+    await open_by_chat(quiet, user="carl")
+    asked = await quiet.message("alice", "you can close INC-1, it fixed itself")
+    assert "Shall I cancel" not in asked.text
+    assert (await incident(quiet)).state == "new"
+
+
+async def test_saying_it_is_not_needed_at_the_note_question_offers_to_cancel(quiet):
+    # Before, it only set the held message aside and the incident stayed open.
+    await open_by_chat(quiet)
+    await quiet.message("alice", "the toner light is blinking too")
+    asked = await quiet.message("alice", "please cancel my ticket, not needed anymore")
+    assert asked.text.startswith("Glad it's sorted! Shall I cancel INC-000001")
+
+
 async def test_keeping_the_incident_open_after_all(quiet):
     await open_by_chat(quiet)
     await quiet.message("alice", "never mind, it works now")

@@ -11,6 +11,7 @@ from bot.intents import (
     Intent,
     IntentKind,
     mentions_incident,
+    named_no_longer_needed,
     no_longer_needed,
     recognise,
     verdict_on_fix,
@@ -195,3 +196,18 @@ def test_saying_an_incident_is_no_longer_needed(text, gone):
 def test_reading_a_short_word_never_raises(text):
     assert verdict_on_fix(text) in (True, False, None)
     assert no_longer_needed(text) in (True, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("you can close INC-1, it fixed itself", 1),
+        ("please close ticket 42", 42),
+        ("never mind about #7, it works now", 7),
+        ("any news on INC-1?", None),
+        ("INC-1 is still broken", None),
+        ("never mind, it works now", None),  # names none: the followed one is meant
+    ],
+)
+def test_a_named_incident_said_to_be_no_longer_needed(text, named):
+    assert named_no_longer_needed(text) == named
