@@ -101,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         return asyncio.run(_dispatch(args, settings))
     except (ConfigError, DatabaseSetupError) as exc:
-        print(f"deskbot: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # a config's problems come one a line
+            print(f"deskbot: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

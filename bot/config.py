@@ -411,10 +411,9 @@ def parse_settings(raw: Any, *, source: str = DEFAULT_CONFIG) -> Settings:
     try:
         settings = Settings.model_validate({**raw, "source": source})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        # pydantic marks a bad mapping key as a '[key]' step after the key itself.
-        key = ".".join(str(part) for part in first["loc"] if part != "[key]")
-        raise ConfigError(source, key, _expected(first)) from None
+        # Every problem at once: an admin fixing one at a time would meet them in turn.
+        first, *more = (_problem(source, error) for error in exc.errors())
+        raise ConfigError(first.source, first.key, first.expected, more) from None
     _check_references(settings)
     return settings
 
@@ -433,6 +432,12 @@ def missing_knowledge(settings: Settings) -> ConfigError | None:
         "the folder of the articles (relative to this file, or a full path like "
         f"/srv/deskbot/knowledge); {folder} {found}",
     )
+
+
+def _problem(source: str, error: Any) -> ConfigError:
+    # pydantic marks a bad mapping key as a '[key]' step after the key itself.
+    key = ".".join(str(part) for part in error["loc"] if part != "[key]")
+    return ConfigError(source, key, _expected(error))
 
 
 def _expected(error: Any) -> str:

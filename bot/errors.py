@@ -6,6 +6,8 @@ a DeskError (answered with its message) or a bug (logged with a reference).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DeskError(Exception):
     """An error the sender can act on; its message is shown to them as it is."""
@@ -38,7 +40,10 @@ class InvalidTransition(DeskError):
 class ConfigError(Exception):
     """config.yaml is unusable: names the file, the key and what was expected."""
 
-    def __init__(self, source: str, key: str, expected: str) -> None:
+    def __init__(
+        self, source: str, key: str, expected: str, more: Sequence[ConfigError] = ()
+    ) -> None:
         self.source, self.key, self.expected = source, key, expected
+        self.more = tuple(more)  # further problems found in the same read, one line each
         where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: expected {expected}")
+        super().__init__("\n".join([f"{where}: expected {expected}", *map(str, self.more)]))

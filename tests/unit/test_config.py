@@ -329,6 +329,21 @@ def test_a_malformed_config_names_the_file_the_key_and_what_was_expected(raw, br
         assert word in message
 
 
+def test_every_malformed_key_is_named_at_once(raw):
+    # Before, only the first was: an admin fixed one, ran the check, and met the next.
+    _set("priorities.P3.response", "2 hours")(raw)
+    _set("priorities.P1.foo", 1)(raw)
+    _set("desk.name", None)(raw)
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(raw, source=SOURCE)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f"{SOURCE}: desk.name: expected ")
+    assert lines[1].startswith(f"{SOURCE}: priorities.P1.foo: expected no such key")
+    assert lines[2].startswith(f"{SOURCE}: priorities.P3.response: expected a duration")
+    assert caught.value.key == "desk.name"  # the first, as before
+
+
 @pytest.mark.parametrize(
     "top",
     [
@@ -487,6 +502,19 @@ def test_cli_config_check_refuses_a_bad_config_on_stderr(tmp_path, raw, capsys):
         f"deskbot: {path}: groups.network.escalates_to: "
         "expected one of the groups service-desk, desktop-support, network"
     )
+
+
+def test_cli_config_check_names_each_problem_on_its_own_line(tmp_path, raw, capsys):
+    _set("priorities.P3.response", "2 hours")(raw)
+    _set("priorities.P1.foo", 1)(raw)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    assert main(["--config", str(path), "config", "check"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[:3] for line in lines] == [
+        ["deskbot", str(path), "priorities.P1.foo"],
+        ["deskbot", str(path), "priorities.P3.response"],
+    ]
 
 
 def test_cli_config_check_refuses_invalid_yaml(tmp_path, capsys):
