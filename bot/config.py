@@ -71,6 +71,9 @@ class _Section(BaseModel):
 class DeskSettings(_Section):
     name: str = "IT Service Desk"
     auto_close_after: Duration = timedelta(days=5)
+    # A question to the reporter (pending on them) left unanswered this long is put to
+    # them once more, and the owner told; null turns it off.
+    remind_pending_after: Duration | None = timedelta(days=2)
     # How long a handled platform event id is kept to recognise a redelivery. Slack
     # retries within minutes and a Discord interaction lives 15 minutes: a week is ample.
     remember_events: Duration = timedelta(days=7)

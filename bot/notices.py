@@ -30,6 +30,7 @@ from bot.services.incidents import (
     CHANGES,
     INTERNAL_NOTE,
     MANAGER_REASON,
+    REMINDED,
     SYSTEM,
     waits_on_reporter,
 )
@@ -137,6 +138,22 @@ def _to_manager(c: Change) -> str:
     )
 
 
+def _reminder(c: Change) -> str:
+    return (
+        f"A reminder: {_owner_name(c)} still needs your answer on {c.label}: "
+        f"{c.incident.pending_reason}\nReply here and work on it carries on."
+    )
+
+
+def _not_answered(c: Change) -> str:
+    after = c.rules.settings.desk.remind_pending_after
+    waited = f" in {span(after)}" if after else ""
+    return (
+        f"{c.incident.reporter_name} hasn't answered on {c.label}{waited}; they were "
+        "reminded. If nothing comes, you may resolve it."
+    )
+
+
 def _withdrawn(c: Change) -> str:
     return f"{c.actor.name} withdrew {c.label}: {c.event.text}"
 
@@ -199,6 +216,7 @@ DESK_ACTS: dict[str, list[Rule]] = {
     "cancelled": [(_TO_REPORTER, _cancelled)],
     "reopened": [(_TO_REPORTER, _reopened)],
     "note": [(_TO_REPORTER, lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+    REMINDED: [((REPORTER,), _reminder), ((OWNER,), _not_answered)],
     # Deskbot's SLA sweep (services/sla_sweep.py).
     "sla_warning": [((DESK,), lambda c: f"SLA warning on {c.label}: {c.event.text}.")],
     "sla_breach": [((DESK, MANAGER), lambda c: f"SLA breached on {c.label}: {c.event.text}.")],

@@ -1,6 +1,7 @@
 """Periodic jobs: report SLA warnings and breaches, deliver the outbox, expire unanswered
-drafts and bulletins, close resolved incidents, post the weekly review digest, forget
-platform event ids too old to be redelivered.
+drafts and bulletins, close resolved incidents, remind reporters of a question left
+unanswered, post the weekly review digest, forget platform event ids too old to be
+redelivered.
 
 Each job is its own unit of work, safe to run in several processes at once: the
 rows a job changes are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (and
@@ -40,6 +41,7 @@ SWEEP_LANES = 2  # SLA batches at once on PostgreSQL (see `sweep_sla`)
 class TickReport:
     expired_drafts: int = 0
     auto_closed: int = 0
+    reminded: int = 0
     expired_bulletins: int = 0
     forgotten_events: int = 0
     sla: SweepReport = field(default_factory=SweepReport)
@@ -61,6 +63,7 @@ class Scheduler:
         report = TickReport()
         report.expired_drafts = await self.database.run(self._expire)
         report.auto_closed = await self.database.run(self._auto_close)
+        report.reminded = await self.database.run(self._remind)
         report.sla = await self.sweep_sla()
         report.expired_bulletins = await self.database.run(self._expire_bulletins)
         report.forgotten_events = await self.database.run(self._forget_events)
@@ -121,6 +124,15 @@ class Scheduler:
         before = self.clock.now() - self.rules.settings.desk.remember_events
         done = await session.execute(delete(ProcessedEvent).where(ProcessedEvent.at < before))
         return int(done.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def _remind(self, session: AsyncSession) -> int:
+        after = self.rules.settings.desk.remind_pending_after
+        if not after:  # null or 0: never
+            return 0
+        now = self.clock.now()
+        reminded = await Incidents(session, self.rules, now).remind_unanswered(now - after)
+        await write_notices(session, self.rules, now)
+        return len(reminded)
 
     async def _auto_close(self, session: AsyncSession) -> int:
         now = self.clock.now()

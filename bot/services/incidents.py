@@ -41,6 +41,7 @@ WAITING_ON = (REPORTER, THIRD_PARTY)
 # The desk's own working notes ("checked the AD groups"): the reporter's side never sees
 # them or hears of them, and they are no answer to the reporter (the response clock runs).
 INTERNAL_NOTE = "internal_note"
+REMINDED = "reminded"  # Deskbot put the desk's question to the reporter once more
 MANAGER_REASON = ", because: "  # "to Carol Chen (carol), because: <why>" on the timeline
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
 SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
@@ -450,6 +451,33 @@ class Incidents:
                 text="closed automatically: resolved, and no reply from the reporter since",
             )
         return closed
+
+    async def remind_unanswered(self, before: datetime, limit: int = 100) -> list[Incident]:
+        """Put the desk's question to the reporter once more, for incidents waiting on
+        their answer since before a moment and not yet reminded in this wait."""
+        reminded = select(IncidentEvent.id).where(
+            IncidentEvent.incident_id == Incident.id,
+            IncidentEvent.kind == REMINDED,
+            IncidentEvent.at > Incident.sla_paused_since,  # a reminder comes later
+        )
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(
+                Incident.state == State.PENDING.value,
+                or_(Incident.pending_on.is_(None), Incident.pending_on != THIRD_PARTY),
+                Incident.sla_paused_since <= before,
+                ~reminded.exists(),
+            )
+            .order_by(Incident.sla_paused_since)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        due = list(rows)
+        for incident in due:
+            self._event(
+                incident, SYSTEM, REMINDED, {}, f"no answer yet to: {incident.pending_reason}"
+            )
+        return due
 
     def _reporter_may_withdraw(
         self, incident: Incident, person: Person, duplicate_of: int | None

@@ -294,3 +294,85 @@ async def test_handled_event_ids_are_forgotten_after_a_week(desk, core, schedule
     assert (await scheduler.tick()).forgotten_events == 1
     async with core.database.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+
+
+# -- a question to the reporter left unanswered ---------------------------------------
+
+
+async def pending_on_alice(desk) -> None:
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 which tray do you print from?")
+
+
+async def test_an_unanswered_question_is_put_to_the_reporter_again_once(
+    desk, core, scheduler, clock, settings
+):
+    # Before, an incident waiting on its reporter waited for ever, its SLA clock stopped.
+    assert settings.desk.remind_pending_after == timedelta(days=2)
+    await pending_on_alice(desk)
+    await scheduler.tick()
+    clock.advance(days=2, seconds=-1)
+    assert (await scheduler.tick()).reminded == 0
+    clock.advance(seconds=1)
+    report = await scheduler.tick()
+    assert report.reminded == 1
+    last = (await events(core))[-1]
+    assert (last.kind, last.actor_key, last.text) == (
+        "reminded",
+        "deskbot",
+        "no answer yet to: which tray do you print from?",
+    )
+    # Places are served side by side, so the order is only kept within one place.
+    assert sorted((n.kind, n.recipient.key, n.reply.text) for n in report.delivered) == [
+        (
+            "reminded",
+            "bob",
+            f"alice hasn't answered on {LABEL} in 2d; they were reminded. "
+            "If nothing comes, you may resolve it.",
+        ),
+        (
+            "reminded",
+            "console:alice",
+            f"A reminder: Bob Baker (bob) still needs your answer on {LABEL}: "
+            "which tray do you print from?\nReply here and work on it carries on.",
+        ),
+    ]
+    clock.advance(days=10)
+    assert (await scheduler.tick()).reminded == 0
+    assert (await incident(core)).state == "pending"
+    answered = await desk.message("alice", "tray 2")  # the reminder's chat follows it
+    assert answered.text.startswith("Added to INC-000001; it is back in progress")
+    assert (await incident(core)).state == "in_progress"
+
+
+async def test_asked_again_later_the_reporter_is_reminded_again(desk, core, scheduler, clock):
+    await pending_on_alice(desk)
+    clock.advance(days=3)
+    assert (await scheduler.tick()).reminded == 1
+    await desk.ok("alice", "/incident note 1 tray 2")  # answered: back in progress
+    await desk.ok("bob", "/incident pending 1 does it jam with other paper?")
+    clock.advance(days=2)
+    assert (await scheduler.tick()).reminded == 1
+
+
+async def test_a_wait_on_a_third_party_reminds_nobody(desk, core, scheduler, clock):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 the supplier sends a fuser --on third-party")
+    clock.advance(days=5)
+    assert (await scheduler.tick()).reminded == 0
+
+
+async def test_reminders_can_be_turned_off(database, clock, settings, recorder):
+    from bot.app import Core
+    from tests.conftest import Desk
+
+    quiet = settings.model_copy(
+        update={"desk": settings.desk.model_copy(update={"remind_pending_after": None})}
+    )
+    core = Core(quiet, database, clock=clock)
+    desk = Desk(core)
+    await pending_on_alice(desk)
+    clock.advance(days=5)
+    assert (await make_scheduler(core, recorder, clock).tick()).reminded == 0
