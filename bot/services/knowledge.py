@@ -320,9 +320,10 @@ class QueryTerm:
     """One word of the message: its indexed spellings (with their similarity) and how
     informative it is."""
 
-    word: str
+    word: str  # stemmed, as indexed
     forms: tuple[tuple[str, float, float], ...]  # (indexed term, similarity, idf)
     weight: float
+    written: str = ""  # as the person wrote it, for the why
 
 
 Topic = Callable[[str], str | None]  # a message's category path by its words, if any
@@ -376,12 +377,13 @@ class Matcher:
 
     def query_terms(self, text: str) -> list[QueryTerm]:
         found = []
+        written = {stem(w): w for w in reversed(words(text))}  # the first spelling wins
         for word in dict.fromkeys(terms(text)):
             forms = tuple((k, s, self.index.idf(k)) for k, s in self._known_forms(word))
             # a misspelt word is as informative as its likeliest reading, the closest form;
             # a word the index does not know at all cannot be explained, so it is left out
             weight = forms[0][1] * forms[0][2] if forms else 0.0
-            found.append(QueryTerm(word, forms, weight))
+            found.append(QueryTerm(word, forms, weight, written[word]))
         return found
 
     def _candidates(self, known: list[QueryTerm]) -> np.ndarray:
@@ -481,13 +483,12 @@ class Matcher:
             key=lambda pair: pair[0],
         )
         shared: tuple[str, ...] = ()
-        if best < 60:
+        if best < 60:  # the why quotes the person's words, not the index's stems
             shared = tuple(
                 dict.fromkeys(
-                    form
+                    t.written
                     for t in said
-                    for form, _, _ in t.forms
-                    if number in self.index.postings[form][0]
+                    if any(number in self.index.postings[form][0] for form, _, _ in t.forms)
                 )
             )
         settings = self.settings
