@@ -22,7 +22,8 @@ from bot.cards import list_line
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
 from bot.context import CommandContext
-from bot.conversation import Chat, place_of
+from bot.conversation import Chat
+from bot.conversation_store import place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply

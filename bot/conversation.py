@@ -4,10 +4,11 @@ A message is a problem report, a progress question, a call for help or small
 talk (`bot/intents.py`). A report goes: knowledge-base suggestions first; if they
 don't help, "is this the same as INC-12?"; then only the questions the text did
 not answer (who is affected, can you still work); then a summary card to confirm,
-and the incident is opened. Each step is stored in the `conversations` table, so
-a restart loses nothing and the person carries on; a draft left too long expires
-with a message. Once an incident is open, what its reporter writes in its thread
-(or, when it waits on them, in their direct chat) goes onto its timeline.
+and the incident is opened. Each step is stored in the `conversations` table
+(`bot/conversation_store.py`), so a restart loses nothing and the person carries on;
+a draft left too long expires with a message. Once an incident is open, what its
+reporter writes in its thread (or, when it waits on them, in their direct chat) goes
+onto its timeline.
 
 Buttons come back as the hidden `/intake ...` commands (bot/commands/intake.py);
 typed answers ("just me", "2", "yes") work the same.
@@ -18,14 +19,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cards import ago, incident_reply, list_line, suggestion_line
 from bot.context import CommandContext
+from bot.conversation_store import (
+    BLOCKED,
+    CONFIRM,
+    DUPLICATE,
+    EDIT,
+    IDLE,
+    KNOWN,
+    NOTE_OR_NEW,
+    REOPEN_REASON,
+    SCOPE,
+    SUGGESTED,
+    WITHDRAW,
+    create_row,
+    expired_text,
+    find_row,
+    place_of,
+    reset,
+    short,
+)
 from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.intents import (
@@ -38,8 +53,6 @@ from bot.intents import (
 )
 from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
-from bot.notices import DM_PLACE
-from bot.outbox import Outbox, Recipient
 from bot.services.bulletins import (
     Bulletins,
     format_bulletin,
@@ -51,11 +64,6 @@ from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
-
-IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
-CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "reopen_reason"
-KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
-WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works now
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -95,13 +103,6 @@ BLOCKED_OPTIONS = (
 )
 
 
-def place_of(channel: ChannelRef) -> str:
-    """Direct chats are one place per person; elsewhere each thread is its own."""
-    if channel.is_direct:
-        return DM_PLACE
-    return f"{channel.channel_id}/{channel.thread_id or '-'}"
-
-
 @dataclass
 class Chat:
     """One message (or button) in one person's conversation, inside a unit of work."""
@@ -113,9 +114,9 @@ class Chat:
 
     @classmethod
     async def load(cls, ctx: CommandContext) -> Chat:
-        row = await _find(ctx.session, ctx.person.key, place_of(ctx.channel))
+        row = await find_row(ctx.session, ctx.person.key, place_of(ctx.channel))
         if row is None:
-            row = await _create(ctx)
+            row = await create_row(ctx)
         chat = cls(ctx, row)
         chat._expire_if_due()
         chat._where(ctx.channel)
@@ -420,7 +421,7 @@ class Chat:
         self.row.step, self.row.articles = SUGGESTED, [s.article.id for s in found]
         lines = "\n".join(f"{n}. {suggestion_line(s)}" for n, s in enumerate(found, start=1))
         buttons = tuple(
-            Button(f"This solved it: {_short(s.article.title)}", "intake.solved", s.article.id)
+            Button(f"This solved it: {short(s.article.title)}", "intake.solved", s.article.id)
             for s in found
         )
         return self.answer(
@@ -848,91 +849,6 @@ async def confirm_fix(ctx: CommandContext, number: int) -> Reply:
     return Reply(text=f"Thanks for confirming. {format_id(found.id)} is closed.")
 
 
-def expired_text(row: Conversation) -> str:
-    """What to tell someone whose question went unanswered too long."""
-    label = format_id(row.incident_id) if row.incident_id else "the incident"
-    if row.step == REOPEN_REASON:
-        return (
-            f"{label} stays resolved: I didn't hear what is still wrong. Press Reopen again "
-            "(or tell me) if it isn't fixed."
-        )
-    if row.step == WITHDRAW:
-        return f"{label} stays open: I didn't hear whether to cancel it."
-    if row.step == NOTE_OR_NEW:
-        return (
-            f"I didn't hear whether “{_short(row.held_text or '', 60)}” was about {label} or a "
-            "new problem, so I set it aside. Send it again if it matters."
-        )
-    return (
-        f"Your unfinished report “{_short(row.text, 60)}” waited too long for an answer, so I "
-        "dropped it; nothing was opened. Tell me again if it still matters."
-    )
-
-
-def reset(row: Conversation) -> None:
-    """Forget the draft; which incident the chat is about is kept."""
-    row.step, row.text, row.kind, row.category = IDLE, "", "incident", None
-    row.impact, row.urgency, row.articles = None, None, []
-    row.candidate_id, row.held_text, row.expires_at = None, None, None
-
-
-async def expire_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> int:
-    """Drop drafts nobody answered in time, telling each person so (a scheduler job)."""
-    rows = await session.scalars(
-        select(Conversation)
-        .where(Conversation.step != IDLE, Conversation.expires_at <= now)
-        .order_by(Conversation.expires_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    outbox = Outbox(session, now)
-    expired = list(rows)
-    for row in expired:
-        where = Recipient(
-            row.person_key, row.person_name, row.platform, row.channel_id, row.thread_id
-        )
-        outbox.add(where, Reply(text=expired_text(row)), kind="draft_expired")
-        reset(row)
-    return len(expired)
-
-
-async def _find(session: AsyncSession, key: str, place: str) -> Conversation | None:
-    return await session.scalar(
-        select(Conversation).where(Conversation.person_key == key, Conversation.place == place)
-    )
-
-
-async def _create(ctx: CommandContext) -> Conversation:
-    """A person's first message in a place. Two first messages at once (a quick double
-    send) both try to insert: the savepoint lets the second find the first's row."""
-    place = place_of(ctx.channel)
-    try:
-        async with ctx.session.begin_nested():
-            row = _new_row(ctx, place)
-            ctx.session.add(row)
-        return row
-    except IntegrityError:
-        found = await _find(ctx.session, ctx.person.key, place)
-        assert found is not None
-        return found
-
-
-def _new_row(ctx: CommandContext, place: str) -> Conversation:
-    return Conversation(
-        person_key=ctx.person.key,
-        place=place,
-        person_name=ctx.person.name,
-        platform=ctx.channel.platform,
-        channel_id=ctx.channel.channel_id,
-        thread_id=ctx.channel.thread_id,
-        step=IDLE,
-        text="",
-        kind="incident",
-        articles=[],
-        updated_at=ctx.now,
-    )
-
-
 def _options_reply(question: str, options: tuple[tuple[str, str], ...], action: str) -> Reply:
     return Reply(
         text=_options_text(question, options),
@@ -961,7 +877,3 @@ def _number(text: str, count: int) -> int | None:
     if match and 1 <= int(match.group(1)) <= count:
         return int(match.group(1))
     return None
-
-
-def _short(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

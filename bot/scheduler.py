@@ -20,7 +20,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.conversation import expire_drafts
+from bot.conversation_store import expire_drafts
 from bot.db import Database
 from bot.models import ProcessedEvent
 from bot.notices import write_notices

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.context import CommandContext
-from bot.conversation import BLOCKED, BLOCKED_OPTIONS, SCOPE, SCOPE_OPTIONS, Chat
+from bot.conversation import BLOCKED_OPTIONS, SCOPE_OPTIONS, Chat
+from bot.conversation_store import BLOCKED, SCOPE
 from bot.messages import Reply
 from bot.registry import WORD, Handler, Param, registry, static_choice
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Core
-from bot.conversation import expire_drafts
+from bot.conversation_store import expire_drafts
 from bot.messages import Actor, ChannelRef, FileLink, Message, Reply
 from bot.models import (
     AffectedPerson,

@@ -1,0 +1,120 @@
+"""Where a conversation waits between messages: one `conversations` row per person and
+place, holding the step it is at and the draft report. Finding or creating a row,
+forgetting a draft, and dropping (with a message) those nobody answered in time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import CommandContext
+from bot.ids import format_id
+from bot.messages import ChannelRef, Reply
+from bot.models import Conversation
+from bot.notices import DM_PLACE
+from bot.outbox import Outbox, Recipient
+
+IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
+CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "reopen_reason"
+KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
+WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works now
+
+
+def place_of(channel: ChannelRef) -> str:
+    """Direct chats are one place per person; elsewhere each thread is its own."""
+    if channel.is_direct:
+        return DM_PLACE
+    return f"{channel.channel_id}/{channel.thread_id or '-'}"
+
+
+def expired_text(row: Conversation) -> str:
+    """What to tell someone whose question went unanswered too long."""
+    label = format_id(row.incident_id) if row.incident_id else "the incident"
+    if row.step == REOPEN_REASON:
+        return (
+            f"{label} stays resolved: I didn't hear what is still wrong. Press Reopen again "
+            "(or tell me) if it isn't fixed."
+        )
+    if row.step == WITHDRAW:
+        return f"{label} stays open: I didn't hear whether to cancel it."
+    if row.step == NOTE_OR_NEW:
+        return (
+            f"I didn't hear whether “{short(row.held_text or '', 60)}” was about {label} or a "
+            "new problem, so I set it aside. Send it again if it matters."
+        )
+    return (
+        f"Your unfinished report “{short(row.text, 60)}” waited too long for an answer, so I "
+        "dropped it; nothing was opened. Tell me again if it still matters."
+    )
+
+
+def reset(row: Conversation) -> None:
+    """Forget the draft; which incident the chat is about is kept."""
+    row.step, row.text, row.kind, row.category = IDLE, "", "incident", None
+    row.impact, row.urgency, row.articles = None, None, []
+    row.candidate_id, row.held_text, row.expires_at = None, None, None
+
+
+async def expire_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> int:
+    """Drop drafts nobody answered in time, telling each person so (a scheduler job)."""
+    rows = await session.scalars(
+        select(Conversation)
+        .where(Conversation.step != IDLE, Conversation.expires_at <= now)
+        .order_by(Conversation.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    outbox = Outbox(session, now)
+    expired = list(rows)
+    for row in expired:
+        where = Recipient(
+            row.person_key, row.person_name, row.platform, row.channel_id, row.thread_id
+        )
+        outbox.add(where, Reply(text=expired_text(row)), kind="draft_expired")
+        reset(row)
+    return len(expired)
+
+
+async def find_row(session: AsyncSession, key: str, place: str) -> Conversation | None:
+    return await session.scalar(
+        select(Conversation).where(Conversation.person_key == key, Conversation.place == place)
+    )
+
+
+async def create_row(ctx: CommandContext) -> Conversation:
+    """A person's first message in a place. Two first messages at once (a quick double
+    send) both try to insert: the savepoint lets the second find the first's row."""
+    place = place_of(ctx.channel)
+    try:
+        async with ctx.session.begin_nested():
+            row = new_row(ctx, place)
+            ctx.session.add(row)
+        return row
+    except IntegrityError:
+        found = await find_row(ctx.session, ctx.person.key, place)
+        assert found is not None
+        return found
+
+
+def new_row(ctx: CommandContext, place: str) -> Conversation:
+    return Conversation(
+        person_key=ctx.person.key,
+        place=place,
+        person_name=ctx.person.name,
+        platform=ctx.channel.platform,
+        channel_id=ctx.channel.channel_id,
+        thread_id=ctx.channel.thread_id,
+        step=IDLE,
+        text="",
+        kind="incident",
+        articles=[],
+        updated_at=ctx.now,
+    )
+
+
+def short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
