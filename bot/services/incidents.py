@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Role
@@ -433,14 +433,12 @@ class Incidents:
     async def close_resolved(self, before: datetime, limit: int = 100) -> list[Incident]:
         """Close incidents resolved before a moment with no word from the reporter.
         Rows another worker is closing right now are skipped (SKIP LOCKED)."""
-        rows = await self.session.scalars(
-            select(Incident)
-            .where(Incident.state == State.RESOLVED.value, Incident.resolved_at <= before)
-            .order_by(Incident.resolved_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        closed = await self._due(
+            Incident.resolved_at,
+            limit,
+            Incident.state == State.RESOLVED.value,
+            Incident.resolved_at <= before,
         )
-        closed = list(rows)
         for incident in closed:
             self._change(
                 incident,
@@ -460,24 +458,32 @@ class Incidents:
             IncidentEvent.kind == REMINDED,
             IncidentEvent.at > Incident.sla_paused_since,  # a reminder comes later
         )
-        rows = await self.session.scalars(
-            select(Incident)
-            .where(
-                Incident.state == State.PENDING.value,
-                or_(Incident.pending_on.is_(None), Incident.pending_on != THIRD_PARTY),
-                Incident.sla_paused_since <= before,
-                ~reminded.exists(),
-            )
-            .order_by(Incident.sla_paused_since)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        due = await self._due(
+            Incident.sla_paused_since,
+            limit,
+            Incident.state == State.PENDING.value,
+            or_(Incident.pending_on.is_(None), Incident.pending_on != THIRD_PARTY),
+            Incident.sla_paused_since <= before,
+            ~reminded.exists(),
         )
-        due = list(rows)
         for incident in due:
             self._event(
                 incident, SYSTEM, REMINDED, {}, f"no answer yet to: {incident.pending_reason}"
             )
         return due
+
+    async def _due(
+        self, oldest_first: Any, limit: int, *conditions: ColumnElement[bool]
+    ) -> list[Incident]:
+        """A scheduler job's batch: rows another worker holds right now are skipped."""
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(*conditions)
+            .order_by(oldest_first)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)
 
     def _reporter_may_withdraw(
         self, incident: Incident, person: Person, duplicate_of: int | None
