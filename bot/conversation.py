@@ -407,14 +407,16 @@ class Chat:
         reading = ctx.rules.triage.read(text, hint)
         if not ctx.rules.triage.self_help_fits(reading.impact):
             found = []
-        elif found and await self._like_an_outage(text, reading.category):
-            found = []  # the duplicate question comes first: are you hit by it too?
         row.text, row.kind, row.category = text, reading.kind, reading.category
         row.impact, row.urgency = reading.impact, reading.urgency
         row.articles, row.candidate_id, row.held_text = [s.article.id for s in found], None, None
         self._extend()
         if not found:
             return await self.after_suggestions()
+        outage = await self._open_outage_like(text, reading.category)
+        if outage is not None:  # self-help can't fix it: are you hit by it too?
+            row.articles = []
+            return self._ask_same(outage)
         return self._offer(found, "These articles may fix it right away:")
 
     def _offer(self, found: Sequence[Suggestion], intro: str) -> Reply:
@@ -435,14 +437,11 @@ class Chat:
     async def look_again(self, text: str) -> Reply:
         """More said after the articles: the articles that fit it, if they are not the
         ones just shown; else it goes into the report and on to the questions."""
-        row = self.row
-        row.text = f"{row.text}\n{text}"
+        self._add_to_report(text)
         # Searched alone, so that what is new must fit by itself: with the first message
         # too, its words would carry weak articles past the evidence floor.
         found = self.ctx.knowledge.search(text, limit=self.ctx.rules.settings.knowledge.suggestions)
-        if self.files:
-            self.said.append(_FILES_NOT_KEPT)
-        if found and [s.article.id for s in found] != row.articles:
+        if found and [s.article.id for s in found] != self.row.articles:
             return self._offer(found, "With that, these may fit better:")
         self.said.append("Added that to your report.")
         return await self.after_suggestions()
@@ -469,6 +468,9 @@ class Chat:
         match = await self._open_like(self.row.text, self.row.category)
         if match is None:
             return await self.ask_next()
+        return self._ask_same(match)
+
+    def _ask_same(self, match: Match) -> Reply:
         self.row.step, self.row.candidate_id = DUPLICATE, match.incident.id
         return self.answer(self._duplicate_question(match.incident))
 
@@ -479,12 +481,12 @@ class Chat:
         default = ctx.rules.settings.default_category
         return best_match(text, category, recent, intake.duplicate_threshold, default)
 
-    async def _like_an_outage(self, text: str, category: str | None) -> bool:
-        """Whether the report looks like an open outage: self-help can't fix that, and
+    async def _open_outage_like(self, text: str, category: str | None) -> Match | None:
+        """The open outage the report looks like, if any: self-help can't fix that, and
         the people it hits should be counted on it rather than read articles."""
         match = await self._open_like(text, category)
         outage = self.ctx.rules.triage.impact_for[MANY]
-        return match is not None and match.incident.impact == outage
+        return match if match is not None and match.incident.impact == outage else None
 
     def _duplicate_question(self, incident: Incident) -> Reply:
         opened = ago(self.ctx.now - incident.opened_at)
@@ -534,11 +536,14 @@ class Chat:
     async def add_detail(self, text: str) -> Reply:
         """People keep typing what else they notice: it goes into the report's
         description, and the question is asked again."""
-        self.row.text = f"{self.row.text}\n{text}"
+        self._add_to_report(text)
         self.said.append("Added that to your report.")
+        return await self.ask_next()
+
+    def _add_to_report(self, text: str) -> None:
+        self.row.text = f"{self.row.text}\n{text}"
         if self.files:
             self.said.append(_FILES_NOT_KEPT)
-        return await self.ask_next()
 
     def choose(self, question: str, key: str) -> None:
         """A button answer to one of the two questions."""

@@ -323,7 +323,7 @@ class QueryTerm:
     word: str  # stemmed, as indexed
     forms: tuple[tuple[str, float, float], ...]  # (indexed term, similarity, idf)
     weight: float
-    written: str = ""  # as the person wrote it, for the why
+    written: str  # as the person wrote it, for the why
 
 
 Topic = Callable[[str], str | None]  # a message's category path by its words, if any
@@ -377,13 +377,15 @@ class Matcher:
 
     def query_terms(self, text: str) -> list[QueryTerm]:
         found = []
-        written = {stem(w): w for w in reversed(words(text))}  # the first spelling wins
-        for word in dict.fromkeys(terms(text)):
+        stems: dict[str, str] = {}  # each stem once, with its first spelling
+        for written in words(text):
+            stems.setdefault(stem(written), written)
+        for word, written in stems.items():
             forms = tuple((k, s, self.index.idf(k)) for k, s in self._known_forms(word))
             # a misspelt word is as informative as its likeliest reading, the closest form;
             # a word the index does not know at all cannot be explained, so it is left out
             weight = forms[0][1] * forms[0][2] if forms else 0.0
-            found.append(QueryTerm(word, forms, weight, written[word]))
+            found.append(QueryTerm(word, forms, weight, written))
         return found
 
     def _candidates(self, known: list[QueryTerm]) -> np.ndarray:
