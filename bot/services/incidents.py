@@ -371,11 +371,14 @@ class Incidents:
     def _back_to_work(
         self, incident: Incident, actor: Person, kind: str, text: str | None = None
     ) -> None:
+        """Its owner carries on; with none (it was escalated while it waited), it goes
+        back to its group's queue to be claimed, as a reopened one does."""
+        state = State.IN_PROGRESS if incident.assignee else State.ASSIGNED
         self._change(
             incident,
             actor,
             kind,
-            state=State.IN_PROGRESS.value,
+            state=state.value,
             pending_reason=None,
             pending_on=None,
             text=text,

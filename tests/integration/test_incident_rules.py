@@ -319,6 +319,20 @@ async def test_an_escalations_reason_is_on_the_timeline(desk):
     assert (await timeline(desk))[-1].text == "to Carol Chen (carol), because: out of hours"
 
 
+async def test_an_answer_after_an_escalation_puts_it_back_in_the_new_groups_queue(desk):
+    # Before, it went back "in progress" with no owner, and nobody could claim it.
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 which tray?")
+    await desk.ok("bob", "/incident escalate 1 needs a site visit")
+    await desk.ok("alice", "/incident note 1 tray 2")
+    found = await load(desk)
+    assert (found.state, found.assignee, found.group) == ("assigned", None, "desktop-support")
+    assert found.sla_paused_since is None  # its clock runs again
+    await desk.ok("dave", "/incident claim 1")
+    assert (await load(desk)).assignee == "dave"
+
+
 async def test_a_group_named_without_to_is_refused_not_taken_for_a_reason(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
     message = await refused_without_change(desk, "bob", "/incident escalate 1 network")
