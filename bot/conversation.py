@@ -53,6 +53,7 @@ from bot.intents import (
 )
 from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
+from bot.notices import at_work
 from bot.services.bulletins import (
     Bulletins,
     format_bulletin,
@@ -649,7 +650,7 @@ class Chat:
         who = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
         hears = f"{who} will see it" if who else "the desk will see it"
         if answers:
-            hears = f"it is back in progress and {hears}"
+            hears = f"it is back {at_work(incident)} and {hears}"
         return self.answer(Reply(text=f"Added to {format_id(number)}; {hears}."))
 
     def _kept(self, text: str) -> str:

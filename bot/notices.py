@@ -154,6 +154,11 @@ def _not_answered(c: Change) -> str:
     )
 
 
+def at_work(incident: Incident) -> str:
+    """Where an incident that stops waiting goes: its owner, or its group's queue."""
+    return "in progress" if incident.assignee else f"in the {incident.group} team's queue"
+
+
 def _withdrawn(c: Change) -> str:
     return f"{c.actor.name} withdrew {c.label}: {c.event.text}"
 
@@ -242,7 +247,7 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
             (DESK,),
             lambda c: (
                 f"{c.actor.name} answered on {c.label}: {c.event.text}\n"
-                "It is back in progress; its SLA clock runs again."
+                f"It is back {at_work(c.incident)}; its SLA clock runs again."
             ),
         )
     ],

@@ -499,3 +499,22 @@ async def test_the_group_told_of_a_new_p1_hears_when_its_reporter_withdraws_it(d
     await desk.ok("alice", "/incident cancel 1 it was the caps lock")
     withdrawn = "alice withdrew INC-000001 “Nobody can log in”: it was the caps lock"
     assert texts(await heard(desk, "cancelled")) == [("bob", withdrawn), ("erin", withdrawn)]
+
+
+async def test_an_answer_on_an_unowned_incident_tells_the_group_it_is_in_their_queue(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 which tray?")
+    await desk.ok("bob", "/incident escalate 1 needs a site visit")
+    answered = await desk.message("alice", "tray 2")
+    assert answered.text == (
+        "Added to INC-000001; it is back in the desktop-support team's queue "
+        "and the desk will see it."
+    )
+    assert texts(await heard(desk, "answered")) == [
+        (
+            "dave",
+            f"alice answered on {LABEL}: tray 2\n"
+            "It is back in the desktop-support team's queue; its SLA clock runs again.",
+        )
+    ]
