@@ -349,7 +349,8 @@ class Matcher:
         candidates = self._candidates(known)
         evidence, coverage = self._evidence(query, known, candidates)
         processed = default_process(text)
-        said = [t for t in known if t.word not in added]  # the why names the person's words
+        # the why names the person's words, not the category's
+        said = [t for t in known if t.word not in {stem(w) for w in added}]
         ranked = sorted(
             (
                 self._suggestion(processed, int(n), float(e), float(c), said)
@@ -373,7 +374,8 @@ class Matcher:
         if named is None or not self.settings.topic_word:
             return []
         used = set(terms(text))
-        return [t for t in terms(named.split("/")[-1]) if t not in used]
+        # as written, since stemming twice can change it ("access", "acces", "acce")
+        return [w for w in words(named.split("/")[-1]) if stem(w) not in used]
 
     def query_terms(self, text: str) -> list[QueryTerm]:
         found = []

@@ -190,6 +190,20 @@ def test_the_named_categorys_name_counts_as_a_word_of_the_message(folder, catego
     assert "vpn" not in found[0].words  # shared words are the person's own only
 
 
+def test_a_category_name_that_stems_is_added_as_its_own_word(settings):
+    # "access" stems to "acces", which stemmed again is "acce": the word was added as a
+    # stem, read as "acce", and shown in the why as "acces", a word nobody wrote.
+    kb = KnowledgeBase.for_desk(settings, Triage(settings, Classifier(settings)))
+    text = "please create an account for our new starter Jane on Monday"
+    assert settings.categories and kb.fresh().matcher.topic(text) == "access"
+    matcher = kb.fresh().matcher
+    added = matcher._topic_terms(text, "access")
+    assert added == ["access"]
+    assert [q.word for q in matcher.query_terms(" ".join([text, *added]))][-1] == "acces"
+    for suggestion in kb.search(text):
+        assert not {"acces", "access", "acce"} & set(suggestion.words)
+
+
 def test_a_message_naming_no_topic_needs_more_evidence(folder, categories):
     knobs = MatcherSettings(no_topic_extra=0.5)
     # "sheet stuck": evidence 1.5 of the 1.2 needed, and no phrase close enough alone.
