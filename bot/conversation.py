@@ -342,7 +342,15 @@ class Chat:
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
+        if intent.kind in (IntentKind.THANKS, IntentKind.GREETING):
+            return await self._ask_again()  # polite, not misunderstood: no "sorry"
         return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
+
+    async def _ask_again(self) -> Reply:
+        """The question waiting for its answer, once more, with its buttons if it has any."""
+        if self.row.step in (SCOPE, BLOCKED, CONFIRM):
+            return await self.ask_next()
+        return self.answer(Reply(text=self._question()))
 
     # -- reporting ----------------------------------------------------------
 

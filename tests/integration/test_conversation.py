@@ -1259,7 +1259,16 @@ async def test_more_detail_mid_report_is_added_to_it_and_the_question_asked_agai
     )
 
 
-@pytest.mark.parametrize("text", ["what do you mean?", "why do you need to know", "ok"])
+@pytest.mark.parametrize("text", ["thanks", "ok", "hi there"])
+async def test_thanks_or_hello_mid_report_gets_the_question_again_without_sorry(quiet, text):
+    # Before: "Sorry, I didn't get that." to a polite word.
+    await quiet.message("alice", PRINTER)
+    again = await quiet.message("alice", text)
+    assert again.text == SCOPE
+    assert (await conversation(quiet, "alice")).text == PRINTER
+
+
+@pytest.mark.parametrize("text", ["what do you mean?", "why do you need to know", "hmm"])
 async def test_a_question_or_a_word_mid_report_is_not_taken_for_detail(quiet, text):
     await quiet.message("alice", PRINTER)
     again = await quiet.message("alice", text)
