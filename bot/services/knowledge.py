@@ -349,8 +349,8 @@ class Matcher:
         candidates = self._candidates(known)
         evidence, coverage = self._evidence(query, known, candidates)
         processed = default_process(text)
-        # the why names the person's words, not the category's
-        said = [t for t in known if t.word not in {stem(w) for w in added}]
+        lent = {stem(w) for w in added}  # the why names the person's words, not these
+        said = [t for t in known if t.word not in lent]
         ranked = sorted(
             (
                 self._suggestion(processed, int(n), float(e), float(c), said)
