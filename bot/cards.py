@@ -14,6 +14,7 @@ from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import State, allowed_actions
 from bot.services.people import Person
 from bot.services.rules import DeskRules
+from bot.wording import counted, times
 
 # A card's buttons. Resolve needs a note the button can't carry: Slack and Discord ask
 # for it in a form, the console shows the command to type.
@@ -128,7 +129,7 @@ def incident_card(
 
 def _people(count: int | None) -> str:
     count = count or 1
-    return "1 person" if count == 1 else f"{count} people"
+    return counted(count, "person", "people")
 
 
 def _state_text(incident: Incident) -> str:
@@ -163,7 +164,7 @@ def _extra_fields(incident: Incident) -> list[Field]:
     if incident.duplicate_of_id:
         extra.append(Field("Duplicate of", format_id(incident.duplicate_of_id)))
     if incident.reopen_count:
-        extra.append(Field("Reopened", f"{incident.reopen_count} time(s)"))
+        extra.append(Field("Reopened", times(incident.reopen_count)))
     return extra
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from bot.db import Database
 from bot.outbox import DEAD, retry, rows
+from bot.wording import counted
 
 
 async def run_outbox(args: argparse.Namespace, database: Database) -> int:
@@ -19,7 +20,7 @@ async def run_outbox(args: argparse.Namespace, database: Database) -> int:
             console.print("Say which: `deskbot outbox retry 12 13`, or `--all` for every dead one.")
             return 2
         count = await retry(database, None if args.all else args.ids, datetime.now(UTC))
-        console.print(f"{count} notification(s) back in the queue.")
+        console.print(f"{counted(count, 'notification')} back in the queue.")
         return 0 if count else 1
     found = await rows(database, getattr(args, "state", None), getattr(args, "limit", 50))
     if not found:

@@ -13,6 +13,7 @@ from bot.models import Incident
 from bot.services.lifecycle import State
 from bot.services.rules import DeskRules
 from bot.services.sla import ClockView
+from bot.wording import counted
 
 _SEVERITY = {"breached": Severity.DANGER, "missed": Severity.WARNING, "met": Severity.SUCCESS}
 
@@ -65,7 +66,7 @@ def queue_card(
     lines = "\n".join(queue_line(i, rules, now) for i in incidents)
     more = f"\nShowing the first {len(incidents)} of {total}." if total > len(incidents) else ""
     return Reply(
-        text=f"{total} open incident(s) for {whose}, closest to breach first",
+        text=f"{counted(total, 'open incident')} for {whose}, closest to breach first",
         card=Card(title=f"Queue: {whose}", body=lines + more, footer=waiting),
     )
 

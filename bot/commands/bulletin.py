@@ -18,6 +18,7 @@ from bot.services.bulletins import (
     format_bulletin,
     poster_role,
 )
+from bot.wording import counted
 
 _BULLETIN_ID = re.compile(r"^(?:#|bul-?)?0*([0-9]{1,9})$", re.IGNORECASE)
 
@@ -130,6 +131,5 @@ async def list_(ctx: CommandContext) -> Reply:
     lines = "\n".join(
         f"{format_bulletin(b.id)} · {b.severity} · {b.service or '-'} · {b.text}" for b in active
     )
-    return Reply(
-        text=f"{len(active)} bulletin(s) in force:", card=Card("Service status", body=lines)
-    )
+    heading = f"{counted(len(active), 'bulletin')} in force:"
+    return Reply(text=heading, card=Card("Service status", body=lines))

@@ -36,6 +36,7 @@ from bot.services.incidents import KINDS, REPORTER, THIRD_PARTY, WAITING_ON, Inc
 from bot.services.lifecycle import State
 from bot.services.sla_queue import sla_queue, unowned
 from bot.sla_cards import queue_card, sla_reply
+from bot.wording import counted
 
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
 
@@ -166,7 +167,7 @@ async def list_(
         if total > len(rows)
         else ""
     )
-    return Reply(text=f"{total} incident(s)", card=Card(title="Incidents", body=body + more))
+    return Reply(text=counted(total, "incident"), card=Card(title="Incidents", body=body + more))
 
 
 @registry.command(

@@ -10,6 +10,7 @@ from bot.ids import format_id
 from bot.messages import Card, Field, Reply
 from bot.registry import INCIDENT_ID, TEXT, WORD, Param, registry
 from bot.services.knowledge import Article
+from bot.wording import counted
 
 SEARCH_LIMIT = 5
 ARTICLE = Param("article", WORD, "the article's id, like vpn-cannot-connect")
@@ -27,7 +28,7 @@ async def search(ctx: CommandContext, text: str) -> Reply:
         return Reply(text="No article fits that. `/incident open <summary>` brings in the desk.")
     body = "\n".join(suggestion_line(s) for s in found)
     return Reply(
-        text=f"{len(found)} article(s) may help:",
+        text=f"{counted(len(found), 'article')} may help:",
         card=Card(title="Knowledge base", body=body, footer="`/kb show <id>` opens one."),
     )
 

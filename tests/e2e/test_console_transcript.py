@@ -273,7 +273,7 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
         "You have no incidents open. `/incident open <summary>` reports a problem."
     ]
     listed = t["alice> /incident list --state all"]
-    assert listed.reply == "1 incident(s)"
+    assert listed.reply == "1 incident"
     assert listed.rows() == ["INC-000001 · P2 · resolved · bob · VPN drops every few minutes"]
 
     shown = t["bob> /incident show INC-000001"]

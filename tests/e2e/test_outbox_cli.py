@@ -121,23 +121,23 @@ async def test_dead_notifications_are_listed_with_their_error(dead):
 
 async def test_retry_puts_the_named_dead_notifications_back(dead):
     done = dead.outbox("retry", "1")
-    assert (done.returncode, done.stdout.strip()) == (0, "1 notification(s) back in the queue.")
+    assert (done.returncode, done.stdout.strip()) == (0, "1 notification back in the queue.")
     assert [row[:3] + row[6:] for row in dead.rows()] == [
         ["2", "dead", "alice", "8", ERROR],
         ["1", "pending", "alice", "0", ERROR],
     ]
     again = dead.outbox("retry", "1")  # not dead any more
-    assert (again.returncode, again.stdout.strip()) == (1, "0 notification(s) back in the queue.")
+    assert (again.returncode, again.stdout.strip()) == (1, "0 notifications back in the queue.")
 
 
 async def test_retry_all_puts_every_dead_notification_back_and_they_are_delivered(dead):
     done = dead.outbox("retry", "--all")
-    assert (done.returncode, done.stdout.strip()) == (0, "2 notification(s) back in the queue.")
+    assert (done.returncode, done.stdout.strip()) == (0, "2 notifications back in the queue.")
     assert [row[1] for row in dead.rows()] == ["pending", "pending"]
     nothing = dead.outbox("retry", "--all")
     assert (nothing.returncode, nothing.stdout.strip()) == (
         1,
-        "0 notification(s) back in the queue.",
+        "0 notifications back in the queue.",
     )
 
     transcript = dead.chat("alice", "hello").stdout  # a running desk delivers them

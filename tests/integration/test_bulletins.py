@@ -111,6 +111,7 @@ async def test_a_post_goes_to_every_channel_on_every_platform(desk):
         ("bulletin", "discord", "900"),
     ]
     listed = await desk.ok("alice", "/bulletin list")
+    assert listed.text == "1 bulletin in force:"
     assert "BUL-1 · major · email · Email is down for everyone" in listed.card.body
 
 

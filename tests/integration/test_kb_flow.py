@@ -157,6 +157,7 @@ async def test_a_draft_from_a_resolved_incident_is_a_valid_article(kb_desk, kb_f
 
 async def test_kb_search_and_show(kb_desk):
     found = await kb_desk.ok("alice", "/kb search paper stuck in printer")
+    assert found.text == "1 article may help:"
     assert found.card.body.startswith("printer-paper-jam · Clear a paper jam — matched")
     shown = await kb_desk.ok("alice", "/kb show printer-paper-jam")
     assert shown.card.title == "Clear a paper jam"

@@ -360,7 +360,7 @@ async def test_the_queue_lists_the_closest_to_breach_first(desk, clock):
         "INC-000002",
         "INC-000004",
     ]
-    assert mine.text == "2 open incident(s) for you, closest to breach first"
+    assert mine.text == "2 open incidents for you, closest to breach first"
     theirs = await desk.ok("carol", "/incident queue --agent bob")
     assert theirs.card.body == mine.card.body
     await desk.err("alice", "/incident queue")

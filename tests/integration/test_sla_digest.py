@@ -117,7 +117,7 @@ async def test_the_digest_button_opens_the_groups_queue(desk, clock):
     sent = await sweep_at(desk, clock, hours=6, minutes=5)
     button = next(n.reply for n in sent.sent if n.recipient.key == "erin").buttons[0]
     queue = await desk.press("erin", button.action_id, button.value)
-    assert queue.text == "4 open incident(s) for the service-desk team, closest to breach first"
+    assert queue.text == "4 open incidents for the service-desk team, closest to breach first"
 
 
 async def test_the_limit_comes_from_config(settings, database, clock):

@@ -1,0 +1,13 @@
+"""How counts are said in replies: "1 incident", "2 incidents", never "1 incident(s)"."""
+
+from __future__ import annotations
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`count` and the noun in the number it needs; `plural` when adding "s" is wrong."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def times(count: int) -> str:
+    """How often: "once", "twice", "3 times"."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
