@@ -79,6 +79,9 @@ _STILL = re.compile(
     re.I,
 )
 
+# "I still need help" while the questions are asked: the report is already on its way.
+_NEED_HELP = re.compile(r"^(i\s+)?(still\s+)?need\s+(more\s+|some\s+)?help(\s+please)?\W*$", re.I)
+
 _ATTACHED = "Attached: "  # a note's line per file sent with it
 # A report's text is read for its topic, duplicates and articles, which a link would
 # mislead; files wait until there is an incident to note them on.
@@ -338,6 +341,8 @@ class Chat:
             return None  # answered fresh; the draft waits
         if step == SUGGESTED and _more_detail(clean, intent.kind):
             return await self.look_again(clean)
+        if step in (SCOPE, BLOCKED, CONFIRM) and _NEED_HELP.match(clean):
+            return await self._ask_again()  # on its way to the desk already: not detail
         if step in (SCOPE, BLOCKED, CONFIRM) and _more_detail(clean, intent.kind):
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:

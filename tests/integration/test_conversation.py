@@ -1268,6 +1268,17 @@ async def test_thanks_or_hello_mid_report_gets_the_question_again_without_sorry(
     assert (await conversation(quiet, "alice")).text == PRINTER
 
 
+@pytest.mark.parametrize("text", ["I still need help", "need help please", "i need some help"])
+async def test_asking_for_help_mid_report_is_not_added_to_it(quiet, text):
+    # Before: "I still need help" at "Who is affected?" went into the description.
+    await quiet.message("alice", PRINTER)
+    again = await quiet.message("alice", text)
+    assert again.text == SCOPE
+    await quiet.message("alice", "just me")
+    assert (await quiet.message("alice", text)).text == BLOCKED
+    assert (await conversation(quiet, "alice")).text == PRINTER
+
+
 @pytest.mark.parametrize("text", ["what do you mean?", "why do you need to know", "hmm"])
 async def test_a_question_or_a_word_mid_report_is_not_taken_for_detail(quiet, text):
     await quiet.message("alice", PRINTER)
