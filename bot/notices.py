@@ -26,6 +26,7 @@ from bot.ids import format_id
 from bot.messages import Button, Reply
 from bot.models import AffectedPerson, Conversation, Incident
 from bot.outbox import Outbox, OutboxBatch, Recipient
+from bot.services.bulletins import Bulletins, format_bulletin
 from bot.services.incidents import (
     CHANGES,
     INTERNAL_NOTE,
@@ -275,6 +276,7 @@ async def write_notices(
     written = 0
     for change in changes:
         written += await notices.on_event(change)
+        written += await notices.bulletins_left_on(change)
     return written + notices.write_digests()
 
 
@@ -338,6 +340,32 @@ class _Notices:
                 await self._focus(recipient, change.incident, role)
                 sent += 1
         return sent
+
+    async def bulletins_left_on(self, change: Change) -> int:
+        """An incident a bulletin announced is fixed or cancelled while the bulletin still
+        tells everyone it is ongoing: its poster is asked to end it, with one press."""
+        if change.event.kind not in ("resolved", "cancelled") or change.incident.duplicate_of_id:
+            return 0
+        bulletins = Bulletins(self.session, self.rules, self.now)
+        left = await bulletins.announcing(change.incident.id)
+        for bulletin in left:
+            number = format_bulletin(bulletin.id)
+            places = ", ".join(f"#{c}" for c in bulletin.channels)
+            text = (
+                f"{change.label} is {change.event.kind}, but {number} still tells {places} "
+                "that the problem is ongoing. If it is over, resolve it: its channels and "
+                "everyone who said they are affected hear the news."
+            )
+            button = Button(f"Resolve {number}", "bulletin.resolve", str(bulletin.id), "primary")
+            directory = self.rules.directory
+            recipient = directory.recipient(
+                bulletin.author_key, directory.name_of(bulletin.author_key)
+            )
+            reply = Reply(text=text, buttons=(button,))
+            self.outbox.add(
+                recipient, reply, kind="bulletin_left_on", incident_id=change.incident.id
+            )
+        return len(left)
 
     async def _recipients_of(
         self, change: Change, roles: Sequence[str]

@@ -108,7 +108,15 @@ async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
 @registry.command(
     "bulletin resolve",
     "End a bulletin: the problem is over",
-    params=[BULLETIN_ID, Param("text", TEXT, "a last word, e.g. what fixed it", required=False)],
+    params=[
+        BULLETIN_ID,
+        Param(
+            "text",
+            TEXT,
+            "a last word, e.g. what fixed it (by default the fix of the incident it announced)",
+            required=False,
+        ),
+    ],
     role=Role.AGENT,
     role_by=_posters,
     examples=["/bulletin resolve 3 Email is back for everyone"],

@@ -22,9 +22,10 @@ from bot.config import BulletinSettings, Role
 from bot.errors import BadArguments, Conflict, Forbidden, NotFound
 from bot.ids import format_id
 from bot.messages import Card, Field, Reply, Severity
-from bot.models import Bulletin, BulletinCopy, BulletinFollower, OutboxRow
+from bot.models import Bulletin, BulletinCopy, BulletinFollower, Incident, OutboxRow
 from bot.outbox import Outbox, Recipient
 from bot.services.duplicates import content_words, similarity
+from bot.services.lifecycle import State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
@@ -111,8 +112,11 @@ class Bulletins:
         return bulletin
 
     async def resolve(self, author: Person, number: int, text: str | None) -> Bulletin:
+        """End it. With no text of its own, the fix of the incident it announced is its
+        last word (what the resolve button after that incident's fix relies on)."""
         self._may_post(author)
         bulletin = await self._active(number, "resolve")
+        text = text or await self._incident_fix(bulletin)
         bulletin.final_note = text
         await self._end(bulletin, RESOLVED, f"Resolved: {text}" if text else "Resolved.")
         await self._tell_followers(bulletin, text)
@@ -130,6 +134,13 @@ class Bulletins:
         for bulletin in ended:
             await self._end(bulletin, EXPIRED, "This bulletin has expired.")
         return len(ended)
+
+    async def announcing(self, incident_id: int) -> list[Bulletin]:
+        """The active bulletins posted about an incident."""
+        query = select(Bulletin).where(
+            Bulletin.state == ACTIVE, Bulletin.incident_id == incident_id
+        )
+        return list(await self.session.scalars(query.order_by(Bulletin.id)))
 
     async def listing(self, include_ended: bool = False) -> list[Bulletin]:
         query = select(Bulletin).order_by(Bulletin.id.desc()).limit(20)
@@ -224,6 +235,14 @@ class Bulletins:
         if bulletin.state != ACTIVE:
             raise Conflict(f"You can't {verb} {format_bulletin(number)}: it is {bulletin.state}.")
         return bulletin
+
+    async def _incident_fix(self, bulletin: Bulletin) -> str | None:
+        if bulletin.incident_id is None:
+            return None
+        incident = await self.session.get(Incident, bulletin.incident_id)
+        if incident is None or incident.state not in (State.RESOLVED, State.CLOSED):
+            return None  # a reopened incident's old note is no fix
+        return incident.resolution_note
 
     async def _end(self, bulletin: Bulletin, state: str, line: str) -> None:
         bulletin.state, bulletin.ended_at, bulletin.updated_at = state, self.now, self.now

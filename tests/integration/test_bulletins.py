@@ -393,3 +393,57 @@ async def test_a_p1_asks_the_manager_to_post_a_bulletin_with_one_button(desk):
 async def test_a_p3_does_not_bother_the_manager(desk):
     await desk.ok("alice", "/incident open Printer jammed")
     assert [r for r in await outbox(desk) if r.recipient_key == "carol"] == []
+
+
+async def test_fixing_the_announced_incident_asks_the_poster_to_end_the_bulletin(desk):
+    # Before, the bulletin went on saying "ongoing" after the fix, and those who
+    # followed it heard nothing.
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    await desk.ok("carol", POST + " --incident 1")
+    await desk.message("dave", "outlook won't load my inbox")
+    await desk.press("dave", "intake.affected")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Restarted the mail gateway --code fixed")
+    (asked,) = [r for r in await outbox(desk) if r.kind == "bulletin_left_on"]
+    assert asked.recipient_key == "carol"
+    assert asked.payload["text"] == (
+        "INC-000001 “Nobody can log in” is resolved, but BUL-1 still tells #it-status, "
+        "#sales that the problem is ongoing. If it is over, resolve it: its channels and "
+        "everyone who said they are affected hear the news."
+    )
+    (button,) = asked.payload["buttons"]
+    label, action, value, _style = button
+    assert (label, action, value) == ("Resolve BUL-1", "bulletin.resolve", "1")
+    ended = await desk.press("carol", action, value)
+    assert ended.text == "Resolved BUL-1."
+    assert (await bulletin(desk)).final_note == "Restarted the mail gateway"
+    (news,) = [r for r in await outbox(desk) if r.kind == "bulletin_resolved"]
+    assert (news.recipient_key, news.payload["text"]) == (
+        "dave",
+        "Good news: the problem you told us about (email) is resolved. "
+        "Restarted the mail gateway",
+    )
+
+
+async def test_a_cancelled_announced_incident_asks_too_and_others_do_not(desk):
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    await desk.ok("alice", "/incident open Printer jammed")
+    await desk.ok("carol", POST + " --incident 1")
+    await desk.ok("carol", "/bulletin post Printing is slow --incident 2")
+    await desk.ok("carol", "/bulletin resolve 2 Printing is back")
+    await desk.ok("bob", "/incident cancel 2 not a fault")
+    await desk.ok("bob", "/incident cancel 1 a test of the alerting")
+    asked = [r for r in await outbox(desk) if r.kind == "bulletin_left_on"]
+    assert [r.payload["text"].split(",")[0] for r in asked] == [
+        "INC-000001 “Nobody can log in” is cancelled"
+    ]
+
+
+async def test_a_bulletin_ended_without_words_takes_only_a_standing_fix(desk):
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    await desk.ok("carol", POST + " --incident 1")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Restarted the mail gateway --code fixed")
+    await desk.ok("alice", "/incident reopen 1 still cannot log in")
+    await desk.ok("carol", "/bulletin resolve 1")
+    assert (await bulletin(desk)).final_note is None  # the reopened incident's fix failed
