@@ -16,11 +16,13 @@ from bot.services.people import Person
 from bot.services.rules import DeskRules
 from bot.wording import counted, times
 
-# A card's buttons. Resolve needs a note the button can't carry: Slack and Discord ask
-# for it in a form, the console shows the command to type.
+# A card's buttons. Resolve needs a note the button can't carry, and Escalate offers to
+# give a reason and a team: Slack and Discord ask in a form, the console shows the
+# command to type.
 ONE_CLICK = {
     "claim": "Claim",
     "resolve": "Resolve",
+    "escalate": "Escalate",
     "resume": "Resume",
     "close": "Close",
     "reopen": "Reopen",

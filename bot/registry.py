@@ -97,6 +97,9 @@ class Param:
     help: str
     required: bool = True
     flag: bool = False
+    # A button for the command asks for it in a form although it may be left out (an
+    # escalation's reason: typed, it is optional; pressed, the form offers to give one).
+    ask: bool = False
 
     @property
     def option(self) -> str:
@@ -146,6 +149,12 @@ class CommandSpec:
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
+
+
+def _asked(spec: CommandSpec) -> list[Param]:
+    """What a button for `spec` can't carry and a form asks for: its required free text,
+    and whatever it marks `ask`."""
+    return [p for p in spec.params if (p.required and p.type.rest) or p.ask]
 
 
 class Registry:
@@ -211,7 +220,7 @@ class Registry:
         """What a button's value gives of its command when it lacks the command's required
         free text (a Resolve button has the incident, not the note), so that an adapter
         asks for the rest in a form; None when the button is complete as it is."""
-        missing = [p for p in spec.params if p.required and p.type.rest]
+        missing = _asked(spec)
         if not missing:
             return None
         relaxed = dataclasses.replace(
@@ -238,7 +247,7 @@ class Registry:
         before = [p for p in spec.params if not p.flag and not p.type.rest]
         if len(words) > len(before):
             return []
-        return [p.name for p in spec.params if p.required and p.type.rest]
+        return [p.name for p in _asked(spec)]
 
     def resolve(self, words: Sequence[str], text: str) -> tuple[CommandSpec, str]:
         """Find the command named by `words` plus the start of `text`; return the rest."""

@@ -200,7 +200,7 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
     "Move an incident to the next group, or bring in the manager",
     params=[
         INCIDENT_ID,
-        Param("reason", TEXT, "why, for whoever takes it on", required=False),
+        Param("reason", TEXT, "why, for whoever takes it on", required=False, ask=True),
         Param(
             "to",
             GROUP,

@@ -251,7 +251,8 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
         "pending on the reporter: waiting for alice to try the new profile"
     )
     assert pending.buttons() == (
-        "Buttons: [Resolve] /incident resolve 1 <note> · [Resume] /incident resume 1"
+        "Buttons: [Resolve] /incident resolve 1 <note> · "
+        "[Escalate] /incident escalate 1 <reason> · [Resume] /incident resume 1"
     )
 
     resumed = t["bob> /incident resume 1"]

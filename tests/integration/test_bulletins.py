@@ -420,8 +420,7 @@ async def test_fixing_the_announced_incident_asks_the_poster_to_end_the_bulletin
     (news,) = [r for r in await outbox(desk) if r.kind == "bulletin_resolved"]
     assert (news.recipient_key, news.payload["text"]) == (
         "dave",
-        "Good news: the problem you told us about (email) is resolved. "
-        "Restarted the mail gateway",
+        "Good news: the problem you told us about (email) is resolved. Restarted the mail gateway",
     )
 
 

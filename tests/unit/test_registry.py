@@ -650,3 +650,21 @@ def test_every_summary_and_parameter_help_fits_discord_unclipped():
         assert len(spec.summary) <= 100, spec.name
         for param in spec.params:
             assert len(param.help) <= 100, (spec.name, param.name)
+
+
+# -- buttons that ask in a form ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "presets", "left"),
+    [
+        ("incident resolve", "4", {"incident": 4}, ["note"]),  # the note is required
+        ("incident escalate", "4", {"incident": 4}, ["reason"]),  # asked though optional
+        ("incident escalate", "4 full disk --to network", None, ["reason"]),  # all given
+        ("incident claim", "4", None, []),  # one click
+    ],
+)
+def test_a_button_asks_in_a_form_for_what_it_cannot_carry(rules, command, value, presets, left):
+    spec = spec_of(command)
+    assert registry.button_presets(spec, value, rules) == presets
+    assert registry.unfilled_text(".".join(spec.path), "4") == left

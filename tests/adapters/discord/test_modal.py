@@ -113,3 +113,19 @@ async def test_a_user_pressing_resolve_gets_no_form(client, fake):
     answer = callbacks(fake)[-1]
     assert answer["data"]["flags"] == EPHEMERAL
     assert "/incident resolve is for the desk's agents" in answer["data"]["content"]
+
+
+async def test_an_escalate_button_asks_why_and_where_in_a_form(client, fake, core):
+    agent = [str(AGENT_ROLE_ID)]
+    await interact(client, command(("incident", "open"), {"summary": "VPN down"}, roles=agent))
+    card = posted(callbacks(fake)[-1]["data"], str(CHANNEL_ID))
+    await interact(client, press("deskbot:incident.escalate:1", card, roles=agent))
+    form = callbacks(fake)[-1]["data"]
+    assert form["custom_id"] == "deskbot-form:incident.escalate?incident=1"
+    fields = inputs(form)
+    assert list(fields) == ["reason", "to"]  # a modal holds no checkbox: --hierarchic is typed
+    assert fields["reason"]["required"] is False
+    assert [o["value"] for o in fields["to"]["options"]] == list(core.rules.settings.groups)
+    values = {"reason": "needs a new cert", "to": ["desktop-support"]}
+    await interact(client, submit(form["custom_id"], values, roles=agent))
+    assert callbacks(fake)[-1]["data"]["content"] == "INC-000001 is escalated to desktop-support."

@@ -115,3 +115,27 @@ async def test_a_user_pressing_resolve_is_refused_without_a_form(slack, fake):
     refused = await slack.press(card, "Resolve", user="UALICE")
     assert "/incident resolve is for the desk's agents" in text_of(refused.blocks)
     assert fake.to("views.open") == []
+
+
+async def test_an_escalate_button_asks_why_and_where_then_escalates(slack, fake, settings):
+    """Before, escalating took a typed command; the card's button now opens a form with
+    the reason, a menu of the groups and the manager's checkbox."""
+    await slack.answer("/incident", "open VPN drops every few minutes")
+    card = await slack.answer("/incident", "show 1", user="UBOB")
+    assert "Escalate" in buttons(card.blocks)
+    key = await slack.press_only(card, "Escalate", user="UBOB")
+    form = (await fake.wait_for("views.open"))[0].body["view"]
+    assert [b["block_id"] for b in form["blocks"]] == ["reason", "to", "hierarchic"]
+    assert all(b["optional"] for b in form["blocks"])
+    groups = [o["value"] for o in form["blocks"][1]["element"]["options"]]
+    assert groups == list(settings.groups)
+    given = {
+        "reason": {VALUE: {"type": "plain_text_input", "value": "the tunnel needs a new cert"}},
+        "to": {VALUE: {"type": "static_select", "selected_option": {"value": "desktop-support"}}},
+    }
+    status, body = await slack.interactive(slack.submission(form, given, user="UBOB"))
+    assert (status, body) == (200, "")
+    replaced = (await fake.wait_for("respond", key=key))[0]
+    assert "INC-000001 is escalated to desktop-support." in text_of(replaced.blocks)
+    history = await slack.answer("/incident", "history 1", user="UBOB")
+    assert "the tunnel needs a new cert" in text_of(history.blocks)
