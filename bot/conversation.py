@@ -33,6 +33,7 @@ from bot.conversation_store import (
     REOPEN_REASON,
     SCOPE,
     SUGGESTED,
+    WHICH,
     WITHDRAW,
     create_row,
     expired_text,
@@ -81,6 +82,8 @@ _STILL = re.compile(
 
 # "I still need help" while the questions are asked: the report is already on its way.
 _NEED_HELP = re.compile(r"^(i\s+)?(still\s+)?need\s+(more\s+|some\s+)?help(\s+please)?\W*$", re.I)
+
+_FIXED = "Glad that fixed it! Nothing was opened. If it comes back, just tell me."
 
 _ATTACHED = "Attached: "  # a note's line per file sent with it
 # A report's text is read for its topic, duplicates and articles, which a link would
@@ -300,12 +303,15 @@ class Chat:
             if _SOLVED.match(clean) and len(self.row.articles) == 1:
                 return await self.solved(self.row.articles[0])
             if _SOLVED.match(clean):
+                self.row.step = WHICH
                 count = len(self.row.articles)
                 return self.answer(
                     Reply(text=f"Glad one did! Which one? Say its number, 1 to {count}.")
                 )
             if _STILL.match(clean):
                 return await self.unsolved()
+        elif step == WHICH:
+            return await self._which(clean, intent)
         elif step == KNOWN and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
             return await self.known(affected=bool(_YES.match(clean)))
         elif step == DUPLICATE and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
@@ -350,6 +356,31 @@ class Chat:
         if intent.kind in (IntentKind.THANKS, IntentKind.GREETING):
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
         return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
+
+    async def _which(self, clean: str, intent: Intent) -> Reply | None:
+        """Told an article fixed it and asked which: a number says, "still need help"
+        takes it back; anything else leaves the fix standing, nothing opened, and a new
+        problem or question is read as one."""
+        number = _number(clean, len(self.row.articles))
+        if number is not None:
+            return await self.solved(self.row.articles[number - 1])
+        if _STILL.match(clean):
+            return await self.unsolved()
+        self.reset()
+        if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS) or self._a_problem(
+            clean, intent
+        ):
+            self.said.append("Glad that's fixed.")
+            return None
+        return self.answer(Reply(text=_FIXED))
+
+    def _a_problem(self, text: str, intent: Intent) -> bool:
+        """A report about something the desk knows ("I need access to the finance drive"),
+        not a stray reply ("not sure"): it names a topic or fits an article."""
+        if intent.kind != IntentKind.REPORT:
+            return False
+        known = self.ctx.rules.triage.category(text) is not None
+        return known or bool(self.ctx.knowledge.search(text, limit=1))
 
     async def _ask_again(self) -> Reply:
         """The question waiting for its answer, once more, with its buttons if it has any."""
@@ -462,17 +493,15 @@ class Chat:
 
     async def solved(self, article_id: str) -> Reply:
         """Deflected: an article fixed it and no incident is opened."""
-        self._expect(SUGGESTED)
+        self._expect(SUGGESTED, WHICH)
         if article_id not in self.row.articles:
             raise BadArguments(f"{article_id} was not one of the articles I suggested.")
         await self.ctx.incidents.record_feedback(None, self.ctx.person, [article_id], helpful=True)
         self.reset()
-        return self.answer(
-            Reply(text="Glad that fixed it! Nothing was opened. If it comes back, just tell me.")
-        )
+        return self.answer(Reply(text=_FIXED))
 
     async def unsolved(self) -> Reply:
-        self._expect(SUGGESTED)
+        self._expect(SUGGESTED, WHICH)
         tried = list(self.row.articles)
         await self.ctx.incidents.record_feedback(None, self.ctx.person, tried, helpful=False)
         return await self.after_suggestions()
@@ -793,9 +822,9 @@ class Chat:
     def _extend(self) -> None:
         self.row.expires_at = self.ctx.now + self.ctx.rules.settings.intake.draft_expiry
 
-    def _expect(self, step: str) -> None:
+    def _expect(self, *steps: str) -> None:
         """A button from an earlier question can't act on a conversation that moved on."""
-        if self.row.step != step:
+        if self.row.step not in steps:
             raise BadArguments(
                 "That question has passed (it was answered, or the report expired). "
                 "Tell me about the problem again if you still need help."
@@ -805,6 +834,8 @@ class Chat:
         step = self.row.step
         if step == SUGGESTED:
             return "Did one of the articles fix it? Say its number, or “still need help”."
+        if step == WHICH:
+            return f"Which one fixed it? Say its number, 1 to {len(self.row.articles)}."
         if step == DUPLICATE:
             return "Is it the same problem? Say yes or no."
         if step == KNOWN:

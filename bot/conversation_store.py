@@ -22,6 +22,7 @@ IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "
 CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "reopen_reason"
 KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
 WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works now
+WHICH = "which"  # told an article fixed it, asked which one
 
 
 def place_of(channel: ChannelRef) -> str:

@@ -182,8 +182,41 @@ async def test_a_yes_to_several_suggestions_asks_which_one(desk):
     assert count > 1
     which = await desk.message("alice", "yes, thanks")
     assert which.text == f"Glad one did! Which one? Say its number, 1 to {count}."
-    assert (await conversation(desk, "alice")).step == "suggested"
+    assert (await conversation(desk, "alice")).step == "which"
     assert (await desk.message("alice", "1")).text.startswith("Glad that fixed it!")
+
+
+async def test_a_new_problem_instead_of_which_article_leaves_the_fix_standing(desk):
+    # Before, "I need access to the finance shared drive" was taken for more about the
+    # VPN report, which was then opened with the VPN's summary.
+    await desk.message("alice", "my vpn keeps dropping")
+    await desk.message("alice", "that worked thanks")
+    new = await desk.message("alice", "I need access to the finance shared drive")
+    assert new.text.startswith("Glad that's fixed.\nThese articles may fix it right away:")
+    assert "shared-drive-access" in new.text
+    row = await conversation(desk, "alice")
+    assert (row.step, row.text) == ("suggested", "I need access to the finance shared drive")
+
+
+@pytest.mark.parametrize("text", ["not sure", "thanks!"])
+async def test_no_number_for_which_article_still_opens_nothing(desk, text):
+    await desk.message("alice", "my vpn keeps dropping")
+    await desk.message("alice", "yes it worked")
+    done = await desk.message("alice", text)
+    assert done.text == "Glad that fixed it! Nothing was opened. If it comes back, just tell me."
+    assert (await conversation(desk, "alice")).step == "idle"
+    assert await incidents(desk) == []
+
+
+async def test_which_article_can_still_be_pressed_or_taken_back(desk):
+    await desk.message("alice", "my vpn keeps dropping")
+    await desk.message("alice", "that fixed it")
+    pressed = await desk.press("alice", "intake.solved", "vpn-keeps-disconnecting")
+    assert pressed.text.startswith("Glad that fixed it!")
+    await desk.message("alice", "my vpn keeps dropping")
+    await desk.message("alice", "that fixed it")
+    back = await desk.message("alice", "still need help")
+    assert back.text.startswith("Who is affected?")
 
 
 @pytest.mark.parametrize("step_reached_by", [[], ["still need help"]])
