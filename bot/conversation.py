@@ -66,6 +66,7 @@ from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
+from bot.sla_cards import own_queue
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -752,10 +753,12 @@ class Chat:
         if number is not None:
             found = await ctx.incidents.get_for(number, ctx.person)
             return await self._status(found)
-        # An agent's "my tickets" are the ones they own; anyone else's, those they reported.
-        flt = IncidentFilter(mine=ctx.person.is_agent)
-        rows, total = await ctx.incidents.search(ctx.person, flt)
-        reply = await self._incidents_news(rows, total)
+        # An agent's "my tickets" are their queue; anyone else's, those they reported.
+        if ctx.person.is_agent:
+            reply = await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
+        else:
+            rows, total = await ctx.incidents.search(ctx.person, IncidentFilter())
+            reply = await self._incidents_news(rows, total)
         # A known problem they said affects them is news they are waiting for too.
         followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
         if not followed:
@@ -766,8 +769,6 @@ class Chat:
     async def _incidents_news(self, rows: Sequence[Incident], total: int) -> Reply:
         ctx = self.ctx
         if not rows:
-            if ctx.person.is_agent:
-                return Reply(text="You own no open incidents. `/incident list` shows the queue.")
             return Reply(text="You have no open incidents. Tell me if something is wrong.")
         if total == 1:
             return await self._status(rows[0])

@@ -63,7 +63,11 @@ _PROGRESS = re.compile(
 )
 _MY_TICKETS = re.compile(
     r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"
-    r"|\blist (my|our)\b|\bshow (me )?(my|our)\b"
+    r"|\blist (my|our)\b|\bshow (me )?(my|our)\b|\bin (my|our) queue\b|^(my|our) queue\b"
+)
+# "show me INC-1", "tell me about ticket 12": asking to see one named incident.
+_SHOW_ONE = re.compile(
+    r"^(?:can you |could you |please )?(show|pull up|look up|open up|tell me about|details of)\b"
 )
 _HELP = re.compile(
     r"^(help|help me|help please|\?+|menu|commands|what can you do|what do you do|"
@@ -119,6 +123,8 @@ def _is_progress(lowered: str, incident: int | None) -> bool:
         return True
     if incident is not None and len(_WORD.findall(lowered)) <= 3:
         return True  # "INC-42?", "what about #42"
+    if incident is not None and _SHOW_ONE.match(lowered) and len(_WORD.findall(lowered)) <= 8:
+        return True
     if not _PROGRESS.search(lowered):
         return False
     # "status of the VPN?" is a question about a service, not a ticket; a question

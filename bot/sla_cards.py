@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.cards import span, stamp, state_label
 from bot.ids import format_id
 from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident
 from bot.services.lifecycle import State
+from bot.services.people import Person
 from bot.services.rules import DeskRules
 from bot.services.sla import ClockView
+from bot.services.sla_queue import sla_queue, unowned
 from bot.wording import counted
 
 _SEVERITY = {"breached": Severity.DANGER, "missed": Severity.WARNING, "met": Severity.SUCCESS}
@@ -50,6 +54,14 @@ def clock_text(view: ClockView) -> str:
     if view.status in ("met", "missed"):
         return f"{view.status} · {used}{paused} · was due {stamp(view.due)}"
     return f"{view.status} · {used}, {rest}{paused} · due {stamp(view.due)}"
+
+
+async def own_queue(session: AsyncSession, rules: DeskRules, now: datetime, agent: Person) -> Reply:
+    """An agent's own queue, and how much in their groups waits for an owner: what
+    `/incident queue` and an agent's "my tickets" in chat answer."""
+    rows, total = await sla_queue(session, assignee=agent.handle)
+    waiting = await unowned(session, agent.groups)
+    return queue_card(rows, total, "you", rules, now, waiting)
 
 
 def queue_card(

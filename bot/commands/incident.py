@@ -34,8 +34,8 @@ from bot.registry import (
 )
 from bot.services.incidents import KINDS, REPORTER, THIRD_PARTY, WAITING_ON, IncidentFilter
 from bot.services.lifecycle import State
-from bot.services.sla_queue import sla_queue, unowned
-from bot.sla_cards import queue_card, sla_reply
+from bot.services.sla_queue import sla_queue
+from bot.sla_cards import own_queue, queue_card, sla_reply
 from bot.wording import counted
 
 STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
@@ -462,9 +462,7 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None) -> Re
             known = ", ".join(ctx.rules.directory.handles())
             raise BadArguments(f"'{agent}' is not an agent. Agents: {known}.")
         handle = staff.handle
+    if handle == ctx.person.handle:
+        return await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
     rows, total = await sla_queue(ctx.session, assignee=handle)
-    if handle != ctx.person.handle:
-        whose = ctx.rules.directory.name_of(handle)
-        return queue_card(rows, total, whose, ctx.rules, ctx.now)
-    waiting = await unowned(ctx.session, ctx.person.groups)
-    return queue_card(rows, total, "you", ctx.rules, ctx.now, waiting)
+    return queue_card(rows, total, ctx.rules.directory.name_of(handle), ctx.rules, ctx.now)

@@ -506,8 +506,26 @@ async def test_my_tickets(quiet):
     assert two.text == "You have 2 incidents open. Ask “any news on INC-…?” for one of them."
     assert two.card.title == "Your incidents"
     assert "INC-000001" in two.card.body and "INC-000002" in two.card.body
-    agent = await quiet.message("bob", "my tickets")
-    assert agent.text == "You own no open incidents. `/incident list` shows the queue."
+    # An agent's are their queue, and what waits for an owner in their groups; before,
+    # "You own no open incidents. `/incident list` shows the queue."
+    agent = await quiet.message("bob", "what's in my queue?")
+    assert agent.text == (
+        "No open incidents for you.\nWaiting for an owner: 2 in service-desk. "
+        "`/incident queue --group service-desk` lists them."
+    )
+    await quiet.ok("bob", "/incident claim 2")
+    claimed = await quiet.message("bob", "my tickets")
+    assert claimed.text == "1 open incident for you, closest to breach first"
+    assert claimed.text == (await quiet.ok("bob", "/incident queue")).text
+
+
+async def test_naming_an_incident_mid_report_asks_after_it_and_keeps_the_draft(quiet):
+    # Before, "show me INC-1" mid-report was added to the report as detail.
+    await quiet.ok("carol", "/incident open Printer jammed on floor 2")
+    assert (await quiet.message("bob", "outlook crashes every time I open it")).text == SCOPE
+    shown = await quiet.message("bob", "show me INC-1")
+    assert shown.text.startswith("INC-000001 is new")
+    assert (await quiet.message("bob", "just me")).text == BLOCKED  # the draft waited
 
 
 async def test_someone_elses_incident_looks_like_a_missing_one(quiet):

@@ -54,9 +54,15 @@ TABLE = [
     ("update pls", PROGRESS, None),
     ("whats the latest on my ticket", PROGRESS, None),
     ("who's looking into it?", PROGRESS, None),
+    ("what is in my queue?", PROGRESS, None),
+    ("show me INC-1", PROGRESS, 1),
+    ("tell me about ticket 12", PROGRESS, 12),
+    ("can you pull up INC-42 for me", PROGRESS, 42),
     # ... and reports that look like them.
     ("nobody is looking at the printer on floor 2 and it's broken", REPORT, None),
     ("I need an update to my laptop's software", REPORT, None),
+    ("show me how to fix INC-42 myself, the vpn is down again", REPORT, 42),
+    ("the print queue is stuck on my laptop", REPORT, None),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
