@@ -479,15 +479,18 @@ class Matcher:
         coverage: float,
         said: list[QueryTerm],
     ) -> Suggestion:
-        best, phrase = max(
+        phrases = self.index.phrases[number]
+        best, phrase, at = max(
             (
-                (self.settings.scorer(query, processed), text)
-                for processed, text in self.index.phrases[number]
+                (self.settings.scorer(query, processed), text, n)
+                for n, (processed, text) in enumerate(phrases)
             ),
-            key=lambda pair: pair[0],
+            key=lambda found: found[0],
         )
         shared: tuple[str, ...] = ()
-        if best < 60:  # the why quotes the person's words, not the index's stems
+        # A phrase that comes close is the why; else, or when it is the tags (the last
+        # phrase, words nobody wrote in that order), the person's words it shares.
+        if best < 60 or at == len(phrases) - 1:
             shared = tuple(
                 dict.fromkeys(
                     t.written

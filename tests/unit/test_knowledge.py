@@ -139,6 +139,14 @@ def test_the_why_is_the_phrase_that_matched(folder, categories):
     assert best.words == ()
 
 
+def test_when_the_tags_match_best_the_why_names_the_shared_words(folder, categories):
+    # The tags are matched as one line, which read as a phrase nobody wrote: before,
+    # 'matched “printer paper jam printing jammed paper”'.
+    (best,) = KnowledgeBase(folder, categories).search("paper jam on printer", limit=1)
+    assert best.why == "printer paper jam"  # what the fuzzy score was best against
+    assert best.reason == "the words “paper”, “jam”, “printer”"
+
+
 ADMIN = """---
 id: admin-rights
 title: Need admin rights to install something
