@@ -85,6 +85,9 @@ class IntakeSettings(_Section):
     draft_expiry: Duration = timedelta(hours=4)
     duplicate_window: Duration = timedelta(hours=24)
     duplicate_threshold: int = Field(default=70, ge=1, le=100)
+    # A report like one of its reporter's incidents resolved this recently is that
+    # problem back: the new incident's timeline says so. None: never looked for.
+    recurrence_window: Duration | None = timedelta(days=14)
 
 
 class OutboxSettings(_Section):

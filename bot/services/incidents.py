@@ -26,6 +26,7 @@ from bot.models import (
     IncidentEvent,
     SlaClock,
 )
+from bot.services.duplicates import best_match
 from bot.services.lifecycle import NOT_FINAL, OPEN, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -42,6 +43,7 @@ WAITING_ON = (REPORTER, THIRD_PARTY)
 # them or hears of them, and they are no answer to the reporter (the response clock runs).
 INTERNAL_NOTE = "internal_note"
 REMINDED = "reminded"  # Deskbot put the desk's question to the reporter once more
+RECURRED = "recurred"  # Deskbot saw a new incident is its reporter's fixed problem back
 MANAGER_REASON = ", because: "  # "to Carol Chen (carol), because: <why>" on the timeline
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
 SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
@@ -221,7 +223,38 @@ class Incidents:
             "group": [None, incident.group],
         }
         self._event(incident, reporter, "opened", opened, summary)
+        await self._note_recurrence(incident, text)
         return incident
+
+    async def _note_recurrence(self, incident: Incident, text: str) -> None:
+        """The reporter's problem fixed lately is back: whoever works the new incident
+        sees what was done the last time, and that it didn't hold."""
+        window = self.rules.settings.intake.recurrence_window
+        if window is None:
+            return
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(
+                Incident.reporter_key == incident.reporter_key,
+                Incident.state.in_([State.RESOLVED.value, State.CLOSED.value]),
+                Incident.resolved_at >= self.now - window,
+            )
+            .order_by(Incident.resolved_at.desc())
+            .limit(20)
+        )
+        threshold = self.rules.settings.intake.duplicate_threshold
+        default = self.rules.settings.default_category
+        match = best_match(text, incident.category, list(rows), threshold, default)
+        if match is None:
+            return
+        before = match.incident
+        fix = f": {before.resolution_note}" if before.resolution_note else ""
+        when = before.resolved_at.strftime("%Y-%m-%d") if before.resolved_at else "lately"
+        self.record(
+            incident,
+            RECURRED,
+            f"came back after {format_id(before.id)} “{before.summary}”, resolved {when}{fix}",
+        )
 
     def summary_of(self, text: str) -> str:
         """The summary an incident opened with this text would have."""

@@ -822,3 +822,41 @@ async def test_redelivered_command_changes_nothing_the_second_time(desk):
     before = await snapshot(desk)
     assert await desk.say("bob", "/incident note 1 called the user", event_id="evt-7") == []
     assert await snapshot(desk) == before
+
+
+# -- a fixed problem back -------------------------------------------------------
+
+
+async def test_a_reporters_fixed_problem_back_is_noted_on_the_new_incident(desk, clock):
+    # Before, nothing tied "the printer on floor 3 jams again" to last week's fix.
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the pickup roller --code fixed")
+    await desk.ok("alice", "/incident confirm 1")
+    clock.advance(days=6)
+    await desk.ok("alice", "/incident open the printer on floor 3 jams again")
+    events = await timeline(desk, 2)
+    assert [(e.kind, e.actor_key) for e in events] == [
+        ("opened", "console:alice"),
+        ("recurred", "deskbot"),
+    ]
+    assert events[1].text == (
+        f"came back after INC-000001 “{SUMMARY}”, resolved 2026-11-23: Replaced the pickup roller"
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "text", "days"),
+    [
+        ("dina", "the printer on floor 3 jams again", 1),  # someone else's
+        ("alice", "Outlook keeps asking for my password", 1),  # another problem
+        ("alice", "the printer on floor 3 jams again", 15),  # too long ago
+    ],
+)
+async def test_other_reports_are_not_taken_for_a_problem_back(desk, clock, who, text, days):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the pickup roller --code fixed")
+    clock.advance(days=days)
+    await desk.ok(who, f"/incident open {text}")
+    assert [e.kind for e in await timeline(desk, 2)] == ["opened"]
