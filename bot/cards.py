@@ -47,6 +47,7 @@ _SAID_ELSEWHERE = frozenset(
         "pending_on",
         "resolution_note",
         "manager_escalated",
+        "satisfaction",
     }
 )
 

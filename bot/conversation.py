@@ -54,7 +54,7 @@ from bot.intents import (
 )
 from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
-from bot.notices import at_work
+from bot.notices import HOW_DID_WE_DO, at_work, rating_buttons
 from bot.services.bulletins import (
     Bulletins,
     format_bulletin,
@@ -897,7 +897,10 @@ def _two_ways(text: str, first: tuple[str, str], second: tuple[str, str]) -> Rep
 async def confirm_fix(ctx: CommandContext, number: int) -> Reply:
     """The reporter confirms the fix, by button, command or in words: it closes."""
     found = await ctx.incidents.confirm(number, ctx.person)
-    return Reply(text=f"Thanks for confirming. {format_id(found.id)} is closed.")
+    return Reply(
+        text=f"Thanks for confirming. {format_id(found.id)} is closed. {HOW_DID_WE_DO}",
+        buttons=rating_buttons(found),
+    )
 
 
 def _options_reply(question: str, options: tuple[tuple[str, str], ...], action: str) -> Reply:

@@ -116,6 +116,8 @@ class Incident(Base):
     resolution_code: Mapped[str | None] = mapped_column(String(64))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    # How the reporter rated the handling once it was fixed: good, ok or poor (or none).
+    satisfaction: Mapped[str | None] = mapped_column(String(8))
     # The reporter plus everyone who said they are affected by the same thing.
     people_affected: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

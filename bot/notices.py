@@ -31,6 +31,7 @@ from bot.services.incidents import (
     CHANGES,
     INTERNAL_NOTE,
     MANAGER_REASON,
+    RATED,
     REMINDED,
     SYSTEM,
     waits_on_reporter,
@@ -160,6 +161,10 @@ def at_work(incident: Incident) -> str:
     return "in progress" if incident.assignee else f"in the {incident.group} team's queue"
 
 
+def _rated(c: Change) -> str:
+    return f"{c.actor.name} rated {c.label}: {c.event.text}"
+
+
 def _withdrawn(c: Change) -> str:
     return f"{c.actor.name} withdrew {c.label}: {c.event.text}"
 
@@ -253,6 +258,11 @@ PEOPLE_ACT: dict[str, list[Rule]] = {
         )
     ],
     "resolved": [((OWNER,), lambda c: f"{c.actor.name} says {c.label} is solved: {c.event.text}")],
+    RATED: [
+        ((OWNER,), _rated),
+        # A poor rating is for the desk's manager to review too.
+        ((MANAGER,), lambda c: _rated(c) if c.incident.satisfaction == "poor" else None),
+    ],
     "affected_added": [
         (
             (OWNER,),
@@ -446,6 +456,8 @@ class _Notices:
             return Reply(
                 text=f"{text}\n{self._confirm_prompt()}", buttons=confirm_buttons(incident)
             )
+        if role == REPORTER and change.event.kind == "closed":
+            return Reply(text=f"{text} {HOW_DID_WE_DO}", buttons=rating_buttons(incident))
         return Reply(text=text)
 
     def _confirm_prompt(self) -> str:
@@ -472,6 +484,18 @@ def bulletin_draft_button(incident: Incident) -> Button:
     """
     value = f"--severity critical --incident {incident.id}"
     return Button("Post a bulletin", "bulletin.post", value, "primary")
+
+
+def rating_buttons(incident: Incident) -> tuple[Button, ...]:
+    """Good, OK, Poor: one press rates how the desk handled the reporter's incident."""
+    value = str(incident.id)
+    return tuple(
+        Button(label, "incident.rate", f"{value} {rating}")
+        for rating, label in (("good", "Good"), ("ok", "OK"), ("poor", "Poor"))
+    )
+
+
+HOW_DID_WE_DO = "How did we do?"
 
 
 def confirm_buttons(incident: Incident) -> tuple[Button, ...]:

@@ -30,6 +30,15 @@ def spread(value: Spread) -> str:
     return f"median {span(median)} · p90 {span(p90)} ({value.count})"
 
 
+def satisfaction(report: DeskReport) -> str:
+    """'75% good (3 of 4 rated) · 1 poor', or '– (none rated)'."""
+    rated = report.satisfied
+    if rated.rate is None:
+        return f"{NONE} (none rated)"
+    poor = f" · {report.rated_poor} poor" if report.rated_poor else ""
+    return f"{rated.rate * 100:.0f}% good ({rated.part} of {rated.whole} rated){poor}"
+
+
 def _joined(parts: Iterable[str]) -> str:
     return " · ".join(parts) or NONE
 
@@ -52,6 +61,7 @@ def report_fields(report: DeskReport) -> tuple[Field, ...]:
         Field("Reopen rate", percent(report.reopened)),
         Field("Reclassified", reclassified),
         Field("KB deflection", deflection),
+        Field("Satisfaction", satisfaction(report)),
         Field("Top categories", _joined(f"{c.name} {c.count}" for c in report.categories), False),
         Field(
             "Most helpful articles",

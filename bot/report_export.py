@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bot.report_card import percent, spread
+from bot.report_card import percent, satisfaction, spread
 from bot.services.reports import DeskReport, Ratio, Spread
 
 FORMATS = ("md", "csv", "json")
@@ -86,6 +86,7 @@ def to_dict(report: DeskReport) -> dict[str, Any]:
         },
         "deflection": _ratio(report.deflected),
         "solved_by_kb": report.solved_by_kb,
+        "satisfaction": {**(_ratio(report.satisfied) or {}), "poor": report.rated_poor},
         "helpful_articles": [
             {"article": a.article, "helped": a.helped, "votes": a.votes} for a in report.articles
         ],
@@ -158,6 +159,8 @@ def _csv_rows(report: DeskReport) -> Iterator[list[Any]]:
     yield ["rates", "reclassification", "priority_changed", report.priority_changed]
     yield from _ratio_rows("rates", "deflection", report.deflected, "deflected", "problems")
     yield ["kb", "solved_by_kb", "", report.solved_by_kb]
+    yield from _ratio_rows("rates", "satisfaction", report.satisfied, "good", "rated")
+    yield ["rates", "satisfaction", "poor", report.rated_poor]
     for a in report.articles:
         yield ["articles", a.article, "helped", a.helped]
         yield ["articles", a.article, "votes", a.votes]
@@ -210,6 +213,7 @@ def to_markdown(report: DeskReport) -> str:
             ],
             ["KB deflection", deflection],
             ["Solved by an article after opening", report.solved_by_kb],
+            ["Satisfaction", satisfaction(report)],
         ],
     )
     lines += ["## SLA met by priority", ""]

@@ -32,7 +32,14 @@ from bot.registry import (
     registry,
     static_choice,
 )
-from bot.services.incidents import KINDS, REPORTER, THIRD_PARTY, WAITING_ON, IncidentFilter
+from bot.services.incidents import (
+    KINDS,
+    RATINGS,
+    REPORTER,
+    THIRD_PARTY,
+    WAITING_ON,
+    IncidentFilter,
+)
 from bot.services.lifecycle import State
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import own_queue, queue_card, sla_reply
@@ -325,6 +332,27 @@ async def reopen(ctx: CommandContext, incident: int, reason: str | None) -> Repl
 )
 async def confirm(ctx: CommandContext, incident: int) -> Reply:
     return await confirm_fix(ctx, incident)
+
+
+@registry.command(
+    "incident rate",
+    "Say how the desk handled an incident you reported, once it is fixed",
+    params=[
+        INCIDENT_ID,
+        Param("rating", static_choice("rating", RATINGS), "good, ok or poor"),
+        Param("comment", TEXT, "what went well, or what should have gone better", required=False),
+    ],
+    examples=["/incident rate 42 good", "/incident rate 42 poor it took three days to hear back"],
+)
+async def rate(ctx: CommandContext, incident: int, rating: str, comment: str | None) -> Reply:
+    found = await ctx.incidents.rate(incident, ctx.person, rating, comment)
+    label = format_id(found.id)
+    if rating != "poor" or comment:
+        return Reply(text=f"Thanks: your rating of {label} ({rating}) is with the desk.")
+    return Reply(
+        text=f"Sorry it wasn't better. Your rating of {label} is with the desk; tell us what "
+        f"went wrong and it goes with it: `/incident rate {found.id} poor <what went wrong>`."
+    )
 
 
 @registry.command(

@@ -18,7 +18,8 @@ PERIOD = ValueType("period", lambda text, _rules: parse_period(text))
 
 @registry.command(
     "report",
-    "The desk's figures: backlog, SLA met, MTTA/MTTR, reopen, reclassification and KB rates",
+    "The desk's figures: backlog, SLA met, MTTA/MTTR, reopen, reclassification, KB and "
+    "satisfaction rates",
     params=[
         Param(
             "since",

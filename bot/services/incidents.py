@@ -43,6 +43,8 @@ WAITING_ON = (REPORTER, THIRD_PARTY)
 # them or hears of them, and they are no answer to the reporter (the response clock runs).
 INTERNAL_NOTE = "internal_note"
 REMINDED = "reminded"  # Deskbot put the desk's question to the reporter once more
+RATED = "rated"  # the reporter rated the handling of their fixed incident
+RATINGS = ("good", "ok", "poor")
 RECURRED = "recurred"  # Deskbot saw a new incident is its reporter's fixed problem back
 MANAGER_REASON = ", because: "  # "to Carol Chen (carol), because: <why>" on the timeline
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
@@ -464,6 +466,23 @@ class Incidents:
         self._reporter_may("confirm", incident)
         self._check("close", incident)
         self._change(incident, reporter, "confirmed", state=State.CLOSED.value, closed_at=self.now)
+        return incident
+
+    async def rate(
+        self, number: int, reporter: Person, rating: str, comment: str | None = None
+    ) -> Incident:
+        """The reporter says how the desk handled their fixed incident; a second rating
+        replaces the first."""
+        incident = await self.get_for(number, reporter)
+        if incident.reporter_key != reporter.key:
+            raise Forbidden(f"Only {incident.reporter_name}, who reported it, can rate it.")
+        label = format_id(incident.id)
+        if State(incident.state) in OPEN:
+            raise InvalidTransition(f"{label} isn't fixed yet: rate it once it is resolved.")
+        if incident.state == State.CANCELLED:
+            raise InvalidTransition(f"{label} was cancelled: there is nothing to rate.")
+        said = f"{rating}: {comment}" if comment else rating
+        self._change(incident, reporter, RATED, satisfaction=rating, text=said)
         return incident
 
     async def close_resolved(self, before: datetime, limit: int = 100) -> list[Incident]:

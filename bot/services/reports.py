@@ -40,6 +40,8 @@ incidents whose support group is that group now. The definitions:
   opened, in the window. Desk-wide only: with --group it is not computed. Incidents
   resolved with the code solved-by-kb are counted apart: an incident was opened for them.
 - Most helpful articles: helpful votes out of all votes cast in the window, per article.
+- Satisfaction: incidents resolved in the window that their reporters rated good, over
+  those they rated at all (good, ok or poor; the latest rating counts), and how many poor.
 - Agents: incidents they resolved in the window (the owner at resolution) and the open
   incidents they own now. Groups: opened, resolved in the window, open now.
 """
@@ -161,6 +163,8 @@ class DeskReport:
     priority_changed: int
     deflected: Ratio | None  # of deflected + opened; None with --group
     solved_by_kb: int
+    satisfied: Ratio  # rated good, of the resolved incidents their reporters rated
+    rated_poor: int
     articles: tuple[ArticleScore, ...]
     categories: tuple[Count, ...]
     agents: tuple[AgentRow, ...]
@@ -227,6 +231,11 @@ async def build_report(session: AsyncSession, rules: DeskRules, window: Window) 
         priority_changed=sum(r.count for r in opened_rows if r.priority_changed),
         deflected=deflected,
         solved_by_kb=sum(r.count for r in resolved_rows if r.by_kb),
+        satisfied=Ratio(
+            sum(r.count for r in resolved_rows if r.rating == "good"),
+            sum(r.count for r in resolved_rows if r.rating),
+        ),
+        rated_poor=sum(r.count for r in resolved_rows if r.rating == "poor"),
         articles=await figures.articles(),
         categories=_top_categories(opened_rows),
         agents=_agents(rules, backlog_rows, resolved_rows),
@@ -264,6 +273,7 @@ class _Resolved:
     reopened: bool
     by_kb: bool
     met: bool
+    rating: str | None
     count: int
 
 
@@ -379,9 +389,11 @@ class _Figures:
             _flag(_I.reopen_count > 0),
             _flag(_I.resolution_code == SOLVED_BY_KB),
             resolution_met(),
+            _I.satisfaction,
         )
         return [
-            _Resolved(p, g, a, bool(r), bool(kb), bool(met), n) for p, g, a, r, kb, met, n in rows
+            _Resolved(p, g, a, bool(r), bool(kb), bool(met), rating, n)
+            for p, g, a, r, kb, met, rating, n in rows
         ]
 
     async def days(self) -> tuple[Day, ...]:

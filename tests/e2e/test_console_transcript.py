@@ -308,7 +308,12 @@ def test_a_whole_incident_scenario_reads_as_a_transcript(workdir: Path) -> None:
     closed = t["bob> /incident close 1"]
     assert closed.reply == "INC-000001 is closed."
     assert closed.fields()["State"] == "closed"
-    assert closed.buttons() == ""
+    # Bob's card has no button left; alice, told it is closed, is asked how it went.
+    assert closed.buttons() == (
+        "Buttons: [Good] /incident rate 1 good · [OK] /incident rate 1 ok · "
+        "[Poor] /incident rate 1 poor"
+    )
+    assert "→ to alice:" in closed.lines[closed.lines.index(closed.buttons()) - 2]
     assert closed.timeline()[-1][1:] == ["Bob Baker", "closed", "state resolved → closed"]
     assert t["bob> :quit"].lines == []
 

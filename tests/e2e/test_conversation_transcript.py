@@ -197,7 +197,7 @@ def test_the_reporter_hears_of_claim_and_resolution_and_confirms(workdir: Path) 
     assert "[Confirm, it's fixed] /incident confirm 1 · [Reopen] /incident reopen 1" in (
         resolve.text
     )
-    assert confirm.reply == "Thanks for confirming. INC-000001 is closed."
+    assert confirm.reply == "Thanks for confirming. INC-000001 is closed. How did we do?"
     assert notices(confirm) == [
         (
             "Bob Baker (bob)",

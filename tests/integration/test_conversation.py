@@ -1019,7 +1019,7 @@ async def test_reopen_asks_why_and_the_next_message_reopens_with_that_reason(qui
 async def test_saying_the_fix_works_in_words_confirms_it(quiet, said):
     await resolved(quiet)
     done = await quiet.message("alice", said)
-    assert done.text == "Thanks for confirming. INC-000001 is closed."
+    assert done.text == "Thanks for confirming. INC-000001 is closed. How did we do?"
     assert (await incident(quiet)).state == "closed"
     assert (await told(quiet, "bob"))[-1][0] == "confirmed"
 
@@ -1064,7 +1064,7 @@ async def test_thanks_after_a_fix_asks_whether_it_works_and_a_yes_closes_it(quie
         "Say yes and I'll close it, or no and it goes back to the desk."
     )
     assert (await quiet.message("alice", "yes")).text == (
-        "Thanks for confirming. INC-000001 is closed."
+        "Thanks for confirming. INC-000001 is closed. How did we do?"
     )
 
 
@@ -1172,7 +1172,7 @@ async def test_the_reporter_reopens_with_a_reason_by_command(quiet):
 async def test_the_reporters_confirm_closes(quiet):
     await resolved(quiet)
     done = await quiet.press("alice", "incident.confirm", "1")
-    assert done.text == "Thanks for confirming. INC-000001 is closed."
+    assert done.text == "Thanks for confirming. INC-000001 is closed. How did we do?"
     found = await incident(quiet)
     assert found.state == "closed" and found.closed_at is not None
     assert (await told(quiet, "bob"))[-1] == (

@@ -860,3 +860,52 @@ async def test_other_reports_are_not_taken_for_a_problem_back(desk, clock, who, 
     clock.advance(days=days)
     await desk.ok(who, f"/incident open {text}")
     assert [e.kind for e in await timeline(desk, 2)] == ["opened"]
+
+
+# -- the reporter rates the handling ---------------------------------------------
+
+
+async def fixed(desk) -> None:
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the pickup roller --code fixed")
+
+
+async def test_the_reporter_rates_a_fixed_incident_and_may_change_their_mind(desk):
+    # Before, the desk never asked how it did: nothing to rate, nothing in /report.
+    await fixed(desk)
+    await desk.ok("alice", "/incident rate 1 poor took three days to hear back")
+    assert (await load(desk)).satisfaction == "poor"
+    await desk.ok("alice", "/incident confirm 1")
+    done = await desk.ok("alice", "/incident rate 1 good")
+    assert done.text == "Thanks: your rating of INC-000001 (good) is with the desk."
+    assert (await load(desk)).satisfaction == "good"
+    rated = [e for e in await timeline(desk) if e.kind == "rated"]
+    assert [(e.actor_key, e.text) for e in rated] == [
+        ("console:alice", "poor: took three days to hear back"),
+        ("console:alice", "good"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "line", "refusal"),
+    [
+        ("dina", "/incident rate 1 good", "You have no incident INC-000001."),
+        ("bob", "/incident rate 1 good", "Only alice, who reported it, can rate it."),
+        ("alice", "/incident rate 1 great", "<rating>: 'great' is not a known rating. Use one"),
+    ],
+)
+async def test_only_the_reporter_rates_and_only_good_ok_or_poor(desk, who, line, refusal):
+    await fixed(desk)
+    refused = await desk.err(who, line)
+    assert refused.text.startswith(refusal), refused.text
+    assert (await load(desk)).satisfaction is None
+
+
+async def test_an_open_or_cancelled_incident_has_nothing_to_rate(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    early = await desk.err("alice", "/incident rate 1 good")
+    assert early.text == "INC-000001 isn't fixed yet: rate it once it is resolved."
+    await desk.ok("alice", "/incident cancel 1 it works again")
+    late = await desk.err("alice", "/incident rate 1 good")
+    assert late.text == "INC-000001 was cancelled: there is nothing to rate."

@@ -284,7 +284,7 @@ async def test_the_reporter_confirming_closes_it_and_tells_the_owner(desk):
     await desk.ok("bob", "/incident claim 1")
     await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
     pressed = await desk.press("alice", "incident.confirm", "1")
-    assert pressed.text == "Thanks for confirming. INC-000001 is closed."
+    assert pressed.text == "Thanks for confirming. INC-000001 is closed. How did we do?"
     async with desk.core.database.transaction() as session:
         incident = await session.get(Incident, 1)
         assert incident.state == "closed"
@@ -295,6 +295,24 @@ async def test_the_reporter_confirming_closes_it_and_tells_the_owner(desk):
         f"{LABEL} is closed: alice confirmed the fix.",
     )
     assert bob.card_title == f"INC-000001 · {SUMMARY}"
+
+
+async def test_a_rating_pressed_after_confirming_reaches_the_owner_and_a_poor_one_the_manager(
+    desk,
+):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    pressed = await desk.press("alice", "incident.confirm", "1")
+    good = next(b for b in pressed.buttons if b.label == "Good")
+    await desk.press("alice", good.action_id, good.value)
+    await desk.ok("alice", "/incident rate 1 poor the printer was out for a week")
+    told = [(n.to, n.text) for n in await heard(desk, "rated")]
+    assert told == [
+        ("bob", f"alice rated {LABEL}: good"),
+        ("bob", f"alice rated {LABEL}: poor: the printer was out for a week"),
+        ("carol", f"alice rated {LABEL}: poor: the printer was out for a week"),
+    ]
 
 
 async def test_an_affected_person_cannot_confirm_for_the_reporter(desk):

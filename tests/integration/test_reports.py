@@ -26,7 +26,9 @@ P1 15m/4h, P3 2h/1d, P4 8h/3d (response/resolution).
     #10 I  P4 opened t+6d, solved by its reporter with password-reset at t+6d1h (solved-by-kb,
            no agent response: the response clock stopped at the resolution, met)
     and at t+6d2h zoe's VPN problem is solved in the chat by vpn-keeps-disconnecting
-    (a deflection: no incident). The report is made at t+8d4h (Tue 1 Dec 13:00) with
+    (a deflection: no incident). Ratings: xena rates X good (resolved before the window:
+    not counted), alice A good and D ok, gina E poor: 1 good of 3 rated, 1 poor. The
+    report is made at t+8d4h (Tue 1 Dec 13:00) with
     --since 2026-11-23: the window is [Mon 23 Nov 00:00, Tue 1 Dec 13:00) UTC.
 """
 
@@ -100,6 +102,8 @@ async def build_fixture(desk: Desk, clock: ManualClock) -> None:
     await at("/incident pending 3 waiting for the spare part", "bob", hours=4)
     await at("/incident resolve 4 Replaced the lamp", "bob", hours=9)
     await at("/incident resolve 2 Cleared the jam", "bob", hours=10)
+    await at("/incident rate 2 good", "alice", hours=11)
+    await at("/incident rate 1 good", "xena", hours=11)
     await at("/incident open Outlook is slow --category software/email", "alice", days=1)
     await at("/incident claim 5", "bob", days=1, hours=1)
     line = "/incident open Monitor flickers --category hardware/peripherals"
@@ -109,7 +113,9 @@ async def build_fixture(desk: Desk, clock: ManualClock) -> None:
     await at("/incident classify 6 --category hardware/laptop", "bob", days=1, hours=3)
     await at("/incident reopen 5 still slow", "alice", days=1, hours=5)
     await at("/incident close 4", "bob", days=1, hours=9)
+    await at("/incident rate 4 poor the projector was out all day", "gina", days=1, hours=10)
     await at("/incident resolve 5 Cleared the cache", "bob", days=2)
+    await at("/incident rate 5 ok", "alice", days=2, hours=1)
     await at("/incident resume 3", "bob", days=2, hours=4)
     await at("/incident resolve 3 New mainboard", "bob", days=2, hours=20)
     line = "/incident open Server room air conditioning alarm --impact high --urgency high"
@@ -172,6 +178,8 @@ def expected_report(window: Window) -> DeskReport:
         priority_changed=1,
         deflected=Ratio(1, 10),  # zoe, of zoe + 9 opened
         solved_by_kb=1,  # I
+        satisfied=Ratio(1, 3),  # A good, D ok, E poor (X was resolved before the window)
+        rated_poor=1,
         # external-monitor (0 of 1) helped nobody: not listed.
         articles=(
             ArticleScore("password-reset", 1, 1),
@@ -332,6 +340,7 @@ async def test_report_answers_with_a_card_and_a_chart(desk, clock):
     assert fields["Reopen rate"] == "17% (1 of 6)"
     assert fields["Reclassified"] == "22% (2 of 9): category 1, priority 1"
     assert fields["KB deflection"] == "10% (1 of 10); 1 more solved by an article"
+    assert fields["Satisfaction"] == "33% good (1 of 3 rated) · 1 poor"
     assert (
         fields["Agents"]
         == "Bob Baker (bob): 4 resolved, 1 open · Erin Evans (erin): 1 resolved, 0 open"
@@ -431,6 +440,7 @@ async def test_deskbot_report_exports_json(settings, database, monkeypatch, caps
     assert data["mttr"] == {"count": 1, "median_seconds": 10800.0, "p90_seconds": 10800.0}
     assert data["reopen"] == {"count": 0, "of": 1, "rate": 0.0}
     assert data["deflection"] == {"count": 0, "of": 2, "rate": 0.0}
+    assert data["satisfaction"] == {"count": 0, "of": 0, "rate": None, "poor": 0}
     assert data["window"]["label"] == "last 7 days"
     assert sum(day["opened"] for day in data["days"]) == 2
     assert data["agents"] == [
@@ -485,6 +495,7 @@ async def test_deskbot_report_exports_markdown_and_the_chart(
     assert "| Opened | 2 |" in text
     assert "| Response SLA met | 50% (1 of 2) |" in text
     assert "| KB deflection | desk-wide only |" in text
+    assert "| Satisfaction | – (none rated) |" in text
     assert "| new | 0 | 0 | 0 | 1 | 0 | 1 |" in text
     assert chart.read_bytes().startswith(b"\x89PNG")
 

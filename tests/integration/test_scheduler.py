@@ -110,8 +110,14 @@ async def test_a_resolved_incident_closes_by_itself_after_the_configured_time(
     assert last.text == "closed automatically: resolved, and no reply from the reporter since"
     assert last.changes["state"] == ["resolved", "closed"]
     assert sorted((n.kind, n.recipient.key, n.reply.text) for n in report.delivered) == [
-        ("closed", "console:alice", f"{LABEL} is closed."),
+        ("closed", "console:alice", f"{LABEL} is closed. How did we do?"),
         ("closed", "console:frank", f"{LABEL} is closed."),
+    ]
+    (rating,) = [n.reply.buttons for n in report.delivered if n.recipient.key == "console:alice"]
+    assert [(b.label, b.action_id, b.value) for b in rating] == [
+        ("Good", "incident.rate", "1 good"),
+        ("OK", "incident.rate", "1 ok"),
+        ("Poor", "incident.rate", "1 poor"),
     ]
 
 

@@ -52,6 +52,8 @@ def sample(**changes: object) -> DeskReport:
         priority_changed=1,
         deflected=Ratio(2, 8),
         solved_by_kb=1,
+        satisfied=Ratio(3, 4),
+        rated_poor=1,
         articles=(ArticleScore("vpn-cannot-connect", 2, 3),),
         categories=(Count("network/vpn", 4), Count("other", 2)),
         agents=(AgentRow("bob", "Bob | Baker (bob)", 3, 2),),
@@ -90,6 +92,7 @@ def test_json_carries_every_figure():
         "priority_changed": 1,
     }
     assert data["deflection"] == {"count": 2, "of": 8, "rate": 0.25}
+    assert data["satisfaction"] == {"count": 3, "of": 4, "rate": 0.75, "poor": 1}
     assert data["days"][1] == {"date": "2026-11-17", "opened": 2, "resolved": 3}
     assert data["helpful_articles"] == [{"article": "vpn-cannot-connect", "helped": 2, "votes": 3}]
 
@@ -113,6 +116,9 @@ def test_csv_is_one_figure_per_row():
         ["sla", "P1", "resolution_decided", "2"],
         ["mttr", "", "p90_seconds", "180000.0"],
         ["rates", "deflection", "rate", "0.25"],
+        ["rates", "satisfaction", "good", "3"],
+        ["rates", "satisfaction", "rated", "4"],
+        ["rates", "satisfaction", "poor", "1"],
         ["agents", "bob", "open", "2"],
         ["groups", "service-desk", "open", "6"],
     ):
@@ -147,6 +153,7 @@ def test_the_card_reads_the_same_figures():
     fields = {f.label: f.value for f in reply.card.fields}
     assert fields["Backlog"] == "6 open · P1 3 · P2 3"
     assert fields["KB deflection"] == "25% (2 of 8); 1 more solved by an article"
+    assert fields["Satisfaction"] == "75% good (3 of 4 rated) · 1 poor"
     assert fields["Most helpful articles"] == "vpn-cannot-connect 2 of 3"
     assert reply.card.body.splitlines() == [
         "SLA met by priority:",

@@ -71,7 +71,8 @@ async def test_the_reporter_confirms_or_reopens_from_the_notice(slack, fake, cor
 
     confirmed = await slack.press(first, "Confirm, it's fixed")
     assert confirmed.body["replace_original"] is True
-    assert "Thanks for confirming. INC-000001 is closed." in text_of(confirmed.blocks)
+    closed = "Thanks for confirming. INC-000001 is closed. How did we do?"
+    assert closed in text_of(confirmed.blocks)
 
     asked = await slack.press(second, "Reopen")
     assert asked.body["replace_original"] is True
