@@ -33,6 +33,7 @@ from bot.conversation_store import (
     REOPEN_REASON,
     SCOPE,
     SUGGESTED,
+    WHAT_WENT_WRONG,
     WHICH,
     WITHDRAW,
     create_row,
@@ -342,6 +343,8 @@ class Chat:
             return await self.note_or_new(add=True)
         elif step == REOPEN_REASON:
             return await self.reopen_with(clean)
+        elif step == WHAT_WENT_WRONG:
+            return await self.poor_because(clean)
         elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):
             return await self.withdraw(cancel=bool(_YES.match(clean)))
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
@@ -736,6 +739,25 @@ class Chat:
             )
         )
 
+    def ask_what_went_wrong(self, incident: Incident) -> Reply:
+        """Rated poor without a word: the next message says why, for the desk."""
+        self.reset()
+        self.row.step, self.row.incident_id = WHAT_WENT_WRONG, incident.id
+        self._extend()
+        return self.answer(
+            Reply(
+                text=f"Sorry it wasn't better. What went wrong with {format_id(incident.id)}? "
+                "Your answer goes to the desk with your rating (or say “cancel”)."
+            )
+        )
+
+    async def poor_because(self, comment: str) -> Reply:
+        number = self.row.incident_id
+        self.reset()
+        assert number is not None
+        await self.ctx.incidents.rate(number, self.ctx.person, "poor", comment)
+        return self.answer(Reply(text="Thank you: the desk has it, with your rating."))
+
     async def reopen_with(self, reason: str) -> Reply:
         number = self.row.incident_id
         self.reset()
@@ -816,6 +838,8 @@ class Chat:
             return Reply(text=f"OK, {format_id(number)} stays resolved.")
         if step == WITHDRAW and number is not None:
             return Reply(text=f"OK, {format_id(number)} stays open.")
+        if step == WHAT_WENT_WRONG and number is not None:
+            return Reply(text=f"OK, your rating of {format_id(number)} stands.")
         if step == NOTE_OR_NEW:
             return Reply(text="OK, I set that message aside.")
         return Reply(text="OK, I dropped that. Nothing was opened.")
@@ -851,6 +875,8 @@ class Chat:
             return "Say 1 to add it to the incident, 2 for a new problem."
         if step == WITHDRAW:
             return "Shall I cancel the incident? Say yes or no."
+        if step == WHAT_WENT_WRONG:
+            return "What went wrong? Or say “cancel”."
         return "Say “cancel” to start over."
 
     def _greeting(self) -> str:

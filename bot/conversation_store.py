@@ -23,6 +23,7 @@ CONFIRM, EDIT, NOTE_OR_NEW, REOPEN_REASON = "confirm", "edit", "note_or_new", "r
 KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
 WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works now
 WHICH = "which"  # told an article fixed it, asked which one
+WHAT_WENT_WRONG = "what_went_wrong"  # rated poor: asked why (incident_id)
 
 
 def place_of(channel: ChannelRef) -> str:
@@ -42,6 +43,8 @@ def expired_text(row: Conversation) -> str:
         )
     if row.step == WITHDRAW:
         return f"{label} stays open: I didn't hear whether to cancel it."
+    if row.step == WHAT_WENT_WRONG:
+        return f"Your rating of {label} stands; I didn't hear what went wrong."
     if row.step == NOTE_OR_NEW:
         return (
             f"I didn't hear whether “{short(row.held_text or '', 60)}” was about {label} or a "

@@ -346,13 +346,10 @@ async def confirm(ctx: CommandContext, incident: int) -> Reply:
 )
 async def rate(ctx: CommandContext, incident: int, rating: str, comment: str | None) -> Reply:
     found = await ctx.incidents.rate(incident, ctx.person, rating, comment)
-    label = format_id(found.id)
-    if rating != "poor" or comment:
-        return Reply(text=f"Thanks: your rating of {label} ({rating}) is with the desk.")
-    return Reply(
-        text=f"Sorry it wasn't better. Your rating of {label} is with the desk; tell us what "
-        f"went wrong and it goes with it: `/incident rate {found.id} poor <what went wrong>`."
-    )
+    if rating == "poor" and not comment:
+        # The Poor button carries no words: ask, and the next message goes with it.
+        return (await Chat.load(ctx)).ask_what_went_wrong(found)
+    return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
 
 
 @registry.command(

@@ -315,6 +315,37 @@ async def test_a_rating_pressed_after_confirming_reaches_the_owner_and_a_poor_on
     ]
 
 
+async def test_pressing_poor_asks_what_went_wrong_and_the_answer_goes_with_it(desk):
+    # Before, the reply told the reporter to type the command again with their words.
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    await desk.press("alice", "incident.confirm", "1")
+    asked = await desk.press("alice", "incident.rate", "1 poor")
+    assert asked.text == (
+        "Sorry it wasn't better. What went wrong with INC-000001? "
+        "Your answer goes to the desk with your rating (or say “cancel”)."
+    )
+    said = await desk.message("alice", "nobody told me it was waiting on a part for 3 days")
+    assert said.text == "Thank you: the desk has it, with your rating."
+    told = [(n.to, n.text) for n in await heard(desk, "rated")]
+    why = f"alice rated {LABEL}: poor: nobody told me it was waiting on a part for 3 days"
+    assert told[-2:] == [("bob", why), ("carol", why)]
+    # The question is answered: the next message is read as usual again.
+    assert (await desk.message("alice", "thanks")).text != said.text
+
+
+async def test_a_poor_rating_stands_when_its_reason_is_not_given(desk):
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    await desk.press("alice", "incident.rate", "1 poor")
+    dropped = await desk.message("alice", "cancel")
+    assert dropped.text == "OK, your rating of INC-000001 stands."
+    async with desk.core.database.transaction() as session:
+        assert (await session.get(Incident, 1)).satisfaction == "poor"
+
+
 async def test_an_affected_person_cannot_confirm_for_the_reporter(desk):
     await incident_with_affected(desk)
     await desk.ok("bob", "/incident claim 1")
