@@ -30,7 +30,10 @@ _SCOPE = {
     MANY: r"\b(every ?(one|body)|whole (office|site|building|company|floor|org\w*)|entire|"
     r"all (users|staff|of us|the office|employees)|nobody can|no ?one can|outage|"
     r"(nobody|no ?one) (in|at|on) (the |our )?" + _SITE + r"|"
-    r"many people|lots of people|several teams|the whole)\b",
+    r"many people|lots of people|several teams|the whole|"
+    # a service down somewhere, not for someone: "the wifi is down on floor 3"
+    r"(down|out) (on|across|throughout) (the |our )?(whole |entire )?"
+    r"(\d+(st|nd|rd|th)? floor|floor \d+|" + _SITE + r"))\b",
     ME: r"\b(just me|only me|only mine|only i |only my|only for me|just mine|"
     r"my (own )?(laptop|computer|pc|mac|macbook|phone|account|password|mailbox|headset|"
     r"monitor|screen|keyboard|mouse|login|desk phone|badge))\b",

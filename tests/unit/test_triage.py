@@ -38,6 +38,13 @@ def test_words_map_to_the_first_middle_and_last_configured_levels(triage):
         ("my password expired", "low"),
         ("the printer is jammed", None),
         ("outlook crashes on start", None),
+        # A service down somewhere, not for someone: before, asked "Who is affected?".
+        ("the wifi is down on floor 3!!", "high"),
+        ("internet is out across the building", "high"),
+        ("wifi down on the 2nd floor", "high"),
+        # ... where a floor only says where the thing is, or where the person is.
+        ("the printer on floor 2 is jammed", None),
+        ("my vpn is down at the office", None),
     ],
 )
 def test_impact_is_read_from_the_text(triage, text, impact):
