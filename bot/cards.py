@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.ids import format_id
@@ -52,9 +52,12 @@ _SAID_ELSEWHERE = frozenset(
 )
 
 
-def stamp(moment: datetime | None) -> str:
-    """2026-11-23 14:05 UTC."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+def stamp(moment: datetime | None, zone: tzinfo = UTC) -> str:
+    """2026-11-23 14:05 UTC, or in the desk's time zone: 2026-11-23 15:05 CET."""
+    if moment is None:
+        return "-"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def span(delta: timedelta) -> str:
@@ -77,14 +80,14 @@ def ago(delta: timedelta) -> str:
     return "just now" if delta.total_seconds() < 60 else f"{span(delta)} ago"
 
 
-def due(moment: datetime, now: datetime, met_at: datetime | None) -> str:
+def due(moment: datetime, now: datetime, met_at: datetime | None, zone: tzinfo = UTC) -> str:
     """A due time with how it stands: met, time left, or overdue."""
     if met_at is not None:
         verdict = "met" if met_at <= moment else "missed"
-        return f"{stamp(moment)} ({verdict})"
+        return f"{stamp(moment, zone)} ({verdict})"
     left = moment - now
     state = f"in {span(left)}" if left.total_seconds() >= 0 else f"overdue by {span(left)}"
-    return f"{stamp(moment)} ({state})"
+    return f"{stamp(moment, zone)} ({state})"
 
 
 def state_label(state: str) -> str:
@@ -99,7 +102,7 @@ def incident_card(
     articles: Sequence[str] = (),
 ) -> Card:
     """Status, owner, group, priority, SLA due times and the last updates."""
-    names = rules.directory
+    names, zone = rules.directory, rules.settings.desk.zone
     priority = rules.settings.priorities[incident.priority]
     fields = [
         Field("State", _state_text(incident)),
@@ -114,9 +117,9 @@ def incident_card(
         Field("Owner", names.name_of(incident.assignee)),
         Field("Reporter", incident.reporter_name),
         Field("Affected", _people(incident.people_affected)),
-        Field("Opened", f"{stamp(incident.opened_at)} ({ago(now - incident.opened_at)})"),
-        Field("Response due", due(incident.response_due_at, now, incident.responded_at)),
-        Field("Resolution due", _resolution_due(incident, now)),
+        Field("Opened", f"{stamp(incident.opened_at, zone)} ({ago(now - incident.opened_at)})"),
+        Field("Response due", due(incident.response_due_at, now, incident.responded_at, zone)),
+        Field("Resolution due", _resolution_due(incident, now, zone)),
         *_extra_fields(incident),
         *([Field("Articles", ", ".join(articles), short=False)] if articles else []),
     ]
@@ -143,11 +146,11 @@ def _state_text(incident: Incident) -> str:
     return text
 
 
-def _resolution_due(incident: Incident, now: datetime) -> str:
+def _resolution_due(incident: Incident, now: datetime, zone: tzinfo) -> str:
     done = incident.resolved_at or (
         incident.closed_at if incident.state == State.CANCELLED else None
     )
-    return due(incident.resolution_due_at, now, done)
+    return due(incident.resolution_due_at, now, done, zone)
 
 
 def _extra_fields(incident: Incident) -> list[Field]:
@@ -220,10 +223,12 @@ def list_line(incident: Incident, rules: DeskRules) -> str:
 
 def describe_event(event: IncidentEvent, rules: DeskRules) -> str:
     """One timeline row as a line: when, who, what, what changed."""
-    parts = [f"{stamp(event.at)} · {event.actor_name} · {event.kind.replace('_', ' ')}"]
+    zone = rules.settings.desk.zone
+    parts = [f"{stamp(event.at, zone)} · {event.actor_name} · {event.kind.replace('_', ' ')}"]
     if event.kind != "opened":
         changes = ", ".join(
-            f"{_FIELD_NAMES.get(name, name.replace('_', ' '))} {_shown(before)} → {_shown(after)}"
+            f"{_FIELD_NAMES.get(name, name.replace('_', ' '))} "
+            f"{_shown(before, zone)} → {_shown(after, zone)}"
             for name, (before, after) in event.changes.items()
             if name not in _SAID_ELSEWHERE
         )
@@ -234,11 +239,11 @@ def describe_event(event: IncidentEvent, rules: DeskRules) -> str:
     return " · ".join(parts)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, zone: tzinfo) -> str:
     if value is None:
         return "-"
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
-        return stamp(datetime.fromisoformat(value))
+        return stamp(datetime.fromisoformat(value), zone)
     return state_label(str(value)) if isinstance(value, str) else str(value)
 
 

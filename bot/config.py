@@ -77,6 +77,17 @@ class DeskSettings(_Section):
     # How long a handled platform event id is kept to recognise a redelivery. Slack
     # retries within minutes and a Discord interaction lives 15 minutes: a week is ample.
     remember_events: Duration = timedelta(days=7)
+    # The time zone cards, notices and timelines show times in (stored times are UTC).
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        return _known_zone(name)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class IntakeSettings(_Section):

@@ -4,7 +4,7 @@ digest a person gets when one sweep has many warnings or breaches for them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +30,10 @@ def sla_reply(incident: Incident, rules: DeskRules, now: datetime) -> Reply:
         Field("Priority", f"{incident.priority} {priority.name}"),
         Field("State", state_label(incident.state)),
         Field("Working hours", rules.sla.calendar(incident.group).describe()),
-        *(Field(v.name.capitalize(), clock_text(v), short=False) for v in views),
+        *(
+            Field(v.name.capitalize(), clock_text(v, rules.settings.desk.zone), short=False)
+            for v in views
+        ),
     ]
     worst = next((v.status for v in views if v.status in _SEVERITY), "running")
     summary = ", ".join(f"{v.name} {v.status}" for v in views)
@@ -44,7 +47,7 @@ def sla_reply(incident: Incident, rules: DeskRules, now: datetime) -> Reply:
     )
 
 
-def clock_text(view: ClockView) -> str:
+def clock_text(view: ClockView, zone: tzinfo = UTC) -> str:
     """'running · 1h 30m of 2h used (75%), 30m left · due 2026-11-23 11:00 UTC'."""
     share = round(100 * view.elapsed / view.target)
     used = f"{span(view.elapsed)} of {span(view.target)} used ({share}%)"
@@ -52,8 +55,8 @@ def clock_text(view: ClockView) -> str:
     rest = f"{span(left)} left" if left.total_seconds() > 0 else f"over by {span(left)}"
     paused = f" · paused {span(view.paused)} in all" if view.paused.total_seconds() else ""
     if view.status in ("met", "missed"):
-        return f"{view.status} · {used}{paused} · was due {stamp(view.due)}"
-    return f"{view.status} · {used}, {rest}{paused} · due {stamp(view.due)}"
+        return f"{view.status} · {used}{paused} · was due {stamp(view.due, zone)}"
+    return f"{view.status} · {used}, {rest}{paused} · due {stamp(view.due, zone)}"
 
 
 async def own_queue(session: AsyncSession, rules: DeskRules, now: datetime, agent: Person) -> Reply:

@@ -251,7 +251,8 @@ class Incidents:
             return
         before = match.incident
         fix = f": {before.resolution_note}" if before.resolution_note else ""
-        when = before.resolved_at.strftime("%Y-%m-%d") if before.resolved_at else "lately"
+        zone = self.rules.settings.desk.zone
+        when = f"{before.resolved_at.astimezone(zone):%Y-%m-%d}" if before.resolved_at else "lately"
         self.record(
             incident,
             RECURRED,

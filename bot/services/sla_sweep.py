@@ -219,14 +219,15 @@ def _warning_text(incidents: Incidents, incident: Incident, clock: str, fraction
     due = incident.response_due_at if clock == RESPONSE else incident.resolution_due_at
     return (
         f"{clock} clock at {round(fraction * 100)}% of {target}; "
-        f"due {stamp(due)} (in {span(due - incidents.now)})"
+        f"due {stamp(due, incidents.rules.settings.desk.zone)} (in {span(due - incidents.now)})"
     )
 
 
 def _breach_text(incidents: Incidents, incident: Incident, clock: str) -> str:
     target = _target_text(incidents, incident, clock)
     due = incident.response_due_at if clock == RESPONSE else incident.resolution_due_at
-    return f"{clock} target of {target} missed; it was due {stamp(due)}"
+    zone = incidents.rules.settings.desk.zone
+    return f"{clock} target of {target} missed; it was due {stamp(due, zone)}"
 
 
 def _target_text(incidents: Incidents, incident: Incident, clock: str) -> str:

@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
+from bot.app import Core
 from bot.models import Incident, IncidentEvent
+from tests.conftest import Desk
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the `clock` fixture's start
 T0 = START.isoformat()
@@ -909,3 +911,16 @@ async def test_an_open_or_cancelled_incident_has_nothing_to_rate(desk):
     await desk.ok("alice", "/incident cancel 1 it works again")
     late = await desk.err("alice", "/incident rate 1 good")
     assert late.text == "INC-000001 was cancelled: there is nothing to rate."
+
+
+async def test_cards_and_timelines_show_times_in_the_desks_time_zone(settings, database, clock):
+    # Before, every time was shown in UTC, whatever the desk's time zone.
+    desk_settings = settings.model_copy(
+        update={"desk": settings.desk.model_copy(update={"timezone": "Europe/Berlin"})}
+    )
+    berlin = Desk(Core(desk_settings, database, clock=clock))
+    opened = await berlin.ok("alice", f"/incident open {SUMMARY}")
+    fields = {f.label: f.value for f in opened.card.fields}
+    assert fields["Opened"] == "2026-11-23 10:00 CET (just now)"  # 09:00 UTC
+    assert fields["Response due"] == "2026-11-23 18:00 CET (in 8h)"
+    assert opened.card.footer.startswith("Last updates:\n2026-11-23 10:00 CET · alice · opened")
