@@ -176,6 +176,7 @@ class Core:
             rules=self.rules,
             registry=self.registry,
             knowledge=self.knowledge,
+            mentioned=(inbound.people if isinstance(inbound, CommandCall) else None) or {},
         )
         reply = await work(ctx)
         await write_notices(session, self.rules, now)

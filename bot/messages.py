@@ -85,6 +85,9 @@ class CommandCall:
     event_id: str
     text: str = ""
     options: Mapping[str, object] | None = None
+    # The accounts the command names, as they appear in its text or options ("@alice"),
+    # resolved by the adapter from the platform's mention: the core knows no user ids.
+    people: Mapping[str, Actor] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,9 +171,19 @@ def _withdrawn(c: Change) -> str:
 
 _ON_OPENING: list[Rule] = [((MANAGER,), _opened_at_top), ((DESK,), _announced)]
 
+
+def _logged_for(c: Change) -> str:
+    """An agent logged it for its reporter, who told them another way (the actor is never
+    told of their own act, so someone opening their own incident hears nothing here)."""
+    return (
+        f"{c.actor.name} logged {c.label} for you. You'll hear its news here; anything "
+        "you add here goes onto it."
+    )
+
+
 # What the desk does (agents, managers, Deskbot itself) and who hears it.
 DESK_ACTS: dict[str, list[Rule]] = {
-    "opened": [*_ON_OPENING],
+    "opened": [*_ON_OPENING, ((REPORTER,), _logged_for)],
     "claimed": [(_TO_REPORTER, lambda c: f"{c.actor.name} is working on {c.label}.")],
     "assigned": [
         (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),

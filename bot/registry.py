@@ -58,6 +58,8 @@ def _choice(name: str, source: Callable[[DeskRules], Sequence[str]]) -> ValueTyp
 TEXT = ValueType("text", lambda text, _rules: text, rest=True)
 WORD = ValueType("name", lambda text, _rules: text)
 INCIDENT = ValueType("incident id", lambda text, _rules: parse_id(text))
+# Someone on the chat platform: mentioned (Slack, the console) or picked (Discord).
+PERSON = ValueType("person", lambda text, _rules: text.strip())
 SWITCH = ValueType("switch", lambda text, _rules: True, switch=True)
 CATEGORY = ValueType(
     "category",
@@ -100,6 +102,8 @@ class Param:
     # A button for the command asks for it in a form although it may be left out (an
     # escalation's reason: typed, it is optional; pressed, the form offers to give one).
     ask: bool = False
+    # Left out of forms: a part of the command only some people may use.
+    form: bool = True
 
     @property
     def option(self) -> str:

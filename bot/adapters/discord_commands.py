@@ -141,12 +141,23 @@ async def call_core(
     path: tuple[str, ...],
     options: Mapping[str, object],
 ) -> None:
+    # A picked user becomes "@name" for the core, with the account it stands for.
+    people = {
+        f"@{value.display_name}": actor_of(value)
+        for value in options.values()
+        if isinstance(value, discord.abc.User)
+    }
+    named = {
+        name: f"@{value.display_name}" if isinstance(value, discord.abc.User) else value
+        for name, value in options.items()
+    }
     call = CommandCall(
         actor_of(interaction.user),
         interaction_place(interaction),
         path,
         event_id=str(interaction.id),
-        options=dict(options),
+        options=named,
+        people=people,
     )
     await answer(interaction, core.handle(call))
 

@@ -17,7 +17,7 @@ from discord import app_commands
 from bot.adapters.discord_interactions import actor_of
 from bot.app import Core
 from bot.ids import MAX_ID
-from bot.registry import INCIDENT, Param
+from bot.registry import INCIDENT, PERSON, Param
 from bot.services.rules import DeskRules
 
 DESCRIPTION_LIMIT = 100
@@ -42,6 +42,9 @@ def annotation(param: Param, rules: DeskRules) -> Any:
         return bool
     if param.type is INCIDENT:
         return app_commands.Range[int, 1, MAX_ID]
+    if param.type is PERSON:
+        return discord.User  # a user picker; in a server discord.py gives the Member
+
     if param.type.rest:
         return app_commands.Range[str, 1, min(TEXT_LIMIT, rules.settings.limits.message_chars)]
     return str

@@ -54,7 +54,7 @@ from bot.adapters.slack_render import ACTION_PATTERN, action_of, plain, render
 from bot.adapters.slack_sender import DirectChats, SlackSender, upload_image
 from bot.app import Core
 from bot.config import Settings
-from bot.messages import Action, ChannelRef, CommandCall, FileLink, Message, Reply
+from bot.messages import Action, Actor, ChannelRef, CommandCall, FileLink, Message, Reply
 from bot.registry import CommandSpec
 
 log = logging.getLogger(__name__)
@@ -183,18 +183,30 @@ class SlackAdapter:
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
         await ack()
         word = command["command"].lstrip("/").lower()
-        text = plain(command.get("text") or "")
+        raw = command.get("text") or ""
+        text = plain(raw)
         if word == "incident" and text.strip().lower() == "open":
             await self._open_modal(command, respond)
             return
         actor = await self.people.actor(command["user_id"])
         channel = ChannelRef(PLATFORM, command["channel_id"], is_direct=_is_direct(command))
-        call = CommandCall(actor, channel, (word,), command["trigger_id"], text=text)
+        people = await self._mentioned(raw)
+        call = CommandCall(actor, channel, (word,), command["trigger_id"], text=text, people=people)
         for reply in await self.core.handle(call):
             # Slash-command answers are private, as Slack users expect: the command itself
             # is not shown to the channel, and what it changed reaches people as notices.
             await respond(**render(reply), response_type="ephemeral")
             await self._upload(channel.channel_id, None, reply)
+
+    async def _mentioned(self, raw: str) -> dict[str, Actor]:
+        """The accounts a command's text mentions, by how the text shows them once plain
+        ("<@U123|alice>" is "@alice"): `--reporter @alice` needs her account, not a name."""
+        found: dict[str, Actor] = {}
+        for mention in _USER_MENTION.finditer(raw):
+            user_id = mention.group(1)
+            name = await self.people.name(user_id)
+            found[plain(mention.group(0))] = Actor(PLATFORM, user_id, name)
+        return found
 
     async def _open_modal(self, command: dict[str, Any], respond: Respond) -> None:
         spec = self.core.registry.get(("incident", "open"))
@@ -380,6 +392,9 @@ def files_of(event: Mapping[str, Any]) -> tuple[FileLink, ...]:
         if url:
             found.append(FileLink(str(item.get("name") or item.get("title") or "file"), str(url)))
     return tuple(found)
+
+
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def _without_mention(text: str, bot_user_id: str | None) -> str:

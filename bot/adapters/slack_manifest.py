@@ -74,7 +74,8 @@ def manifest(settings: Settings, url: str | None, reg: Registry = registry) -> d
             "command": f"/{word}",
             "description": _description(reg, word),
             "usage_hint": _usage_hint(reg, word),
-            "should_escape": False,
+            # Mentions come as <@U123|name>: `--reporter @alice` needs the account.
+            "should_escape": True,
         }
         if request_url:
             command["url"] = request_url

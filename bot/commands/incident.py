@@ -12,9 +12,9 @@ from bot.cards import (
 from bot.config import Role
 from bot.context import CommandContext
 from bot.conversation import Chat, confirm_fix
-from bot.errors import BadArguments
+from bot.errors import BadArguments, Forbidden
 from bot.ids import format_id
-from bot.messages import Button, Card, Reply
+from bot.messages import Button, Card, ChannelRef, Reply
 from bot.models import Incident
 from bot.registry import (
     CATEGORY,
@@ -22,6 +22,7 @@ from bot.registry import (
     IMPACT,
     INCIDENT,
     INCIDENT_ID,
+    PERSON,
     PRIORITY,
     RESOLUTION_CODE,
     SWITCH,
@@ -71,8 +72,19 @@ async def _answer(
             required=False,
             flag=True,
         ),
+        Param(
+            "reporter",
+            PERSON,
+            "agents: whom you log it for, who told you another way (they hear its news)",
+            required=False,
+            flag=True,
+            form=False,
+        ),
     ],
-    examples=["/incident open VPN disconnects every few minutes --impact medium --urgency high"],
+    examples=[
+        "/incident open VPN disconnects every few minutes --impact medium --urgency high",
+        "/incident open Laptop screen cracked, dropped it --reporter @alice",
+    ],
 )
 async def open_(
     ctx: CommandContext,
@@ -81,7 +93,10 @@ async def open_(
     impact: str | None,
     urgency: str | None,
     type: str | None,
+    reporter: str | None,
 ) -> Reply:
+    if reporter:
+        return await _open_for(ctx, summary, category, impact, urgency, type, reporter)
     # Without --category, the category the summary's own words name, as the chat intake
     # reads it; not the best article's, which the intake offers for confirmation and a
     # command can't (a weak match would send the incident to the wrong group).
@@ -107,6 +122,42 @@ async def open_(
     return await _answer(
         ctx, incident, suggestions_text(text, found), feedback_buttons(incident.id, found)
     )
+
+
+async def _open_for(
+    ctx: CommandContext,
+    summary: str,
+    category: str | None,
+    impact: str | None,
+    urgency: str | None,
+    kind: str | None,
+    named: str,
+) -> Reply:
+    """An agent logs what someone told them by phone, in person or in a message to them:
+    the incident is that person's, who hears its news directly; the agent is on its
+    timeline as who opened it."""
+    if not ctx.person.is_agent:
+        raise Forbidden(
+            "Only the desk's agents open incidents for someone else. To report your own "
+            "problem, leave out --reporter."
+        )
+    reporter = ctx.rules.directory.person(ctx.account(named))
+    incident = await ctx.incidents.open(
+        reporter=reporter,
+        # Not this chat's thread: the reporter hears of it directly, where they are.
+        channel=ChannelRef(ctx.channel.platform, ctx.channel.channel_id, is_direct=False),
+        text=summary,
+        kind=kind or "incident",
+        category=category or ctx.rules.triage.category(summary),
+        impact=impact,
+        urgency=urgency,
+        logged_by=ctx.person,
+    )
+    text = (
+        f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}) for "
+        f"{reporter.name}, who will hear its news."
+    )
+    return await _answer(ctx, incident, text)
 
 
 @registry.command(

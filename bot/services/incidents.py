@@ -177,8 +177,10 @@ class Incidents:
         category: str | None = None,
         impact: str | None = None,
         urgency: str | None = None,
+        logged_by: Person | None = None,
     ) -> Incident:
-        """Record a new incident with its initial classification and SLA due times."""
+        """Record a new incident with its initial classification and SLA due times;
+        `logged_by` an agent who logs it for its reporter (who told them another way)."""
         summary, description = self._split_summary(text)
         c = self.rules.classifier.classify(category, impact, urgency)
         group = self.rules.classifier.group_for(c.category)
@@ -224,7 +226,7 @@ class Incidents:
             "urgency": [None, c.urgency],
             "group": [None, incident.group],
         }
-        self._event(incident, reporter, "opened", opened, summary)
+        self._event(incident, logged_by or reporter, "opened", opened, summary)
         await self._note_recurrence(incident, text)
         return incident
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 import yaml
 from sqlalchemy import select
 
 from bot.app import Core
 from bot.config import parse_settings
 from bot.messages import Button, ChannelRef
-from bot.models import Incident, OutboxRow
+from bot.models import Incident, IncidentEvent, OutboxRow
 from bot.outbox import reply_from_payload
 from tests.conftest import ROOT, Desk
 
@@ -567,3 +568,40 @@ async def test_an_answer_on_an_unowned_incident_tells_the_group_it_is_in_their_q
             "It is back in the desktop-support team's queue; its SLA clock runs again.",
         )
     ]
+
+
+# -- an agent logs an incident for someone ------------------------------------------
+
+
+async def test_an_incident_logged_for_someone_is_theirs_and_they_hear_of_it(desk):
+    # Before, an agent told of a problem by phone could only open it as their own.
+    opened = await desk.ok("bob", f"/incident open {SUMMARY} --reporter @alice")
+    assert opened.text == "Opened INC-000001 (P4, service-desk) for alice, who will hear its news."
+    async with desk.core.database.transaction() as session:
+        incident = await session.get(Incident, 1)
+        assert (incident.reporter_key, incident.reporter_name) == ("console:alice", "alice")
+        event = await session.scalar(select(IncidentEvent).where(IncidentEvent.incident_id == 1))
+        assert (event.kind, event.actor_key) == ("opened", "bob")  # who logged it
+    (told,) = await heard(desk, "opened")
+    assert (told.to, told.text) == (
+        "console:alice",
+        f"Bob Baker logged {LABEL} for you. You'll hear its news here; anything you add here "
+        "goes onto it.",
+    )
+    # Her direct chat follows it: what she says next is asked about as a note on it.
+    more = await desk.message("alice", "it is the one on the second floor by the window")
+    assert more.text.startswith(f"Is this about {LABEL}, or a new problem?")
+
+
+@pytest.mark.parametrize(
+    ("who", "line", "refusal"),
+    [
+        ("dina", "--reporter @alice", "Only the desk's agents open incidents for someone else."),
+        ("bob", "--reporter 'alice smith'", "I can't tell who 'alice smith' is."),
+    ],
+)
+async def test_logging_for_someone_is_for_agents_naming_one_account(desk, who, line, refusal):
+    refused = await desk.err(who, f"/incident open {SUMMARY} {line}")
+    assert refused.text.startswith(refusal)
+    async with desk.core.database.transaction() as session:
+        assert await session.get(Incident, 1) is None

@@ -152,6 +152,7 @@ def test_flags_with_a_value_anywhere_in_the_free_text(rules, line):
         "impact": "high",
         "urgency": None,
         "type": None,
+        "reporter": None,
     }
 
 
@@ -163,6 +164,7 @@ def test_several_flags_among_the_free_text(rules):
         "impact": "high",
         "urgency": "low",
         "type": "request",
+        "reporter": None,
     }
 
 
@@ -358,6 +360,7 @@ def test_bind_converts_typed_options_with_the_same_rules(rules):
         "impact": "high",
         "urgency": None,
         "type": "request",
+        "reporter": None,
     }
 
 

@@ -13,8 +13,8 @@ from bot.adapters import discord_options
 from bot.adapters.discord_adapter import DeskClient
 from bot.app import Core
 from bot.messages import Actor, ChannelRef, CommandCall, Reply
-from bot.models import ProcessedEvent
-from bot.registry import INCIDENT
+from bot.models import Incident, ProcessedEvent
+from bot.registry import INCIDENT, PERSON
 from tests.adapters.discord.harness import (
     AGENT_ROLE_ID,
     APP_ID,
@@ -31,7 +31,7 @@ from tests.adapters.discord.harness import (
     slow_core,
 )
 
-STRING, INTEGER, BOOLEAN, SUBCOMMAND = 3, 4, 5, 1
+STRING, INTEGER, BOOLEAN, SUBCOMMAND, USER = 3, 4, 5, 1, 6
 
 
 async def show(core: Core, number: int, user: str = str(USER_ID)):
@@ -60,6 +60,8 @@ async def synced_tree(core, settings, fake):
 def _expected_type(param) -> int:
     if param.type.switch:
         return BOOLEAN
+    if param.type is PERSON:
+        return USER  # picked from the server's members, not typed
     return INTEGER if param.type is INCIDENT else STRING
 
 
@@ -327,3 +329,31 @@ async def test_a_deferred_report_brings_its_chart_in_the_follow_up(client, fake,
     assert follow.body["embeds"][0]["image"]["url"] == "attachment://deskbot-image.png"
     (png,) = follow.files.values()
     assert png.startswith(b"\x89PNG")
+
+
+async def test_an_agent_logs_an_incident_for_a_picked_member(client, fake, core):
+    """The reporter option is a user picker: the core gets "@name" and that account.
+    Before, an agent had no way to log what someone told them in person."""
+    payload = command(
+        ("incident", "open"), {"summary": "Laptop screen cracked"}, roles=[str(AGENT_ROLE_ID)]
+    )
+    picked = {
+        "id": "4242",
+        "username": "alice",
+        "global_name": "Alice",
+        "discriminator": "0",
+        "avatar": None,
+    }
+    payload["data"]["options"][0]["options"].append(
+        {"name": "reporter", "type": 6, "value": "4242"}
+    )
+    payload["data"]["resolved"] = {
+        "users": {"4242": picked},
+        "members": {"4242": {"roles": [], "joined_at": "2026-01-01T00:00:00+00:00", "flags": 0}},
+    }
+    await interact(client, payload)
+    (answer,) = callbacks(fake)
+    assert answer["data"]["content"].startswith("Opened INC-000001 (P4, service-desk) for Alice")
+    async with core.database.transaction() as session:
+        incident = await session.get(Incident, 1)
+        assert (incident.reporter_key, incident.reporter_name) == ("discord:4242", "Alice")

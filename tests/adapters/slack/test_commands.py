@@ -6,7 +6,7 @@ import asyncio
 import json
 
 from bot.adapters.slack_modal import DETAILS, VALUE
-from tests.adapters.slack.harness import buttons, text_of
+from tests.adapters.slack.harness import buttons, deliver, text_of
 
 
 async def test_incident_open_then_list_and_show(slack):
@@ -134,3 +134,22 @@ async def test_report_answers_with_the_figures_and_uploads_the_chart(slack, fake
     (upload,) = await fake.wait_for("files.completeUploadExternal")
     assert upload.body["channel_id"] == "C777"
     assert fake.to("upload")[0].body["size"] > 1000  # a real PNG went up
+
+
+async def test_an_agent_logs_an_incident_for_a_mentioned_person(slack, fake, core, adapter):
+    """Escaped mentions (<@U…|name>, the manifest's should_escape) name the account:
+    before, an agent had no way to log what someone told them by phone or in a DM."""
+    said = "open Laptop screen cracked, dropped it --reporter <@UALICE|alice>"
+    opened = await slack.answer("/incident", said, user="UBOB")
+    assert "Opened INC-000001 (P4, service-desk) for Alice" in text_of(opened.blocks)
+    (told,) = await deliver(core, adapter, fake)
+    assert told.body["channel"] == "DALICE"  # her DM, not bob's channel
+    assert "Bob Baker logged INC-000001" in text_of(told.blocks)
+    mine = await slack.answer("/incident", "list --mine")  # alice's own list
+    assert "Laptop screen cracked" in text_of(mine.blocks)
+
+
+async def test_a_reporter_typed_without_a_mention_is_refused_with_how(slack):
+    # A workspace whose manifest predates should_escape sends "@alice" as plain text.
+    refused = await slack.answer("/incident", "open Laptop cracked --reporter @alice", user="UBOB")
+    assert "I can't tell who '@alice' is" in text_of(refused.blocks)

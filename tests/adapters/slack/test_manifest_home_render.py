@@ -32,6 +32,8 @@ def test_manifest_lists_exactly_the_registrys_commands(capsys, settings):
     assert "/intake" not in commands  # button-only commands are not slash commands
     url = "https://desk.example.com/slack/events"
     assert {c["url"] for c in found["features"]["slash_commands"]} == {url}
+    # Mentions escaped (<@U123|name>): `/incident open ... --reporter @alice` names her.
+    assert all(c["should_escape"] for c in found["features"]["slash_commands"])
     assert found["settings"]["event_subscriptions"]["request_url"] == url
     assert found["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
     assert found["settings"]["socket_mode_enabled"] is False
