@@ -42,6 +42,7 @@ from bot.services.rules import DeskRules
 from bot.sla_cards import sla_digest
 
 REPORTER, AFFECTED, OWNER, MANAGER = "reporter", "affected", "owner", "manager"
+PREVIOUS = "previous owner"  # whoever owned it until this change took it from them
 DESK = "desk"  # the owner, or while nobody owns it the agents of its group
 DM_PLACE = "dm"
 DIGESTED = frozenset({"sla_warning", "sla_breach"})
@@ -165,6 +166,11 @@ def _rated(c: Change) -> str:
     return f"{c.actor.name} rated {c.label}: {c.event.text}"
 
 
+def _taken_from(c: Change) -> str:
+    """An owner whose incident someone else moved: it is off their queue."""
+    return f"{c.actor.name} moved {c.label} to {_owner_name(c)}; it is off your queue."
+
+
 def _withdrawn(c: Change) -> str:
     return f"{c.actor.name} withdrew {c.label}: {c.event.text}"
 
@@ -184,8 +190,12 @@ def _logged_for(c: Change) -> str:
 # What the desk does (agents, managers, Deskbot itself) and who hears it.
 DESK_ACTS: dict[str, list[Rule]] = {
     "opened": [*_ON_OPENING, ((REPORTER,), _logged_for)],
-    "claimed": [(_TO_REPORTER, lambda c: f"{c.actor.name} is working on {c.label}.")],
+    "claimed": [
+        (_TO_REPORTER, lambda c: f"{c.actor.name} is working on {c.label}."),
+        ((PREVIOUS,), _taken_from),
+    ],
     "assigned": [
+        ((PREVIOUS,), _taken_from),
         (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),
         ((OWNER,), lambda c: f"{c.actor.name} assigned {c.label} to you."),
         (
@@ -205,6 +215,7 @@ DESK_ACTS: dict[str, list[Rule]] = {
             ),
         ),
         ((DESK,), _escalated),
+        ((PREVIOUS,), _taken_from),
     ],
     "escalated_to_manager": [((MANAGER,), _to_manager)],
     "pending": [
@@ -411,6 +422,9 @@ class _Notices:
             found.append((OWNER, directory.recipient(incident.assignee, _staff_name(change))))
         if DESK in roles:
             found += [(DESK, recipient) for recipient in self._desk(incident)]
+        before = _previous_owner(change)
+        if PREVIOUS in roles and before:
+            found.append((PREVIOUS, directory.recipient(before, directory.name_of(before))))
         manager = self.rules.settings.groups[incident.group].manager
         if MANAGER in roles and manager:
             found.append((MANAGER, directory.recipient(manager, directory.name_of(manager))))
@@ -540,6 +554,13 @@ async def focus_direct_chat(
         )
         session.add(chat)
     chat.incident_id = incident_id
+
+
+def _previous_owner(change: Change) -> str | None:
+    """The owner this change replaced, if it replaced one."""
+    changes = getattr(change.event, "changes", None) or {}
+    before = changes.get("assignee", [None])[0]
+    return before if before and before != change.incident.assignee else None
 
 
 def _staff_name(change: Change) -> str:

@@ -605,3 +605,21 @@ async def test_logging_for_someone_is_for_agents_naming_one_account(desk, who, l
     assert refused.text.startswith(refusal)
     async with desk.core.database.transaction() as session:
         assert await session.get(Incident, 1) is None
+
+
+async def test_an_owner_hears_when_someone_else_moves_their_incident(desk):
+    # Before, bob's incident vanished from his queue without a word.
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("carol", "/incident assign 1 dave")
+    await desk.ok("carol", "/incident escalate 1 --to network")
+    moved = [(n.to, n.text) for n in await heard(desk) if n.kind in ("assigned", "escalated")]
+    assert ("bob", f"Carol Chen moved {LABEL} to Dave Diaz (dave); it is off your queue.") in moved
+    assert ("dave", f"Carol Chen moved {LABEL} to the network team; it is off your queue.") in moved
+
+
+async def test_an_owner_moving_their_own_incident_is_not_told_it_moved(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident escalate 1 --to network")
+    assert [n for n in await heard(desk, "escalated") if n.to == "bob"] == []
