@@ -39,11 +39,11 @@ def _slug(text: str) -> str:
 
 
 def _render(incident: Incident, events: Sequence[IncidentEvent], article_id: str) -> str:
-    reporter_notes = [
-        e.text
-        for e in events
-        if e.kind == "note" and e.actor_key == incident.reporter_key and e.text
-    ]
+    # The reporter's notes are more symptoms; the desk's (never the internal ones, which
+    # are another kind) are what was checked.
+    notes = [(e.actor_key == incident.reporter_key, e.text) for e in events if e.kind == "note"]
+    reporter_notes = [text for mine, text in notes if mine and text]
+    checked = [text for mine, text in notes if not mine and text]
     front = {
         "id": article_id,
         "title": incident.summary,
@@ -52,12 +52,14 @@ def _render(incident: Incident, events: Sequence[IncidentEvent], article_id: str
         "symptoms": [incident.summary, *reporter_notes[:5]],
     }
     happened = incident.description or incident.summary
+    checks = "".join(f"- {line}\n" for line in checked)
     return (
         f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n\n"
         f"Drafted from {format_id(incident.id)}: review the wording and the steps before "
         "publishing.\n\n"
         f"## What happened\n{happened}\n\n"
-        f"## What fixed it\n{incident.resolution_note or '(no resolution note)'}\n\n"
+        + (f"## What was checked\n{checks}\n" if checks else "")
+        + f"## What fixed it\n{incident.resolution_note or '(no resolution note)'}\n\n"
         f"## When to contact the desk\nIf this doesn't fix it, `/incident open <summary>` "
         "and mention this article.\n"
     )

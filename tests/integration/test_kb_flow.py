@@ -139,6 +139,8 @@ async def test_a_draft_from_a_resolved_incident_is_a_valid_article(kb_desk, kb_f
     await kb_desk.ok("alice", "/incident note 1 it happens on the second monitor only")
     refused = await kb_desk.err("bob", "/kb draft 1")
     assert "resolve it first" in refused.text
+    await kb_desk.ok("bob", "/incident note 1 the driver is from 2023")
+    await kb_desk.ok("bob", "/incident note 1 she is on the VIP list --internal")
     await kb_desk.ok("bob", "/incident resolve 1 Updated the graphics driver")
     reply = await kb_desk.ok("bob", "/kb draft 1")
     (path,) = (kb_folder / "drafts").glob("*.md")
@@ -151,6 +153,9 @@ async def test_a_draft_from_a_resolved_incident_is_a_valid_article(kb_desk, kb_f
         "it happens on the second monitor only",
     )
     assert "Updated the graphics driver" in article.body
+    # The desk's own notes are what it checked (before: left out); never the internal ones.
+    assert "## What was checked\n- the driver is from 2023\n" in article.body
+    assert "VIP" not in path.read_text()
     await kb_desk.ok("bob", "/kb draft 1")
     assert len(list((kb_folder / "drafts").glob("*.md"))) == 2  # never overwritten
 
