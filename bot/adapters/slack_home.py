@@ -1,7 +1,8 @@
-"""The App Home tab: a person's open incidents and, for agents, their queue.
+"""The App Home tab: the known problems, a person's open incidents and, for agents,
+their queue.
 
-The data comes through the core like any command (`/incident list --mine`,
-`/incident list --unassigned`), so the tab shows exactly what the person may
+The data comes through the core like any command (`/bulletin list`, `/incident list
+--mine`, `/incident list --unassigned`), so the tab shows exactly what the person may
 see and nothing is read around the core. Each list is one core call whose event
 id derives from the Slack event, so a redelivered `app_home_opened` does nothing.
 """
@@ -23,10 +24,18 @@ INTRO = (
 )
 
 
-def _lists(is_agent: bool) -> list[tuple[str, str]]:
+# A known problem first: "is it just me?" is what people open the tab to find out.
+_KNOWN = ("Known problems", "bulletin", "list")
+
+
+def _lists(is_agent: bool) -> list[tuple[str, str, str]]:
     if is_agent:
-        return [("Assigned to you", "list --mine"), ("Unassigned", "list --unassigned")]
-    return [("Your open incidents", "list --mine")]
+        return [
+            _KNOWN,
+            ("Assigned to you", "incident", "list --mine"),
+            ("Unassigned", "incident", "list --unassigned"),
+        ]
+    return [_KNOWN, ("Your open incidents", "incident", "list --mine")]
 
 
 async def home_blocks(core: Core, actor: Actor, event_id: str) -> list[dict[str, Any]] | None:
@@ -36,8 +45,8 @@ async def home_blocks(core: Core, actor: Actor, event_id: str) -> list[dict[str,
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": escape(INTRO), "verbatim": True}}
     ]
-    for title, words in _lists(person.is_agent):
-        call = CommandCall(actor, where, ("incident",), f"{event_id}:{words}", text=words)
+    for title, top, words in _lists(person.is_agent):
+        call = CommandCall(actor, where, (top,), f"{event_id}:{top} {words}", text=words)
         replies = await core.handle(call)
         if not replies:
             return None

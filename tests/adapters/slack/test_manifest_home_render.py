@@ -91,6 +91,8 @@ def test_manifest_refuses_a_plain_http_url(capsys, settings):
 
 async def test_app_home_shows_a_users_incidents(slack, fake):
     await slack.answer("/incident", "open VPN drops every few minutes")
+    post = "post Email is down for everyone --severity major --service email"
+    await slack.answer("/bulletin", post, user="UCAROL")
     payload = slack.mention("x")
     payload["event"] = {
         "type": "app_home_opened",
@@ -105,6 +107,10 @@ async def test_app_home_shows_a_users_incidents(slack, fake):
     view = view if isinstance(view, dict) else json.loads(view)
     assert published.body["user_id"] == "UALICE"
     assert "Your open incidents" in json.dumps(view)
+    # The known problems come first (before: not on the tab at all).
+    headers = [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+    assert headers == ["Known problems", "Your open incidents"]
+    assert "Email is down for everyone" in text_of(view["blocks"])
     assert "VPN drops every few minutes" in text_of(view["blocks"])
     await slack.event(payload, headers={"X-Slack-Retry-Num": "1"})  # a retry publishes nothing new
     agent = dict(payload, event_id="EvAgent", event={**payload["event"], "user": "UBOB"})
