@@ -16,8 +16,10 @@ transaction of their own, so the write lock is held only for the insert.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -33,6 +35,7 @@ from bot.models import Incident, IncidentEvent, ReportDigest
 from bot.outbox import Outbox, Recipient
 from bot.report_card import report_card, summary_text
 from bot.report_chart import render_chart
+from bot.services.incidents import RATED
 from bot.services.report_window import Window
 from bot.services.reports import (
     RESOLVED_STATES,
@@ -46,6 +49,7 @@ from bot.services.reports import (
 )
 from bot.services.rules import DeskRules
 
+T = TypeVar("T")
 LISTED = 15  # breaches and reopened incidents listed by name; the rest are counted
 KIND = "digest"
 
@@ -98,6 +102,13 @@ class Reopening:
     times: int  # reopened this many times in the week
 
 
+@dataclass(frozen=True, slots=True)
+class PoorRating:
+    incident: int
+    summary: str
+    comment: str  # what went wrong, in the reporter's words ("" when they said nothing)
+
+
 async def post_due_digest(database: Database, rules: DeskRules, now: datetime) -> str | None:
     """Post the latest week's digest unless it is posted already; returns the week posted
     by this call, or None."""
@@ -108,18 +119,24 @@ async def post_due_digest(database: Database, rules: DeskRules, now: datetime) -
     if await database.run(lambda s: s.get(ReportDigest, slot.week)) is not None:
         return None
     window = Window(slot.since, slot.until, "the week", rules.settings.reports.timezone)
-    report, misses, reopened = await database.run(lambda s: _figures(s, rules, window))
+    report, misses, reopened, poor = await database.run(lambda s: _figures(s, rules, window))
     image = await asyncio.to_thread(render_chart, report)
-    reply = digest_reply(report, misses, reopened, image)
+    reply = digest_reply(report, misses, reopened, image, poor)
     posted = await database.run(lambda s: _post_once(s, rules, slot, reply, now))
     return slot.week if posted else None
 
 
 async def _figures(
     session: AsyncSession, rules: DeskRules, window: Window
-) -> tuple[DeskReport, tuple[list[Miss], int], tuple[list[Reopening], int]]:
+) -> tuple[
+    DeskReport,
+    tuple[list[Miss], int],
+    tuple[list[Reopening], int],
+    tuple[list[PoorRating], int],
+]:
     report = await build_report(session, rules, window)
-    return report, await sla_misses(session, window), await reopenings(session, window)
+    misses = await sla_misses(session, window)
+    return report, misses, await reopenings(session, window), await poor_ratings(session, window)
 
 
 async def _post_once(
@@ -205,6 +222,31 @@ async def reopenings(session: AsyncSession, window: Window) -> tuple[list[Reopen
     return [Reopening(n, summary, count) for n, summary, count in rows[:LISTED]], len(rows)
 
 
+async def poor_ratings(session: AsyncSession, window: Window) -> tuple[list[PoorRating], int]:
+    """Incidents their reporters rated poor in the window, and still do (the latest rating
+    counts), with what went wrong: the first LISTED, and how many in all."""
+    where = [
+        IncidentEvent.kind == RATED,
+        IncidentEvent.at >= window.since,
+        IncidentEvent.at < window.until,
+        Incident.satisfaction == "poor",
+    ]
+    if window.group:
+        where.append(Incident.group == window.group)
+    query = (
+        select(Incident.id, Incident.summary, IncidentEvent.text)
+        .join(Incident, Incident.id == IncidentEvent.incident_id)
+        .where(*where)
+        .order_by(IncidentEvent.id)
+    )
+    latest = {n: (summary, text or "") for n, summary, text in await session.execute(query)}
+    found = [
+        PoorRating(n, summary, text.partition(": ")[2])
+        for n, (summary, text) in sorted(latest.items())
+    ]
+    return found[:LISTED], len(found)
+
+
 # -- the message -------------------------------------------------------------------------
 
 
@@ -213,25 +255,34 @@ def digest_reply(
     misses: tuple[list[Miss], int],
     reopened: tuple[list[Reopening], int],
     image: bytes | None,
+    poor: tuple[list[PoorRating], int] = ([], 0),
 ) -> Reply:
-    """The digest as a card: the report's figures, then the breaches and reopenings."""
-    listed, total = misses
-    lines = [f"SLA breaches this week: {total}"]
-    lines += [
-        f"• {format_id(m.incident)} {m.priority} {m.clock}"
-        f"{' (still open, overdue)' if m.running else ''} · {_short(m.summary)}"
-        for m in listed
-    ]
-    if total > len(listed):
-        lines.append(f"… and {total - len(listed)} more")
-    listed_reopened, reopened_total = reopened
-    lines.append(f"Reopened this week: {reopened_total}")
-    lines += [
-        f"• {format_id(r.incident)}{f' ({r.times}×)' if r.times > 1 else ''} · {_short(r.summary)}"
-        for r in listed_reopened
-    ]
-    if reopened_total > len(listed_reopened):
-        lines.append(f"… and {reopened_total - len(listed_reopened)} more")
+    """The digest as a card: the report's figures, then the breaches, the reopenings and
+    the poor ratings, each listed up to LISTED with a count of the rest."""
+    lines = _section(
+        "SLA breaches this week",
+        misses,
+        lambda m: (
+            f"{format_id(m.incident)} {m.priority} {m.clock}"
+            f"{' (still open, overdue)' if m.running else ''} · {_short(m.summary)}"
+        ),
+    )
+    lines += _section(
+        "Reopened this week",
+        reopened,
+        lambda r: (
+            f"{format_id(r.incident)}{f' ({r.times}×)' if r.times > 1 else ''} · "
+            f"{_short(r.summary)}"
+        ),
+    )
+    lines += _section(
+        "Rated poor this week",
+        poor,
+        lambda r: (
+            f"{format_id(r.incident)} · {_short(r.summary)}"
+            + (f": {r.comment}" if r.comment else "")
+        ),
+    )
     card = report_card(report, title=f"Weekly review · {_days(report.window)}")
     return Reply(
         text=f"Weekly review. {summary_text(report)}",
@@ -239,6 +290,12 @@ def digest_reply(
         image=image,
         in_thread=False,
     )
+
+
+def _section(title: str, found: tuple[list[T], int], line: Callable[[T], str]) -> list[str]:
+    listed, total = found
+    more = [f"… and {total - len(listed)} more"] if total > len(listed) else []
+    return [f"{title}: {total}", *(f"• {line(item)}" for item in listed), *more]
 
 
 def _days(window: Window) -> str:

@@ -107,6 +107,10 @@ async def test_the_digest_is_posted_once_with_the_weeks_figures(desk, core, data
         "Reopened this week: 1",
         "• INC-000005 · Outlook is slow",
     ]
+    assert body[at + 5 :] == [
+        "Rated poor this week: 1",
+        "• INC-000004 · Projector shows no picture: the projector was out all day",
+    ]
     assert notice.reply.image is not None and notice.reply.image.startswith(b"\x89PNG")
 
     again = await scheduler.tick()

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.services.digest import LISTED, Miss, Reopening, Slot, digest_reply, latest_slot
+from bot.services.digest import (
+    LISTED,
+    Miss,
+    PoorRating,
+    Reopening,
+    Slot,
+    digest_reply,
+    latest_slot,
+)
 from tests.unit.test_report_export import sample
 
 SETTINGS = load_settings(Path(__file__).resolve().parents[2] / "config.yaml")
@@ -55,14 +63,23 @@ def test_the_hour_is_local_and_follows_daylight_saving_time():
 def test_the_lists_are_cut_with_a_count_of_the_rest():
     misses = [Miss(n, f"Problem {n}", "P2", "response", n % 2 == 0) for n in range(1, LISTED + 1)]
     reopened = [Reopening(7, "Outlook is slow " + "x" * 80, 2)]
-    reply = digest_reply(sample(), (misses, LISTED + 3), (reopened, 1), None)
+    poor = [PoorRating(9, "VPN drops", "nobody called back"), PoorRating(11, "Printer jams", "")]
+    reply = digest_reply(sample(), (misses, LISTED + 3), (reopened, 1), None, (poor, 4))
     lines = reply.card.body.splitlines()
     assert f"SLA breaches this week: {LISTED + 3}" in lines
     assert "• INC-000001 P2 response · Problem 1" in lines
     assert "• INC-000002 P2 response (still open, overdue) · Problem 2" in lines
     assert "… and 3 more" in lines
-    assert lines[-1].startswith("• INC-000007 (2×) · Outlook is slow xxx")
-    assert lines[-1].endswith("…") and len(lines[-1]) < 90
+    reopening = lines[lines.index("Reopened this week: 1") + 1]
+    assert reopening.startswith("• INC-000007 (2×) · Outlook is slow xxx")
+    assert reopening.endswith("…") and len(reopening) < 90
+    # What reporters rated poor, and why (before: not in the review at all).
+    assert lines[-4:] == [
+        "Rated poor this week: 4",
+        "• INC-000009 · VPN drops: nobody called back",
+        "• INC-000011 · Printer jams",
+        "… and 2 more",
+    ]
     assert reply.card.title == "Weekly review · 16 Nov – 18 Nov 2026"
     assert reply.text.startswith("Weekly review. IT Service Desk report, last 2 days")
     assert reply.in_thread is False
