@@ -30,6 +30,7 @@ from bot.conversation_store import (
     IDLE,
     KNOWN,
     NOTE_OR_NEW,
+    RATE,
     REOPEN_REASON,
     SCOPE,
     SUGGESTED,
@@ -49,6 +50,7 @@ from bot.intents import (
     Intent,
     IntentKind,
     named_no_longer_needed,
+    names_a_problem,
     no_longer_needed,
     recognise,
     verdict_on_fix,
@@ -86,6 +88,20 @@ _STILL = re.compile(
 _NEED_HELP = re.compile(r"^(i\s+)?(still\s+)?need\s+(more\s+|some\s+)?help(\s+please)?\W*$", re.I)
 
 _FIXED = "Glad that fixed it! Nothing was opened. If it comes back, just tell me."
+
+# A typed answer to "How did we do?": the rating word first (after a thanks), then
+# anything said about it ("great, quick fix").
+_RATING_WORDS = {
+    "good": ("good", "great", "excellent", "fantastic", "perfect", "brilliant", "awesome"),
+    "ok": ("ok", "okay", "fine", "alright", "average", "so-so"),
+    "poor": ("poor", "bad", "terrible", "awful", "rubbish"),
+}
+_RATING = re.compile(
+    r"^(?:thanks|thank you|thx)?[\s,!.]*"
+    rf"({'|'.join(w for words in _RATING_WORDS.values() for w in words)})"
+    r"(?! (?:morning|afternoon|evening|day|night)\b)\b[\s,!.:;-]*(.*)$",
+    re.IGNORECASE,
+)
 
 _ATTACHED = "Attached: "  # a note's line per file sent with it
 # A report's text is read for its topic, duplicates and articles, which a link would
@@ -345,6 +361,8 @@ class Chat:
             return await self.reopen_with(clean)
         elif step == WHAT_WENT_WRONG:
             return await self.poor_because(clean)
+        elif step == RATE:
+            return await self._typed_rating(clean)
         elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):
             return await self.withdraw(cancel=bool(_YES.match(clean)))
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
@@ -739,6 +757,13 @@ class Chat:
             )
         )
 
+    def ask_rating(self, incident: Incident) -> None:
+        """ "How did we do?" was asked here: a typed answer rates it, unless the chat is in
+        the middle of something else."""
+        if self.row.step == IDLE:
+            self.row.step, self.row.incident_id = RATE, incident.id
+            self._extend()
+
     def ask_what_went_wrong(self, incident: Incident) -> Reply:
         """Rated poor without a word: the next message says why, for the desk."""
         self.reset()
@@ -750,6 +775,18 @@ class Chat:
                 "Your answer goes to the desk with your rating (or say “cancel”)."
             )
         )
+
+    async def _typed_rating(self, clean: str) -> Reply | None:
+        """After "How did we do?": "great, quick fix" rates it; anything else is read as
+        usual (the question lapses)."""
+        number, found = self.row.incident_id, _RATING.match(clean)
+        self.reset()
+        # "great, now outlook crashes too" is a new problem, not a comment on the last one
+        if found is None or number is None or names_a_problem(found.group(2)):
+            return None
+        said = found.group(1).lower()
+        rating = next(r for r, words in _RATING_WORDS.items() if said in words)
+        return await rated(self.ctx, number, rating, found.group(2).strip() or None)
 
     async def poor_because(self, comment: str) -> Reply:
         number = self.row.incident_id
@@ -921,12 +958,22 @@ def _two_ways(text: str, first: tuple[str, str], second: tuple[str, str]) -> Rep
 
 
 async def confirm_fix(ctx: CommandContext, number: int) -> Reply:
-    """The reporter confirms the fix, by button, command or in words: it closes."""
+    """The reporter confirms the fix, by button, command or in words: it closes, and
+    they are asked how the desk did (a typed answer here works like the buttons)."""
     found = await ctx.incidents.confirm(number, ctx.person)
+    (await Chat.load(ctx)).ask_rating(found)
     return Reply(
         text=f"Thanks for confirming. {format_id(found.id)} is closed. {HOW_DID_WE_DO}",
         buttons=rating_buttons(found),
     )
+
+
+async def rated(ctx: CommandContext, number: int, rating: str, comment: str | None) -> Reply:
+    """A rating, by button, command or in words; a poor one without a word asks why."""
+    found = await ctx.incidents.rate(number, ctx.person, rating, comment)
+    if rating == "poor" and not comment:
+        return (await Chat.load(ctx)).ask_what_went_wrong(found)
+    return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
 
 
 def _options_reply(question: str, options: tuple[tuple[str, str], ...], action: str) -> Reply:

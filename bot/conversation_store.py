@@ -15,7 +15,7 @@ from bot.context import CommandContext
 from bot.ids import format_id
 from bot.messages import ChannelRef, Reply
 from bot.models import Conversation
-from bot.notices import DM_PLACE
+from bot.notices import DM_PLACE, RATE
 from bot.outbox import Outbox, Recipient
 
 IDLE, SUGGESTED, DUPLICATE, SCOPE, BLOCKED = "idle", "suggested", "duplicate", "scope", "blocked"
@@ -33,8 +33,11 @@ def place_of(channel: ChannelRef) -> str:
     return f"{channel.channel_id}/{channel.thread_id or '-'}"
 
 
-def expired_text(row: Conversation) -> str:
-    """What to tell someone whose question went unanswered too long."""
+def expired_text(row: Conversation) -> str | None:
+    """What to tell someone whose question went unanswered too long (nothing, when it
+    was only "How did we do?")."""
+    if row.step == RATE:
+        return None
     label = format_id(row.incident_id) if row.incident_id else "the incident"
     if row.step == REOPEN_REASON:
         return (
@@ -78,7 +81,9 @@ async def expire_drafts(session: AsyncSession, now: datetime, limit: int = 100) 
         where = Recipient(
             row.person_key, row.person_name, row.platform, row.channel_id, row.thread_id
         )
-        outbox.add(where, Reply(text=expired_text(row)), kind="draft_expired")
+        text = expired_text(row)
+        if text is not None:
+            outbox.add(where, Reply(text=text), kind="draft_expired")
         reset(row)
     return len(expired)
 

@@ -118,6 +118,11 @@ def recognise(text: str) -> Intent:
     return Intent(IntentKind.UNCLEAR, incident, core)
 
 
+def names_a_problem(text: str) -> bool:
+    """Whether the text says something is wrong ("crashes", "can't", "broken")."""
+    return bool(_PROBLEM.search(text.lower()))
+
+
 def _is_progress(lowered: str, incident: int | None) -> bool:
     if _MY_TICKETS.search(lowered):
         return True

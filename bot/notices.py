@@ -45,6 +45,7 @@ REPORTER, AFFECTED, OWNER, MANAGER = "reporter", "affected", "owner", "manager"
 PREVIOUS = "previous owner"  # whoever owned it until this change took it from them
 DESK = "desk"  # the owner, or while nobody owns it the agents of its group
 DM_PLACE = "dm"
+RATE = "rate"  # the conversation step after "How did we do?": a typed answer rates it
 DIGESTED = frozenset({"sla_warning", "sla_breach"})
 
 
@@ -492,9 +493,13 @@ class _Notices:
         )
 
     async def _focus(self, recipient: Recipient, incident: Incident, role: str) -> None:
-        """A reporter's next direct message is probably about what they just heard."""
+        """A reporter's next direct message is probably about what they just heard: their
+        answer to "How did we do?" once it is closed, else a word about it."""
         if role not in (REPORTER, AFFECTED) or recipient.thread_id:
             return
+        if role == REPORTER and incident.state == State.CLOSED:
+            until = self.now + self.rules.settings.intake.draft_expiry
+            await ask_rating_in_chat(self.session, recipient, incident.id, self.now, until)
         if State(incident.state) not in NOT_FINAL:
             return
         await focus_direct_chat(self.session, recipient, incident.id, self.now)
@@ -530,10 +535,25 @@ def confirm_buttons(incident: Incident) -> tuple[Button, ...]:
     )
 
 
+async def ask_rating_in_chat(
+    session: AsyncSession, recipient: Recipient, incident_id: int, now: datetime, until: datetime
+) -> None:
+    """The direct chat takes a typed "good" or "poor" as the rating asked for, until
+    `until`, unless it is in the middle of something else."""
+    chat = await _direct_chat(session, recipient, now)
+    if chat.step == "idle":
+        chat.step, chat.incident_id, chat.expires_at = RATE, incident_id, until
+
+
 async def focus_direct_chat(
     session: AsyncSession, recipient: Recipient, incident_id: int, now: datetime
 ) -> None:
     """Remember which incident a person's direct chat with the desk is about."""
+    chat = await _direct_chat(session, recipient, now)
+    chat.incident_id = incident_id
+
+
+async def _direct_chat(session: AsyncSession, recipient: Recipient, now: datetime) -> Conversation:
     chat = await session.scalar(
         select(Conversation).where(
             Conversation.person_key == recipient.key, Conversation.place == DM_PLACE
@@ -553,7 +573,7 @@ async def focus_direct_chat(
             updated_at=now,
         )
         session.add(chat)
-    chat.incident_id = incident_id
+    return chat
 
 
 def _previous_owner(change: Change) -> str | None:

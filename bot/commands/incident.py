@@ -11,7 +11,7 @@ from bot.cards import (
 )
 from bot.config import Role
 from bot.context import CommandContext
-from bot.conversation import Chat, confirm_fix
+from bot.conversation import Chat, confirm_fix, rated
 from bot.errors import BadArguments, Forbidden
 from bot.ids import format_id
 from bot.messages import Button, Card, ChannelRef, Reply
@@ -396,11 +396,8 @@ async def confirm(ctx: CommandContext, incident: int) -> Reply:
     examples=["/incident rate 42 good", "/incident rate 42 poor it took three days to hear back"],
 )
 async def rate(ctx: CommandContext, incident: int, rating: str, comment: str | None) -> Reply:
-    found = await ctx.incidents.rate(incident, ctx.person, rating, comment)
-    if rating == "poor" and not comment:
-        # The Poor button carries no words: ask, and the next message goes with it.
-        return (await Chat.load(ctx)).ask_what_went_wrong(found)
-    return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
+    # The Poor button carries no words: `rated` asks, and the next message goes with it.
+    return await rated(ctx, incident, rating, comment)
 
 
 @registry.command(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.app import Core
 from bot.config import parse_settings
+from bot.conversation_store import expire_drafts
 from bot.messages import Button, ChannelRef
 from bot.models import Incident, IncidentEvent, OutboxRow
 from bot.outbox import reply_from_payload
@@ -623,3 +624,63 @@ async def test_an_owner_moving_their_own_incident_is_not_told_it_moved(desk):
     await desk.ok("bob", "/incident claim 1")
     await desk.ok("bob", "/incident escalate 1 --to network")
     assert [n for n in await heard(desk, "escalated") if n.to == "bob"] == []
+
+
+# -- "How did we do?" answered in words ---------------------------------------------
+
+
+async def closed_for_alice(desk, by: str = "bob") -> None:
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    if by == "alice":
+        await desk.ok("alice", "/incident confirm 1")
+    else:
+        await desk.ok("bob", "/incident close 1")
+
+
+async def satisfaction(desk) -> str | None:
+    async with desk.core.database.transaction() as session:
+        return (await session.get(Incident, 1)).satisfaction
+
+
+@pytest.mark.parametrize("by", ["alice", "bob"])
+@pytest.mark.parametrize(
+    ("said", "rating", "comment"),
+    [
+        ("great, quick fix", "good", "quick fix"),
+        ("thanks! excellent", "good", None),
+        ("fine", "ok", None),
+        ("bad: nobody told me it was waiting on a part", "poor", "nobody told me it was waiting"),
+    ],
+)
+async def test_a_typed_answer_to_how_did_we_do_rates_it(desk, by, said, rating, comment):
+    # Before, "great" after "How did we do?" got "I'm not sure what you need".
+    await closed_for_alice(desk, by)
+    reply = await desk.message("alice", said)
+    assert reply.text == f"Thanks: your rating of INC-000001 ({rating}) is with the desk."
+    assert await satisfaction(desk) == rating
+    (told,) = [n for n in await heard(desk, "rated") if n.to == "bob"]
+    assert told.text.startswith(f"alice rated {LABEL}: {rating}")
+    if comment:
+        assert comment in told.text
+
+
+@pytest.mark.parametrize(
+    "said", ["good morning, my vpn is down", "great, now outlook crashes too", "any news?"]
+)
+async def test_a_new_message_after_how_did_we_do_is_read_as_usual(desk, said):
+    await closed_for_alice(desk)
+    reply = await desk.message("alice", said)
+    assert not reply.text.startswith("Thanks: your rating")
+    assert await satisfaction(desk) is None
+
+
+async def test_an_unanswered_how_did_we_do_lapses_without_a_word(desk, clock):
+    await closed_for_alice(desk)
+    clock.advance(hours=5)  # past intake.draft_expiry
+    async with desk.core.database.transaction() as session:
+        assert await expire_drafts(session, clock.now()) == 1
+    assert await heard(desk, "draft_expired", incident=None) == []
+    reply = await desk.message("alice", "great")
+    assert not reply.text.startswith("Thanks: your rating")
