@@ -78,7 +78,11 @@ def report_fields(report: DeskReport) -> tuple[Field, ...]:
         ),
         Field(
             "Agents",
-            _joined(f"{a.name}: {a.resolved} resolved, {a.open} open" for a in report.agents),
+            _joined(
+                f"{a.name}: {a.resolved} resolved, {a.open} open"
+                + (f", {a.rated_good} of {a.rated} rated good" if a.rated else "")
+                for a in report.agents
+            ),
             False,
         ),
     )

@@ -96,7 +96,14 @@ def to_dict(report: DeskReport) -> dict[str, Any]:
             for g in report.groups
         ],
         "agents": [
-            {"handle": a.handle, "name": a.name, "resolved": a.resolved, "open": a.open}
+            {
+                "handle": a.handle,
+                "name": a.name,
+                "resolved": a.resolved,
+                "open": a.open,
+                "rated": a.rated,
+                "rated_good": a.rated_good,
+            }
             for a in report.agents
         ],
     }
@@ -171,6 +178,8 @@ def _csv_rows(report: DeskReport) -> Iterator[list[Any]]:
     for a in report.agents:
         yield ["agents", a.handle, "resolved", a.resolved]
         yield ["agents", a.handle, "open", a.open]
+        yield ["agents", a.handle, "rated", a.rated]
+        yield ["agents", a.handle, "rated_good", a.rated_good]
 
 
 def _counts(opened: int, resolved: int, open_now: int) -> list[tuple[str, int]]:
@@ -248,6 +257,7 @@ def to_markdown(report: DeskReport) -> str:
     )
     lines += ["## Agents", ""]
     lines += _table(
-        ["Agent", "Resolved", "Open now"], [[a.name, a.resolved, a.open] for a in report.agents]
+        ["Agent", "Resolved", "Open now", "Rated good"],
+        [[a.name, a.resolved, a.open, f"{a.rated_good} of {a.rated}"] for a in report.agents],
     )
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -43,7 +43,7 @@ incidents whose support group is that group now. The definitions:
 - Satisfaction: incidents resolved in the window that their reporters rated good, over
   those they rated at all (good, ok or poor; the latest rating counts), and how many poor.
 - Agents: incidents they resolved in the window (the owner at resolution) and the open
-  incidents they own now. Groups: opened, resolved in the window, open now.
+  incidents they own now; of the ones they resolved that were rated, how many good. Groups: opened, resolved in the window, open now.
 """
 
 from __future__ import annotations
@@ -132,6 +132,8 @@ class AgentRow:
     name: str
     resolved: int
     open: int
+    rated_good: int = 0  # of the incidents they resolved that their reporters rated
+    rated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,14 +544,25 @@ def _agents(
 ) -> tuple[AgentRow, ...]:
     owned: Counter[str] = Counter()
     done: Counter[str] = Counter()
+    good: Counter[str] = Counter()
+    rated: Counter[str] = Counter()
     for row in backlog:
         if row.assignee:
             owned[row.assignee] += row.count
     for r in resolved:
         if r.assignee:
             done[r.assignee] += r.count
+            rated[r.assignee] += r.count if r.rating else 0
+            good[r.assignee] += r.count if r.rating == "good" else 0
     rows = [
-        AgentRow(handle, rules.directory.name_of(handle), done[handle], owned[handle])
+        AgentRow(
+            handle,
+            rules.directory.name_of(handle),
+            done[handle],
+            owned[handle],
+            good[handle],
+            rated[handle],
+        )
         for handle in set(owned) | set(done)
     ]
     rows.sort(key=lambda a: (-a.resolved, -a.open, a.handle))

@@ -195,7 +195,7 @@ def expected_report(window: Window) -> DeskReport:
             Count("software/email", 1),
         ),
         agents=(
-            AgentRow("bob", "Bob Baker (bob)", 4, 1),
+            AgentRow("bob", "Bob Baker (bob)", 4, 1, rated_good=1, rated=3),  # A; D, E
             AgentRow("erin", "Erin Evans (erin)", 1, 0),
         ),
         groups=(GroupRow("service-desk", 8, 5, 2), GroupRow("network", 1, 1, 0)),
@@ -341,9 +341,9 @@ async def test_report_answers_with_a_card_and_a_chart(desk, clock):
     assert fields["Reclassified"] == "22% (2 of 9): category 1, priority 1"
     assert fields["KB deflection"] == "10% (1 of 10); 1 more solved by an article"
     assert fields["Satisfaction"] == "33% good (1 of 3 rated) · 1 poor"
-    assert (
-        fields["Agents"]
-        == "Bob Baker (bob): 4 resolved, 1 open · Erin Evans (erin): 1 resolved, 0 open"
+    assert fields["Agents"] == (
+        "Bob Baker (bob): 4 resolved, 1 open, 1 of 3 rated good · "
+        "Erin Evans (erin): 1 resolved, 0 open"
     )
     assert "P1: response 100% (2 of 2) · resolution 0% (0 of 1)" in reply.card.body
     assert "Backlog by state: new 1 (P4 1) · pending 1 (P1 1)" in reply.card.body
@@ -444,7 +444,14 @@ async def test_deskbot_report_exports_json(settings, database, monkeypatch, caps
     assert data["window"]["label"] == "last 7 days"
     assert sum(day["opened"] for day in data["days"]) == 2
     assert data["agents"] == [
-        {"handle": "bob", "name": "Bob Baker (bob)", "resolved": 1, "open": 0}
+        {
+            "handle": "bob",
+            "name": "Bob Baker (bob)",
+            "resolved": 1,
+            "open": 0,
+            "rated": 0,
+            "rated_good": 0,
+        }
     ]
 
 

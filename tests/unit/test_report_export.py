@@ -56,7 +56,7 @@ def sample(**changes: object) -> DeskReport:
         rated_poor=1,
         articles=(ArticleScore("vpn-cannot-connect", 2, 3),),
         categories=(Count("network/vpn", 4), Count("other", 2)),
-        agents=(AgentRow("bob", "Bob | Baker (bob)", 3, 2),),
+        agents=(AgentRow("bob", "Bob | Baker (bob)", 3, 2, rated_good=1, rated=2),),
         groups=(GroupRow("service-desk", 6, 4, 6),),
     )
     return replace(report, **changes)
@@ -120,6 +120,7 @@ def test_csv_is_one_figure_per_row():
         ["rates", "satisfaction", "rated", "4"],
         ["rates", "satisfaction", "poor", "1"],
         ["agents", "bob", "open", "2"],
+        ["agents", "bob", "rated_good", "1"],
         ["groups", "service-desk", "open", "6"],
     ):
         assert row in rows, row
@@ -134,7 +135,7 @@ def test_markdown_has_a_table_per_section_and_escapes_pipes():
     assert "| MTTR | median 1d 1h · p90 2d 2h (4) |" in text
     assert "| P2 | – (none) | 100% (2 of 2) |" in text
     assert "| in progress | 2 | 3 | 5 |" in text
-    assert "| Bob \\| Baker (bob) | 3 | 2 |" in text
+    assert "| Bob \\| Baker (bob) | 3 | 2 | 1 of 2 |" in text
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
