@@ -395,15 +395,21 @@ async def test_a_p3_does_not_bother_the_manager(desk):
     assert [r for r in await outbox(desk) if r.recipient_key == "carol"] == []
 
 
+async def announced_and_fixed(desk: Desk, *, followed_by: str | None = None) -> None:
+    """A P1 (INC-1) that carol's BUL-1 announces, resolved by bob."""
+    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
+    await desk.ok("carol", POST + " --incident 1")
+    if followed_by:
+        await desk.message(followed_by, "outlook won't load my inbox")
+        await desk.press(followed_by, "intake.affected")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Restarted the mail gateway --code fixed")
+
+
 async def test_fixing_the_announced_incident_asks_the_poster_to_end_the_bulletin(desk):
     # Before, the bulletin went on saying "ongoing" after the fix, and those who
     # followed it heard nothing.
-    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
-    await desk.ok("carol", POST + " --incident 1")
-    await desk.message("dave", "outlook won't load my inbox")
-    await desk.press("dave", "intake.affected")
-    await desk.ok("bob", "/incident claim 1")
-    await desk.ok("bob", "/incident resolve 1 Restarted the mail gateway --code fixed")
+    await announced_and_fixed(desk, followed_by="dave")
     (asked,) = [r for r in await outbox(desk) if r.kind == "bulletin_left_on"]
     assert asked.recipient_key == "carol"
     assert asked.payload["text"] == (
@@ -439,10 +445,7 @@ async def test_a_cancelled_announced_incident_asks_too_and_others_do_not(desk):
 
 
 async def test_a_bulletin_ended_without_words_takes_only_a_standing_fix(desk):
-    await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
-    await desk.ok("carol", POST + " --incident 1")
-    await desk.ok("bob", "/incident claim 1")
-    await desk.ok("bob", "/incident resolve 1 Restarted the mail gateway --code fixed")
+    await announced_and_fixed(desk)
     await desk.ok("alice", "/incident reopen 1 still cannot log in")
     await desk.ok("carol", "/bulletin resolve 1")
     assert (await bulletin(desk)).final_note is None  # the reopened incident's fix failed

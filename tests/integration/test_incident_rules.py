@@ -831,9 +831,7 @@ async def test_redelivered_command_changes_nothing_the_second_time(desk):
 
 async def test_a_reporters_fixed_problem_back_is_noted_on_the_new_incident(desk, clock):
     # Before, nothing tied "the printer on floor 3 jams again" to last week's fix.
-    await desk.ok("alice", f"/incident open {SUMMARY}")
-    await desk.ok("bob", "/incident claim 1")
-    await desk.ok("bob", "/incident resolve 1 Replaced the pickup roller --code fixed")
+    await fixed(desk)
     await desk.ok("alice", "/incident confirm 1")
     clock.advance(days=6)
     await desk.ok("alice", "/incident open the printer on floor 3 jams again")
@@ -856,9 +854,7 @@ async def test_a_reporters_fixed_problem_back_is_noted_on_the_new_incident(desk,
     ],
 )
 async def test_other_reports_are_not_taken_for_a_problem_back(desk, clock, who, text, days):
-    await desk.ok("alice", f"/incident open {SUMMARY}")
-    await desk.ok("bob", "/incident claim 1")
-    await desk.ok("bob", "/incident resolve 1 Replaced the pickup roller --code fixed")
+    await fixed(desk)
     clock.advance(days=days)
     await desk.ok(who, f"/incident open {text}")
     assert [e.kind for e in await timeline(desk, 2)] == ["opened"]
