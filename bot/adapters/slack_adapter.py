@@ -202,7 +202,8 @@ class SlackAdapter:
         """The accounts a command's text mentions, by how the text shows them once plain
         ("<@U123|alice>" is "@alice"): `--reporter @alice` needs her account, not a name."""
         found: dict[str, Actor] = {}
-        for mention in _USER_MENTION.finditer(raw):
+        # A few at most: each costs a users.info call (cached) for the display name.
+        for mention in list(_USER_MENTION.finditer(raw))[:MAX_MENTIONS]:
             user_id = mention.group(1)
             name = await self.people.name(user_id)
             found[plain(mention.group(0))] = Actor(PLATFORM, user_id, name)
@@ -395,6 +396,7 @@ def files_of(event: Mapping[str, Any]) -> tuple[FileLink, ...]:
 
 
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+MAX_MENTIONS = 5
 
 
 def _without_mention(text: str, bot_user_id: str | None) -> str:

@@ -43,7 +43,8 @@ incidents whose support group is that group now. The definitions:
 - Satisfaction: incidents resolved in the window that their reporters rated good, over
   those they rated at all (good, ok or poor; the latest rating counts), and how many poor.
 - Agents: incidents they resolved in the window (the owner at resolution) and the open
-  incidents they own now; of the ones they resolved that were rated, how many good. Groups: opened, resolved in the window, open now.
+  incidents they own now; of the ones they resolved that were rated, how many good.
+  Groups: opened, resolved in the window, open now.
 """
 
 from __future__ import annotations
