@@ -165,6 +165,11 @@ class Chat:
         if self.files and not text.strip():
             return await self._files_alone()
         intent = recognise(text)
+        if self.row.step == RATE:
+            # "How did we do?" is answered, or lapses and the message is read as usual.
+            rating = await self._typed_rating(text.strip())
+            if rating is not None:
+                return rating
         if self.row.step != IDLE:
             # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
             # and asked whether a message is a note, it is about the incident itself.
@@ -361,8 +366,6 @@ class Chat:
             return await self.reopen_with(clean)
         elif step == WHAT_WENT_WRONG:
             return await self.poor_because(clean)
-        elif step == RATE:
-            return await self._typed_rating(clean)
         elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):
             return await self.withdraw(cancel=bool(_YES.match(clean)))
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):

@@ -464,8 +464,7 @@ class Incidents:
     async def confirm(self, number: int, reporter: Person) -> Incident:
         """The reporter confirms the fix: the incident closes."""
         incident = await self.get_for(number, reporter)
-        if incident.reporter_key != reporter.key:
-            raise Forbidden(f"Only {incident.reporter_name}, who reported it, can confirm the fix.")
+        _reporter_only(incident, reporter, "confirm the fix")
         self._reporter_may("confirm", incident)
         self._check("close", incident)
         self._change(incident, reporter, "confirmed", state=State.CLOSED.value, closed_at=self.now)
@@ -476,9 +475,10 @@ class Incidents:
     ) -> Incident:
         """The reporter says how the desk handled their fixed incident; a second rating
         replaces the first."""
+        if rating not in RATINGS:
+            raise BadArguments(f"'{rating}' is not a rating. Use one of: {', '.join(RATINGS)}.")
         incident = await self.get_for(number, reporter)
-        if incident.reporter_key != reporter.key:
-            raise Forbidden(f"Only {incident.reporter_name}, who reported it, can rate it.")
+        _reporter_only(incident, reporter, "rate it")
         label = format_id(incident.id)
         if State(incident.state) in OPEN:
             raise InvalidTransition(f"{label} isn't fixed yet: rate it once it is resolved.")
@@ -878,6 +878,11 @@ class Incidents:
         # Who should hear about it is decided once per unit of work (services/notices.py),
         # from the events written, before the commit.
         self.session.info.setdefault(CHANGES, []).append((incident, event, actor))
+
+
+def _reporter_only(incident: Incident, person: Person, verb: str) -> None:
+    if incident.reporter_key != person.key:
+        raise Forbidden(f"Only {incident.reporter_name}, who reported it, can {verb}.")
 
 
 def _plain(value: Any) -> Any:

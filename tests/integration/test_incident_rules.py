@@ -6,7 +6,10 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from bot.app import Core
+from bot.errors import BadArguments
+from bot.messages import Actor
 from bot.models import Incident, IncidentEvent
+from bot.services.incidents import Incidents
 from tests.conftest import Desk
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the `clock` fixture's start
@@ -920,3 +923,14 @@ async def test_cards_and_timelines_show_times_in_the_desks_time_zone(settings, d
     assert fields["Opened"] == "2026-11-23 10:00 CET (just now)"  # 09:00 UTC
     assert fields["Response due"] == "2026-11-23 18:00 CET (in 8h)"
     assert opened.card.footer.startswith("Last updates:\n2026-11-23 10:00 CET · alice · opened")
+
+
+async def test_the_rating_service_takes_only_good_ok_or_poor(desk):
+    # The command's choice list checks typed ratings; the service checks whoever calls.
+    await fixed(desk)
+    async with desk.core.database.transaction() as session:
+        incidents = Incidents(session, desk.core.rules, desk.core.clock.now())
+        alice = desk.core.rules.directory.person(Actor("console", "alice", "alice"))
+        with pytest.raises(BadArguments, match="'superb' is not a rating"):
+            await incidents.rate(1, alice, "superb")
+    assert (await load(desk)).satisfaction is None

@@ -684,3 +684,12 @@ async def test_an_unanswered_how_did_we_do_lapses_without_a_word(desk, clock):
     assert await heard(desk, "draft_expired", incident=None) == []
     reply = await desk.message("alice", "great")
     assert not reply.text.startswith("Thanks: your rating")
+
+
+@pytest.mark.parametrize("said", ["cancel", "never mind"])
+async def test_cancel_after_how_did_we_do_does_not_speak_of_a_dropped_report(desk, said):
+    # Before: "OK, I dropped that. Nothing was opened." about a closed incident.
+    await closed_for_alice(desk)
+    reply = await desk.message("alice", said)
+    assert "Nothing was opened" not in reply.text
+    assert await satisfaction(desk) is None
