@@ -131,6 +131,12 @@ class Core:
                 "`/help` shows what you can do."
             )
         values = self._bind(spec, inbound, text)
+        for param in spec.params:
+            if person.role < param.role and values.get(param.name) not in (None, False):
+                raise Forbidden(
+                    f"{param.option} is for {_ROLE_NAMES[param.role]}, and you are not on that "
+                    f"list: leave it out. `/help {' '.join(spec.path)}` shows what you can do."
+                )
         return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
 
     async def _unit(self, inbound: Inbound, person: Person, work: Work) -> list[Reply]:

@@ -102,8 +102,13 @@ class Param:
     # A button for the command asks for it in a form although it may be left out (an
     # escalation's reason: typed, it is optional; pressed, the form offers to give one).
     ask: bool = False
-    # Left out of forms: a part of the command only some people may use.
-    form: bool = True
+    # Who may give it (the command may be anyone's): help and forms leave it out for
+    # anyone below, and the core refuses it from them.
+    role: Role = Role.USER
+
+    @property
+    def in_forms(self) -> bool:
+        return self.role == Role.USER
 
     @property
     def option(self) -> str:
@@ -148,8 +153,9 @@ class CommandSpec:
     def name(self) -> str:
         return "/" + " ".join(self.path)
 
-    def usage(self) -> str:
-        return " ".join([self.name, *(p.usage() for p in self.params)])
+    def usage(self, role: Role = Role.MANAGER) -> str:
+        """How it is typed, with the parameters someone of `role` may give."""
+        return " ".join([self.name, *(p.usage() for p in self.params if p.role <= role)])
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)

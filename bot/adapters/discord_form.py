@@ -63,7 +63,7 @@ class CommandForm(discord.ui.Modal):
         custom_id = f"{FORM_PREFIX}{'.'.join(spec.path)}?{given}"[:CUSTOM_ID_LIMIT]
         super().__init__(title=short(spec.summary, 45), custom_id=custom_id, timeout=900)
         for param in spec.params:
-            if param.name not in presets and not param.type.switch and param.form:
+            if param.name not in presets and not param.type.switch and param.in_forms:
                 self.add_item(_command_field(param, rules))
 
 

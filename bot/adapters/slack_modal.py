@@ -69,7 +69,7 @@ def modal_view(spec: CommandSpec, rules: DeskRules, origin: Origin) -> dict[str,
     """The modal for `spec`: an input per parameter the origin doesn't preset."""
     blocks = []
     for param in spec.params:
-        if param.name in origin.presets or not param.form:
+        if param.name in origin.presets or not param.in_forms:
             continue
         with_details = _WITH_DETAILS.get(spec.path) == param.name
         blocks.append(_input(param, rules, multiline=param.type.rest and not with_details))
@@ -138,7 +138,7 @@ def read_submission(
     options: dict[str, object] = dict(presets)
     errors: dict[str, str] = {}
     for param in spec.params:
-        if param.name in presets or not param.form:
+        if param.name in presets or not param.in_forms:
             continue
         raw = _submitted(values.get(param.name, {}).get(VALUE, {}))
         if param.type.switch:

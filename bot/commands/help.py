@@ -23,14 +23,14 @@ async def help_(ctx: CommandContext, topic: str | None) -> Reply:
         return overview(ctx.registry, ctx.person.role, settings)
     if len(words) == 1 and ctx.registry.group(words[0]):
         return group_help(ctx.registry, words[0], ctx.person.role, settings)
-    return command_help(ctx.registry.get(words[:2]), settings)
+    return command_help(ctx.registry.get(words[:2]), settings, ctx.person.role)
 
 
 def overview(reg: Registry, role: Role, settings: Settings) -> Reply:
     # Every command one can type, single words such as /report included; /help itself is
     # what the footer explains.
     lines = [
-        _line(s, settings)
+        _line(s, settings, role)
         for s in reg.specs()
         if s.path != ("help",) and s.role_in(settings) <= role
     ]
@@ -41,8 +41,8 @@ def overview(reg: Registry, role: Role, settings: Settings) -> Reply:
 
 def group_help(reg: Registry, group: str, role: Role, settings: Settings) -> Reply:
     specs = reg.group(group)
-    yours = [_line(s, settings) for s in specs if s.role_in(settings) <= role]
-    theirs = [_line(s, settings) for s in specs if s.role_in(settings) > role]
+    yours = [_line(s, settings, role) for s in specs if s.role_in(settings) <= role]
+    theirs = [_line(s, settings, Role.MANAGER) for s in specs if s.role_in(settings) > role]
     body = "\n".join(yours)
     if theirs:
         body += "\n\nFor the desk's staff:\n" + "\n".join(theirs)
@@ -52,12 +52,15 @@ def group_help(reg: Registry, group: str, role: Role, settings: Settings) -> Rep
     )
 
 
-def command_help(spec: CommandSpec, settings: Settings) -> Reply:
-    fields = tuple(Field(p.usage(), p.help, short=False) for p in spec.params)
-    examples = "\n".join(spec.examples)
-    body = f"{spec.summary}{_ROLE_NOTE[spec.role_in(settings)]}.\nUsage: {spec.usage()}"
+def command_help(spec: CommandSpec, settings: Settings, role: Role = Role.MANAGER) -> Reply:
+    """One command, with the parameters (and examples) someone of `role` may use."""
+    fields = tuple(Field(p.usage(), p.help, short=False) for p in spec.params if p.role <= role)
+    beyond = [p.option for p in spec.params if p.role > role]
+    examples = "\n".join(e for e in spec.examples if not any(o in e for o in beyond))
+    usage = spec.usage(role)
+    body = f"{spec.summary}{_ROLE_NOTE[spec.role_in(settings)]}.\nUsage: {usage}"
     return Reply(
-        text=spec.usage(),
+        text=usage,
         card=Card(
             title=spec.name,
             fields=fields,
@@ -67,5 +70,5 @@ def command_help(spec: CommandSpec, settings: Settings) -> Reply:
     )
 
 
-def _line(spec: CommandSpec, settings: Settings) -> str:
-    return f"{spec.usage()} — {spec.summary}{_ROLE_NOTE[spec.role_in(settings)]}"
+def _line(spec: CommandSpec, settings: Settings, role: Role) -> str:
+    return f"{spec.usage(role)} — {spec.summary}{_ROLE_NOTE[spec.role_in(settings)]}"

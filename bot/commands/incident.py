@@ -12,7 +12,7 @@ from bot.cards import (
 from bot.config import Role
 from bot.context import CommandContext
 from bot.conversation import Chat, confirm_fix, rated
-from bot.errors import BadArguments, Forbidden
+from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.messages import Button, Card, ChannelRef, Reply
 from bot.models import Incident
@@ -78,7 +78,7 @@ async def _answer(
             "agents: whom you log it for, who told you another way (they hear its news)",
             required=False,
             flag=True,
-            form=False,
+            role=Role.AGENT,
         ),
     ],
     examples=[
@@ -135,12 +135,7 @@ async def _open_for(
 ) -> Reply:
     """An agent logs what someone told them by phone, in person or in a message to them:
     the incident is that person's, who hears its news directly; the agent is on its
-    timeline as who opened it."""
-    if not ctx.person.is_agent:
-        raise Forbidden(
-            "Only the desk's agents open incidents for someone else. To report your own "
-            "problem, leave out --reporter."
-        )
+    timeline as who opened it (the core refuses --reporter from anyone else)."""
     reporter = ctx.rules.directory.person(ctx.account(named))
     incident = await ctx.incidents.open(
         reporter=reporter,

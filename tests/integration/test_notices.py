@@ -597,7 +597,7 @@ async def test_an_incident_logged_for_someone_is_theirs_and_they_hear_of_it(desk
 @pytest.mark.parametrize(
     ("who", "line", "refusal"),
     [
-        ("dina", "--reporter @alice", "Only the desk's agents open incidents for someone else."),
+        ("dina", "--reporter @alice", "--reporter is for the desk's agents, and you are not on"),
         ("bob", "--reporter 'alice smith'", "I can't tell who 'alice smith' is."),
     ],
 )

@@ -614,6 +614,18 @@ async def test_help_on_one_command(desk, line):
     ]
 
 
+async def test_help_leaves_out_what_only_agents_may_give(desk):
+    # Before, a plain user was shown --reporter, which only agents may use.
+    mine = await desk.ok("alice", "/help incident open")
+    assert "--reporter" not in mine.text + mine.card.body + mine.card.footer
+    assert "--reporter" not in "".join(f.label for f in mine.card.fields)
+    overview = await desk.ok("alice", "/help")
+    assert "--reporter" not in overview.card.body
+    theirs = await desk.ok("bob", "/help incident open")
+    assert theirs.text.endswith("[--reporter <person>]")
+    assert "--reporter @alice" in theirs.card.footer
+
+
 async def test_help_on_an_unknown_command_suggests_the_nearest(desk):
     reply = await desk.err("alice", "/help incident clam")
     assert "Did you mean /incident claim?" in reply.text
