@@ -298,12 +298,16 @@ class Chat:
         return named is not None and named.split("/")[0] != incident.category.split("/")[0]
 
     async def _resolved_for_reporter(self) -> Incident | None:
-        if self.row.incident_id is None:
-            return None
-        incident = await self.ctx.session.get(Incident, self.row.incident_id)
-        if incident is None or incident.state != State.RESOLVED:
-            return None
-        return incident if incident.reporter_key == self.ctx.person.key else None
+        """The fix a "yes it works" is about: the followed incident's, or, when other news
+        moved the chat on, the reporter's only incident waiting for their word."""
+        if self.row.incident_id is not None:
+            incident = await self.ctx.session.get(Incident, self.row.incident_id)
+            if incident is not None and incident.state == State.RESOLVED:
+                return incident if incident.reporter_key == self.ctx.person.key else None
+        if not self.ctx.channel.is_direct:
+            return None  # elsewhere only the incident being followed there
+        waiting = await self.ctx.incidents.waiting_for_word(self.ctx.person)
+        return waiting[0] if len(waiting) == 1 else None
 
     async def _followed_incident(self) -> Incident | None:
         """The open incident this place's conversation is about, if any."""

@@ -470,6 +470,19 @@ class Incidents:
         self._change(incident, reporter, "confirmed", state=State.CLOSED.value, closed_at=self.now)
         return incident
 
+    async def waiting_for_word(self, reporter: Person) -> list[Incident]:
+        """The reporter's resolved incidents, waiting for them to confirm or reopen (at
+        most two: enough to tell one from several)."""
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(
+                Incident.reporter_key == reporter.key,
+                Incident.state == State.RESOLVED.value,
+            )
+            .limit(2)
+        )
+        return list(rows)
+
     async def rate(
         self, number: int, reporter: Person, rating: str, comment: str | None = None
     ) -> Incident:

@@ -693,3 +693,14 @@ async def test_cancel_after_how_did_we_do_does_not_speak_of_a_dropped_report(des
     reply = await desk.message("alice", said)
     assert "Nothing was opened" not in reply.text
     assert await satisfaction(desk) is None
+
+
+async def test_yes_it_works_confirms_the_only_fix_waiting_even_after_other_news(desk):
+    # Before: an incident logged for alice after INC-1's fix moved her chat to it, and
+    # "yes it works" was asked "Is this about INC-2, or a new problem?".
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    await desk.ok("bob", "/incident open Monitor flickers, she called --reporter alice")
+    reply = await desk.message("alice", "yes it works")
+    assert reply.text.startswith("Thanks for confirming. INC-000001 is closed.")
