@@ -389,10 +389,7 @@ class _Notices:
                 "everyone who said they are affected hear the news."
             )
             button = Button(f"Resolve {number}", "bulletin.resolve", str(bulletin.id), "primary")
-            directory = self.rules.directory
-            recipient = directory.recipient(
-                bulletin.author_key, directory.name_of(bulletin.author_key)
-            )
+            recipient = self.rules.directory.reach(bulletin.author_key)
             reply = Reply(text=text, buttons=(button,))
             self.outbox.add(
                 recipient, reply, kind="bulletin_left_on", incident_id=change.incident.id
@@ -420,15 +417,15 @@ class _Notices:
             )
             found += [(AFFECTED, directory.recipient(a.person_key, a.person_name)) for a in rows]
         if OWNER in roles and incident.assignee:
-            found.append((OWNER, directory.recipient(incident.assignee, _staff_name(change))))
+            found.append((OWNER, directory.reach(incident.assignee)))
         if DESK in roles:
             found += [(DESK, recipient) for recipient in self._desk(incident)]
         before = _previous_owner(change)
         if PREVIOUS in roles and before:
-            found.append((PREVIOUS, directory.recipient(before, directory.name_of(before))))
+            found.append((PREVIOUS, directory.reach(before)))
         manager = self.rules.settings.groups[incident.group].manager
         if MANAGER in roles and manager:
-            found.append((MANAGER, directory.recipient(manager, directory.name_of(manager))))
+            found.append((MANAGER, directory.reach(manager)))
         seen = {change.actor.key}
         unique: list[tuple[str, Recipient]] = []
         for role, recipient in found:
@@ -441,7 +438,7 @@ class _Notices:
         """The owner; while nobody owns it, the group's agents (its manager if it has none)."""
         directory = self.rules.directory
         if incident.assignee:
-            return [directory.recipient(incident.assignee, directory.name_of(incident.assignee))]
+            return [directory.reach(incident.assignee)]
         if incident.group not in self._group_desk:
             handles = [
                 handle
@@ -450,7 +447,7 @@ class _Notices:
             ]
             manager = self.rules.settings.groups[incident.group].manager
             handles = handles or ([manager] if manager else [])
-            found = [directory.recipient(h, directory.name_of(h)) for h in handles]
+            found = [directory.reach(h) for h in handles]
             self._group_desk[incident.group] = found
         return self._group_desk[incident.group]
 
@@ -581,7 +578,3 @@ def _previous_owner(change: Change) -> str | None:
     changes = getattr(change.event, "changes", None) or {}
     before = changes.get("assignee", [None])[0]
     return before if before and before != change.incident.assignee else None
-
-
-def _staff_name(change: Change) -> str:
-    return change.rules.directory.name_of(change.incident.assignee)

@@ -82,6 +82,10 @@ class Directory:
     def handles(self) -> list[str]:
         return list(self._staff)
 
+    def reach(self, handle: str) -> Recipient:
+        """Where a staff member (or an account key) is reached, under the name cards show."""
+        return self.recipient(handle, self.name_of(handle))
+
     def name_of(self, handle: str | None) -> str:
         """How to show an owner: 'Bob Baker (bob)', or '-' for nobody."""
         if handle is None:

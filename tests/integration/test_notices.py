@@ -629,10 +629,15 @@ async def test_an_owner_moving_their_own_incident_is_not_told_it_moved(desk):
 # -- "How did we do?" answered in words ---------------------------------------------
 
 
-async def closed_for_alice(desk, by: str = "bob") -> None:
+async def fixed_for_alice(desk) -> None:
+    """alice's INC-1, resolved by bob."""
     await desk.ok("alice", f"/incident open {SUMMARY}")
     await desk.ok("bob", "/incident claim 1")
     await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+
+
+async def closed_for_alice(desk, by: str = "bob") -> None:
+    await fixed_for_alice(desk)
     if by == "alice":
         await desk.ok("alice", "/incident confirm 1")
     else:
@@ -698,9 +703,7 @@ async def test_cancel_after_how_did_we_do_does_not_speak_of_a_dropped_report(des
 async def test_yes_it_works_confirms_the_only_fix_waiting_even_after_other_news(desk):
     # Before: an incident logged for alice after INC-1's fix moved her chat to it, and
     # "yes it works" was asked "Is this about INC-2, or a new problem?".
-    await desk.ok("alice", f"/incident open {SUMMARY}")
-    await desk.ok("bob", "/incident claim 1")
-    await desk.ok("bob", "/incident resolve 1 Replaced the fuser")
+    await fixed_for_alice(desk)
     await desk.ok("bob", "/incident open Monitor flickers, she called --reporter alice")
     reply = await desk.message("alice", "yes it works")
     assert reply.text.startswith("Thanks for confirming. INC-000001 is closed.")
