@@ -103,6 +103,16 @@ _RATING = re.compile(
     re.IGNORECASE,
 )
 
+# Asked meanwhile, these are answered and the report's question comes again after.
+_ASIDES = (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP)
+_DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
+_NOT_YET = "Your report isn't opened yet."
+_CONFIRM_BUTTONS = (
+    Button("Confirm", "intake.confirm", "", "primary"),
+    Button("Edit", "intake.edit", ""),
+    Button("Cancel", "intake.cancel", ""),
+)
+
 _ATTACHED = "Attached: "  # a note's line per file sent with it
 # A report's text is read for its topic, duplicates and articles, which a link would
 # mislead; files wait until there is an incident to note them on.
@@ -181,6 +191,8 @@ class Chat:
             reply = await self._answer_step(text, intent)
             if reply is not None:
                 return reply
+            if intent.kind in _ASIDES:
+                return self._meanwhile(self.row.step, await self._fresh(text, intent))
         return await self._fresh(text, intent)
 
     async def _fresh(self, text: str, intent: Intent) -> Reply:
@@ -213,6 +225,18 @@ class Chat:
                 self.said.append(_FILES_NOT_KEPT)
             return await self.start_report(intent.text or text)
         return self.answer(Reply(text=UNCLEAR_TEXT))
+
+    def _meanwhile(self, step: str, reply: Reply) -> Reply:
+        """A question answered while a report is written: the answer, then the question
+        the report still waits on, so that nobody takes it for opened."""
+        if step not in _DRAFTING or self.row.step != step:
+            return reply
+        asked = self._question_reply()
+        return replace(
+            reply,
+            text=f"{reply.text}\n\n{_NOT_YET} {asked.text}",
+            buttons=reply.buttons or asked.buttons,
+        )
 
     async def _about_incident(self, incident: Incident, text: str, kind: IntentKind) -> Reply:
         """A message where an incident is being followed: a note, or a new problem?"""
@@ -372,7 +396,7 @@ class Chat:
             return await self.poor_because(clean)
         elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):
             return await self.withdraw(cancel=bool(_YES.match(clean)))
-        if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP):
+        if intent.kind in _ASIDES:
             return None  # answered fresh; the draft waits
         if step == SUGGESTED and _more_detail(clean, intent.kind):
             return await self.look_again(clean)
@@ -416,6 +440,17 @@ class Chat:
         if self.row.step in (SCOPE, BLOCKED, CONFIRM):
             return await self.ask_next()
         return self.answer(Reply(text=self._question()))
+
+    def _question_reply(self) -> Reply:
+        """The question waiting for its answer, short, with its buttons if it has any."""
+        step = self.row.step
+        if step == SCOPE:
+            return _options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope")
+        if step == BLOCKED:
+            return _options_reply(BLOCKED_QUESTION, BLOCKED_OPTIONS, "intake.blocked")
+        if step == CONFIRM:
+            return Reply(text=self._question(), buttons=_CONFIRM_BUTTONS)
+        return Reply(text=self._question())
 
     # -- reporting ----------------------------------------------------------
 
@@ -650,11 +685,7 @@ class Chat:
         return Reply(
             text="Here is what I'll open for you. Shall I?",
             card=card,
-            buttons=(
-                Button("Confirm", "intake.confirm", "", "primary"),
-                Button("Edit", "intake.edit", ""),
-                Button("Cancel", "intake.cancel", ""),
-            ),
+            buttons=_CONFIRM_BUTTONS,
         )
 
     async def confirm(self) -> Reply:
@@ -834,6 +865,8 @@ class Chat:
 
     async def _incidents_news(self, rows: Sequence[Incident], total: int) -> Reply:
         ctx = self.ctx
+        if not rows and self.row.step in _DRAFTING:
+            return Reply(text="You have no open incidents yet.")  # the draft's question follows
         if not rows:
             return Reply(text="You have no open incidents. Tell me if something is wrong.")
         if total == 1:
@@ -915,6 +948,8 @@ class Chat:
             return _options_text(BLOCKED_QUESTION, BLOCKED_OPTIONS)
         if step == CONFIRM:
             return "Shall I open it? Say yes, edit, or cancel."
+        if step == EDIT:
+            return "What should change? Send it, or say no to keep the report as it is."
         if step == NOTE_OR_NEW:
             return "Say 1 to add it to the incident, 2 for a new problem."
         if step == WITHDRAW:

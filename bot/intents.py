@@ -92,6 +92,7 @@ _STATUS = re.compile(
     r"status of (the )?(?!my |our |ticket|incident|request|case))"
 )
 _ABOUT = re.compile(r"\b(of|on|with|for) (the |our |my )?(?!ticket|incident|request|case)[a-z]")
+_IT = re.compile(r"\b(it|this|that)\b")
 _MIN_REPORT_WORDS = 4
 
 
@@ -139,8 +140,11 @@ def _is_progress(lowered: str, incident: int | None) -> bool:
     )
     if names_ticket:
         return True
-    about_something = _ABOUT.search(lowered)  # "status of the VPN", "news on the printer"
-    return not about_something and len(_WORD.findall(lowered)) <= 4
+    if _ABOUT.search(lowered):  # "status of the VPN", "news on the printer"
+        return False
+    words = len(_WORD.findall(lowered))
+    # "when will it be fixed?": "it" is the ticket the person is waiting on.
+    return words <= 4 or (words <= 6 and bool(_IT.search(lowered)))
 
 
 def _is_status(lowered: str) -> bool:

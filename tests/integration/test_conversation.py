@@ -40,6 +40,7 @@ PASSED = (
     "Tell me about the problem again if you still need help."
 )
 DROPPED = "OK, I dropped that. Nothing was opened."
+NOT_YET = "Your report isn't opened yet."
 UNCLEAR = (
     "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
     "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"
@@ -547,9 +548,29 @@ async def test_a_progress_question_in_the_middle_of_a_report_leaves_the_draft_wa
     quiet.channel = direct
     assert (await quiet.message("alice", PRINTER)).text == SCOPE
     news = await quiet.message("alice", "any news on INC-1?")
-    assert news.text == "INC-000001 is new, waiting for the service-desk team."
-    assert (await quiet.message("alice", "help")).text.startswith("Tell me what's wrong")
+    # The answer, then the question the report waits on (before: the answer alone).
+    assert news.text == (
+        f"INC-000001 is new, waiting for the service-desk team.\n\n{NOT_YET} {SCOPE}"
+    )
+    assert [b.label for b in news.buttons] == ["Just me", "My team", "Many people or a whole site"]
+    helped = await quiet.message("alice", "help")
+    assert helped.text.startswith("Tell me what's wrong") and helped.text.endswith(SCOPE)
     assert (await quiet.message("alice", "just me")).text == BLOCKED
+
+
+async def test_asking_after_a_ticket_while_reporting_the_first_one_says_it_isnt_open_yet(quiet):
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    # Before: "You have no open incidents. Tell me if something is wrong." and no question.
+    for question in ("who is working on my ticket?", "when will it be fixed?"):
+        asked = await quiet.message("alice", question)
+        assert asked.text == f"You have no open incidents yet.\n\n{NOT_YET} {SCOPE}"
+    assert (await quiet.message("alice", "just me")).text == BLOCKED
+    assert (await quiet.message("alice", "no, I'm stopped")).text == SHALL_I
+    confirm = await quiet.message("alice", "any news?")
+    assert confirm.text.endswith(f"{NOT_YET} Shall I open it? Say yes, edit, or cancel.")
+    assert [b.label for b in confirm.buttons] == ["Confirm", "Edit", "Cancel"]
+    assert (await quiet.message("alice", "yes")).text.startswith("Opened INC-000001")
+    assert await incidents(quiet) != []
 
 
 # -- small talk ----------------------------------------------------------------------

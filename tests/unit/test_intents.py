@@ -58,11 +58,18 @@ TABLE = [
     ("show me INC-1", PROGRESS, 1),
     ("tell me about ticket 12", PROGRESS, 12),
     ("can you pull up INC-42 for me", PROGRESS, 42),
+    # A question about "it" is about the person's ticket (before: reports).
+    ("when will it be fixed?", PROGRESS, None),
+    ("how long will it take?", PROGRESS, None),
+    ("is anyone looking at this?", PROGRESS, None),
+    ("has anyone looked at it yet", PROGRESS, None),
     # ... and reports that look like them.
     ("nobody is looking at the printer on floor 2 and it's broken", REPORT, None),
     ("I need an update to my laptop's software", REPORT, None),
     ("show me how to fix INC-42 myself, the vpn is down again", REPORT, 42),
     ("the print queue is stuck on my laptop", REPORT, None),
+    ("when will it be fixed, my vpn drops every hour", REPORT, None),
+    ("how long will it take to get access to the finance drive", REPORT, None),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
