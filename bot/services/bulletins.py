@@ -322,8 +322,10 @@ def bulletin_reply(bulletin: Bulletin) -> Reply:
     footer = f"Posted by {bulletin.author_name}"
     if bulletin.updates:
         footer += f" · updated {bulletin.updates}×"
+    # Once resolved, the channel's headline is the fix, not the problem's last update.
+    said = bulletin.final_note if bulletin.state == RESOLVED and bulletin.final_note else None
     return Reply(
-        text=f"{_STATE_WORDS[bulletin.state]}: {bulletin.text}",
+        text=f"{_STATE_WORDS[bulletin.state]}: {said or bulletin.text}",
         card=Card(title, tuple(fields), body=bulletin.text, footer=footer, severity=colour),
         in_thread=False,
     )

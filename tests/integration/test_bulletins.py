@@ -241,7 +241,9 @@ async def test_edits_find_the_posted_message_after_a_restart(
     await Deliverer(database, platforms, clock, desk_settings.outbox).deliver_due()
     (edit,) = [n for n in platforms["slack"].sent if n.kind == "bulletin_edit"]
     assert edit.edit_of == f"slack-{platforms['slack'].sent[0].id}"
-    assert edit.reply.text == "Resolved: Email is down for everyone"
+    # The channel's headline is the fix; before, "Resolved: Email is down for everyone".
+    assert edit.reply.text == "Resolved: Mail flows again"
+    assert edit.reply.card.body == "Email is down for everyone"  # what was wrong stays
     fields = {f.label: f.value for f in edit.reply.card.fields}
     assert (fields["Status"], fields["Resolution"]) == ("Resolved", "Mail flows again")
 
