@@ -230,6 +230,9 @@ class CategorySettings(_Section):
     # Words that point to this category (or a child: `keywords: {vpn: [...]}`) when the
     # bot guesses a category from what someone wrote.
     keywords: dict[str, list[str]] = Field(default_factory=dict)
+    # Levels a report in this category (or a sub-category) never goes below, whatever
+    # its reporter answers: `{impact: medium, urgency: high}`.
+    at_least: dict[str, str] = Field(default_factory=dict)
 
 
 class GroupSettings(_Section):
@@ -514,8 +517,19 @@ def _check_categories(s: Settings, fail: Fail) -> None:
                 fail(f"categories.{name}.keywords.{key}", f"one of {known}")
         if category.group and category.group not in s.groups:
             fail(f"categories.{name}.group", f"one of the groups {', '.join(s.groups)}")
+        _check_floor(s, name, category.at_least, fail)
     if s.default_category not in s.categories:
         fail("default_category", f"one of the top-level categories {', '.join(s.categories)}")
+
+
+def _check_floor(s: Settings, name: str, floor: dict[str, str], fail: Fail) -> None:
+    levels = {"impact": s.classification.impact, "urgency": s.classification.urgency}
+    for kind, level in floor.items():
+        where = f"categories.{name}.at_least.{kind}"
+        if kind not in levels:
+            fail(f"categories.{name}.at_least", f"impact and/or urgency, got {kind!r}")
+        elif level not in levels[kind]:
+            fail(where, f"one of {', '.join(levels[kind])}, got {level!r}")
 
 
 def _check_groups(s: Settings, fail: Fail) -> None:

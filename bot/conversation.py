@@ -64,6 +64,7 @@ from bot.services.bulletins import (
     is_general_status,
     known_issue_line,
 )
+from bot.services.classify import Classification
 from bot.services.duplicates import Match, best_match
 from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.knowledge import Suggestion
@@ -631,10 +632,12 @@ class Chat:
         """Ask only what the report did not say; then show the summary to confirm."""
         row = self.row
         self._extend()
-        if row.impact is None:
+        # A category's floor can leave nothing to ask ("a security report is urgent").
+        settled = self.ctx.rules.classifier.settled
+        if row.impact is None and not settled(row.category, "impact"):
             row.step = SCOPE
             return self.answer(_options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope"))
-        if row.urgency is None:
+        if row.urgency is None and not settled(row.category, "urgency"):
             row.step = BLOCKED
             return self.answer(_options_reply(BLOCKED_QUESTION, BLOCKED_OPTIONS, "intake.blocked"))
         row.step = CONFIRM
@@ -672,8 +675,8 @@ class Chat:
             title=f"New {row.kind}: {summary}",
             fields=(
                 Field("Category", c.category),
-                Field("Affected", f"{c.impact}: {levels.impact[c.impact]}"),
-                Field("Urgency", f"{c.urgency}: {levels.urgency[c.urgency]}"),
+                Field("Affected", self._level(c, "impact", levels.impact)),
+                Field("Urgency", self._level(c, "urgency", levels.urgency)),
                 Field("Priority", f"{c.priority} {priority.name}"),
                 Field("Goes to", rules.classifier.group_for(c.category)),
             ),
@@ -687,6 +690,14 @@ class Chat:
             card=card,
             buttons=_CONFIRM_BUTTONS,
         )
+
+    @staticmethod
+    def _level(c: Classification, kind: str, meanings: dict[str, str]) -> str:
+        """A level and what it means, or why the desk set it higher than answered."""
+        level = getattr(c, kind)
+        if kind in c.raised:
+            return f"{level}: every {c.category.split('/')[0]} report is at least this"
+        return f"{level}: {meanings[level]}"
 
     async def confirm(self) -> Reply:
         self._expect(CONFIRM)

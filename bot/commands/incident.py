@@ -33,6 +33,7 @@ from bot.registry import (
     registry,
     static_choice,
 )
+from bot.services.classify import floor_note
 from bot.services.incidents import (
     KINDS,
     RATINGS,
@@ -114,7 +115,7 @@ async def open_(
         (await Chat.load(ctx)).follow(incident)
     text = (
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
-        "We'll keep you posted here."
+        f"{_lifted(ctx, incident, impact, urgency)}We'll keep you posted here."
     )
     found = ctx.knowledge.search(summary, limit=ctx.rules.settings.knowledge.suggestions)
     if not found or not ctx.rules.triage.self_help_fits(incident.impact):
@@ -150,9 +151,16 @@ async def _open_for(
     )
     text = (
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}) for "
-        f"{reporter.name}, who will hear its news."
+        f"{reporter.name}, who will hear its news. {_lifted(ctx, incident, impact, urgency)}"
     )
-    return await _answer(ctx, incident, text)
+    return await _answer(ctx, incident, text.rstrip())
+
+
+def _lifted(
+    ctx: CommandContext, incident: Incident, impact: str | None, urgency: str | None
+) -> str:
+    """Why the incident's levels are higher than the command asked, if they are."""
+    return floor_note(ctx.rules.classifier.classify(incident.category, impact, urgency))
 
 
 @registry.command(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.config import Settings
@@ -15,6 +16,10 @@ class Classification:
     impact: str
     urgency: str
     priority: str
+    raised: tuple[str, ...] = ()  # "impact", "urgency": lifted to the category's floor
+
+
+LEVELS = ("impact", "urgency")
 
 
 class Classifier:
@@ -30,6 +35,7 @@ class Classifier:
         self._default_group = settings.default_group
         self._paths: dict[str, str] = {}
         self._groups: dict[str, str] = {}
+        self._floors = {top: category.at_least for top, category in settings.categories.items()}
         for top, category in settings.categories.items():
             self._paths[top] = top
             self._groups[top] = category.group or settings.default_group
@@ -64,15 +70,57 @@ class Classifier:
         return self._matrix[impact][urgency]
 
     def classify(
-        self, category: str | None, impact: str | None, urgency: str | None
+        self,
+        category: str | None,
+        impact: str | None,
+        urgency: str | None,
+        *,
+        floor: Collection[str] = LEVELS,
     ) -> Classification:
-        """Fill what was not given from the defaults, and derive the priority."""
+        """Fill what was not given from the defaults, lift the levels named in `floor`
+        to the category's `at_least`, and derive the priority."""
         default_category, default_impact, default_urgency = self._defaults
         cat = self.category(category) if category else default_category
         imp = self.level("impact", impact) if impact else default_impact
         urg = self.level("urgency", urgency) if urgency else default_urgency
-        return Classification(cat, imp, urg, self.priority(imp, urg))
+        least = {k: v for k, v in self.floor(cat).items() if k in floor}
+        lifted_imp = self._higher(self.impacts, imp, least.get("impact"))
+        lifted_urg = self._higher(self.urgencies, urg, least.get("urgency"))
+        raised = tuple(
+            kind
+            for kind, was, now in (("impact", imp, lifted_imp), ("urgency", urg, lifted_urg))
+            if was != now
+        )
+        return Classification(
+            cat, lifted_imp, lifted_urg, self.priority(lifted_imp, lifted_urg), raised
+        )
+
+    def floor(self, category: str) -> dict[str, str]:
+        """The levels a category's incidents never go below (config's `at_least`)."""
+        return self._floors.get(category.split("/")[0], {})
+
+    def settled(self, category: str | None, kind: str) -> str | None:
+        """The level of `kind` a report in this category has whatever is answered: its
+        floor, when that is already the most severe level (nothing left to ask)."""
+        least = self.floor(category or self._defaults[0]).get(kind)
+        most = (self.impacts if kind == "impact" else self.urgencies)[0]
+        return least if least == most else None
+
+    @staticmethod
+    def _higher(levels: tuple[str, ...], level: str, least: str | None) -> str:
+        """The more severe of two levels (listed most severe first)."""
+        if least is None:
+            return level
+        return levels[min(levels.index(level), levels.index(least))]
 
     def group_for(self, category: str) -> str:
         """The support group a new incident of this category goes to."""
         return self._groups.get(category.split("/")[0], self._default_group)
+
+
+def floor_note(c: Classification) -> str:
+    """Why levels are higher than asked ("" when none was lifted)."""
+    if not c.raised:
+        return ""
+    lifted = " and ".join(f"{kind} {getattr(c, kind)}" for kind in c.raised)
+    return f"Set to {lifted}: every {c.category.split('/')[0]} incident is at least that. "

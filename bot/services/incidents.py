@@ -672,8 +672,15 @@ class Incidents:
         self._check("classify", incident)
         if not (category or impact or urgency):
             raise BadArguments("Say what to change: --category, --impact and/or --urgency.")
-        c = self.rules.classifier.classify(
-            category or incident.category, impact or incident.impact, urgency or incident.urgency
+        classifier = self.rules.classifier
+        moved = category is not None and classifier.category(category) != incident.category
+        # The agent's own levels stand; a move into a category with a floor lifts the rest.
+        floor = [k for k, given in (("impact", impact), ("urgency", urgency)) if not given]
+        c = classifier.classify(
+            category or incident.category,
+            impact or incident.impact,
+            urgency or incident.urgency,
+            floor=floor if moved else (),
         )
         changes: dict[str, Any] = {"category": c.category, "impact": c.impact, "urgency": c.urgency}
         if c.priority != incident.priority:

@@ -479,6 +479,22 @@ async def test_an_incident_about_something_else_is_not_offered(quiet):
     assert (await quiet.message("carl", "Teams crashes on start")).text == SCOPE
 
 
+async def test_a_security_report_is_urgent_whatever_its_reporter_can_still_do(quiet):
+    report = "I clicked a link in a dodgy email and typed my password"
+    # "I clicked" says who is affected, and it is not asked "Can you still work?": every
+    # security report is urgent (config's at_least). Before, it was asked, and P4.
+    summary = await quiet.message("alice", report)
+    assert summary.text == SHALL_I
+    fields = {f.label: f.value for f in summary.card.fields}
+    assert fields["Category"] == "security/phishing"
+    assert fields["Affected"] == "medium: every security report is at least this"
+    assert fields["Urgency"] == "high: every security report is at least this"
+    assert fields["Priority"] == "P2 High"
+    await quiet.message("alice", "yes")
+    found = await incident(quiet)
+    assert (found.impact, found.urgency, found.priority) == ("medium", "high", "P2")
+
+
 # -- progress questions --------------------------------------------------------------
 
 

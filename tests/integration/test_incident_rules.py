@@ -685,6 +685,41 @@ async def test_classify_without_a_new_priority_keeps_due_times(desk):
     assert (await timeline(desk))[-1].changes == {"category": ["other", "hardware/printer"]}
 
 
+async def test_a_security_incident_opens_at_its_floor_and_an_agents_levels_stand(desk):
+    await desk.ok("alice", "/incident open Typed my password into a fake page --category phishing")
+    opened = await desk.ok("alice", "/incident open Odd pop-ups --category malware --urgency low")
+    assert opened.text.startswith(
+        "Opened INC-000002 (P2, service-desk). Set to impact medium and urgency high: "
+        "every security incident is at least that. We'll keep you posted here."
+    )
+    logged = await desk.ok("bob", "/incident open Clicked a scam link --reporter @alice")
+    assert logged.text == (
+        "Opened INC-000003 (P2, service-desk) for alice, who will hear its news. Set to impact "
+        "medium and urgency high: every security incident is at least that."
+    )
+    for number in (1, 2):  # security: at_least {impact: medium, urgency: high}
+        found = await load(desk, number)
+        assert (found.impact, found.urgency, found.priority) == ("medium", "high", "P2")
+        assert found.response_due_at == START + timedelta(minutes=30)
+    # A false alarm: the agent's own urgency stands, the floor doesn't lift it back.
+    await desk.ok("bob", "/incident classify 2 --urgency low it was a browser extension")
+    await desk.ok("bob", "/incident classify 2 --impact low")
+    found = await load(desk, 2)
+    assert (found.impact, found.urgency, found.priority) == ("low", "low", "P5")
+
+
+async def test_moving_an_incident_into_security_lifts_the_levels_not_given(desk):
+    await desk.ok("alice", f"/incident open {SUMMARY} --category other")  # low, medium: P4
+    await desk.ok("bob", "/incident classify 1 --category phishing --impact low")
+    found = await load(desk)
+    assert (found.category, found.impact, found.urgency, found.priority) == (
+        "security/phishing",
+        "low",
+        "high",
+        "P3",
+    )
+
+
 @pytest.mark.parametrize("flags", ["--impact low", "--urgency medium", "--category other"])
 async def test_classify_to_the_same_values_is_refused(desk, flags):
     await desk.ok("alice", f"/incident open {SUMMARY} --category other")

@@ -178,6 +178,7 @@ def test_a_custom_matrix_and_levels_are_honoured(raw_config):
         "person": {"now": "P2", "later": "P5"},
     }
     raw["categories"]["network"]["group"] = "desktop-support"
+    raw["categories"]["security"].pop("at_least")  # in levels this config no longer has
     raw["default_group"] = "network"
     classifier = Classifier(parse_settings(raw))
 
@@ -192,6 +193,28 @@ def test_a_custom_matrix_and_levels_are_honoured(raw_config):
         classifier.level("impact", "high")
     assert classifier.group_for("network/vpn") == "desktop-support"
     assert classifier.group_for("hardware") == "network"
+
+
+def test_a_security_report_is_lifted_to_its_floor_and_says_so(classifier):
+    # config.yaml: security at_least {impact: medium, urgency: high}
+    assert classifier.classify("phishing", "low", "low") == Classification(
+        "security/phishing", "medium", "high", "P2", ("impact", "urgency")
+    )
+    assert classifier.classify("security", "high", None) == Classification(
+        "security", "high", "high", "P1", ("urgency",)
+    )
+    # Only the levels named may be lifted (an agent's own choice stands).
+    assert classifier.classify("malware", "low", "low", floor=("impact",)) == Classification(
+        "security/malware", "medium", "low", "P4", ("impact",)
+    )
+    assert classifier.classify("vpn", "low", "low").raised == ()
+
+
+def test_a_floor_at_the_top_level_leaves_nothing_to_ask(classifier):
+    assert classifier.settled("security/phishing", "urgency") == "high"
+    assert classifier.settled("security", "impact") is None  # medium: "many" is still higher
+    assert classifier.settled("network/vpn", "urgency") is None
+    assert classifier.settled(None, "urgency") is None
 
 
 @pytest.mark.parametrize("priority", sorted(TARGETS))

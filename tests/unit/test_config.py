@@ -254,6 +254,18 @@ BROKEN = [
         id="category-name-not-lower-case",
     ),
     pytest.param(
+        _set("categories.security.at_least", {"urgency": "asap"}),
+        "categories.security.at_least.urgency",
+        ["one of high, medium, low", "'asap'"],
+        id="category-floor-not-a-level",
+    ),
+    pytest.param(
+        _set("categories.security.at_least", {"priority": "P1"}),
+        "categories.security.at_least",
+        ["impact and/or urgency", "'priority'"],
+        id="category-floor-of-no-level",
+    ),
+    pytest.param(
         _set("default_category", "misc"),
         "default_category",
         ["one of the top-level categories access, network"],
