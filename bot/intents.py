@@ -40,6 +40,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 _GREETINGS = (
     "good morning|good afternoon|good evening|hello there|hi there|hey there|"
+    "(?:is )?any(?:one|body) (?:there|around|home)|are you there|you there|"
     "hello|hiya|hey|hi|yo|morning|howdy|greetings|dear desk|dear it"
 )
 _THANKS = (
@@ -48,7 +49,7 @@ _THANKS = (
     "see you|cya|have a nice day|that's all|all good|no worries"
 )
 _POLITE = "please|pls|plz|sorry|excuse me|quick question"
-_LEADING = re.compile(rf"^(?:(?:{_GREETINGS}|{_POLITE})\b[\s,!.:;-]*)+", re.IGNORECASE)
+_LEADING = re.compile(rf"^(?:(?:{_GREETINGS}|{_POLITE})\b[\s,!.:;?-]*)+", re.IGNORECASE)
 _ONLY_THANKS = re.compile(rf"^(?:(?:{_THANKS})\b[\s,!.:;-]*)+$", re.IGNORECASE)
 
 _PROGRESS = re.compile(

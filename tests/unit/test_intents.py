@@ -81,6 +81,8 @@ TABLE = [
     ("Hello!", GREETING, None),
     ("good morning", GREETING, None),
     ("hey there", GREETING, None),
+    ("hello? anyone there?", GREETING, None),  # before: unclear
+    ("is anybody there", GREETING, None),
     ("thanks", THANKS, None),
     ("Thank you so much!", THANKS, None),
     ("cheers", THANKS, None),
