@@ -101,6 +101,9 @@ def test_not_urgent_is_low_urgency_not_high(triage):
         ("no internet connection at my desk", "network"),
         ("Outlook crashes on start", "software/email"),
         ("Teams crashes on start", "software/collaboration"),
+        # Before: access/permissions, on "sharepoint" alone.
+        ("Excel crashes when opening the budget workbook from SharePoint", "software"),
+        ("powerpoint is not responding", "software"),
         ("the printer is out of toner", "hardware/printer"),
         ("printing is stuck in the queue", "hardware/printer"),
         ("blue screen on boot", "hardware/laptop"),
