@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.cards import (
     describe_event,
     feedback_buttons,
@@ -47,7 +49,8 @@ from bot.services.sla_queue import sla_queue
 from bot.sla_cards import own_queue, queue_card, sla_reply
 from bot.wording import counted
 
-STATES = static_choice("state", ["open", "all", *(s.value for s in State)])
+_STATE_CHOICES = ("open", "all", *(s.value for s in State))
+STATES = static_choice("state", _STATE_CHOICES)
 
 
 async def _answer(
@@ -193,6 +196,12 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
     "Incidents, most urgent first (yours, if you are not an agent)",
     params=[
         Param(
+            "words",
+            TEXT,
+            "words its summary, description or fix holds (then every state, newest first)",
+            required=False,
+        ),
+        Param(
             "mine",
             SWITCH,
             "only yours (reported by you; for agents, owned by you)",
@@ -203,32 +212,66 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
         Param("group", GROUP, "only this support group's", required=False, flag=True),
         Param("priority", PRIORITY, "only this priority", required=False, flag=True),
         Param("unassigned", SWITCH, "only those nobody owns", required=False, flag=True),
+        Param(
+            "reporter",
+            PERSON,
+            "agents: only those this person reported",
+            required=False,
+            flag=True,
+            role=Role.AGENT,
+        ),
     ],
-    examples=["/incident list --unassigned --priority P1", "/incident list --mine"],
+    examples=[
+        "/incident list --unassigned --priority P1",
+        "/incident list --mine",
+        "/incident list projector room 4",
+        "/incident list --reporter @alice --state all",
+    ],
 )
 async def list_(
     ctx: CommandContext,
+    words: str | None,
     mine: bool,
     state: str | None,
     group: str | None,
     priority: str | None,
     unassigned: bool,
+    reporter: str | None,
 ) -> Reply:
-    flt = IncidentFilter(mine, state, group, priority, unassigned)
+    whose = ctx.rules.directory.person(ctx.account(reporter)).key if reporter else None
+    flt = IncidentFilter(mine, state, group, priority, unassigned, reporter_key=whose)
+    flt, words = _searched(flt, words)
     rows, total = await ctx.incidents.search(ctx.person, flt)
+    said = f" mentioning “{words}”" if words else ""
     if not rows:
-        return Reply(
-            text="No incidents match."
-            if ctx.person.is_agent
-            else "You have no incidents open. `/incident open <summary>` reports a problem."
-        )
+        return Reply(text=_none_listed(ctx, words))
     body = "\n".join(list_line(i, ctx.rules) for i in rows)
     more = (
         f"\nShowing {len(rows)} of {total}; narrow it with --state, --group or --priority."
         if total > len(rows)
         else ""
     )
-    return Reply(text=counted(total, "incident"), card=Card(title="Incidents", body=body + more))
+    title = f"Incidents{said}" + (", newest first" if words else "")
+    return Reply(text=counted(total, "incident") + said, card=Card(title=title, body=body + more))
+
+
+def _searched(flt: IncidentFilter, words: str | None) -> tuple[IncidentFilter, str | None]:
+    """The filter with the words to search for. A lone "mine", "unassigned", "all" or
+    state is that option ("/incident list mine"): a search for it is far less likely."""
+    bare = (words or "").strip().lower()
+    if bare in ("mine", "unassigned"):
+        return replace(flt, **{bare: True}), None
+    if bare in _STATE_CHOICES and flt.state is None:
+        return replace(flt, state=bare), None
+    return replace(flt, words=tuple(words.split()) if words else ()), words
+
+
+def _none_listed(ctx: CommandContext, words: str | None) -> str:
+    if ctx.person.is_agent:
+        return f"No incident mentions “{words}”." if words else "No incidents match."
+    if words:
+        return f"None of your incidents mention “{words}”."
+    return "You have no incidents open. `/incident open <summary>` reports a problem."
 
 
 @registry.command(

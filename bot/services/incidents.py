@@ -62,6 +62,10 @@ class IncidentFilter:
     group: str | None = None
     priority: str | None = None
     unassigned: bool = False
+    # Each word in the summary, the description or the fix; with words and no state,
+    # every state, newest first ("the projector ticket from last month").
+    words: tuple[str, ...] = ()
+    reporter_key: str | None = None
 
 
 class Incidents:
@@ -137,7 +141,8 @@ class Incidents:
             {p: i for i, p in enumerate(self.rules.classifier.priorities)},
             value=Incident.priority,
         )
-        query = select(Incident).where(*conditions).order_by(rank, Incident.opened_at)
+        order = (Incident.opened_at.desc(),) if flt.words else (rank, Incident.opened_at)
+        query = select(Incident).where(*conditions).order_by(*order)
         rows = await self.session.scalars(query.limit(LIST_LIMIT))
         return list(rows), total or 0
 
@@ -150,13 +155,12 @@ class Incidents:
             conditions.append(or_(Incident.reporter_key == viewer.key, Incident.id.in_(theirs)))
         elif flt.mine:
             conditions.append(Incident.assignee == viewer.handle)
-        if flt.state is None:
-            states = OPEN if viewer.is_agent else NOT_FINAL
-            conditions.append(Incident.state.in_([s.value for s in states]))
-        elif flt.state == "open":
-            conditions.append(Incident.state.in_([s.value for s in OPEN]))
-        elif flt.state != "all":
-            conditions.append(Incident.state == flt.state)
+        conditions.extend(_mentioning(word) for word in flt.words)
+        if flt.reporter_key:
+            conditions.append(Incident.reporter_key == flt.reporter_key)
+        in_state = _in_state(viewer, flt)
+        if in_state is not None:
+            conditions.append(in_state)
         if flt.group:
             conditions.append(Incident.group == flt.group)
         if flt.priority:
@@ -916,3 +920,27 @@ def waits_on_reporter(incident: Incident) -> bool:
     """Pending until its reporter answers (a row pending from before `pending_on` was
     recorded asked its reporter too)."""
     return incident.state == State.PENDING and incident.pending_on != THIRD_PARTY
+
+
+def _in_state(viewer: Person, flt: IncidentFilter) -> Any:
+    """The filter's state condition; None for every state (`all`, or a search by words
+    that names no state)."""
+    if flt.state is None and not flt.words:
+        states = OPEN if viewer.is_agent else NOT_FINAL
+    elif flt.state == "open":
+        states = OPEN
+    elif flt.state in (None, "all"):
+        return None
+    else:
+        return Incident.state == flt.state
+    return Incident.state.in_([s.value for s in states])
+
+
+def _mentioning(word: str) -> Any:
+    """An incident whose summary, description or fix holds the word, in any case."""
+    return or_(
+        *(
+            column.icontains(word, autoescape=True)
+            for column in (Incident.summary, Incident.description, Incident.resolution_note)
+        )
+    )

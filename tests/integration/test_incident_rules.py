@@ -969,3 +969,60 @@ async def test_the_rating_service_takes_only_good_ok_or_poor(desk):
         with pytest.raises(BadArguments, match="'superb' is not a rating"):
             await incidents.rate(1, alice, "superb")
     assert (await load(desk)).satisfaction is None
+
+
+# -- finding incidents -----------------------------------------------------------------
+
+
+async def open_three_projector_and_vpn(desk, clock) -> None:
+    await desk.ok("alice", "/incident open Projector in room 4 shows no signal")
+    clock.advance(minutes=1)
+    await desk.ok("alice", "/incident open VPN drops every hour")
+    clock.advance(minutes=1)
+    await desk.ok("frank", "/incident open The projector remote is missing")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Replaced the HDMI cable")
+
+
+async def test_incident_list_finds_words_in_any_state_newest_first(desk, clock):
+    await open_three_projector_and_vpn(desk, clock)
+    found = await desk.ok("bob", "/incident list projector")
+    assert found.text == "2 incidents mentioning “projector”"
+    assert found.card.title == "Incidents mentioning “projector”, newest first"
+    assert [line[:10] for line in found.card.body.splitlines()] == ["INC-000003", "INC-000001"]
+    fixed = await desk.ok("bob", "/incident list hdmi")  # the words of the fix count
+    assert fixed.card.body.startswith("INC-000001 · P4 · resolved")
+    both = await desk.ok("bob", "/incident list PROJECTOR room")  # every word, any case
+    assert both.text == "1 incident mentioning “PROJECTOR room”"
+    still_open = await desk.ok("bob", "/incident list projector --state open")
+    assert still_open.card.body.startswith("INC-000003")
+    # A LIKE wildcard is a character like any other.
+    assert (await desk.ok("bob", "/incident list 100%")).text == "No incident mentions “100%”."
+    # Someone who is not an agent finds only theirs.
+    assert (await desk.ok("alice", "/incident list projector")).text == (
+        "1 incident mentioning “projector”"
+    )
+    assert (await desk.ok("alice", "/incident list remote")).text == (
+        "None of your incidents mention “remote”."
+    )
+
+
+async def test_an_agent_lists_what_one_person_reported(desk, clock):
+    await open_three_projector_and_vpn(desk, clock)
+    alices = await desk.ok("bob", "/incident list --reporter @alice --state all")
+    assert [line[:10] for line in alices.card.body.splitlines()] == ["INC-000001", "INC-000002"]
+    refused = await desk.err("frank", "/incident list --reporter @alice")
+    assert refused.text.startswith("--reporter is for the desk's agents")
+
+
+@pytest.mark.parametrize(
+    ("bare", "flag"), [("mine", "--mine"), ("unassigned", "--unassigned"), ("all", "--state all")]
+)
+async def test_a_lone_option_word_is_that_option_not_a_search(desk, clock, bare, flag):
+    # Before the search, "/incident list mine" was refused; as a search it would find nothing.
+    await open_three_projector_and_vpn(desk, clock)
+    await desk.ok("bob", "/incident claim 3")
+    said = await desk.ok("bob", f"/incident list {bare}")
+    meant = await desk.ok("bob", f"/incident list {flag}")
+    assert (said.text, said.card) == (meant.text, meant.card)
+    assert said.text != (await desk.ok("bob", "/incident list")).text  # the option counted

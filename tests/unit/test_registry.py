@@ -177,20 +177,30 @@ def test_a_quoted_flag_value(rules):
 
 def test_switches_take_no_value(rules):
     assert run(rules, "/incident list --mine") == {
+        "words": None,
         "mine": True,
         "state": None,
         "group": None,
         "priority": None,
         "unassigned": False,
+        "reporter": None,
     }
     values = run(rules, "/incident list --unassigned --priority 1 --state all --group network")
     assert values == {
+        "words": None,
         "mine": False,
         "state": "all",
         "group": "network",
         "priority": "P1",
         "unassigned": True,
+        "reporter": None,
     }
+    searched = run(rules, "/incident list projector room 4 --state all --reporter @alice")
+    assert (searched["words"], searched["state"], searched["reporter"]) == (
+        "projector room 4",
+        "all",
+        "@alice",
+    )
 
 
 @pytest.mark.parametrize(
@@ -332,7 +342,7 @@ def test_a_bad_value_says_what_is_accepted(rules, line, problem):
         ("/incident claim 42 now", "now"),
         ("/incident claim 42 and 43", "and 43"),
         ("/incident show 1 2", "2"),
-        ("/incident list mine", "mine"),
+        ("/incident queue mine", "mine"),
     ],
 )
 def test_extra_words_on_a_command_without_free_text_are_refused(rules, line, extra):
