@@ -215,12 +215,14 @@ class Chat:
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._followed_incident()
+        asked = (
+            followed is not None
+            and await self.ctx.incidents.asked(followed, self.ctx.person)
+            and not self._elsewhere(text, followed)  # "and now teams won't start" is news
+        )
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
-        if followed is not None and (
-            self.ctx.incidents.answers(followed, self.ctx.person)
-            or not _too_short_to_note(text, kind)
-        ):
-            return await self._about_incident(followed, text, kind)
+        if followed is not None and (asked or not _too_short_to_note(text, kind)):
+            return await self._about_incident(followed, text, asked=asked)
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
             if self.files:
                 self.said.append(_FILES_NOT_KEPT)
@@ -239,10 +241,11 @@ class Chat:
             buttons=reply.buttons or asked.buttons,
         )
 
-    async def _about_incident(self, incident: Incident, text: str, kind: IntentKind) -> Reply:
-        """A message where an incident is being followed: a note, or a new problem?"""
+    async def _about_incident(self, incident: Incident, text: str, *, asked: bool) -> Reply:
+        """A message where an incident is being followed: a note, or a new problem? An
+        answer to the desk's question needs no asking."""
         pending = incident.state == State.PENDING
-        if not self.ctx.channel.is_direct or pending:
+        if not self.ctx.channel.is_direct or pending or asked:
             return await self.add_note(incident.id, text)
         self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
         self._extend()

@@ -660,6 +660,22 @@ class Incidents:
         """Whether a note from `author` is the answer a pending incident waits for."""
         return waits_on_reporter(incident) and author.key == incident.reporter_key
 
+    async def asked(self, incident: Incident, person: Person) -> bool:
+        """Whether the desk waits for a word from `person`: the incident is pending on
+        them, or, for its reporter, the last note on it is the desk's question ("Can you
+        send me the battery report?") that nobody has answered yet."""
+        if self.answers(incident, person):
+            return True
+        if person.key != incident.reporter_key:
+            return False
+        last = await self.session.scalar(
+            select(IncidentEvent)
+            .where(IncidentEvent.incident_id == incident.id, IncidentEvent.kind == "note")
+            .order_by(IncidentEvent.id.desc())
+            .limit(1)
+        )
+        return last is not None and last.actor_key != person.key and "?" in (last.text or "")
+
     async def reclassify(
         self,
         number: int,

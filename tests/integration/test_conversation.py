@@ -975,6 +975,30 @@ async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):
     ]
 
 
+async def test_an_answer_to_the_owners_question_goes_onto_the_incident_unasked(quiet):
+    # Before: "Is this about INC-000001, or a new problem?" after the desk's own question.
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident note 1 Which tray do you print from?")
+    added = await quiet.message("alice", "the bottom one, tray 2")
+    assert added.text == "Added to INC-000001; Bob Baker (bob) will see it."
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", "the bottom one, tray 2")
+    # Answered: what she says next is asked about again, and news about another thing too.
+    assert (await quiet.message("alice", "the toner light blinks")).text.startswith(
+        "Is this about INC-000001"
+    )
+    await quiet.message("alice", "1")
+    await quiet.ok("bob", "/incident note 1 Does it jam on plain paper too?")
+    other = await quiet.message("alice", "and now outlook crashes on start")
+    assert other.text.startswith("Is this about INC-000001")
+    # A note without a question asks nothing.
+    await quiet.message("alice", "1")
+    await quiet.ok("bob", "/incident note 1 Ordered a new roller.")
+    assert (await quiet.message("alice", "it jams on plain paper")).text.startswith(
+        "Is this about INC-000001"
+    )
+
+
 async def test_answering_note_or_new_by_naming_the_incident_adds_both_messages(quiet):
     # Before, "can you escalate INC-1" got "Sorry, I didn't get that" over and over.
     await open_by_chat(quiet)
