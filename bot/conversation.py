@@ -377,6 +377,9 @@ class Chat:
         elif step == BLOCKED and (level := self.ctx.rules.triage.answer_blocked(clean)):
             self.row.urgency = level
             return await self.ask_next()
+        elif step in (SCOPE, BLOCKED) and self._answers_the_other(step, clean):
+            self.said.append("Noted.")  # the question asked is still open: ask it again
+            return await self.ask_next()
         elif step == CONFIRM and _YES.match(clean):
             return await self.confirm()
         elif step == CONFIRM and _NO.match(clean):
@@ -413,6 +416,20 @@ class Chat:
         if intent.kind in (IntentKind.THANKS, IntentKind.GREETING):
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
         return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
+
+    def _answers_the_other(self, step: str, clean: str) -> bool:
+        """An answer to the other of the two questions ("just me" when asked whether they
+        can work) is kept; a bare number, yes or no is too short to tell."""
+        if _number(clean, 9) is not None or _YES.match(clean) or _NO.match(clean):
+            return False
+        triage = self.ctx.rules.triage
+        if step == BLOCKED and (impact := triage.answer_scope(clean)):
+            self.row.impact = impact
+            return True
+        if step == SCOPE and (urgency := triage.answer_blocked(clean)):
+            self.row.urgency = urgency
+            return True
+        return False
 
     async def _which(self, clean: str, intent: Intent) -> Reply | None:
         """Told an article fixed it and asked which: a number says, "still need help"
