@@ -70,7 +70,7 @@ from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
-from bot.sla_cards import own_queue
+from bot.sla_cards import after_hours, own_queue
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -737,6 +737,7 @@ class Chat:
             f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
             "I'll tell you here when someone picks it up; anything you add here goes onto it."
         )
+        text = " ".join(filter(None, (text, after_hours(incident, ctx.rules, ctx.now))))
         recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
         return self.answer(incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent))
 

@@ -22,6 +22,20 @@ from bot.wording import counted
 _SEVERITY = {"breached": Severity.DANGER, "missed": Severity.WARNING, "met": Severity.SUCCESS}
 
 
+def after_hours(incident: Incident, rules: DeskRules, now: datetime) -> str:
+    """For its reporter, when an incident opens outside its group's working hours: when
+    they will pick it up ("" in working hours, or for a group that works around the
+    clock)."""
+    calendar = rules.sla.calendar(incident.group)
+    opens = calendar.opens_after(now)
+    if opens is None:
+        return ""
+    return (
+        f"It's outside the {incident.group} team's hours ({calendar.hours_text()}), so it will "
+        f"be picked up from {stamp(opens, rules.settings.desk.zone)}, when its SLA clock starts."
+    )
+
+
 def sla_reply(incident: Incident, rules: DeskRules, now: datetime) -> Reply:
     """Both clocks: how they stand, working time used and left, time paused, due times."""
     views = rules.sla.view(incident, now)

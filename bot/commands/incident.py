@@ -46,7 +46,7 @@ from bot.services.incidents import (
 )
 from bot.services.lifecycle import State
 from bot.services.sla_queue import sla_queue
-from bot.sla_cards import own_queue, queue_card, sla_reply
+from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
 from bot.wording import counted
 
 _STATE_CHOICES = ("open", "all", *(s.value for s in State))
@@ -120,6 +120,7 @@ async def open_(
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
         f"{_lifted(ctx, incident, impact, urgency)}We'll keep you posted here."
     )
+    text = " ".join(filter(None, (text, after_hours(incident, ctx.rules, ctx.now))))
     found = ctx.knowledge.search(summary, limit=ctx.rules.settings.knowledge.suggestions)
     if not found or not ctx.rules.triage.self_help_fits(incident.impact):
         return await _answer(ctx, incident, text)

@@ -43,8 +43,12 @@ class Calendar:
     def describe(self) -> str:
         if self.hours is None:
             return "around the clock"
+        return f"{self.name}: {self.hours_text()}"
+
+    def hours_text(self) -> str:
+        """'mon,tue,wed,thu,fri 09:00-17:00 Europe/Berlin'."""
         h = self.hours
-        return f"{self.name}: {','.join(h.days)} {h.hours} {h.timezone}"
+        return "around the clock" if h is None else f"{','.join(h.days)} {h.hours} {h.timezone}"
 
     def working_seconds(self, start: datetime, end: datetime) -> float:
         """How much working time lies between two moments (0 if end is not after start)."""
@@ -71,6 +75,14 @@ class Calendar:
                 return begin + timedelta(seconds=left)
             left -= available
         raise ValueError(f"the calendar {self.name} has no working time in {_MAX_DAYS} days")
+
+    def opens_after(self, moment: datetime) -> datetime | None:
+        """When working time next begins, if `moment` is outside it; None inside it (and
+        always, around the clock)."""
+        if self.hours is None:
+            return None
+        opens, _ = next(self._windows(moment))
+        return opens if opens > moment else None
 
     def _windows(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working windows (UTC) that end after `start`, in order."""

@@ -286,6 +286,29 @@ async def test_business_hours_carry_the_clock_over_the_weekend(settings, databas
     )
 
 
+async def test_a_report_outside_working_hours_says_when_it_will_be_picked_up(
+    settings, database, clock
+):
+    hours = {"timezone": "Europe/Berlin", "hours": "09:00-17:00"}
+    desk = sla_desk(settings, database, clock, business_hours={"service-desk": hours})
+    clock.current = datetime(2026, 11, 27, 17, 30, tzinfo=UTC)  # Friday 18:30 in Berlin
+    opened = await desk.ok("alice", f"/incident open {PRINTER}")
+    assert opened.text.split("\n")[0] == (
+        "Opened INC-000001 (P4, service-desk). We'll keep you posted here. It's outside the "
+        "service-desk team's hours (mon,tue,wed,thu,fri 09:00-17:00 Europe/Berlin), so it "
+        "will be picked up from 2026-11-30 08:00 UTC, when its SLA clock starts."
+    )
+    await desk.message("dina", "the scanner on floor 2 jams, just me, it can wait")
+    assert (await desk.message("dina", "still need help")).text.startswith("Here is what")
+    confirmed = await desk.message("dina", "yes")
+    assert confirmed.text.startswith("Opened INC-000002 (P5, service-desk). I'll tell you")
+    assert confirmed.text.endswith("from 2026-11-30 08:00 UTC, when its SLA clock starts.")
+    network = await desk.ok("alice", "/incident open VPN drops --category vpn")
+    assert "outside" not in network.text  # network works around the clock
+    clock.current = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00: open
+    assert "outside" not in (await desk.ok("alice", f"/incident open {PRINTER}")).text
+
+
 async def test_unclaimed_at_the_response_target_goes_to_the_next_group(settings, database, clock):
     desk = sla_desk(settings, database, clock, escalate_unclaimed=True)
     scheduler = make_scheduler(desk.core, Recorder(), clock)

@@ -51,6 +51,16 @@ def test_the_weekend_counts_when_the_group_works_weekends():
     assert cal.add(friday, 2 * HOUR) == local(BERLIN, 2026, 11, 28, 10, 0)
 
 
+def test_when_working_time_next_begins():
+    cal = office(holidays=(date(2026, 11, 30),))  # that Monday is a holiday
+    assert cal.opens_after(local(BERLIN, 2026, 11, 27, 16, 59)) is None  # Friday, open
+    friday_evening = local(BERLIN, 2026, 11, 27, 17, 0)
+    assert cal.opens_after(friday_evening) == local(BERLIN, 2026, 12, 1, 9, 0)  # Tuesday
+    assert cal.opens_after(local(BERLIN, 2026, 12, 1, 7, 0)) == local(BERLIN, 2026, 12, 1, 9, 0)
+    assert Calendar("24/7").opens_after(friday_evening) is None
+    assert cal.hours_text() == "mon,tue,wed,thu,fri 09:00-17:00 Europe/Berlin"
+
+
 def test_a_report_before_opening_time_starts_counting_at_opening():
     cal = office(hours="08:30-17:00")
     early = local(BERLIN, 2026, 11, 23, 6, 0)
