@@ -5,7 +5,8 @@ Shared by /report and the weekly digest, so the two always read the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.cards import span
@@ -130,5 +131,9 @@ def report_card(report: DeskReport, title: str | None = None) -> Card:
     )
 
 
-def report_reply(report: DeskReport, image: bytes | None) -> Reply:
-    return Reply(text=summary_text(report), card=report_card(report), image=image)
+def report_reply(report: DeskReport, image: bytes | None, review: Sequence[str] = ()) -> Reply:
+    """The report; `review` lines (the incidents behind its figures) end its card."""
+    card = report_card(report)
+    if review:
+        card = replace(card, body="\n".join([card.body, "", *review]))
+    return Reply(text=summary_text(report), card=card, image=image)

@@ -12,6 +12,7 @@ from bot.report_card import report_reply
 from bot.report_chart import render_chart
 from bot.services.report_window import Period, parse_period
 from bot.services.reports import build_report
+from bot.services.review import review, review_lines
 
 PERIOD = ValueType("period", lambda text, _rules: parse_period(text))
 
@@ -37,7 +38,8 @@ async def report(ctx: CommandContext, since: Period | None, group: str | None) -
     settings = ctx.rules.settings.reports
     window = (since or Period()).window(ctx.now, settings.timezone, group)
     figures = await build_report(ctx.session, ctx.rules, window)
+    found = await review(ctx.session, window)
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other
     # chats are answered meanwhile.
     image = await asyncio.to_thread(render_chart, figures)
-    return report_reply(figures, image)
+    return report_reply(figures, image, review_lines(found, "in this period", all_lists=False))

@@ -348,6 +348,22 @@ async def test_report_answers_with_a_card_and_a_chart(desk, clock):
     assert "P1: response 100% (2 of 2) · resolution 0% (0 of 1)" in reply.card.body
     assert "Backlog by state: new 1 (P4 1) · pending 1 (P1 1)" in reply.card.body
     assert reply.image is not None and reply.image.startswith(b"\x89PNG\r\n\x1a\n")
+    # The incidents behind the figures, for review (before: only in the weekly digest).
+    review = reply.card.body.split("\n\n", 1)[1].splitlines()
+    assert review[0] == "SLA breaches in this period: 3"  # 1 response, 2 resolutions missed
+    assert "• INC-000004 P1 resolution · Projector shows no picture" in review
+    assert review[-4:] == [
+        "Reopened in this period: 1",
+        "• INC-000005 · Outlook is slow",
+        "Rated poor in this period: 1",
+        "• INC-000004 · Projector shows no picture: the projector was out all day",
+    ]
+
+
+async def test_a_report_with_nothing_to_review_lists_nothing(desk, clock):
+    await desk.ok("alice", "/incident open Printer jams")
+    reply = await desk.ok("carol", "/report")
+    assert "\n\n" not in reply.card.body and "in this period" not in reply.card.body
 
 
 async def test_an_agent_may_ask_and_a_user_may_not(desk):

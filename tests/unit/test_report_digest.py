@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.services.digest import (
-    LISTED,
-    Miss,
-    PoorRating,
-    Reopening,
-    Slot,
-    digest_reply,
-    latest_slot,
-)
+from bot.services.digest import Slot, digest_reply, latest_slot
+from bot.services.review import LISTED, Miss, PoorRating, Reopening, Review
 from tests.unit.test_report_export import sample
 
 SETTINGS = load_settings(Path(__file__).resolve().parents[2] / "config.yaml")
@@ -64,7 +57,8 @@ def test_the_lists_are_cut_with_a_count_of_the_rest():
     misses = [Miss(n, f"Problem {n}", "P2", "response", n % 2 == 0) for n in range(1, LISTED + 1)]
     reopened = [Reopening(7, "Outlook is slow " + "x" * 80, 2)]
     poor = [PoorRating(9, "VPN drops", "nobody called back"), PoorRating(11, "Printer jams", "")]
-    reply = digest_reply(sample(), (misses, LISTED + 3), (reopened, 1), None, (poor, 4))
+    found = Review((misses, LISTED + 3), (reopened, 1), (poor, 4))
+    reply = digest_reply(sample(), found, None)
     lines = reply.card.body.splitlines()
     assert f"SLA breaches this week: {LISTED + 3}" in lines
     assert "• INC-000001 P2 response · Problem 1" in lines
