@@ -54,6 +54,7 @@ from bot.intents import (
     no_longer_needed,
     recognise,
     verdict_on_fix,
+    works_again,
 )
 from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
@@ -292,9 +293,10 @@ class Chat:
         self.row.held_text = text.strip()
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
+        glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
         return self.answer(
             _two_ways(
-                f"Glad it's sorted! Shall I cancel {label}? "
+                f"{glad}Shall I cancel {label}? "
                 "Yes cancels it and tells the desk why; no keeps it open.",
                 ("Yes, cancel it", "intake.withdraw"),
                 ("No, keep it open", "intake.keep"),

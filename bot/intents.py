@@ -194,6 +194,11 @@ _NOT_NEEDED = re.compile(
     r"no longer need)\b",
     re.I,
 )
+_WORKS_AGAIN = re.compile(
+    r"\b((it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
+    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it)\b",
+    re.I,
+)
 _CANCEL_MINE = re.compile(
     r"\b(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)\b", re.I
 )
@@ -236,6 +241,12 @@ def no_longer_needed(text: str) -> bool:
     if _CANCEL_MINE.search(said):
         return True
     return not said.endswith("?") and bool(_NOT_NEEDED.search(said))
+
+
+def works_again(text: str) -> bool:
+    """Whether a message says the problem went away ("it works now", "fixed itself"),
+    rather than only that the ticket can go ("cancel my ticket", "never mind")."""
+    return bool(_WORKS_AGAIN.search(text))
 
 
 def named_no_longer_needed(text: str) -> int | None:

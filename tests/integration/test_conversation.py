@@ -1191,7 +1191,8 @@ async def test_saying_it_is_not_needed_at_the_note_question_offers_to_cancel(qui
     await open_by_chat(quiet)
     await quiet.message("alice", "the toner light is blinking too")
     asked = await quiet.message("alice", "please cancel my ticket, not needed anymore")
-    assert asked.text.startswith("Glad it's sorted! Shall I cancel INC-000001")
+    # Nothing says it works: no "Glad it's sorted!" (before, it was said anyway).
+    assert asked.text.startswith("Shall I cancel INC-000001")
 
 
 async def test_keeping_the_incident_open_after_all(quiet):

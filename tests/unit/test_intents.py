@@ -15,6 +15,7 @@ from bot.intents import (
     no_longer_needed,
     recognise,
     verdict_on_fix,
+    works_again,
 )
 
 REPORT, PROGRESS, HELP = IntentKind.REPORT, IntentKind.PROGRESS, IntentKind.HELP
@@ -226,3 +227,19 @@ def test_reading_a_short_word_never_raises(text):
 )
 def test_a_named_incident_said_to_be_no_longer_needed(text, named):
     assert named_no_longer_needed(text) == named
+
+
+@pytest.mark.parametrize(
+    ("text", "works"),
+    [
+        ("never mind, it works now", True),
+        ("thanks, it's working now", True),
+        ("it fixed itself", True),
+        ("cancel my ticket", False),
+        ("never mind", False),
+        ("no longer need it, I got a new laptop", False),
+    ],
+)
+def test_works_again_is_told_apart_from_a_ticket_that_can_go(text, works):
+    assert works_again(text) is works
+    assert no_longer_needed(text)  # each of them offers to cancel
