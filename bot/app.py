@@ -26,6 +26,7 @@ from bot.conversation import Chat
 from bot.conversation_store import place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
+from bot.intents import agent_command
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
 from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices
@@ -115,6 +116,9 @@ class Core:
     async def _dispatch(self, inbound: Inbound) -> list[Reply]:
         self._check_input(inbound)
         person = self.rules.directory.person(inbound.actor)
+        if isinstance(inbound, Message) and (line := self._agent_says(inbound, person)):
+            top, _, rest = line.partition(" ")
+            inbound = CommandCall(inbound.actor, inbound.channel, (top,), inbound.event_id, rest)
         if isinstance(inbound, Message):
             text, files = inbound.text, inbound.files
 
@@ -138,6 +142,14 @@ class Core:
                     f"list: leave it out. `/help {' '.join(spec.path)}` shows what you can do."
                 )
         return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
+
+    @staticmethod
+    def _agent_says(message: Message, person: Person) -> str | None:
+        """The command an agent's short message stands for ("claim 12"); None for
+        anyone else, or a message with files (that is news for an incident)."""
+        if not person.is_agent or message.files:
+            return None
+        return agent_command(message.text)
 
     async def _unit(self, inbound: Inbound, person: Person, work: Work) -> list[Reply]:
         try:

@@ -263,3 +263,44 @@ def _not_an_answer(said: str, most_words: int) -> bool:
     if said.endswith("?") or len(said.split()) > most_words:
         return True
     return mentions_incident(said) is not None
+
+
+# What an agent types in chat for the commands they use most: "claim 12" is
+# `/incident claim 12`. Whole messages only, so that a sentence is never taken for one.
+_AGENT_SAYS = (
+    (
+        re.compile(
+            r"^(?:please |pls )?(?:claim|take|grab|i['’]?ll take|i will take|assign it to me)"
+            r"\s+(?:ticket |incident )?(?:inc-?|#)?0*(\d{1,9})[\s.!]*$",
+            re.I,
+        ),
+        "incident claim {}",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:what['’]?s|what is|show(?: me)?|list|anything)\s+)?(?:the |still )?"
+            r"unassigned\W*$",
+            re.I,
+        ),
+        "incident list --unassigned",
+    ),
+    (
+        re.compile(
+            r"^(?:what['’]?s|what is|anything)\s+(?:about to |close to |near(?:ly)? )?"
+            r"(?:breach(?:ing)?|due)(?: soon)?\W*$",
+            re.I,
+        ),
+        "incident queue",
+    ),
+)
+
+
+def agent_command(text: str) -> str | None:
+    """The command an agent's short chat message stands for ("claim INC-12" is
+    "incident claim 12", "what's unassigned?" lists those nobody owns), or None."""
+    said = text.strip()
+    for pattern, command in _AGENT_SAYS:
+        match = pattern.match(said)
+        if match:
+            return command.format(*match.groups())
+    return None

@@ -553,6 +553,27 @@ async def test_my_tickets(quiet):
     assert claimed.text == (await quiet.ok("bob", "/incident queue")).text
 
 
+async def test_an_agent_claims_and_reads_the_queue_in_plain_words(quiet):
+    # Before: "claim INC-1" only showed it, and "whats unassigned?" began a report.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    waiting = await quiet.message("bob", "whats unassigned?")
+    assert waiting.text == "1 incident" and waiting.card.body.startswith("INC-000001")
+    claimed = await quiet.message("bob", "claim INC-1")
+    assert claimed.text == "You own INC-000001 now."
+    assert ((await incident(quiet)).assignee, (await incident(quiet)).state) == (
+        "bob",
+        "in_progress",
+    )
+    soon = await quiet.message("bob", "what's about to breach?")
+    assert soon.text == (await quiet.ok("bob", "/incident queue")).text
+    assert (await conversation(quiet, "bob")) is None or (
+        await conversation(quiet, "bob")
+    ).step == "idle"
+    # Anyone else's "claim INC-1" asks after it, as before.
+    asked = await quiet.message("alice", "claim INC-1")
+    assert asked.text == "INC-000001 is in progress, with Bob Baker (bob)."
+
+
 async def test_naming_an_incident_mid_report_asks_after_it_and_keeps_the_draft(quiet):
     # Before, "show me INC-1" mid-report was added to the report as detail.
     await quiet.ok("carol", "/incident open Printer jammed on floor 2")

@@ -10,6 +10,7 @@ from bot.ids import MAX_ID
 from bot.intents import (
     Intent,
     IntentKind,
+    agent_command,
     mentions_incident,
     named_no_longer_needed,
     no_longer_needed,
@@ -243,3 +244,24 @@ def test_a_named_incident_said_to_be_no_longer_needed(text, named):
 def test_works_again_is_told_apart_from_a_ticket_that_can_go(text, works):
     assert works_again(text) is works
     assert no_longer_needed(text)  # each of them offers to cancel
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("claim INC-12", "incident claim 12"),
+        ("take #7", "incident claim 7"),
+        ("I’ll take INC-000042.", "incident claim 42"),
+        ("please claim ticket 3", "incident claim 3"),
+        ("whats unassigned?", "incident list --unassigned"),
+        ("unassigned", "incident list --unassigned"),
+        ("what's about to breach?", "incident queue"),
+        ("what is breaching soon", "incident queue"),
+        # Sentences stay sentences.
+        ("I can't claim INC-12, it says already claimed", None),
+        ("take a look at the printer please", None),
+        ("why is my laptop unassigned for so long", None),
+    ],
+)
+def test_an_agents_short_message_stands_for_a_command(text, command):
+    assert agent_command(text) == command
