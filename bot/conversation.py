@@ -379,7 +379,7 @@ class Chat:
         elif step == BLOCKED and (level := self.ctx.rules.triage.answer_blocked(clean)):
             self.row.urgency = level
             return await self.ask_next()
-        elif step in (SCOPE, BLOCKED) and self._answers_the_other(step, clean):
+        elif step in (SCOPE, BLOCKED) and self._kept_other_answer(step, clean):
             self.said.append("Noted.")  # the question asked is still open: ask it again
             return await self.ask_next()
         elif step == CONFIRM and _YES.match(clean):
@@ -419,9 +419,10 @@ class Chat:
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
         return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
 
-    def _answers_the_other(self, step: str, clean: str) -> bool:
-        """An answer to the other of the two questions ("just me" when asked whether they
-        can work) is kept; a bare number, yes or no is too short to tell."""
+    def _kept_other_answer(self, step: str, clean: str) -> bool:
+        """Whether the message answered the other of the two questions ("just me" when
+        asked whether they can work), now kept; a bare number, yes or no is too short to
+        tell."""
         if _number(clean, 9) is not None or _YES.match(clean) or _NO.match(clean):
             return False
         triage = self.ctx.rules.triage
@@ -718,7 +719,7 @@ class Chat:
         """A level and what it means, or why the desk set it higher than answered."""
         level = getattr(c, kind)
         if kind in c.raised:
-            return f"{level}: every {c.category.split('/')[0]} report is at least this"
+            return f"{level}: every {c.branch} report is at least this"
         return f"{level}: {meanings[level]}"
 
     async def confirm(self) -> Reply:

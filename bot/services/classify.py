@@ -18,6 +18,11 @@ class Classification:
     priority: str
     raised: tuple[str, ...] = ()  # "impact", "urgency": lifted to the category's floor
 
+    @property
+    def branch(self) -> str:
+        """The top of the category's tree: 'security' for 'security/phishing'."""
+        return self.category.split("/")[0]
+
 
 LEVELS = ("impact", "urgency")
 
@@ -59,7 +64,7 @@ class Classifier:
 
     def level(self, kind: str, text: str) -> str:
         """Validate an impact or urgency level."""
-        levels = self.impacts if kind == "impact" else self.urgencies
+        levels = self._levels(kind)
         value = text.strip().lower()
         if value not in levels:
             raise BadArguments(f"'{text}' is not an {kind} level. Use one of: {', '.join(levels)}.")
@@ -81,19 +86,17 @@ class Classifier:
         to the category's `at_least`, and derive the priority."""
         default_category, default_impact, default_urgency = self._defaults
         cat = self.category(category) if category else default_category
-        imp = self.level("impact", impact) if impact else default_impact
-        urg = self.level("urgency", urgency) if urgency else default_urgency
-        least = {k: v for k, v in self.floor(cat).items() if k in floor}
-        lifted_imp = self._higher(self.impacts, imp, least.get("impact"))
-        lifted_urg = self._higher(self.urgencies, urg, least.get("urgency"))
-        raised = tuple(
-            kind
-            for kind, was, now in (("impact", imp, lifted_imp), ("urgency", urg, lifted_urg))
-            if was != now
-        )
-        return Classification(
-            cat, lifted_imp, lifted_urg, self.priority(lifted_imp, lifted_urg), raised
-        )
+        given = {
+            "impact": self.level("impact", impact) if impact else default_impact,
+            "urgency": self.level("urgency", urgency) if urgency else default_urgency,
+        }
+        lifted = dict(given)
+        for kind, least in self.floor(cat).items():
+            if kind in floor:
+                lifted[kind] = self._higher(self._levels(kind), given[kind], least)
+        raised = tuple(kind for kind in LEVELS if lifted[kind] != given[kind])
+        imp, urg = lifted["impact"], lifted["urgency"]
+        return Classification(cat, imp, urg, self.priority(imp, urg), raised)
 
     def floor(self, category: str) -> dict[str, str]:
         """The levels a category's incidents never go below (config's `at_least`)."""
@@ -103,14 +106,14 @@ class Classifier:
         """The level of `kind` a report in this category has whatever is answered: its
         floor, when that is already the most severe level (nothing left to ask)."""
         least = self.floor(category or self._defaults[0]).get(kind)
-        most = (self.impacts if kind == "impact" else self.urgencies)[0]
-        return least if least == most else None
+        return least if least == self._levels(kind)[0] else None
+
+    def _levels(self, kind: str) -> tuple[str, ...]:
+        return self.impacts if kind == "impact" else self.urgencies
 
     @staticmethod
-    def _higher(levels: tuple[str, ...], level: str, least: str | None) -> str:
+    def _higher(levels: tuple[str, ...], level: str, least: str) -> str:
         """The more severe of two levels (listed most severe first)."""
-        if least is None:
-            return level
         return levels[min(levels.index(level), levels.index(least))]
 
     def group_for(self, category: str) -> str:
@@ -123,4 +126,4 @@ def floor_note(c: Classification) -> str:
     if not c.raised:
         return ""
     lifted = " and ".join(f"{kind} {getattr(c, kind)}" for kind in c.raised)
-    return f"Set to {lifted}: every {c.category.split('/')[0]} incident is at least that. "
+    return f"Set to {lifted}: every {c.branch} incident is at least that. "
