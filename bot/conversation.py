@@ -706,7 +706,7 @@ class Chat:
             # Each form is taken as typed here; a bare new text would be too easy to
             # take for a question, so only Edit's answer takes one (`apply_edit`).
             footer="Edit: send `category <name>`, `impact <level>`, `urgency <level>`, "
-            "`type incident|request` or `summary <new description>`.",
+            "`type incident|request`, `summary <one line>` or `description <all of it>`.",
         )
         return Reply(
             text="Here is what I'll open for you. Shall I?",
@@ -766,11 +766,21 @@ class Chat:
             if value.lower() not in ("incident", "request"):
                 raise BadArguments(f"'{value}' is not a type. Use incident or request.")
             row.kind = value.lower()
-        else:  # "summary ...", "description ..." or, after Edit, just the new text
+        elif name == "summary":
+            row.text = self._new_summary(row.text, value)
+        else:  # "description ..." or, after Edit, just the new text: all of it
             row.text = value
         row.step = CONFIRM
         self._extend()
         return self.answer(self._summary())
+
+    def _new_summary(self, text: str, summary: str) -> str:
+        """The report with a new first line: what else it said stays (the details added
+        to it, or a long first line the summary had to cut)."""
+        first, _, rest = text.partition("\n")
+        if self.ctx.incidents.summary_of(first) != first.strip():
+            rest = text  # cut short as a summary: kept whole in the description
+        return "\n".join(filter(None, (summary, rest)))
 
     def cancel(self) -> Reply:
         if self.row.step == IDLE:

@@ -812,7 +812,7 @@ async def test_every_edit_the_summary_offers_is_taken_as_typed(quiet):
     summary = await quiet.message("alice", "no")
     assert summary.card.footer == (
         "Edit: send `category <name>`, `impact <level>`, `urgency <level>`, "
-        "`type incident|request` or `summary <new description>`."
+        "`type incident|request`, `summary <one line>` or `description <all of it>`."
     )
     edited = await quiet.message("alice", "summary the printer on floor 3 jams every page")
     assert edited.card.title == "New incident: the printer on floor 3 jams every page"
@@ -823,6 +823,32 @@ async def test_every_edit_the_summary_offers_is_taken_as_typed(quiet):
     # A bare text is not a new description until Edit asks for one: it may be a question.
     asked = await quiet.message("alice", "what does P4 mean")
     assert asked.text == "Sorry, I didn't get that. Shall I open it? Say yes, edit, or cancel."
+
+
+async def test_a_new_summary_keeps_the_details_the_report_gathered(quiet):
+    # Before, "summary ..." replaced the whole text: the detail added was lost.
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    await quiet.message("alice", "it started after the office move")
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "it can wait")
+    edited = await quiet.message("alice", "summary Floor 2 printer jams")
+    assert edited.card.title == "New incident: Floor 2 printer jams"
+    await quiet.message("alice", "yes")
+    found = await incident(quiet)
+    assert (found.summary, found.description) == (
+        "Floor 2 printer jams",
+        "Floor 2 printer jams\nit started after the office move",
+    )
+
+
+async def test_a_new_summary_for_a_long_report_keeps_all_it_said(quiet):
+    long = "the printer on floor 2 " + "jams and then makes a grinding noise " * 8
+    await quiet.message("alice", long + ", just me, it can wait")
+    await quiet.message("alice", "summary Floor 2 printer jams and grinds")
+    await quiet.message("alice", "yes")
+    found = await incident(quiet)
+    assert found.summary == "Floor 2 printer jams and grinds"
+    assert long.strip() in found.description
 
 
 async def test_edit_category_printer(quiet):
