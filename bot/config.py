@@ -201,6 +201,9 @@ class SlaSettings(_Section):
     business_hours: dict[str, BusinessHoursSettings] = Field(default_factory=dict)
     # Days (in each group's own time zone) on which business-hours clocks stand still.
     holidays: list[date] = Field(default_factory=list)
+    # Pending on a third party (a supplier, another team) stops the resolution clock, as
+    # pending on the reporter does; false keeps it running (the person still waits).
+    pause_for_third_party: bool = True
     # Unclaimed at the response target: move it to the group's escalates_to.
     escalate_unclaimed: bool = False
     # Breached resolution target at these priorities: bring in the group's manager.

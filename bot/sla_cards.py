@@ -12,10 +12,9 @@ from bot.cards import span, stamp, state_label
 from bot.ids import format_id
 from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident
-from bot.services.lifecycle import State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
-from bot.services.sla import ClockView
+from bot.services.sla import ClockView, is_paused
 from bot.services.sla_queue import sla_queue, unowned
 from bot.wording import counted
 
@@ -118,7 +117,7 @@ def queue_line(incident: Incident, rules: DeskRules, now: datetime) -> str:
 
 
 def _next_breach(incident: Incident, rules: DeskRules, now: datetime) -> str:
-    if incident.state == State.PENDING:
+    if is_paused(incident):
         left = rules.sla.time_to_breach(incident, now)
         return f"paused, {span(left)} left" if left and left.total_seconds() > 0 else "paused"
     if incident.responded_at is None:

@@ -39,12 +39,9 @@ from bot.services.classify import floor_note
 from bot.services.incidents import (
     KINDS,
     RATINGS,
-    REPORTER,
-    THIRD_PARTY,
-    WAITING_ON,
     IncidentFilter,
 )
-from bot.services.lifecycle import State
+from bot.services.lifecycle import REPORTER, THIRD_PARTY, WAITING_ON, State
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
 from bot.wording import counted

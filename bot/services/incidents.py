@@ -27,18 +27,13 @@ from bot.models import (
     SlaClock,
 )
 from bot.services.duplicates import best_match
-from bot.services.lifecycle import NOT_FINAL, OPEN, State, check
+from bot.services.lifecycle import NOT_FINAL, OPEN, REPORTER, THIRD_PARTY, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 
 LIST_LIMIT = 25
 SOLVED_BY_KB = "solved-by-kb"
 KINDS = ("incident", "request")
-# Whom a pending incident waits on. The reporter is asked, and their answer puts it back
-# in progress (its SLA clock runs again); a third party (a supplier, another team) is
-# waited for until the owner resumes it.
-REPORTER, THIRD_PARTY = "reporter", "third-party"
-WAITING_ON = (REPORTER, THIRD_PARTY)
 # The desk's own working notes ("checked the AD groups"): the reporter's side never sees
 # them or hears of them, and they are no answer to the reporter (the response clock runs).
 INTERNAL_NOTE = "internal_note"

@@ -22,6 +22,12 @@ class State(StrEnum):
     CANCELLED = "cancelled"
 
 
+# Whom a pending incident waits on. The reporter is asked, and their answer puts it back
+# in progress (its SLA clock runs again); a third party (a supplier, another team) is
+# waited for until the owner resumes it.
+REPORTER, THIRD_PARTY = "reporter", "third-party"
+WAITING_ON = (REPORTER, THIRD_PARTY)
+
 OPEN = frozenset({State.NEW, State.ASSIGNED, State.IN_PROGRESS, State.PENDING})
 NOT_FINAL = OPEN | {State.RESOLVED}
 

@@ -24,12 +24,12 @@ from typing import Any
 from bot.config import Settings
 from bot.models import Incident
 from bot.services.business_hours import Calendar
-from bot.services.lifecycle import OPEN, State
+from bot.services.lifecycle import OPEN, THIRD_PARTY, State
 
 RESPONSE, RESOLUTION = "response", "resolution"
-# States in which the resolution clock stands still (it resumes on leaving them).
+# States in which the resolution clock may stand still (it resumes on leaving them):
+# resolved always, pending unless on a third party with `sla.pause_for_third_party` off.
 PAUSING = frozenset({State.PENDING, State.RESOLVED})
-_COUNTING = OPEN - {State.PENDING}
 # Tolerance when comparing a moment computed from float seconds with another.
 _EPSILON = timedelta(milliseconds=1)
 
@@ -93,7 +93,7 @@ class SlaPolicy:
 
     def running(self, incident: Incident) -> list[str]:
         """The clocks that are counting now."""
-        if incident.state not in _COUNTING:  # (a StrEnum set holds the plain text too)
+        if incident.state not in OPEN or is_paused(incident):  # (StrEnum sets hold text)
             return []
         clocks = [RESPONSE] if incident.responded_at is None else []
         return [*clocks, RESOLUTION]
@@ -188,8 +188,15 @@ class SlaPolicy:
                 # reported back into the future.
                 incident.sla_paused_seconds = (incident.sla_paused_seconds or 0) + int(spent)
             incident.sla_paused_since = None
-        if State(incident.state) in PAUSING:
+        if self._pauses(incident):
             incident.sla_paused_since = now
+
+    def _pauses(self, incident: Incident) -> bool:
+        """Whether the state the incident is entering stops its resolution clock."""
+        if State(incident.state) not in PAUSING:
+            return False
+        third_party = incident.state == State.PENDING and incident.pending_on == THIRD_PARTY
+        return not third_party or self.settings.sla.pause_for_third_party
 
     def _rearm(self, incident: Incident, now: datetime) -> None:
         """Due times moved (a new priority or group): a warning already given for a
@@ -222,7 +229,7 @@ class SlaPolicy:
         paused = self._paused_seconds(incident, now)
         end = incident.resolved_at or incident.closed_at or now
         elapsed = calendar.working_seconds(incident.opened_at, end) - paused
-        status = _status(elapsed, resolution, stopped=done, paused=incident.state == State.PENDING)
+        status = _status(elapsed, resolution, stopped=done, paused=is_paused(incident))
         views.append(
             ClockView(
                 RESOLUTION,
@@ -246,6 +253,12 @@ class SlaPolicy:
         """Working time left on the clock that runs out first; None if none runs."""
         left = [v.remaining for v in self.view(incident, now) if v.status in ("running", "paused")]
         return min(left, default=None)
+
+
+def is_paused(incident: Incident) -> bool:
+    """Whether an open incident's resolution clock stands still now: the pause began when
+    it entered its state, under the rules of that moment."""
+    return incident.state in OPEN and incident.sla_paused_since is not None
 
 
 def _status(elapsed: float, target: timedelta, *, stopped: bool, paused: bool) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Incident
-from bot.services.lifecycle import OPEN, State
+from bot.services.lifecycle import OPEN
 
 LIMIT = 25
 
@@ -29,7 +29,7 @@ async def sla_queue(
         (Incident.responded_at.is_(None), Incident.response_due_at),
         else_=Incident.resolution_due_at,
     )
-    paused = case((Incident.state == State.PENDING.value, 1), else_=0)
+    paused = case((Incident.sla_paused_since.is_not(None), 1), else_=0)
     rows = await session.scalars(
         select(Incident).where(*conditions).order_by(paused, next_due, Incident.id).limit(LIMIT)
     )

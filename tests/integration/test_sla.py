@@ -286,6 +286,35 @@ async def test_business_hours_carry_the_clock_over_the_weekend(settings, databas
     )
 
 
+@pytest.mark.parametrize("pauses", [True, False])
+async def test_waiting_on_a_third_party_pauses_the_clock_only_if_configured(
+    settings, database, clock, pauses
+):
+    desk = sla_desk(settings, database, clock, pause_for_third_party=pauses)
+    scheduler = make_scheduler(desk.core, Recorder(), clock)
+    await desk.ok("alice", f"/incident open {PRINTER}")  # P4: resolution 3d
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident pending 1 the supplier sends a fuser --on third-party")
+    clock.advance(days=2)
+    await scheduler.tick()
+    resolution = {f.label: f.value for f in (await desk.ok("bob", "/incident sla 1")).card.fields}
+    queue = (await desk.ok("bob", "/incident queue")).card.body
+    await desk.ok("bob", "/incident resume 1")
+    found = await load(desk)
+    if pauses:  # the default: the two days waited are not the desk's
+        assert resolution["Resolution"].startswith("paused · 0s of 3d used")
+        assert "· paused, 3d left ·" in queue
+        assert found.resolution_due_at == START + timedelta(days=5)
+    else:  # the reporter waited all the same: the clock ran on
+        assert resolution["Resolution"].startswith("running · 2d of 3d used (67%), 1d left")
+        assert "· resolution due in 1d ·" in queue
+        assert found.resolution_due_at == START + timedelta(days=3)
+        assert found.sla_paused_seconds == 0
+    # Waiting on the reporter pauses it either way.
+    await desk.ok("bob", "/incident pending 1 which tray is it?")
+    assert (await load(desk)).sla_paused_since == clock.now()
+
+
 async def test_a_report_outside_working_hours_says_when_it_will_be_picked_up(
     settings, database, clock
 ):

@@ -122,7 +122,9 @@ def test_thresholds_and_the_next_check(settings):
     assert policy.next_check(found) == MONDAY + timedelta(hours=18)  # 75% of 1d
     found.responded_at = MONDAY
     assert policy.running(found) == [RESOLUTION]
-    found.state = "pending"
+    found.state, found.pending_on = "pending", "reporter"
+    policy.track(found, "in_progress", MONDAY + timedelta(hours=1))  # as the service does
+    assert found.sla_paused_since == MONDAY + timedelta(hours=1)
     assert policy.running(found) == []
     assert policy.next_check(found) is None
 
