@@ -8,13 +8,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.config import Settings
 from bot.db import Database
 from bot.errors import BadArguments
 from bot.registry import GROUP
 from bot.report_export import export
-from bot.services.report_window import parse_period
-from bot.services.reports import build_report
+from bot.services.report_window import Window, parse_period
+from bot.services.reports import DeskReport, build_report
+from bot.services.review import Review, review
 from bot.services.rules import DeskRules
 
 
@@ -27,8 +30,8 @@ async def run_report(args: argparse.Namespace, settings: Settings, database: Dat
     except BadArguments as exc:
         print(f"deskbot report: {exc}", file=sys.stderr)
         return 2
-    report = await database.run(lambda session: build_report(session, rules, window))
-    text = export(report, args.format)
+    report, found = await database.run(lambda session: _figures(session, rules, window))
+    text = export(report, args.format, found)
     try:
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
@@ -44,3 +47,10 @@ async def run_report(args: argparse.Namespace, settings: Settings, database: Dat
         print(f"deskbot report: can't write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     return 0
+
+
+async def _figures(
+    session: AsyncSession, rules: DeskRules, window: Window
+) -> tuple[DeskReport, Review]:
+    """The figures, and every incident behind them (the chat card lists 15 of each)."""
+    return await build_report(session, rules, window), await review(session, window, limit=None)

@@ -3,7 +3,8 @@
 All three carry the same figures as the /report card. CSV is one figure per row
 (section, item, measure, value), which a spreadsheet pivots as it likes; JSON is one
 object whose rates are fractions (0.91, or null when there was nothing to count) and
-whose durations are seconds.
+whose durations are seconds. Markdown and JSON also list the incidents behind the
+figures for review (SLA breaches, reopenings, poor ratings), every one of them.
 """
 
 from __future__ import annotations
@@ -14,20 +15,24 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.ids import format_id
 from bot.report_card import percent, satisfaction, spread
 from bot.services.reports import DeskReport, Ratio, Spread
+from bot.services.review import Review
 
 FORMATS = ("md", "csv", "json")
 
 
-def export(report: DeskReport, fmt: str) -> str:
-    """The report in one of FORMATS."""
+def export(report: DeskReport, fmt: str, found: Review | None = None) -> str:
+    """The report in one of FORMATS, with `found` (the review lists) where it fits."""
+    found = found or Review()
     if fmt == "json":
-        return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+        data = to_dict(report) | {"review": review_dict(found)}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return to_csv(report)
     if fmt == "md":
-        return to_markdown(report)
+        return to_markdown(report) + review_markdown(found)
     raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -106,6 +111,39 @@ def to_dict(report: DeskReport) -> dict[str, Any]:
             }
             for a in report.agents
         ],
+    }
+
+
+def review_dict(found: Review) -> dict[str, Any]:
+    misses, reopened, poor = found.misses, found.reopened, found.poor
+    return {
+        "sla_breaches": {
+            "total": misses[1],
+            "incidents": [
+                {
+                    "incident": format_id(m.incident),
+                    "priority": m.priority,
+                    "clock": m.clock,
+                    "still_open": m.running,
+                    "summary": m.summary,
+                }
+                for m in misses[0]
+            ],
+        },
+        "reopened": {
+            "total": reopened[1],
+            "incidents": [
+                {"incident": format_id(r.incident), "times": r.times, "summary": r.summary}
+                for r in reopened[0]
+            ],
+        },
+        "rated_poor": {
+            "total": poor[1],
+            "incidents": [
+                {"incident": format_id(r.incident), "summary": r.summary, "comment": r.comment}
+                for r in poor[0]
+            ],
+        },
     }
 
 
@@ -261,3 +299,36 @@ def to_markdown(report: DeskReport) -> str:
         [[a.name, a.resolved, a.open, f"{a.rated_good} of {a.rated}"] for a in report.agents],
     )
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def review_markdown(found: Review) -> str:
+    """The incidents behind the figures, a table per list that has any."""
+    tables = [
+        (
+            "SLA breaches",
+            ["Incident", "Priority", "Clock", "Still open", "Summary"],
+            [
+                [format_id(m.incident), m.priority, m.clock, _yes(m.running), m.summary]
+                for m in found.misses[0]
+            ],
+        ),
+        (
+            "Reopened",
+            ["Incident", "Times", "Summary"],
+            [[format_id(r.incident), r.times, r.summary] for r in found.reopened[0]],
+        ),
+        (
+            "Rated poor",
+            ["Incident", "Summary", "What went wrong"],
+            [[format_id(r.incident), r.summary, r.comment] for r in found.poor[0]],
+        ),
+    ]
+    lines: list[str] = []
+    for title, header, rows in tables:
+        if rows:
+            lines += [f"## {title}", "", *_table(header, rows)]
+    return "\n" + "\n".join(lines).rstrip("\n") + "\n" if lines else ""
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"

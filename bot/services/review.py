@@ -56,24 +56,27 @@ class PoorRating:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """Each list: the first LISTED, and how many in all."""
+    """Each list: the incidents listed, and how many there are in all."""
 
     misses: tuple[list[Miss], int] = field(default_factory=lambda: ([], 0))
     reopened: tuple[list[Reopening], int] = field(default_factory=lambda: ([], 0))
     poor: tuple[list[PoorRating], int] = field(default_factory=lambda: ([], 0))
 
 
-async def review(session: AsyncSession, window: Window) -> Review:
+async def review(session: AsyncSession, window: Window, limit: int | None = LISTED) -> Review:
+    """The three lists, each cut at `limit` (None: all of them, for the exports)."""
     return Review(
-        await sla_misses(session, window),
-        await reopenings(session, window),
-        await poor_ratings(session, window),
+        await sla_misses(session, window, limit),
+        await reopenings(session, window, limit),
+        await poor_ratings(session, window, limit),
     )
 
 
-async def sla_misses(session: AsyncSession, window: Window) -> tuple[list[Miss], int]:
+async def sla_misses(
+    session: AsyncSession, window: Window, limit: int | None = LISTED
+) -> tuple[list[Miss], int]:
     """The clocks that missed their target in the window (as the report counts them),
-    the first LISTED by incident number, and how many in all."""
+    the first `limit` by incident number, and how many in all."""
     ended = response_end()
     group = [Incident.group == window.group] if window.group else []
     queries = [
@@ -102,15 +105,17 @@ async def sla_misses(session: AsyncSession, window: Window) -> tuple[list[Miss],
             select(Incident.id, Incident.summary, Incident.priority)
             .where(*where, *group)
             .order_by(Incident.id)
-            .limit(LISTED)
+            .limit(limit)
         )
         misses += [Miss(n, summary, p, clock, running) for n, summary, p in rows]
     misses.sort(key=lambda m: (m.incident, m.clock != "response"))
-    return misses[:LISTED], total
+    return misses[:limit], total
 
 
-async def reopenings(session: AsyncSession, window: Window) -> tuple[list[Reopening], int]:
-    """Incidents reopened in the window (from their timeline), the first LISTED, and how
+async def reopenings(
+    session: AsyncSession, window: Window, limit: int | None = LISTED
+) -> tuple[list[Reopening], int]:
+    """Incidents reopened in the window (from their timeline), the first `limit`, and how
     many in all."""
     times = func.count(IncidentEvent.id)
     where = [
@@ -128,12 +133,14 @@ async def reopenings(session: AsyncSession, window: Window) -> tuple[list[Reopen
         .order_by(Incident.id)
     )
     rows = list(await session.execute(query))
-    return [Reopening(n, summary, count) for n, summary, count in rows[:LISTED]], len(rows)
+    return [Reopening(n, summary, count) for n, summary, count in rows[:limit]], len(rows)
 
 
-async def poor_ratings(session: AsyncSession, window: Window) -> tuple[list[PoorRating], int]:
+async def poor_ratings(
+    session: AsyncSession, window: Window, limit: int | None = LISTED
+) -> tuple[list[PoorRating], int]:
     """Incidents their reporters rated poor in the window, and still do (the latest rating
-    counts), with what went wrong: the first LISTED, and how many in all."""
+    counts), with what went wrong: the first `limit`, and how many in all."""
     where = [
         IncidentEvent.kind == RATED,
         IncidentEvent.at >= window.since,
@@ -153,7 +160,7 @@ async def poor_ratings(session: AsyncSession, window: Window) -> tuple[list[Poor
         PoorRating(n, summary, text.partition(": ")[2])
         for n, (summary, text) in sorted(latest.items())
     ]
-    return found[:LISTED], len(found)
+    return found[:limit], len(found)
 
 
 # -- as lines of text -----------------------------------------------------------

@@ -459,6 +459,23 @@ async def test_deskbot_report_exports_json(settings, database, monkeypatch, caps
     assert data["satisfaction"] == {"count": 0, "of": 0, "rate": None, "poor": 0}
     assert data["window"]["label"] == "last 7 days"
     assert sum(day["opened"] for day in data["days"]) == 2
+    # The incidents behind the figures (before: only in the chat card and the digest).
+    assert data["review"] == {
+        "sla_breaches": {
+            "total": 1,
+            "incidents": [
+                {
+                    "incident": "INC-000002",
+                    "priority": "P4",
+                    "clock": "response",
+                    "still_open": True,
+                    "summary": "Outlook is slow",
+                }
+            ],
+        },
+        "reopened": {"total": 0, "incidents": []},
+        "rated_poor": {"total": 0, "incidents": []},
+    }
     assert data["agents"] == [
         {
             "handle": "bob",
@@ -520,6 +537,11 @@ async def test_deskbot_report_exports_markdown_and_the_chart(
     assert "| KB deflection | desk-wide only |" in text
     assert "| Satisfaction | – (none rated) |" in text
     assert "| new | 0 | 0 | 0 | 1 | 0 | 1 |" in text
+    assert text.endswith(
+        "## SLA breaches\n\n| Incident | Priority | Clock | Still open | Summary |\n"
+        "|---|---|---|---|---|\n| INC-000002 | P4 | response | yes | Outlook is slow |\n"
+    )
+    assert "## Reopened" not in text  # a list with nothing in it is left out
     assert chart.read_bytes().startswith(b"\x89PNG")
 
 
