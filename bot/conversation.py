@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.cards import ago, incident_reply, list_line, suggestion_line
+from bot.cards import ago, incident_reply, list_line, span, suggestion_line
 from bot.context import CommandContext
 from bot.conversation_store import (
     BLOCKED,
@@ -106,7 +106,7 @@ _RATING = re.compile(
 )
 
 # Asked meanwhile, these are answered and the report's question comes again after.
-_ASIDES = (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP)
+_ASIDES = (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP, IntentKind.PRIORITY)
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 _CONFIRM_BUTTONS = (
@@ -211,6 +211,8 @@ class Chat:
             return self.answer(Reply(text=await self._thanks()))
         if kind == IntentKind.HELP:
             return self.answer(Reply(text=HELP_TEXT))
+        if kind == IntentKind.PRIORITY:
+            return self.answer(Reply(text=self._priority(intent.text)))
         if kind == IntentKind.PROGRESS:
             return self.answer(await self.progress(intent.incident))
         if kind == IntentKind.STATUS:
@@ -1002,6 +1004,19 @@ class Chat:
         if step == WHAT_WENT_WRONG:
             return "What went wrong? Or say “cancel”."
         return "Say “cancel” to start over."
+
+    def _priority(self, name: str) -> str:
+        """What a priority promises, from config.yaml's targets."""
+        priorities = self.ctx.rules.settings.priorities
+        if name not in priorities:
+            known = ", ".join(f"{p} ({v.name})" for p, v in priorities.items())
+            return f"There is no {name}. The priorities are {known}."
+        p = priorities[name]
+        return (
+            f"{name} is {p.name}: someone takes it up within {span(p.response)} and it is "
+            f"resolved within {span(p.resolution)} (in its team's working hours). The priority "
+            "comes from how many people are affected and how urgent it is."
+        )
 
     def _greeting(self) -> str:
         return (

@@ -22,6 +22,7 @@ class IntentKind(StrEnum):
     PROGRESS = "progress"  # about one incident, or "my tickets"
     STATUS = "status"  # about a service: "is email down?", "any known issues?"
     HELP = "help"
+    PRIORITY = "priority"  # "what does P4 mean?": the text is the priority named
     GREETING = "greeting"
     THANKS = "thanks"
     UNCLEAR = "unclear"
@@ -95,6 +96,11 @@ _STATUS = re.compile(
 _ABOUT = re.compile(r"\b(of|on|with|for) (the |our |my )?(?!ticket|incident|request|case)[a-z]")
 _IT = re.compile(r"\b(it|this|that)\b")
 _MIN_REPORT_WORDS = 4
+# "what does P4 mean?", "what's the SLA for a P2", "P1?": a question about a priority.
+_PRIORITY_QUESTION = re.compile(
+    r"^(?:(?:what|whats|what's|what is|what does|explain|meaning of)\b[^?]*?)?"
+    r"\b(p[0-9])\b(?:\s+(?:mean|means|priority|sla|stand for))?\s*\??$"
+)
 
 
 def recognise(text: str) -> Intent:
@@ -110,6 +116,9 @@ def recognise(text: str) -> Intent:
     plain = " ".join(_WORD.findall(lowered))
     if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
         return Intent(IntentKind.HELP, None, core)
+    asked = _PRIORITY_QUESTION.search(lowered)
+    if asked and len(_WORD.findall(lowered)) <= 8:
+        return Intent(IntentKind.PRIORITY, None, asked.group(1).upper())
     if _is_progress(lowered, incident):
         return Intent(IntentKind.PROGRESS, incident, core)
     if _is_status(lowered):

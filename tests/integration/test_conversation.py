@@ -627,6 +627,26 @@ async def test_asking_after_a_ticket_while_reporting_the_first_one_says_it_isnt_
     assert await incidents(quiet) != []
 
 
+async def test_what_a_priority_means_is_answered_from_the_config(quiet):
+    assert (await quiet.message("alice", "what is a P1?")).text == (
+        "P1 is Critical: someone takes it up within 15m and it is resolved within 4h (in its "
+        "team's working hours). The priority comes from how many people are affected and how "
+        "urgent it is."
+    )
+    assert (await quiet.message("alice", "P9?")).text == (
+        "There is no P9. The priorities are P1 (Critical), P2 (High), P3 (Moderate), "
+        "P4 (Low), P5 (Planning)."
+    )
+    # Seen on the summary card, asked before confirming: answered, and the question waits.
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "just me")
+    assert (await quiet.message("alice", "it can wait")).text == SHALL_I
+    asked = await quiet.message("alice", "what does P5 mean")
+    assert asked.text.startswith("P5 is Planning: someone takes it up within 1d")
+    assert asked.text.endswith(f"{NOT_YET} Shall I open it? Say yes, edit, or cancel.")
+    assert (await quiet.message("alice", "yes")).text.startswith("Opened INC-000001 (P5")
+
+
 # -- small talk ----------------------------------------------------------------------
 
 

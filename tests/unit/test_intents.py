@@ -72,6 +72,11 @@ TABLE = [
     ("the print queue is stuck on my laptop", REPORT, None),
     ("when will it be fixed, my vpn drops every hour", REPORT, None),
     ("how long will it take to get access to the finance drive", REPORT, None),
+    # Questions about a priority (before: "what does P4 mean" was a report).
+    ("what does P4 mean", IntentKind.PRIORITY, None),
+    ("whats a p1?", IntentKind.PRIORITY, None),
+    ("what is the sla for a P2", IntentKind.PRIORITY, None),
+    ("my p4 ticket is still not fixed", REPORT, None),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
