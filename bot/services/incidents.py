@@ -657,8 +657,8 @@ class Incidents:
 
     async def asked(self, incident: Incident, person: Person) -> bool:
         """Whether the desk waits for a word from `person`: the incident is pending on
-        them, or, for its reporter, the last note on it is the desk's question ("Can you
-        send me the battery report?") that nobody has answered yet."""
+        them, or, for its reporter, the last note on it is a staff member's question ("Can
+        you send me the battery report?"), not answered yet."""
         if self.answers(incident, person):
             return True
         if person.key != incident.reporter_key:
@@ -669,7 +669,10 @@ class Incidents:
             .order_by(IncidentEvent.id.desc())
             .limit(1)
         )
-        return last is not None and last.actor_key != person.key and "?" in (last.text or "")
+        if last is None or "?" not in (last.text or "") or last.actor_key == person.key:
+            return False
+        # Only the desk notes someone else's incident, but those affected too may ask.
+        return await self.session.get(AffectedPerson, (incident.id, last.actor_key)) is None
 
     async def reclassify(
         self,

@@ -1081,6 +1081,14 @@ async def test_an_answer_to_the_owners_question_goes_onto_the_incident_unasked(q
     assert (await quiet.message("alice", "it jams on plain paper")).text.startswith(
         "Is this about INC-000001"
     )
+    # Nor does a question from someone else it affects: only the desk's is waited for.
+    await quiet.message("alice", "1")
+    assert (await quiet.message("carl", PRINTER)).text.endswith("affected by the same thing?")
+    await quiet.press("carl", "intake.same")
+    await quiet.ok("carl", "/incident note 1 is anyone looking at this?")
+    assert (await quiet.message("alice", "the paper is damp too")).text.startswith(
+        "Is this about INC-000001"
+    )
 
 
 async def test_answering_note_or_new_by_naming_the_incident_adds_both_messages(quiet):
