@@ -88,6 +88,18 @@ _PROBLEM = re.compile(
 _SERVICE_QUESTION = re.compile(
     r"^(is|are|iz)\b[^.!?]{1,50}\b(down|up|working|broken|out|offline|online|ok|okay|back|"
     r"having (issues|problems|trouble)|known)\b[^.!]{0,40}\??$"
+    r"|^(is|are) there (a |an |any )?(problems?|issues?|outages?|faults?) (with|on|in) "
+    r"[^.!?]{1,40}\??$"
+)
+# "I reported something yesterday but never heard back": chasing a ticket not named.
+_CHASING = re.compile(
+    r"\b(i|we) (reported|raised|logged|opened|submitted|sent in)\b.*\b(never heard|not heard|"
+    r"haven'?t heard|no (reply|answer|response|news|update)|(nobody|no ?one) (has )?"
+    r"(replied|answered|got back|come back|called))"
+)
+# "thanks for fixing my laptop yesterday": thanks, unless it goes on to a problem.
+_THANKS_FOR = re.compile(
+    r"^(thanks|thank you|many thanks|cheers|ty)( so much| a lot| very much)?,? for\b"
 )
 _STATUS = re.compile(
     r"\b(known (issues?|problems?)|outages?|anything down|something down|service status|"
@@ -111,7 +123,7 @@ def recognise(text: str) -> Intent:
     incident = _incident_in(lowered)
     if not core:
         return Intent(IntentKind.GREETING if raw else IntentKind.UNCLEAR, None, "")
-    if _ONLY_THANKS.match(core):
+    if _ONLY_THANKS.match(core) or _thanks_for(core.lower()):
         return Intent(IntentKind.THANKS, None, core)
     plain = " ".join(_WORD.findall(lowered))
     if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
@@ -129,13 +141,19 @@ def recognise(text: str) -> Intent:
     return Intent(IntentKind.UNCLEAR, incident, core)
 
 
+def _thanks_for(lowered: str) -> bool:
+    return bool(_THANKS_FOR.match(lowered)) and not (
+        _PROBLEM.search(lowered) or re.search(r"\bbut\b", lowered)
+    )
+
+
 def names_a_problem(text: str) -> bool:
     """Whether the text says something is wrong ("crashes", "can't", "broken")."""
     return bool(_PROBLEM.search(text.lower()))
 
 
 def _is_progress(lowered: str, incident: int | None) -> bool:
-    if _MY_TICKETS.search(lowered):
+    if _MY_TICKETS.search(lowered) or _CHASING.search(lowered):
         return True
     if incident is not None and len(_WORD.findall(lowered)) <= 3:
         return True  # "INC-42?", "what about #42"

@@ -665,6 +665,18 @@ async def test_greetings_thanks_help_and_unclear_messages(quiet):
     assert (await conversation(quiet, "alice")).step == "idle"
 
 
+async def test_everyday_questions_are_not_taken_for_reports(quiet):
+    # Before: each started a report ("Who is affected?") or got articles.
+    status = await quiet.message("alice", "is there a problem with email right now?")
+    assert status.text.startswith("I don't know of any problem with that right now.")
+    thanks = await quiet.message("alice", "thanks for fixing my laptop yesterday")
+    assert thanks.text == "You're welcome!"
+    await open_by_chat(quiet)
+    chasing = await quiet.message("alice", "I reported something yesterday but never heard back")
+    assert chasing.text == "INC-000001 is new, waiting for the service-desk team."
+    assert await incidents(quiet) != [] and len(await incidents(quiet)) == 1
+
+
 async def test_thanks_after_opening_names_the_incident(quiet):
     await open_by_chat(quiet)
     thanks = await quiet.message("alice", "thank you so much")

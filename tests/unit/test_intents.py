@@ -77,6 +77,14 @@ TABLE = [
     ("whats a p1?", IntentKind.PRIORITY, None),
     ("what is the sla for a P2", IntentKind.PRIORITY, None),
     ("my p4 ticket is still not fixed", REPORT, None),
+    # Found by asking as an employee (before: a report each, or articles).
+    ("is there a problem with email right now?", IntentKind.STATUS, None),
+    ("are there any issues with teams today", IntentKind.STATUS, None),
+    ("I reported something yesterday but never heard back", PROGRESS, None),
+    ("i raised a ticket last week and nobody has replied", PROGRESS, None),
+    ("thanks for fixing my laptop yesterday", THANKS, None),
+    ("thank you so much for your help earlier!", THANKS, None),
+    ("thanks for fixing it but the vpn is down again", REPORT, None),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
