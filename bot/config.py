@@ -79,6 +79,9 @@ class DeskSettings(_Section):
     remember_events: Duration = timedelta(days=7)
     # The time zone cards, notices and timelines show times in (stored times are UTC).
     timezone: str = "UTC"
+    # How to reach the desk besides this chat, told to whoever asks for a call or a
+    # person: "call 0800 123 456, weekdays 08:00-18:00". None: the chat is the way in.
+    contact: str | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -106,7 +106,13 @@ _RATING = re.compile(
 )
 
 # Asked meanwhile, these are answered and the report's question comes again after.
-_ASIDES = (IntentKind.PROGRESS, IntentKind.STATUS, IntentKind.HELP, IntentKind.PRIORITY)
+_ASIDES = (
+    IntentKind.PROGRESS,
+    IntentKind.STATUS,
+    IntentKind.HELP,
+    IntentKind.PRIORITY,
+    IntentKind.CONTACT,
+)
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 _CONFIRM_BUTTONS = (
@@ -213,6 +219,10 @@ class Chat:
             return self.answer(Reply(text=HELP_TEXT))
         if kind == IntentKind.PRIORITY:
             return self.answer(Reply(text=self._priority(intent.text)))
+        if kind == IntentKind.CONTACT:
+            return self.answer(Reply(text=self._contact()))
+        if kind == IntentKind.COMPLAINT:
+            return await self.complaint(intent.incident)
         if kind == IntentKind.PROGRESS:
             return self.answer(await self.progress(intent.incident))
         if kind == IntentKind.STATUS:
@@ -1005,6 +1015,39 @@ class Chat:
             return "What went wrong? Or say “cancel”."
         return "Say “cancel” to start over."
 
+    def _contact(self) -> str:
+        """Asked for a call or a person: the desk's other way in, if it has one."""
+        contact = self.ctx.rules.settings.desk.contact
+        other = f"You can also reach the desk another way: {contact}. " if contact else ""
+        return (
+            f"I'm the desk's assistant, and what you tell me here reaches its people. {other}"
+            "Tell me what's wrong and I'll open it; if you'd like a call back, say so in it "
+            "and the agent who takes it will see."
+        )
+
+    async def complaint(self, named: int | None) -> Reply:
+        """Unhappy with how something was handled: said of a fixed incident, it goes to
+        the desk's manager as a poor rating with the person's words."""
+        ctx = self.ctx
+        incident = (
+            await ctx.incidents.get_for(named, ctx.person)
+            if named is not None
+            else await ctx.incidents.last_fixed(ctx.person)
+        )
+        fixed = incident is not None and incident.reporter_key == ctx.person.key
+        if not fixed or State(incident.state) not in (State.RESOLVED, State.CLOSED):
+            return self.answer(Reply(text=COMPLAINT_WITHOUT_INCIDENT))
+        self.reset()
+        self.row.step, self.row.incident_id = WHAT_WENT_WRONG, incident.id
+        self._extend()
+        label = f"{format_id(incident.id)} “{incident.summary}”"
+        return self.answer(
+            Reply(
+                text=f"I'm sorry it went badly. What went wrong with {label}? Your answer goes "
+                "to the desk's manager with a poor rating (or say “cancel”)."
+            )
+        )
+
     def _priority(self, name: str) -> str:
         """What a priority promises, from config.yaml's targets."""
         priorities = self.ctx.rules.settings.priorities
@@ -1043,6 +1086,11 @@ HELP_TEXT = (
     "suggest fixes, and if they don't help, open an incident for you.\n"
     "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
     "Commands work too: `/help` lists them."
+)
+COMPLAINT_WITHOUT_INCIDENT = (
+    "I'm sorry to hear that. Once an incident of yours is fixed you can rate it, and a poor "
+    "rating with what went wrong goes to the desk's manager (`/incident rate <id> poor "
+    "<what went wrong>`). If something is still wrong, tell me what, and I'll get it moving."
 )
 UNCLEAR_TEXT = (
     "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "

@@ -23,6 +23,8 @@ class IntentKind(StrEnum):
     STATUS = "status"  # about a service: "is email down?", "any known issues?"
     HELP = "help"
     PRIORITY = "priority"  # "what does P4 mean?": the text is the priority named
+    CONTACT = "contact"  # "can someone call me?", "do you have a phone number?"
+    COMPLAINT = "complaint"  # "I want to complain about how my ticket was handled"
     GREETING = "greeting"
     THANKS = "thanks"
     UNCLEAR = "unclear"
@@ -91,6 +93,18 @@ _SERVICE_QUESTION = re.compile(
     r"|^(is|are) there (a |an |any )?(problems?|issues?|outages?|faults?) (with|on|in) "
     r"[^.!?]{1,40}\??$"
 )
+# Asking for a person or a phone; a problem said with it ("call me, my laptop is dead")
+# is a report.
+_CONTACT = re.compile(
+    r"\b(call me|phone me|ring me|call me back|call back|callback|phone number|number to call|"
+    r"(speak|talk) to (a |an )?(someone|somebody|human|person|real person|agent|technician)|"
+    r"(are you|is this) (a )?(real|human|bot|robot|person))\b"
+)
+# Unhappy with how the desk handled something.
+_COMPLAINT = re.compile(
+    r"\b(complain|complaint|(not |un)happy with (how|the way|my|the service)|dissatisfied|"
+    r"disappointed with (how|the way|my|the service)|(terrible|awful|poor|bad) service)\b"
+)
 # "I reported something yesterday but never heard back": chasing a ticket not named.
 _CHASING = re.compile(
     r"\b(i|we) (reported|raised|logged|opened|submitted|sent in)\b.*\b(never heard|not heard|"
@@ -128,6 +142,11 @@ def recognise(text: str) -> Intent:
     plain = " ".join(_WORD.findall(lowered))
     if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
         return Intent(IntentKind.HELP, None, core)
+    words = len(_WORD.findall(lowered))
+    if _COMPLAINT.search(lowered) and words <= 25:
+        return Intent(IntentKind.COMPLAINT, incident, core)
+    if _CONTACT.search(lowered) and words <= 7 and not _PROBLEM.search(lowered):
+        return Intent(IntentKind.CONTACT, None, core)
     asked = _PRIORITY_QUESTION.search(lowered)
     if asked and len(_WORD.findall(lowered)) <= 8:
         return Intent(IntentKind.PRIORITY, None, asked.group(1).upper())

@@ -96,6 +96,18 @@ class Incidents:
         key = (incident.id, person.key)
         return await self.session.get(AffectedPerson, key) is not None
 
+    async def last_fixed(self, reporter: Person) -> Incident | None:
+        """The reporter's most recently resolved incident (resolved or closed since)."""
+        return await self.session.scalar(
+            select(Incident)
+            .where(
+                Incident.reporter_key == reporter.key,
+                Incident.state.in_([State.RESOLVED.value, State.CLOSED.value]),
+            )
+            .order_by(Incident.resolved_at.desc())
+            .limit(1)
+        )
+
     async def affected(self, number: int) -> list[AffectedPerson]:
         rows = await self.session.scalars(
             select(AffectedPerson)

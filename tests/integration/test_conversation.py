@@ -677,6 +677,47 @@ async def test_everyday_questions_are_not_taken_for_reports(quiet):
     assert await incidents(quiet) != [] and len(await incidents(quiet)) == 1
 
 
+async def test_asking_for_a_person_or_a_call_gets_the_desks_other_way_in(
+    settings, database, clock, empty_kb
+):
+    desk = settings.desk.model_copy(update={"contact": "call 0800 123 456, weekdays 8-6"})
+    phone = Desk(Core(settings.model_copy(update={"desk": desk}), database, clock=clock))
+    phone.core.knowledge = empty_kb
+    answer = await phone.message("alice", "can someone call me?")
+    assert answer.text == (
+        "I'm the desk's assistant, and what you tell me here reaches its people. You can also "
+        "reach the desk another way: call 0800 123 456, weekdays 8-6. Tell me what's wrong and "
+        "I'll open it; if you'd like a call back, say so in it and the agent who takes it "
+        "will see."
+    )
+    assert await incidents(phone) == []
+
+
+async def test_a_complaint_about_a_fixed_incident_reaches_the_manager_as_a_poor_rating(quiet):
+    # Before: "terrible service" began a problem report.
+    early = await quiet.message("alice", "I want to complain about how my ticket was handled")
+    assert early.text.startswith("I'm sorry to hear that. Once an incident of yours is fixed")
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident resolve 1 cleared the jam")
+    asked = await quiet.message("alice", "terrible service")
+    assert asked.text == (
+        f"I'm sorry it went badly. What went wrong with INC-000001 “{PRINTER}”? Your answer "
+        "goes to the desk's manager with a poor rating (or say “cancel”)."
+    )
+    done = await quiet.message("alice", "took three days and nobody told me anything")
+    assert done.text == "Thank you: the desk has it, with your rating."
+    found = await incident(quiet)
+    assert found.satisfaction == "poor"
+    assert (await timeline(quiet))[-1] == (
+        "rated",
+        "console:alice",
+        "poor: took three days and nobody told me anything",
+    )
+    _, to_manager = (await told(quiet, "carol"))[-1]  # service-desk's manager
+    assert to_manager.endswith("poor: took three days and nobody told me anything")
+
+
 async def test_thanks_after_opening_names_the_incident(quiet):
     await open_by_chat(quiet)
     thanks = await quiet.message("alice", "thank you so much")

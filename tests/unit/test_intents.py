@@ -85,6 +85,12 @@ TABLE = [
     ("thanks for fixing my laptop yesterday", THANKS, None),
     ("thank you so much for your help earlier!", THANKS, None),
     ("thanks for fixing it but the vpn is down again", REPORT, None),
+    # Asking for a person or a call, and complaints (before: reports).
+    ("can someone call me?", IntentKind.CONTACT, None),
+    ("do you have a phone number?", IntentKind.CONTACT, None),
+    ("can someone call me, my laptop is dead", REPORT, None),
+    ("I want to complain about how my last ticket was handled", IntentKind.COMPLAINT, None),
+    ("not happy with how INC-4 went", IntentKind.COMPLAINT, 4),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
