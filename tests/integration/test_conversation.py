@@ -894,7 +894,7 @@ async def test_every_edit_the_summary_offers_is_taken_as_typed(quiet):
     edited = await quiet.message("alice", "type request")
     assert edited.card.title == "New request: it jams on page one"
     # A bare text is not a new description until Edit asks for one: it may be a question.
-    asked = await quiet.message("alice", "what does P4 mean")
+    asked = await quiet.message("alice", "why does it say request")
     assert asked.text == "Sorry, I didn't get that. Shall I open it? Say yes, edit, or cancel."
 
 
