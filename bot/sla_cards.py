@@ -4,6 +4,7 @@ digest a person gets when one sweep has many warnings or breaches for them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,7 +78,23 @@ async def own_queue(session: AsyncSession, rules: DeskRules, now: datetime, agen
     `/incident queue` and an agent's "my tickets" in chat answer."""
     rows, total = await sla_queue(session, assignee=agent.handle)
     waiting = await unowned(session, agent.groups)
-    return queue_card(rows, total, "you", rules, now, waiting)
+    reply = queue_card(rows, total, "you", rules, now, waiting)
+    managed = [name for name, g in rules.settings.groups.items() if g.manager == agent.handle]
+    if not managed:
+        return reply
+    escalated, count = await sla_queue(session, escalated_in=managed)
+    return _with_escalated(reply, escalated, count, rules, now) if escalated else reply
+
+
+def _with_escalated(
+    reply: Reply, escalated: Sequence[Incident], count: int, rules: DeskRules, now: datetime
+) -> Reply:
+    """A manager's queue also holds what was escalated to them, whoever owns it."""
+    heading = f"Escalated to you: {count}"
+    lines = "\n".join(queue_line(i, rules, now) for i in escalated)
+    card = reply.card or Card(title="Queue: you", body="")
+    body = "\n".join(filter(None, (card.body, heading, lines)))
+    return Reply(text=f"{reply.text}\n{heading}.", card=replace(card, body=body))
 
 
 def queue_card(

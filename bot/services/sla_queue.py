@@ -14,16 +14,23 @@ LIMIT = 25
 
 
 async def sla_queue(
-    session: AsyncSession, *, assignee: str | None = None, group: str | None = None
+    session: AsyncSession,
+    *,
+    assignee: str | None = None,
+    group: str | None = None,
+    escalated_in: Sequence[str] | None = None,
 ) -> tuple[list[Incident], int]:
-    """Open incidents owned by `assignee` or held by `group`, running clocks first in the
-    order they fall due (the response while nobody has answered, else the resolution),
-    then the pending ones, whose clocks stand still; and how many there are in all."""
+    """Open incidents owned by `assignee`, held by `group`, or escalated to the manager in
+    one of the groups `escalated_in`: running clocks first in the order they fall due (the
+    response while nobody has answered, else the resolution), then the pending ones, whose
+    clocks stand still; and how many there are in all."""
     conditions = [Incident.state.in_([s.value for s in OPEN])]
     if assignee is not None:
         conditions.append(Incident.assignee == assignee)
     if group is not None:
         conditions.append(Incident.group == group)
+    if escalated_in is not None:
+        conditions += [Incident.manager_escalated.is_(True), Incident.group.in_(escalated_in)]
     total = await session.scalar(select(func.count(Incident.id)).where(*conditions))
     next_due = case(
         (Incident.responded_at.is_(None), Incident.response_due_at),

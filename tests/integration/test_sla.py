@@ -286,6 +286,22 @@ async def test_business_hours_carry_the_clock_over_the_weekend(settings, databas
     )
 
 
+async def test_a_managers_queue_holds_what_was_escalated_to_them(desk, clock):
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("alice", "/incident open Scanner jams too")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident escalate 1 the supplier won't answer --hierarchic")
+    # Before: "No open incidents for you." although carol was asked to act on INC-1.
+    queue = await desk.ok("carol", "/incident queue")
+    assert queue.text.endswith("Escalated to you: 1.")
+    assert queue.card.body.splitlines()[-2:] == [
+        "Escalated to you: 1",
+        "INC-000001 · P4 · resolution due in 3d · in progress · bob · " + PRINTER,
+    ]
+    assert (await desk.message("carol", "my queue")).text == queue.text
+    assert "Escalated" not in (await desk.ok("bob", "/incident queue")).text  # an agent's
+
+
 @pytest.mark.parametrize("pauses", [True, False])
 async def test_waiting_on_a_third_party_pauses_the_clock_only_if_configured(
     settings, database, clock, pauses
