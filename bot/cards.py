@@ -11,7 +11,7 @@ from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident, IncidentEvent
 from bot.services.incidents import waits_on_reporter
 from bot.services.knowledge import Suggestion
-from bot.services.lifecycle import State, allowed_actions
+from bot.services.lifecycle import OPEN, State, allowed_actions
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 from bot.wording import counted, times
@@ -160,13 +160,10 @@ def _extra_fields(incident: Incident) -> list[Field]:
         parts += ["manager involved"] if incident.manager_escalated else []
         extra.append(Field("Escalation", ", ".join(parts)))
     if incident.resolution_note:
-        extra.append(
-            Field(
-                "Resolution",
-                f"{incident.resolution_note} ({incident.resolution_code})",
-                short=False,
-            )
-        )
+        # Reopened, the fix on record is one that did not hold: it is no resolution.
+        label = "Resolution" if incident.state not in OPEN else "Tried before"
+        fix = f"{incident.resolution_note} ({incident.resolution_code})"
+        extra.append(Field(label, fix, short=False))
     if incident.duplicate_of_id:
         extra.append(Field("Duplicate of", format_id(incident.duplicate_of_id)))
     if incident.reopen_count:

@@ -1216,6 +1216,10 @@ async def test_reopen_asks_why_and_the_next_message_reopens_with_that_reason(qui
         f"alice reopened INC-000001 “{PRINTER}”: it jammed again after ten pages",
     )
     assert (await conversation(quiet, "alice")).step == "idle"
+    # The fix that did not hold is no longer shown as the resolution (before: "Resolution").
+    fields = {f.label: f.value for f in (await quiet.ok("bob", "/incident show 1")).card.fields}
+    assert "Resolution" not in fields
+    assert fields["Tried before"].endswith("(fixed)")
 
 
 @pytest.mark.parametrize(
