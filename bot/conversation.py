@@ -20,6 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import select
+
 from bot.cards import ago, incident_reply, list_line, span, suggestion_line
 from bot.context import CommandContext
 from bot.conversation_store import (
@@ -49,6 +51,7 @@ from bot.ids import format_id
 from bot.intents import (
     Intent,
     IntentKind,
+    me_too,
     named_no_longer_needed,
     names_a_problem,
     no_longer_needed,
@@ -210,6 +213,9 @@ class Chat:
         withdrawal = await self._withdrawal(text)
         if withdrawal is not None:
             return withdrawal
+        joined = await self._me_too(text)
+        if joined is not None:
+            return joined
         kind = intent.kind
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
@@ -285,6 +291,48 @@ class Chat:
         if not fixed:
             return self.ask_reopen_reason(incident)
         return self.answer(await confirm_fix(self.ctx, incident.id))
+
+    async def _me_too(self, text: str) -> Reply | None:
+        """ "Same here" in a channel thread where someone else's incident was opened: they
+        are affected too, and what else they say goes onto it."""
+        rest = me_too(text)
+        if rest is None or self.ctx.channel.is_direct:
+            return None
+        incident = await self._thread_incident()
+        if incident is None or incident.reporter_key == self.ctx.person.key:
+            return None
+        number, incidents = incident.id, self.ctx.incidents
+        self.follow(incident)
+        if await incidents.involves(incident, self.ctx.person):
+            said = f"You're on {format_id(number)} already; I'll tell you when there is news."
+        else:
+            joined = await incidents.add_affected(number, self.ctx.person)
+            said = (
+                f"You're on {format_id(number)} now ({joined.people_affected} people "
+                "affected); I'll tell you when there is news."
+            )
+        if rest:
+            await incidents.note(number, self.ctx.person, rest)
+            said += " What you said is on it too."
+        return self.answer(Reply(text=said))
+
+    async def _thread_incident(self) -> Incident | None:
+        """The open incident that someone's conversation in this thread is about."""
+        ctx = self.ctx
+        numbers = await ctx.session.scalars(
+            select(Conversation.incident_id)
+            .where(
+                Conversation.platform == ctx.channel.platform,
+                Conversation.place == place_of(ctx.channel),
+                Conversation.incident_id.is_not(None),
+            )
+            .order_by(Conversation.updated_at.desc())
+        )
+        for number in numbers:
+            incident = await ctx.session.get(Incident, number)
+            if incident is not None and State(incident.state) in OPEN:
+                return incident
+        return None
 
     async def _withdrawal(self, text: str) -> Reply | None:
         """The reporter says the incident being followed, or the one they name, is no

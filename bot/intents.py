@@ -350,3 +350,23 @@ def agent_command(text: str) -> str | None:
         if match:
             return command.format(*match.groups())
     return None
+
+
+# "same here", "me too, can't print either", "+1": someone else hit by what a thread is about.
+_ME_TOO = re.compile(
+    r"^(?:same(?: here| for me| problem| issue| thing here| thing)?|me too|me as well|"
+    r"us too|we too|same here too|ditto|\+1|also me|i have (?:it|this|that|the same)(?: too)?)"
+    r"(?![\w'])[\s,.!:;-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def me_too(text: str) -> str | None:
+    """What a "me too" message says besides ("" for nothing more), or None when the
+    message is not one."""
+    found = _ME_TOO.match(text.strip())
+    if found is None or len(_WORD.findall(found.group(1).lower())) > 15:
+        return None
+    rest = found.group(1).strip()
+    # "same problem with the scanner" is the same kind of trouble somewhere else
+    return None if re.match(r"(with|on|in|for|at)\b", rest, re.IGNORECASE) else rest

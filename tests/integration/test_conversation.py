@@ -386,6 +386,28 @@ async def vpn_down_for_sales(desk: Desk) -> None:
     desk.core.clock.advance(minutes=10)
 
 
+async def test_same_here_in_the_thread_of_someones_incident_joins_it(quiet):
+    # Before: "same here" was unclear and "+1" was taken for an answer to a new report.
+    await open_by_chat(quiet, channel=THREAD)
+    joined = await quiet.message("carl", "same here", channel=THREAD)
+    assert joined.text == (
+        "You're on INC-000001 now (2 people affected); I'll tell you when there is news."
+    )
+    more = await quiet.message("dina", "me too, can't print either", channel=THREAD)
+    assert more.text.endswith(
+        "(3 people affected); I'll tell you when there is news. What you said is on it too."
+    )
+    again = await quiet.message("carl", "+1", channel=THREAD)
+    assert again.text == "You're on INC-000001 already; I'll tell you when there is news."
+    assert await affected(quiet) == [("console:carl", "carl"), ("console:dina", "dina")]
+    assert (await timeline(quiet))[-1] == ("note", "console:dina", "can't print either")
+    # What carl says next in the thread is about it; in his direct chat "same" means nothing.
+    noted = await quiet.message("carl", "it smells of burning too", channel=THREAD)
+    assert noted.text == "Added to INC-000001; the desk will see it."
+    assert (await quiet.message("carl", "same here")).text == UNCLEAR
+    assert len(await incidents(quiet)) == 1
+
+
 async def test_someone_affected_by_the_same_thing_joins_the_open_incident(quiet):
     await vpn_down_for_sales(quiet)
     asked = await quiet.message("carl", "the vpn is not working")

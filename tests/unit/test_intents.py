@@ -11,6 +11,7 @@ from bot.intents import (
     Intent,
     IntentKind,
     agent_command,
+    me_too,
     mentions_incident,
     named_no_longer_needed,
     no_longer_needed,
@@ -284,3 +285,19 @@ def test_works_again_is_told_apart_from_a_ticket_that_can_go(text, works):
 )
 def test_an_agents_short_message_stands_for_a_command(text, command):
     assert agent_command(text) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("same here", ""),
+        ("Me too!", ""),
+        ("+1", ""),
+        ("me too, can't print either", "can't print either"),
+        ("same problem with the scanner", None),  # the same trouble elsewhere
+        ("sametime is broken", None),
+        ("+10", None),
+    ],
+)
+def test_me_too_says_what_else_was_said(text, rest):
+    assert me_too(text) == rest
