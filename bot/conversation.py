@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from bot.cards import ago, incident_reply, list_line, span, suggestion_line
+from bot.cards import ago, incident_reply, suggestion_line
+from bot.chat_answers import HELP_TEXT, UNCLEAR_TEXT, contact_text, priority_text, progress
 from bot.context import CommandContext
 from bot.conversation_store import (
     BLOCKED,
@@ -70,11 +71,10 @@ from bot.services.bulletins import (
 )
 from bot.services.classify import Classification
 from bot.services.duplicates import Match, best_match
-from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
-from bot.sla_cards import after_hours, own_queue
+from bot.sla_cards import after_hours
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -224,13 +224,14 @@ class Chat:
         if kind == IntentKind.HELP:
             return self.answer(Reply(text=HELP_TEXT))
         if kind == IntentKind.PRIORITY:
-            return self.answer(Reply(text=self._priority(intent.text)))
+            return self.answer(Reply(text=priority_text(self.ctx.rules.settings, intent.text)))
         if kind == IntentKind.CONTACT:
-            return self.answer(Reply(text=self._contact()))
+            return self.answer(Reply(text=contact_text(self.ctx.rules.settings)))
         if kind == IntentKind.COMPLAINT:
             return await self.complaint(intent.incident)
         if kind == IntentKind.PROGRESS:
-            return self.answer(await self.progress(intent.incident))
+            drafting = self.row.step in _DRAFTING
+            return self.answer(await progress(self.ctx, intent.incident, drafting=drafting))
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._followed_incident()
@@ -948,55 +949,6 @@ class Chat:
             Reply(text=f"{format_id(incident.id)} is reopened; the desk has your reason.")
         )
 
-    # -- questions about progress --------------------------------------------
-
-    async def progress(self, number: int | None) -> Reply:
-        ctx = self.ctx
-        if number is not None:
-            found = await ctx.incidents.get_for(number, ctx.person)
-            return await self._status(found)
-        # An agent's "my tickets" are their queue; anyone else's, those they reported.
-        if ctx.person.is_agent:
-            reply = await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
-        else:
-            rows, total = await ctx.incidents.search(ctx.person, IncidentFilter())
-            reply = await self._incidents_news(rows, total)
-        # A known problem they said affects them is news they are waiting for too.
-        followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
-        if not followed:
-            return reply
-        lines = "\n".join(known_issue_line(b, ctx.now) for b in followed)
-        return replace(reply, text=f"{reply.text}\nYou'll hear when these are fixed:\n{lines}")
-
-    async def _incidents_news(self, rows: Sequence[Incident], total: int) -> Reply:
-        ctx = self.ctx
-        if not rows and self.row.step in _DRAFTING:
-            return Reply(text="You have no open incidents yet.")  # the draft's question follows
-        if not rows:
-            return Reply(text="You have no open incidents. Tell me if something is wrong.")
-        if total == 1:
-            return await self._status(rows[0])
-        body = "\n".join(list_line(i, ctx.rules) for i in rows)
-        return Reply(
-            text=f"You have {total} incidents open. Ask “any news on INC-…?” for one of them.",
-            card=Card(title="Your incidents", body=body),
-        )
-
-    async def _status(self, incident: Incident) -> Reply:
-        ctx = self.ctx
-        recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
-        owner = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
-        where = f"with {owner}" if owner else f"waiting for the {incident.group} team"
-        text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."
-        if incident.state == State.PENDING and incident.pending_reason:
-            text += f" It waits on {self._whom(incident)}: {incident.pending_reason}"
-        return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
-
-    def _whom(self, incident: Incident) -> str:
-        if not waits_on_reporter(incident):
-            return "a third party"
-        return "you" if self.ctx.person.key == incident.reporter_key else incident.reporter_name
-
     # -- state ----------------------------------------------------------------
 
     def answer(self, reply: Reply) -> Reply:
@@ -1063,16 +1015,6 @@ class Chat:
             return "What went wrong? Or say “cancel”."
         return "Say “cancel” to start over."
 
-    def _contact(self) -> str:
-        """Asked for a call or a person: the desk's other way in, if it has one."""
-        contact = self.ctx.rules.settings.desk.contact
-        other = f"You can also reach the desk another way: {contact}. " if contact else ""
-        return (
-            f"I'm the desk's assistant, and what you tell me here reaches its people. {other}"
-            "Tell me what's wrong and I'll open it; if you'd like a call back, say so in it "
-            "and the agent who takes it will see."
-        )
-
     async def complaint(self, named: int | None) -> Reply:
         """Unhappy with how something was handled: said of a fixed incident, it goes to
         the desk's manager as a poor rating with the person's words."""
@@ -1096,19 +1038,6 @@ class Chat:
             )
         )
 
-    def _priority(self, name: str) -> str:
-        """What a priority promises, from config.yaml's targets."""
-        priorities = self.ctx.rules.settings.priorities
-        if name not in priorities:
-            known = ", ".join(f"{p} ({v.name})" for p, v in priorities.items())
-            return f"There is no {name}. The priorities are {known}."
-        p = priorities[name]
-        return (
-            f"{name} is {p.name}: someone takes it up within {span(p.response)} and it is "
-            f"resolved within {span(p.resolution)} (in its team's working hours). The priority "
-            "comes from how many people are affected and how urgent it is."
-        )
-
     def _greeting(self) -> str:
         return (
             f"Hi {self.ctx.person.name}! Tell me what's wrong and I'll help, or ask about a "
@@ -1129,20 +1058,10 @@ class Chat:
         return "You're welcome!"
 
 
-HELP_TEXT = (
-    "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
-    "suggest fixes, and if they don't help, open an incident for you.\n"
-    "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
-    "Commands work too: `/help` lists them."
-)
 COMPLAINT_WITHOUT_INCIDENT = (
     "I'm sorry to hear that. Once an incident of yours is fixed you can rate it, and a poor "
     "rating with what went wrong goes to the desk's manager (`/incident rate <id> poor "
     "<what went wrong>`). If something is still wrong, tell me what, and I'll get it moving."
-)
-UNCLEAR_TEXT = (
-    "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
-    "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"
 )
 
 

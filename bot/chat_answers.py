@@ -1,0 +1,108 @@
+"""Answers the desk gives in chat that need no conversation state: how someone's
+incidents are going, what a priority promises, how else to reach the desk, and the
+texts for help and for a message it can't place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.cards import incident_reply, list_line, span
+from bot.config import Settings
+from bot.context import CommandContext
+from bot.ids import format_id
+from bot.messages import Card, Reply
+from bot.models import Incident
+from bot.services.bulletins import Bulletins, known_issue_line
+from bot.services.incidents import IncidentFilter, waits_on_reporter
+from bot.services.lifecycle import State
+from bot.sla_cards import own_queue
+
+HELP_TEXT = (
+    "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
+    "suggest fixes, and if they don't help, open an incident for you.\n"
+    "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
+    "Commands work too: `/help` lists them."
+)
+UNCLEAR_TEXT = (
+    "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
+    "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"
+)
+
+
+async def progress(ctx: CommandContext, number: int | None, *, drafting: bool) -> Reply:
+    """ "Any news on INC-4?", "my tickets": one incident, or all of the person's (an
+    agent's queue); `drafting` when a report of theirs is not opened yet."""
+    if number is not None:
+        found = await ctx.incidents.get_for(number, ctx.person)
+        return await incident_status(ctx, found)
+    # An agent's "my tickets" are their queue; anyone else's, those they reported.
+    if ctx.person.is_agent:
+        reply = await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
+    else:
+        rows, total = await ctx.incidents.search(ctx.person, IncidentFilter())
+        reply = await _incidents_news(ctx, rows, total, drafting)
+    # A known problem they said affects them is news they are waiting for too.
+    followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
+    if not followed:
+        return reply
+    lines = "\n".join(known_issue_line(b, ctx.now) for b in followed)
+    return replace(reply, text=f"{reply.text}\nYou'll hear when these are fixed:\n{lines}")
+
+
+async def _incidents_news(
+    ctx: CommandContext, rows: Sequence[Incident], total: int, drafting: bool
+) -> Reply:
+    if not rows and drafting:
+        return Reply(text="You have no open incidents yet.")  # the draft's question follows
+    if not rows:
+        return Reply(text="You have no open incidents. Tell me if something is wrong.")
+    if total == 1:
+        return await incident_status(ctx, rows[0])
+    body = "\n".join(list_line(i, ctx.rules) for i in rows)
+    return Reply(
+        text=f"You have {total} incidents open. Ask “any news on INC-…?” for one of them.",
+        card=Card(title="Your incidents", body=body),
+    )
+
+
+async def incident_status(ctx: CommandContext, incident: Incident) -> Reply:
+    """Where an incident stands, in a sentence, with its card."""
+    recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
+    owner = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
+    where = f"with {owner}" if owner else f"waiting for the {incident.group} team"
+    text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."
+    if incident.state == State.PENDING and incident.pending_reason:
+        text += f" It waits on {_whom(ctx, incident)}: {incident.pending_reason}"
+    return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
+
+
+def _whom(ctx: CommandContext, incident: Incident) -> str:
+    if not waits_on_reporter(incident):
+        return "a third party"
+    return "you" if ctx.person.key == incident.reporter_key else incident.reporter_name
+
+
+def priority_text(settings: Settings, name: str) -> str:
+    """What a priority promises, from config.yaml's targets."""
+    if name not in settings.priorities:
+        known = ", ".join(f"{p} ({v.name})" for p, v in settings.priorities.items())
+        return f"There is no {name}. The priorities are {known}."
+    p = settings.priorities[name]
+    return (
+        f"{name} is {p.name}: someone takes it up within {span(p.response)} and it is "
+        f"resolved within {span(p.resolution)} (in its team's working hours). The priority "
+        "comes from how many people are affected and how urgent it is."
+    )
+
+
+def contact_text(settings: Settings) -> str:
+    """Asked for a call or a person: the desk's other way in, if it has one."""
+    contact = settings.desk.contact
+    other = f"You can also reach the desk another way: {contact}. " if contact else ""
+    return (
+        f"I'm the desk's assistant, and what you tell me here reaches its people. {other}"
+        "Tell me what's wrong and I'll open it; if you'd like a call back, say so in it "
+        "and the agent who takes it will see."
+    )
