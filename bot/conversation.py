@@ -297,8 +297,8 @@ class Chat:
         """ "Same here" in a channel thread where someone else's incident was opened: they
         are affected too, and what else they say goes onto it."""
         rest = me_too(text)
-        if rest is None or self.ctx.channel.is_direct:
-            return None
+        if rest is None or self.ctx.channel.is_direct or self.ctx.person.is_agent:
+            return None  # the desk's own "+1" in a thread is no one affected
         incident = await self._thread_incident()
         if incident is None or incident.reporter_key == self.ctx.person.key:
             return None

@@ -406,6 +406,8 @@ async def test_same_here_in_the_thread_of_someones_incident_joins_it(quiet):
     assert noted.text == "Added to INC-000001; the desk will see it."
     assert (await quiet.message("carl", "same here")).text == UNCLEAR
     assert len(await incidents(quiet)) == 1
+    await quiet.message("bob", "+1", channel=THREAD)  # an agent agreeing is not affected
+    assert len(await affected(quiet)) == 2
 
 
 async def test_someone_affected_by_the_same_thing_joins_the_open_incident(quiet):
