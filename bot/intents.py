@@ -143,12 +143,14 @@ def recognise(text: str) -> Intent:
     if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
         return Intent(IntentKind.HELP, None, core)
     words = len(_WORD.findall(lowered))
-    if _COMPLAINT.search(lowered) and words <= 25:
+    # Said with a problem ("not happy with how my laptop keeps crashing"), it is a report.
+    trouble = bool(_PROBLEM.search(_COMPLAINT.sub("", lowered)))
+    if _COMPLAINT.search(lowered) and words <= 25 and not trouble:
         return Intent(IntentKind.COMPLAINT, incident, core)
     if _CONTACT.search(lowered) and words <= 7 and not _PROBLEM.search(lowered):
         return Intent(IntentKind.CONTACT, None, core)
     asked = _PRIORITY_QUESTION.search(lowered)
-    if asked and len(_WORD.findall(lowered)) <= 8:
+    if asked and words <= 8:
         return Intent(IntentKind.PRIORITY, None, asked.group(1).upper())
     if _is_progress(lowered, incident):
         return Intent(IntentKind.PROGRESS, incident, core)
@@ -233,16 +235,14 @@ _FIXED = re.compile(
 )
 _VERDICT_WORDS = 8  # longer, it is likely about something else as well
 # The reporter says their open incident is no longer needed, or asks for it to go.
+_WORKS_AGAIN_WORDS = (
+    r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
+    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it"
+)
+_WORKS_AGAIN = re.compile(rf"\b({_WORKS_AGAIN_WORDS})\b", re.I)
 _NOT_NEEDED = re.compile(
     r"\b(never ?mind|ignore (that|this|it|my (last )?(message|ticket|report))|"
-    r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
-    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
-    r"no longer need)\b",
-    re.I,
-)
-_WORKS_AGAIN = re.compile(
-    r"\b((it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
-    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it)\b",
+    rf"{_WORKS_AGAIN_WORDS}|no longer need)\b",
     re.I,
 )
 _CANCEL_MINE = re.compile(

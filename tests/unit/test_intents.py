@@ -92,6 +92,7 @@ TABLE = [
     ("can someone call me, my laptop is dead", REPORT, None),
     ("I want to complain about how my last ticket was handled", IntentKind.COMPLAINT, None),
     ("not happy with how INC-4 went", IntentKind.COMPLAINT, 4),
+    ("not happy with how my laptop keeps crashing", REPORT, None),
     # Calls for help.
     ("help", HELP, None),
     ("Help!", HELP, None),
