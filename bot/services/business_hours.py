@@ -79,10 +79,10 @@ class Calendar:
     def opens_after(self, moment: datetime) -> datetime | None:
         """When working time next begins, if `moment` is outside it; None inside it (and
         always, around the clock)."""
-        if self.hours is None:
-            return None
-        opens, _ = next(self._windows(moment))
-        return opens if opens > moment else None
+        window = next(self._windows(moment), None) if self.hours is not None else None
+        if window is None:
+            return None  # around the clock (or no working time at all: nothing to promise)
+        return window[0] if window[0] > moment else None
 
     def _windows(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working windows (UTC) that end after `start`, in order."""
