@@ -44,6 +44,12 @@ async def load(desk, number=1):
     return found
 
 
+async def classified(desk, number=1) -> tuple[str, str, str, str]:
+    """An incident's category, impact, urgency and priority."""
+    found = await load(desk, number)
+    return (found.category, found.impact, found.urgency, found.priority)
+
+
 async def timeline(desk, number=1):
     async with desk.core.database.transaction() as session:
         query = select(IncidentEvent).where(IncidentEvent.incident_id == number)
@@ -617,14 +623,8 @@ async def test_priority_and_sla_from_config(desk, clock, flags, priority, respon
 
 async def test_defaults_are_low_impact_medium_urgency(desk):
     await desk.ok("alice", "/incident open Something odd happened this morning")
-    found = await load(desk)
-    assert (found.category, found.impact, found.urgency, found.priority) == (
-        "other",
-        "low",
-        "medium",
-        "P4",
-    )
-    assert found.group == "service-desk"
+    assert await classified(desk) == ("other", "low", "medium", "P4")
+    assert (await load(desk)).group == "service-desk"
 
 
 async def test_without_a_category_the_summarys_words_choose_it(desk):
@@ -660,13 +660,8 @@ async def test_classify_twice_keeps_the_initial_classification(desk):
     await desk.ok("alice", f"/incident open {SUMMARY} --category printer --urgency high")
     await desk.ok("bob", "/incident classify 1 --impact high")
     await desk.ok("erin", "/incident classify 1 --category vpn --urgency low")
+    assert await classified(desk) == ("network/vpn", "high", "low", "P3")
     found = await load(desk)
-    assert (found.category, found.impact, found.urgency, found.priority) == (
-        "network/vpn",
-        "high",
-        "low",
-        "P3",
-    )
     initial = (found.initial_category, found.initial_impact, found.initial_urgency)
     assert (*initial, found.initial_priority) == ("hardware/printer", "low", "high", "P3")
 
@@ -711,13 +706,7 @@ async def test_a_security_incident_opens_at_its_floor_and_an_agents_levels_stand
 async def test_moving_an_incident_into_security_lifts_the_levels_not_given(desk):
     await desk.ok("alice", f"/incident open {SUMMARY} --category other")  # low, medium: P4
     await desk.ok("bob", "/incident classify 1 --category phishing --impact low")
-    found = await load(desk)
-    assert (found.category, found.impact, found.urgency, found.priority) == (
-        "security/phishing",
-        "low",
-        "high",
-        "P3",
-    )
+    assert await classified(desk) == ("security/phishing", "low", "high", "P3")
 
 
 @pytest.mark.parametrize("flags", ["--impact low", "--urgency medium", "--category other"])
