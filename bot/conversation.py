@@ -75,6 +75,7 @@ from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 from bot.sla_cards import after_hours
+from bot.wording import sentences
 
 _CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
 _YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
@@ -797,11 +798,11 @@ class Chat:
         )
         self.reset()
         self.row.incident_id = incident.id
-        text = (
-            f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
-            "I'll tell you here when someone picks it up; anything you add here goes onto it."
+        text = sentences(
+            f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}).",
+            "I'll tell you here when someone picks it up; anything you add here goes onto it.",
+            after_hours(incident, ctx.rules, ctx.now),
         )
-        text = " ".join(filter(None, (text, after_hours(incident, ctx.rules, ctx.now))))
         recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
         return self.answer(incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent))
 
@@ -891,15 +892,19 @@ class Chat:
         return await self.start_report(words)
 
     def ask_reopen_reason(self, incident: Incident) -> Reply:
-        self.reset()
-        self.row.step, self.row.incident_id = REOPEN_REASON, incident.id
-        self._extend()
-        return self.answer(
-            Reply(
-                text=f"Sorry it isn't fixed. What is still wrong with {format_id(incident.id)}? "
-                "Your answer reopens it and goes to the desk (or say “cancel”)."
-            )
+        return self._ask(
+            REOPEN_REASON,
+            incident,
+            f"Sorry it isn't fixed. What is still wrong with {format_id(incident.id)}? "
+            "Your answer reopens it and goes to the desk (or say “cancel”).",
         )
+
+    def _ask(self, step: str, incident: Incident, question: str) -> Reply:
+        """A question about an incident, whose answer the next message is."""
+        self.reset()
+        self.row.step, self.row.incident_id = step, incident.id
+        self._extend()
+        return self.answer(Reply(text=question))
 
     def ask_rating(self, incident: Incident) -> None:
         """ "How did we do?" was asked here: a typed answer rates it, unless the chat is in
@@ -910,14 +915,11 @@ class Chat:
 
     def ask_what_went_wrong(self, incident: Incident) -> Reply:
         """Rated poor without a word: the next message says why, for the desk."""
-        self.reset()
-        self.row.step, self.row.incident_id = WHAT_WENT_WRONG, incident.id
-        self._extend()
-        return self.answer(
-            Reply(
-                text=f"Sorry it wasn't better. What went wrong with {format_id(incident.id)}? "
-                "Your answer goes to the desk with your rating (or say “cancel”)."
-            )
+        return self._ask(
+            WHAT_WENT_WRONG,
+            incident,
+            f"Sorry it wasn't better. What went wrong with {format_id(incident.id)}? "
+            "Your answer goes to the desk with your rating (or say “cancel”).",
         )
 
     async def _typed_rating(self, clean: str) -> Reply | None:
@@ -1027,15 +1029,12 @@ class Chat:
         fixed = incident is not None and incident.reporter_key == ctx.person.key
         if not fixed or State(incident.state) not in (State.RESOLVED, State.CLOSED):
             return self.answer(Reply(text=COMPLAINT_WITHOUT_INCIDENT))
-        self.reset()
-        self.row.step, self.row.incident_id = WHAT_WENT_WRONG, incident.id
-        self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
-        return self.answer(
-            Reply(
-                text=f"I'm sorry it went badly. What went wrong with {label}? Your answer goes "
-                "to the desk's manager with a poor rating (or say “cancel”)."
-            )
+        return self._ask(
+            WHAT_WENT_WRONG,
+            incident,
+            f"I'm sorry it went badly. What went wrong with {label}? Your answer goes to the "
+            "desk's manager with a poor rating (or say “cancel”).",
         )
 
     def _greeting(self) -> str:

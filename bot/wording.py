@@ -1,4 +1,5 @@
-"""How counts are said in replies: "1 incident", "2 incidents", never "1 incident(s)"."""
+"""How counts and sentences are put together in replies: "1 incident", "2 incidents",
+never "1 incident(s)"; sentences that may be left out, without stray spaces."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 def times(count: int) -> str:
     """How often: "once", "twice", "3 times"."""
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def sentences(*parts: str) -> str:
+    """The sentences given, in order, leaving out those that are empty."""
+    return " ".join(part for part in parts if part)

@@ -44,7 +44,7 @@ from bot.services.incidents import (
 from bot.services.lifecycle import REPORTER, THIRD_PARTY, WAITING_ON, State
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
-from bot.wording import counted
+from bot.wording import counted, sentences
 
 _STATE_CHOICES = ("open", "all", *(s.value for s in State))
 STATES = static_choice("state", _STATE_CHOICES)
@@ -113,11 +113,12 @@ async def open_(
     if ctx.channel.is_direct or ctx.channel.thread_id:
         # What its reporter says next here is about it (a bare channel is no conversation).
         (await Chat.load(ctx)).follow(incident)
-    text = (
-        f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}). "
-        f"{_lifted(ctx, incident, impact, urgency)}We'll keep you posted here."
+    text = sentences(
+        f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}).",
+        _lifted(ctx, incident, impact, urgency),
+        "We'll keep you posted here.",
+        after_hours(incident, ctx.rules, ctx.now),
     )
-    text = " ".join(filter(None, (text, after_hours(incident, ctx.rules, ctx.now))))
     found = ctx.knowledge.search(summary, limit=ctx.rules.settings.knowledge.suggestions)
     if not found or not ctx.rules.triage.self_help_fits(incident.impact):
         return await _answer(ctx, incident, text)
@@ -150,11 +151,12 @@ async def _open_for(
         urgency=urgency,
         logged_by=ctx.person,
     )
-    text = (
+    text = sentences(
         f"Opened {format_id(incident.id)} ({incident.priority}, {incident.group}) for "
-        f"{reporter.name}, who will hear its news. {_lifted(ctx, incident, impact, urgency)}"
+        f"{reporter.name}, who will hear its news.",
+        _lifted(ctx, incident, impact, urgency),
     )
-    return await _answer(ctx, incident, text.rstrip())
+    return await _answer(ctx, incident, text)
 
 
 def _lifted(

@@ -126,4 +126,4 @@ def floor_note(c: Classification) -> str:
     if not c.raised:
         return ""
     lifted = " and ".join(f"{kind} {getattr(c, kind)}" for kind in c.raised)
-    return f"Set to {lifted}: every {c.branch} incident is at least that. "
+    return f"Set to {lifted}: every {c.branch} incident is at least that."
