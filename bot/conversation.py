@@ -721,12 +721,12 @@ class Chat:
         settled = self.ctx.rules.classifier.settled
         if row.impact is None and not settled(row.category, "impact"):
             row.step = SCOPE
-            return self.answer(_options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope"))
-        if row.urgency is None and not settled(row.category, "urgency"):
+        elif row.urgency is None and not settled(row.category, "urgency"):
             row.step = BLOCKED
-            return self.answer(_options_reply(BLOCKED_QUESTION, BLOCKED_OPTIONS, "intake.blocked"))
-        row.step = CONFIRM
-        return self.answer(self._summary())
+        else:
+            row.step = CONFIRM
+            return self.answer(self._summary())
+        return self.answer(self._question_reply())
 
     async def add_detail(self, text: str) -> Reply:
         """People keep typing what else they notice: it goes into the report's
