@@ -171,3 +171,16 @@ async def test_a_shared_screenshot_goes_onto_the_incident_by_its_permalink(slack
     assert "Added to INC-000001" in text_of(added.blocks)
     history = text_of((await slack.answer("/incident", "history 1")).blocks)
     assert "https://example.slack.com/files/UALICE/F0S43PZDF/error.png" in history
+
+
+async def test_same_here_in_the_incidents_thread_joins_it_without_a_mention(slack, fake):
+    mention = slack.mention("the VPN is down for the whole office, nobody can work")
+    thread = mention["event"]["ts"]
+    await slack.event(mention)
+    summary = (await fake.wait_for("chat.postMessage"))[0]
+    await slack.press(summary, "Confirm")
+    sent = len(fake.to("chat.postMessage"))
+    await slack.event(slack.thread_reply("same here", thread_ts=thread, user="UCARL"))
+    joined = (await fake.wait_for("chat.postMessage", sent + 1))[-1]
+    assert (joined.body["channel"], joined.body["thread_ts"]) == ("C111", thread)
+    assert "You're on INC-000001 now (2 people affected)" in text_of(joined.blocks)
