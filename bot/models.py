@@ -323,6 +323,7 @@ class Bulletin(Base):
     updated_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    latest: Mapped[str | None] = mapped_column(Text)  # the last update; text stays the problem
     final_note: Mapped[str | None] = mapped_column(Text)  # what the resolution said
     updates: Mapped[int] = mapped_column(Integer, default=0)
 

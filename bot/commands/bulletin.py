@@ -137,7 +137,9 @@ async def list_(ctx: CommandContext) -> Reply:
     if not active:
         return Reply(text="No bulletins are in force: no known problems right now.")
     lines = "\n".join(
-        f"{format_bulletin(b.id)} · {b.severity} · {b.service or '-'} · {b.text}" for b in active
+        f"{format_bulletin(b.id)} · {b.severity} · {b.service or '-'} · {b.text}"
+        + (f" · latest: {b.latest}" if b.latest else "")
+        for b in active
     )
     heading = f"{counted(len(active), 'bulletin')} in force:"
     return Reply(text=heading, card=Card("Service status", body=lines))

@@ -106,7 +106,9 @@ class Bulletins:
     async def update(self, author: Person, number: int, text: str) -> Bulletin:
         self._may_post(author)
         bulletin = await self._active(number, "update")
-        bulletin.text, bulletin.updated_at = text, self.now
+        # The problem's own words stay: an update alone ("a fix is rolling out") says
+        # nothing to someone who missed the post.
+        bulletin.latest, bulletin.updated_at = text, self.now
         bulletin.updates += 1
         await self._republish(bulletin, f"Update: {text}")
         return bulletin
@@ -156,7 +158,7 @@ class Bulletins:
         category = self._specific_category(text)
         best: tuple[float, Bulletin] | None = None
         for bulletin in await self.listing():
-            about = f"{bulletin.service or ''} {bulletin.text}"
+            about = f"{bulletin.service or ''} {bulletin.text} {bulletin.latest or ''}"
             same_kind = category is not None and category == self._specific_category(about)
             score = max(
                 similarity(words, content_words(about)),
@@ -297,7 +299,10 @@ def known_issue_line(bulletin: Bulletin, now: datetime) -> str:
     """BUL-3 · Email is down for everyone (major, posted 10m ago)."""
     posted = ago(now - bulletin.posted_at)
     label = f"{format_bulletin(bulletin.id)} · {bulletin.text}"
-    return f"{label} ({bulletin.severity}, posted {posted})"
+    line = f"{label} ({bulletin.severity}, posted {posted})"
+    if bulletin.latest:
+        line += f". Latest ({ago(now - bulletin.updated_at)}): {bulletin.latest}"
+    return line
 
 
 def _service_named(service: str | None, text: str) -> float:
@@ -316,6 +321,7 @@ def bulletin_reply(bulletin: Bulletin) -> Reply:
         Field("Severity", bulletin.severity),
         *((Field("Service", bulletin.service),) if bulletin.service else ()),
         *((Field("Incident", format_id(bulletin.incident_id)),) if bulletin.incident_id else ()),
+        *((Field("Latest", bulletin.latest, short=False),) if bulletin.latest else ()),
         *((Field("Resolution", bulletin.final_note, short=False),) if bulletin.final_note else ()),
     )
     title = f"{format_bulletin(bulletin.id)} · {bulletin.service or 'Service status'}"
@@ -324,6 +330,8 @@ def bulletin_reply(bulletin: Bulletin) -> Reply:
         footer += f" · updated {bulletin.updates}×"
     # Once resolved, the channel's headline is the fix, not the problem's last update.
     said = bulletin.final_note if bulletin.state == RESOLVED and bulletin.final_note else None
+    if said is None and bulletin.latest and bulletin.state == ACTIVE:
+        said = f"{bulletin.text} · Latest: {bulletin.latest}"
     return Reply(
         text=f"{_STATE_WORDS[bulletin.state]}: {said or bulletin.text}",
         card=Card(title, tuple(fields), body=bulletin.text, footer=footer, severity=colour),

@@ -212,7 +212,32 @@ async def test_updates_edit_each_posted_copy_and_add_a_line_in_its_thread(
     lines = [(n.recipient.channel_id, n.recipient.thread_id, n.reply.text) for n in slack]
     assert edits == [("C0STATUS", posted["C0STATUS"]), ("C0SALES", posted["C0SALES"])]
     assert ("C0SALES", posted["C0SALES"], "Update: A fix is rolling out") in lines
-    assert all(n.reply.text.startswith("Ongoing: A fix") for n in slack if n.edit_of)
+    headline = "Ongoing: Email is down for everyone · Latest: A fix is rolling out"
+    assert all(n.reply.text == headline for n in slack if n.edit_of)
+
+
+async def test_an_update_keeps_the_problem_and_adds_the_latest_news(desk, clock):
+    """Before, an update replaced the bulletin's text: the channel card, the list and
+    the known-issue answer said "A fix is rolling out" and no longer what was down."""
+    await desk.ok("carol", POST)
+    clock.advance(minutes=30)
+    updated = await desk.ok("carol", "/bulletin update 1 A fix is rolling out")
+    assert updated.card.body == "Email is down for everyone"
+    assert {f.label: f.value for f in updated.card.fields}["Latest"] == "A fix is rolling out"
+    listed = await desk.ok("carol", "/bulletin list")
+    assert listed.card.body == (
+        "BUL-1 · major · email · Email is down for everyone · latest: A fix is rolling out"
+    )
+    clock.advance(minutes=5)
+    everything = await desk.message("alice", "is anything down?")
+    assert everything.text == (
+        "Known problems right now:\n• BUL-1 · Email is down for everyone "
+        "(major, posted 35m ago). Latest (5m ago): A fix is rolling out"
+    )
+    resolved = await desk.ok("carol", "/bulletin resolve 1")
+    assert resolved.card.body == "Email is down for everyone"
+    edits = [r.payload["text"] for r in await outbox(desk) if r.kind == "bulletin_edit"]
+    assert edits[-1] == "Resolved: Email is down for everyone"
 
 
 async def test_an_update_written_before_the_post_was_sent_edits_it_rather_than_posting(
