@@ -41,7 +41,7 @@ from bot.services.incidents import (
     RATINGS,
     IncidentFilter,
 )
-from bot.services.lifecycle import REPORTER, THIRD_PARTY, WAITING_ON, State
+from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
 from bot.wording import counted, sentences
@@ -347,7 +347,8 @@ async def escalate(
         Param(
             "on",
             static_choice("party", WAITING_ON),
-            "reporter (the default: their answer resumes it) or third-party (you resume it)",
+            "reporter (their answer resumes it) or third-party (you resume it); left out, "
+            "a reason naming a supplier, vendor or parts waits on a third party",
             required=False,
             flag=True,
         ),
@@ -359,9 +360,16 @@ async def escalate(
     ],
 )
 async def pending(ctx: CommandContext, incident: int, reason: str, on: str | None) -> Reply:
-    found = await ctx.incidents.pend(incident, ctx.person, reason, on or REPORTER)
-    whom = found.reporter_name if on != THIRD_PARTY else "a third party"
-    return await _answer(ctx, found, f"{format_id(found.id)} waits on {whom}: {reason}")
+    party = on or waiting_on(reason)
+    found = await ctx.incidents.pend(incident, ctx.person, reason, party)
+    whom = found.reporter_name if party != THIRD_PARTY else "a third party"
+    said = f"{format_id(found.id)} waits on {whom}: {reason}"
+    if on is None and party == THIRD_PARTY:
+        said += (
+            f"\n{found.reporter_name} is told it is on hold, not asked anything; "
+            f"`/incident resume {found.id}` carries on (`--on reporter` asks them instead)."
+        )
+    return await _answer(ctx, found, said)
 
 
 @registry.command(

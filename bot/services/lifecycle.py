@@ -7,6 +7,7 @@ table is the one place that says so; services ask `check` before acting.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from bot.errors import InvalidTransition
@@ -27,6 +28,22 @@ class State(StrEnum):
 # waited for until the owner resumes it.
 REPORTER, THIRD_PARTY = "reporter", "third-party"
 WAITING_ON = (REPORTER, THIRD_PARTY)
+
+_SUPPLIER = re.compile(
+    r"\b(vendors?|suppliers?|third[- ]part(y|ies)|manufacturers?|contractors?|carriers?|"
+    r"couriers?|isp|engineers?|parts|delivery|shipment|warranty|rma|repairers?)\b",
+    re.IGNORECASE,
+)
+
+
+def waiting_on(reason: str) -> str:
+    """Whom a pending reason waits on when the agent did not say: "waiting for the
+    vendor" is a third party, and asking the reporter would send them a request they
+    cannot answer. A question ("which vendor sold it?") is still the reporter's."""
+    if "?" not in reason and _SUPPLIER.search(reason):
+        return THIRD_PARTY
+    return REPORTER
+
 
 OPEN = frozenset({State.NEW, State.ASSIGNED, State.IN_PROGRESS, State.PENDING})
 NOT_FINAL = OPEN | {State.RESOLVED}

@@ -163,6 +163,29 @@ async def test_pending_asks_the_reporter_the_question_and_nobody_else(desk):
     ]
 
 
+async def test_a_reason_that_names_a_supplier_waits_on_a_third_party_without_asking(desk):
+    """Before, "waiting for vendor" with no --on asked alice for something only the
+    vendor could give, and her next message resumed the clock."""
+    await incident_with_affected(desk)
+    await desk.ok("bob", "/incident claim 1")
+    reply = await desk.ok("bob", "/incident pending 1 waiting for vendor")
+    assert reply.text == (
+        "INC-000001 waits on a third party: waiting for vendor\n"
+        "alice is told it is on hold, not asked anything; `/incident resume 1` carries on "
+        "(`--on reporter` asks them instead)."
+    )
+    async with desk.core.database.transaction() as session:
+        assert (await session.get(Incident, 1)).pending_on == "third-party"
+    on_hold = (
+        f"{LABEL} is on hold: waiting for vendor. "
+        "Nothing is needed from you; you will hear when it moves."
+    )
+    assert texts(await heard(desk, "pending")) == [
+        ("console:alice", on_hold),
+        ("console:frank", on_hold),
+    ]
+
+
 async def test_the_reporters_answer_puts_it_back_to_work_and_tells_the_owner(desk):
     await incident_with_affected(desk)
     await desk.ok("bob", "/incident claim 1")

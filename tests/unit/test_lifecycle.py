@@ -12,7 +12,17 @@ import pytest
 import bot.commands  # noqa: F401  (registers the commands the actions name)
 from bot.errors import DeskError, InvalidTransition
 from bot.registry import registry
-from bot.services.lifecycle import ALLOWED, NOT_FINAL, OPEN, State, allowed_actions, check
+from bot.services.lifecycle import (
+    ALLOWED,
+    NOT_FINAL,
+    OPEN,
+    REPORTER,
+    THIRD_PARTY,
+    State,
+    allowed_actions,
+    check,
+    waiting_on,
+)
 
 LABEL = "INC-000042"
 
@@ -164,3 +174,20 @@ def test_every_action_named_in_replies_is_a_real_command(action):
     # Replies say "From pending you can: resume, ..."; each word must be typeable.
     spec = registry.get(("incident", action))
     assert spec.params[0].name == "incident"
+
+
+@pytest.mark.parametrize(
+    ("reason", "party"),
+    [
+        ("waiting for vendor", THIRD_PARTY),
+        ("the supplier's engineer comes on Tuesday", THIRD_PARTY),
+        ("parts on order", THIRD_PARTY),
+        ("Dell warranty repair, RMA raised", THIRD_PARTY),
+        ("which vendor sold you the dock?", REPORTER),  # a question is for the reporter
+        ("which tray do you print from?", REPORTER),
+        ("waiting for the user", REPORTER),
+        ("please send a photo of the part number", REPORTER),  # "part", not "parts"
+    ],
+)
+def test_a_pending_reason_says_whom_it_waits_on(reason, party):
+    assert waiting_on(reason) == party
