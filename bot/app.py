@@ -26,11 +26,12 @@ from bot.conversation import Chat
 from bot.conversation_store import place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
-from bot.intents import agent_command
+from bot.intents import agent_command, me_too
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
 from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices
 from bot.registry import CommandSpec, Registry, registry
+from bot.services.bulletins import posted_in
 from bot.services.incidents import IncidentFilter, Incidents
 from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
@@ -83,9 +84,10 @@ class Core:
             rows, _ = await incidents.search(person, IncidentFilter(state="open"))
             return [(row.id, list_line(row, self.rules)) for row in rows]
 
-    async def follows(self, place: ChannelRef) -> bool:
-        """Whether the desk is talking in this channel thread (someone's report or its
-        incident), so that a reply there without a mention is meant for it."""
+    async def follows(self, place: ChannelRef, text: str = "") -> bool:
+        """Whether a reply without a mention in this channel thread is meant for the
+        desk: the desk is talking there (someone's report or its incident), or it is a
+        "same here" under a bulletin in force (other chatter there is left alone)."""
         if place.is_direct or place.thread_id is None:
             return False
         async with self.database.transaction() as session:
@@ -97,6 +99,8 @@ class Core:
                 )
                 .limit(1)
             )
+            if found is None and me_too(text) is not None:
+                return await posted_in(session, place) is not None
         return found is not None
 
     def form_for(self, press: Action) -> tuple[CommandSpec, dict[str, Any]] | None:

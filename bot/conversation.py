@@ -68,6 +68,7 @@ from bot.services.bulletins import (
     format_bulletin,
     is_general_status,
     known_issue_line,
+    posted_in,
 )
 from bot.services.classify import Classification
 from bot.services.duplicates import Match, best_match
@@ -301,7 +302,9 @@ class Chat:
         if rest is None or self.ctx.channel.is_direct or self.ctx.person.is_agent:
             return None  # the desk's own "+1" in a thread is no one affected
         incident = await self._thread_incident()
-        if incident is None or incident.reporter_key == self.ctx.person.key:
+        if incident is None:
+            return await self._bulletin_me_too()
+        if incident.reporter_key == self.ctx.person.key:
             return None
         number, incidents = incident.id, self.ctx.incidents
         self.follow(incident)
@@ -317,6 +320,22 @@ class Chat:
             await incidents.note(number, self.ctx.person, rest)
             said += " What you said is on it too."
         return self.answer(Reply(text=said))
+
+    async def _bulletin_me_too(self) -> Reply | None:
+        """ "Same here" in the thread of a posted bulletin: they follow it, as the
+        "Yes, I'm affected" button does."""
+        bulletin = await posted_in(self.ctx.session, self.ctx.channel)
+        if bulletin is None:
+            return None
+        return self.answer(await self._follow_bulletin(bulletin.id))
+
+    async def _follow_bulletin(self, number: int) -> Reply:
+        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        await bulletins.follow(self.ctx.person, number)
+        return Reply(
+            text=f"Thanks, you're on the list for {format_bulletin(number)}: you'll hear "
+            "when it's resolved. Nothing new was opened."
+        )
 
     async def _thread_incident(self) -> Incident | None:
         """The open incident that someone's conversation in this thread is about."""
@@ -585,15 +604,9 @@ class Chat:
         assert number is not None
         if not affected:
             return await self.suggest(text)
-        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
-        await bulletins.follow(self.ctx.person, number)
+        followed = await self._follow_bulletin(number)
         self.reset()
-        return self.answer(
-            Reply(
-                text=f"Thanks, you're on the list for {format_bulletin(number)}: you'll hear "
-                "when it's resolved. Nothing new was opened."
-            )
-        )
+        return self.answer(followed)
 
     async def suggest(self, text: str) -> Reply:
         ctx, row = self.ctx, self.row

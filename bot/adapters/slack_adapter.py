@@ -325,7 +325,8 @@ class SlackAdapter:
             return False
         if context.bot_user_id and f"<@{context.bot_user_id}" in (event.get("text") or ""):
             return False
-        return await self.core.follows(ChannelRef(PLATFORM, event["channel"], thread_id=thread))
+        place = ChannelRef(PLATFORM, event["channel"], thread_id=thread)
+        return await self.core.follows(place, event.get("text") or "")
 
     async def _on_mention(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext

@@ -21,7 +21,7 @@ from bot.cards import ago
 from bot.config import BulletinSettings, Role
 from bot.errors import BadArguments, Conflict, Forbidden, NotFound
 from bot.ids import format_id
-from bot.messages import Card, Field, Reply, Severity
+from bot.messages import Card, ChannelRef, Field, Reply, Severity
 from bot.models import Bulletin, BulletinCopy, BulletinFollower, Incident, OutboxRow
 from bot.outbox import Outbox, Recipient
 from bot.services.duplicates import content_words, similarity
@@ -288,6 +288,25 @@ _GENERAL = re.compile(
     r"problems?|broken|status)\b|\boutages?\b|\bstatus page\b",
     re.IGNORECASE,
 )
+
+
+async def posted_in(session: AsyncSession, place: ChannelRef) -> Bulletin | None:
+    """The active bulletin whose posted message `place`'s thread hangs under: a reply
+    there is about that bulletin's problem."""
+    if place.thread_id is None:
+        return None
+    return await session.scalar(
+        select(Bulletin)
+        .join(BulletinCopy, BulletinCopy.bulletin_id == Bulletin.id)
+        .join(OutboxRow, OutboxRow.id == BulletinCopy.outbox_id)
+        .where(
+            OutboxRow.platform == place.platform,
+            OutboxRow.channel_id == place.channel_id,
+            OutboxRow.message_id == place.thread_id,
+            Bulletin.state == ACTIVE,
+        )
+        .limit(1)
+    )
 
 
 def is_general_status(text: str) -> bool:

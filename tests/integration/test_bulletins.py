@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.app import Core
 from bot.config import parse_settings
+from bot.messages import ChannelRef
 from bot.models import Bulletin, BulletinFollower, OutboxRow
 from bot.outbox import Deliverer, Notice, RetryLater
 from bot.scheduler import Scheduler
@@ -357,6 +358,31 @@ async def test_a_report_of_a_known_problem_is_answered_with_the_bulletin(desk):
     assert [r.payload["text"] for r in rows] == [
         "Good news: the problem you told us about (email) is resolved. Mail flows again"
     ]
+
+
+async def test_same_here_under_a_posted_bulletin_follows_it(desk, scheduler, platforms):
+    """Before, "same here" in the thread of the bulletin's channel message was not
+    understood, and in Slack it was not even heard without a mention."""
+    await desk.ok("carol", POST)
+    await scheduler.tick()
+    posted = {n.recipient.channel_id: f"slack-{n.id}" for n in platforms["slack"].sent}
+    thread = ChannelRef("slack", "C0STATUS", thread_id=posted["C0STATUS"])
+    quiet_thread = ChannelRef("slack", "C0SALES", thread_id=posted["C0SALES"])
+    elsewhere = ChannelRef("slack", "C0STATUS", thread_id="slack-999")
+    assert await desk.core.follows(thread, "same here")
+    assert not await desk.core.follows(thread, "lol it was down for me at lunch too, so annoying")
+    assert not await desk.core.follows(elsewhere, "same here")
+    joined = await desk.message("alice", "same here", channel=thread)
+    assert joined.text == (
+        "Thanks, you're on the list for BUL-1: you'll hear when it's resolved. "
+        "Nothing new was opened."
+    )
+    async with desk.core.database.transaction() as session:
+        followers = list(await session.scalars(select(BulletinFollower.person_key)))
+    assert followers == ["console:alice"]
+    assert await desk.core.follows(quiet_thread, "me too")
+    await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
+    assert not await desk.core.follows(quiet_thread, "me too")  # only a bulletin in force
 
 
 async def test_asking_for_news_names_the_known_problems_one_follows(desk, clock):

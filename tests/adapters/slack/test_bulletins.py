@@ -3,6 +3,8 @@ rate-limited channel retried while the others go on, and a report deflected."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import yaml
 
@@ -127,3 +129,21 @@ async def test_an_expired_bulletin_is_marked_so_in_place(slack, fake, core, adap
     assert "Expired" in text_of(edit.blocks)
     (line,) = _posts_to(fake, STATUS, threaded=True)
     assert "This bulletin has expired." in text_of(line.blocks)
+
+
+async def test_same_here_under_the_posted_bulletin_follows_it_without_a_mention(
+    slack, fake, core, adapter
+):
+    await slack.answer("/bulletin", POST, user="UCAROL")
+    await deliver(core, adapter, fake)
+    (posted,) = _posts_to(fake, STATUS, threaded=False)
+    ts = posted.answer["ts"]
+    await slack.event(
+        slack.thread_reply("so annoying, had a deadline", thread_ts=ts, channel=STATUS)
+    )
+    await slack.event(slack.thread_reply("same here", thread_ts=ts, channel=STATUS))
+    joined = (await fake.wait_for("chat.postMessage", 4))[3]
+    assert (joined.body["channel"], joined.body["thread_ts"]) == (STATUS, ts)
+    assert "you're on the list for BUL-1" in text_of(joined.blocks)
+    await asyncio.sleep(0.2)
+    assert len(fake.to("chat.postMessage")) == 4  # the chatter before it was left alone
