@@ -347,8 +347,8 @@ async def escalate(
         Param(
             "on",
             static_choice("party", WAITING_ON),
-            "reporter (their answer resumes it) or third-party (you resume it); left out, "
-            "a reason naming a supplier, vendor or parts waits on a third party",
+            "reporter (their answer resumes it) or third-party; unsaid, a reason naming a "
+            "supplier: third-party",
             required=False,
             flag=True,
         ),
