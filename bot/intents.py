@@ -341,15 +341,53 @@ _AGENT_SAYS = (
 )
 
 
+# "resolve INC-12 replaced the toner", "escalate 12, needs second line", "assign 12 to
+# dave": an incident action, its id straight after the verb, then the command's own text
+# (options included). Actions that take no text must stand alone, so that "close 2 windows
+# and outlook crashes" stays a message.
+_AGENT_ACTS = {
+    "resolve": "resolve",
+    "resolved": "resolve",
+    "close": "close",
+    "reopen": "reopen",
+    "escalate": "escalate",
+    "assign": "assign",
+    "reassign": "assign",
+    "note": "note",
+    "pending": "pending",
+    "resume": "resume",
+    "cancel": "cancel",
+}
+_NO_TEXT = frozenset({"close", "resume"})
+_AGENT_ACT = re.compile(
+    rf"^(?:please |pls )?({'|'.join(_AGENT_ACTS)})\s+(?:ticket |incident )?"
+    r"(?:inc[-\s]?|#)?0*(\d{1,9})(?![\w-])[\s,.:;!-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def agent_command(text: str) -> str | None:
     """The command an agent's short chat message stands for ("claim INC-12" is
-    "incident claim 12", "what's unassigned?" lists those nobody owns), or None."""
+    "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
+    "what's unassigned?" lists those nobody owns), or None."""
     said = text.strip()
     for pattern, command in _AGENT_SAYS:
         match = pattern.match(said)
         if match:
             return command.format(*match.groups())
-    return None
+    return _incident_action(said)
+
+
+def _incident_action(said: str) -> str | None:
+    match = _AGENT_ACT.match(said)
+    if match is None:
+        return None
+    action, number, rest = _AGENT_ACTS[match[1].lower()], match[2], match[3].strip()
+    if action in _NO_TEXT and rest:
+        return None
+    if action == "assign":
+        rest = re.sub(r"^to\s+", "", rest, flags=re.IGNORECASE)
+    return f"incident {action} {number} {rest}".rstrip()
 
 
 # "same here", "me too, can't print either", "+1": someone else hit by what a thread is about.

@@ -598,6 +598,27 @@ async def test_an_agent_claims_and_reads_the_queue_in_plain_words(quiet):
     assert asked.text == "INC-000001 is in progress, with Bob Baker (bob)."
 
 
+async def test_an_agent_works_an_incident_in_plain_words(quiet):
+    # Before: "resolve INC-1 replaced the toner" began a report of bob's own, with printer
+    # articles, and "assign INC-2 to dave" was added to that report as detail.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.ok("alice", "/incident open Teams keeps crashing on startup")
+    await quiet.message("bob", "claim INC-1")
+    resolved = await quiet.message("bob", "resolve INC-1 replaced the toner")
+    assert resolved.text == "INC-000001 is resolved (fixed)."
+    assert (await incident(quiet)).resolution_note == "replaced the toner"
+    assigned = await quiet.message("bob", "assign INC-2 to dave")
+    assert assigned.text == "INC-000002 is assigned to Dave Diaz (dave)."
+    unclear = await quiet.message("bob", "resolve INC-2")
+    assert unclear.text.startswith("Missing <note>: what fixed it.")
+    assert (await conversation(quiet, "bob")) is None or (
+        await conversation(quiet, "bob")
+    ).step == "idle"
+    # The reporter's own "resolve INC-2 ..." is not an agent's action: it offers to cancel.
+    offered = await quiet.message("alice", "resolve INC-2 it works now")
+    assert offered.text.startswith("Glad it's sorted! Shall I cancel INC-000002")
+
+
 async def test_naming_an_incident_mid_report_asks_after_it_and_keeps_the_draft(quiet):
     # Before, "show me INC-1" mid-report was added to the report as detail.
     await quiet.ok("carol", "/incident open Printer jammed on floor 2")

@@ -278,7 +278,27 @@ def test_works_again_is_told_apart_from_a_ticket_that_can_go(text, works):
         ("unassigned", "incident list --unassigned"),
         ("what's about to breach?", "incident queue"),
         ("what is breaching soon", "incident queue"),
+        # An incident action, its id first, then the command's own text.
+        ("resolve INC-1 replaced the toner", "incident resolve 1 replaced the toner"),
+        (
+            "Resolved inc 7 - cleared the queue --code workaround",
+            "incident resolve 7 cleared the queue --code workaround",
+        ),
+        ("assign INC-2 to dave", "incident assign 2 dave"),
+        ("reassign #5 network", "incident assign 5 network"),
+        ("escalate INC-2, needs second line", "incident escalate 2 needs second line"),
+        ("note 12: called her back", "incident note 12 called her back"),
+        (
+            "pending 3 waiting for vendor --on third-party",
+            "incident pending 3 waiting for vendor --on third-party",
+        ),
+        ("close INC-000003", "incident close 3"),
+        ("resume #4.", "incident resume 4"),
+        ("resolve INC-1", "incident resolve 1"),  # the command then asks for the note
         # Sentences stay sentences.
+        ("close 2 windows and outlook crashes", None),
+        ("resolve the printer issue for me please", None),
+        ("note to self: INC-4 is the printer", None),
         ("I can't claim INC-12, it says already claimed", None),
         ("take a look at the printer please", None),
         ("why is my laptop unassigned for so long", None),
