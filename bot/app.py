@@ -153,7 +153,11 @@ class Core:
         anyone else, or a message with files (that is news for an incident)."""
         if not person.is_agent or message.files:
             return None
-        return agent_command(message.text)
+        command = agent_command(message.text)
+        # A manager's "what's about to breach?" is about their teams, not their own few.
+        if command == "incident queue" and person.role >= Role.MANAGER:
+            return "incident queue --all"
+        return command
 
     async def _unit(self, inbound: Inbound, person: Person, work: Work) -> list[Reply]:
         try:

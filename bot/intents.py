@@ -366,6 +366,16 @@ _AGENT_ACT = re.compile(
 )
 
 
+# "how are we doing this week?", "show me the monthly report": the desk's figures.
+_REPORT_ASK = re.compile(
+    r"^(?:so |ok |hey |hi )?(?:how are we doing|how['’]?s the desk doing|how is the desk doing|"
+    r"how did we do|(?:show me |give me |send me |can i see )?(?:the |our )?"
+    r"(?:weekly |monthly |sla )?(?:report|figures|stats|numbers))"
+    r"(?:,? (?:this|for the|last|the past|past|over the last) (week|month))?\W*$",
+    re.IGNORECASE,
+)
+
+
 def agent_command(text: str) -> str | None:
     """The command an agent's short chat message stands for ("claim INC-12" is
     "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
@@ -375,6 +385,10 @@ def agent_command(text: str) -> str | None:
         match = pattern.match(said)
         if match:
             return command.format(*match.groups())
+    asked = _REPORT_ASK.match(said)
+    if asked:
+        monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
+        return "report --since 30d" if monthly else "report"
     return _incident_action(said)
 
 

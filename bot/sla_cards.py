@@ -79,7 +79,7 @@ async def own_queue(session: AsyncSession, rules: DeskRules, now: datetime, agen
     rows, total = await sla_queue(session, assignee=agent.handle)
     waiting = await unowned(session, agent.groups)
     reply = queue_card(rows, total, "you", rules, now, waiting)
-    managed = [name for name, g in rules.settings.groups.items() if g.manager == agent.handle]
+    managed = rules.directory.managed_by(agent)
     if not managed:
         return reply
     escalated, count = await sla_queue(session, escalated_in=managed)

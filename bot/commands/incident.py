@@ -572,16 +572,31 @@ async def sla(ctx: CommandContext, incident: int) -> Reply:
     params=[
         Param("group", GROUP, "this support group's queue", required=False, flag=True),
         Param("agent", WORD, "this agent's queue (default: yours)", required=False, flag=True),
+        Param(
+            "all",
+            SWITCH,
+            "every group you work in or manage, whoever owns it",
+            required=False,
+            flag=True,
+        ),
     ],
     role=Role.AGENT,
-    examples=["/incident queue", "/incident queue --group network"],
+    examples=["/incident queue", "/incident queue --group network", "/incident queue --all"],
 )
-async def queue(ctx: CommandContext, group: str | None, agent: str | None) -> Reply:
-    if group and agent:
-        raise BadArguments("Ask for one queue: --group or --agent, not both.")
+async def queue(ctx: CommandContext, group: str | None, agent: str | None, all: bool) -> Reply:
+    if sum(map(bool, (group, agent, all))) > 1:
+        raise BadArguments("Ask for one queue: --group, --agent or --all.")
     if group:
         rows, total = await sla_queue(ctx.session, group=group)
         return queue_card(rows, total, f"the {group} team", ctx.rules, ctx.now)
+    if all:
+        teams = ctx.rules.directory.teams(ctx.person)
+        if not teams:
+            raise BadArguments(
+                "You are in no support group. `/incident queue --group <group>` lists one."
+            )
+        rows, total = await sla_queue(ctx.session, groups=teams)
+        return queue_card(rows, total, f"your teams ({', '.join(teams)})", ctx.rules, ctx.now)
     handle = ctx.person.handle
     if agent:
         staff = ctx.rules.directory.staff(agent)

@@ -82,6 +82,16 @@ class Directory:
     def handles(self) -> list[str]:
         return list(self._staff)
 
+    def managed_by(self, person: Person) -> list[str]:
+        """The groups whose manager `person` is."""
+        groups = self._settings.groups.items()
+        return [name for name, g in groups if person.handle and g.manager == person.handle]
+
+    def teams(self, person: Person) -> list[str]:
+        """The groups `person` works in, then those they manage: whose work is theirs to
+        watch."""
+        return list(dict.fromkeys((*person.groups, *self.managed_by(person))))
+
     def reach(self, handle: str) -> Recipient:
         """Where a staff member (or an account key) is reached, under the name cards show."""
         return self.recipient(handle, self.name_of(handle))

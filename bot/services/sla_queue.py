@@ -18,17 +18,20 @@ async def sla_queue(
     *,
     assignee: str | None = None,
     group: str | None = None,
+    groups: Sequence[str] | None = None,
     escalated_in: Sequence[str] | None = None,
 ) -> tuple[list[Incident], int]:
-    """Open incidents owned by `assignee`, held by `group`, or escalated to the manager in
-    one of the groups `escalated_in`: running clocks first in the order they fall due (the
-    response while nobody has answered, else the resolution), then the pending ones, whose
-    clocks stand still; and how many there are in all."""
+    """Open incidents owned by `assignee`, held by `group` (or one of `groups`), or
+    escalated to the manager in one of the groups `escalated_in`: running clocks first in
+    the order they fall due (the response while nobody has answered, else the
+    resolution), then the pending ones, whose clocks stand still; and how many in all."""
     conditions = [Incident.state.in_([s.value for s in OPEN])]
     if assignee is not None:
         conditions.append(Incident.assignee == assignee)
     if group is not None:
         conditions.append(Incident.group == group)
+    if groups is not None:
+        conditions.append(Incident.group.in_(groups))
     if escalated_in is not None:
         conditions += [Incident.manager_escalated.is_(True), Incident.group.in_(escalated_in)]
     total = await session.scalar(select(func.count(Incident.id)).where(*conditions))

@@ -619,6 +619,18 @@ async def test_an_agent_works_an_incident_in_plain_words(quiet):
     assert offered.text.startswith("Glad it's sorted! Shall I cancel INC-000002")
 
 
+async def test_a_manager_asks_for_the_figures_in_plain_words(quiet):
+    # Before: "how are we doing this week?" began a report: "Who is affected?"
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    asked = await quiet.message("carol", "how are we doing this week?")
+    assert asked.text == (await quiet.ok("carol", "/report")).text
+    monthly = await quiet.message("carol", "how did we do last month")
+    assert monthly.text == (await quiet.ok("carol", "/report --since 30d")).text
+    assert (await conversation(quiet, "carol")) is None or (
+        await conversation(quiet, "carol")
+    ).step == "idle"
+
+
 async def test_naming_an_incident_mid_report_asks_after_it_and_keeps_the_draft(quiet):
     # Before, "show me INC-1" mid-report was added to the report as detail.
     await quiet.ok("carol", "/incident open Printer jammed on floor 2")

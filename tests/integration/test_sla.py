@@ -454,6 +454,32 @@ async def test_ones_own_queue_points_to_work_waiting_for_an_owner_in_ones_groups
     assert theirs.text == "No open incidents for Dave Diaz (dave)."
 
 
+async def test_the_whole_teams_queue_is_one_command_and_a_managers_plain_question(desk):
+    """Before, carol's "what's about to breach?" said "No open incidents for you." while
+    her teams' work ran towards its targets: a manager owns few incidents herself."""
+    await desk.ok("alice", f"/incident open {PRINTER}")  # service-desk
+    await desk.ok("alice", "/incident open Wi-Fi drops on floor 3 --category network")
+    await desk.ok("alice", "/incident open Dock is dead --category hardware")
+    await desk.ok("bob", "/incident assign 3 desktop-support")
+    await desk.ok("dave", "/incident claim 3")
+    teams = await desk.ok("carol", "/incident queue --all")
+    assert teams.text == (
+        "3 open incidents for your teams (service-desk, desktop-support, network), "
+        "closest to breach first"
+    )
+    assert sorted(line.split(" · ")[0] for line in teams.card.body.splitlines()) == [
+        "INC-000001",
+        "INC-000002",
+        "INC-000003",
+    ]
+    asked = await desk.message("carol", "what's about to breach?")
+    assert (asked.text, asked.card.body) == (teams.text, teams.card.body)
+    bobs = await desk.ok("bob", "/incident queue --all")  # bob works in service-desk only
+    assert bobs.card.body.startswith("INC-000001") and len(bobs.card.body.splitlines()) == 1
+    refused = await desk.err("bob", "/incident queue --all --group network")
+    assert refused.text.startswith("Ask for one queue: --group, --agent or --all.")
+
+
 async def test_a_persons_sla_notices_are_queued_in_the_order_they_fell_due(desk, scheduler, clock):
     for n in range(3):  # config.yaml's sla.digest_above: more would come as one digest
         await desk.ok("alice", f"/incident open Laptop {n} will not boot")

@@ -295,7 +295,14 @@ def test_works_again_is_told_apart_from_a_ticket_that_can_go(text, works):
         ("close INC-000003", "incident close 3"),
         ("resume #4.", "incident resume 4"),
         ("resolve INC-1", "incident resolve 1"),  # the command then asks for the note
+        # The desk's figures.
+        ("how are we doing this week?", "report"),
+        ("How did we do last month", "report --since 30d"),
+        ("show me the monthly report", "report --since 30d"),
+        ("stats", "report"),
         # Sentences stay sentences.
+        ("how are we doing with the printer?", None),
+        ("the report is wrong", None),
         ("close 2 windows and outlook crashes", None),
         ("resolve the printer issue for me please", None),
         ("note to self: INC-4 is the printer", None),
