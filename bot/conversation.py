@@ -749,7 +749,14 @@ class Chat:
         return await self.ask_next()
 
     def _add_to_report(self, text: str) -> None:
-        self.row.text = f"{self.row.text}\n{text}"
+        row = self.row
+        row.text = f"{row.text}\n{text}"
+        # What more they say can answer a question not asked yet ("can you make it urgent,
+        # I have a demo at 3"); an answer already given stands.
+        reading = self.ctx.rules.triage.read(text)
+        row.impact = row.impact or reading.impact
+        row.urgency = row.urgency or reading.urgency
+        row.category = row.category or reading.category
         if self.files:
             self.said.append(_FILES_NOT_KEPT)
 

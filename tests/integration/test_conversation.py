@@ -1558,6 +1558,17 @@ async def test_a_stolen_laptop_is_drafted_as_security_not_hardware(desk):
     assert ("Category", "security") in [(f.label, f.value) for f in summary.card.fields]
 
 
+async def test_more_said_after_the_articles_can_say_how_urgent_it_is(desk):
+    # Before, "can you make it urgent" after the articles went into the report and "Can
+    # you still work?" was asked all the same.
+    offered = await desk.message("alice", "my laptop screen flickers")
+    assert offered.text.startswith("These articles may fix it right away:")
+    more = await desk.message("alice", "ok can you make it urgent, I have a demo at 3")
+    assert more.text.startswith(f"Added that to your report.\n{SHALL_I}")
+    await desk.message("alice", "yes")
+    assert (await incident(desk)).urgency == "high"
+
+
 async def test_more_detail_mid_report_is_added_to_it_and_the_question_asked_again(quiet):
     # Before, every added detail got "Sorry, I didn't get that" and was lost.
     assert (await quiet.message("alice", PRINTER)).text == SCOPE
