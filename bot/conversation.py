@@ -127,12 +127,6 @@ _CONFIRM_BUTTONS = (
 )
 
 _ATTACHED = "Attached: "  # a note's line per file sent with it
-# A report's text is read for its topic, duplicates and articles, which a link would
-# mislead; files wait until there is an incident to note them on.
-_FILES_NOT_KEPT = (
-    "I can't keep files with a new report yet: once the incident is open, send them here "
-    "again and they go onto it."
-)
 _ASKING = re.compile(
     r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
     re.I,
@@ -246,8 +240,6 @@ class Chat:
         if followed is not None and (asked or not _too_short_to_note(text, kind)):
             return await self._about_incident(followed, text, asked=asked)
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
-            if self.files:
-                self.said.append(_FILES_NOT_KEPT)
             return await self.start_report(intent.text or text)
         return self.answer(Reply(text=UNCLEAR_TEXT))
 
@@ -559,8 +551,11 @@ class Chat:
 
     # -- reporting ----------------------------------------------------------
 
-    async def start_report(self, text: str) -> Reply:
-        """A known problem (an active bulletin) first; else self-help, then the questions."""
+    async def start_report(self, text: str, held: Sequence[str] = ()) -> Reply:
+        """A known problem (an active bulletin) first; else self-help, then the questions.
+        `held`: the lines of files sent with the message, if it was set aside first."""
+        self.row.attachments = None  # a new report: files sent with an earlier one are not its
+        self._keep_files(held)
         known = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).matching(text)
         if known is not None:
             return self._known_issue(known, text)
@@ -712,13 +707,15 @@ class Chat:
         number = self.row.candidate_id
         assert number is not None
         incident = await self.ctx.incidents.get(number)
-        text = self.row.text
+        text, files = self.row.text, self.row.attachments or []
         self.reset()
         self.row.incident_id = number
         if await self.ctx.incidents.involves(incident, self.ctx.person):
-            await self.ctx.incidents.note(number, self.ctx.person, text)
+            await self.ctx.incidents.note(number, self.ctx.person, "\n".join([text, *files]))
             return self.answer(Reply(text=f"Added to {format_id(number)}. Nothing new was opened."))
         joined = await self.ctx.incidents.add_affected(number, self.ctx.person)
+        if files:
+            await self.ctx.incidents.note(number, self.ctx.person, "\n".join(files))
         return self.answer(
             Reply(
                 text=f"You're on {format_id(number)} now ({joined.people_affected} people "
@@ -757,8 +754,22 @@ class Chat:
         row.impact = row.impact or reading.impact
         row.urgency = row.urgency or reading.urgency
         row.category = row.category or reading.category
-        if self.files:
-            self.said.append(_FILES_NOT_KEPT)
+        self._keep_files()
+
+    def _keep_files(self, held: Sequence[str] = ()) -> None:
+        """Files sent with a report being written: they go into the incident's description
+        when it is opened (the report's words alone are read for its topic and articles)."""
+        kept = list(self.row.attachments or [])
+        new = [line for line in (*held, *self._file_lines()) if line not in kept]
+        if new:
+            self.row.attachments = kept + new
+            names = _file_names(new)
+            self.said.append(f"I'll put {names} on the incident when it's opened.")
+        elif self.files:
+            self.said.append("I have that already.")
+
+    def _file_lines(self) -> list[str]:
+        return [f"{_ATTACHED}{f.name} {f.url}" for f in self.files]
 
     def choose(self, question: str, key: str) -> None:
         """A button answer to one of the two questions."""
@@ -784,6 +795,7 @@ class Chat:
                 Field("Urgency", self._level(c, "urgency", levels.urgency)),
                 Field("Priority", f"{c.priority} {priority.name}"),
                 Field("Goes to", rules.classifier.group_for(c.category)),
+                *self._files_field(),
             ),
             # Each form is taken as typed here; a bare new text would be too easy to
             # take for a question, so only Edit's answer takes one (`apply_edit`).
@@ -795,6 +807,10 @@ class Chat:
             card=card,
             buttons=_CONFIRM_BUTTONS,
         )
+
+    def _files_field(self) -> tuple[Field, ...]:
+        names = _file_names(self.row.attachments or [])
+        return (Field("Files", names, short=False),) if names else ()
 
     @staticmethod
     def _level(c: Classification, kind: str, meanings: dict[str, str]) -> str:
@@ -815,6 +831,7 @@ class Chat:
             category=row.category,
             impact=row.impact,
             urgency=row.urgency,
+            attachments=row.attachments or (),
         )
         self.reset()
         self.row.incident_id = incident.id
@@ -884,11 +901,15 @@ class Chat:
 
     def _kept(self, text: str) -> str:
         """What is stored of a message: its words, then a line per file sent with it."""
-        lines = [f"{_ATTACHED}{f.name} {f.url}" for f in self.files]
-        return "\n".join([text.strip(), *lines]).strip()
+        return "\n".join([text.strip(), *self._file_lines()]).strip()
 
     async def _files_alone(self) -> Reply:
-        """Files with no words: onto the incident this chat is about, if any."""
+        """Files with no words: with the report being written, else onto the incident this
+        chat is about, if any."""
+        if self.row.step in _DRAFTING:
+            self._keep_files()
+            kept = self.said.pop()  # said as the answer itself, not before it
+            return self.answer(self._meanwhile(self.row.step, Reply(text=kept)))
         followed = await self._followed_incident()
         if followed is not None:
             return await self.add_note(followed.id, "")
@@ -906,10 +927,11 @@ class Chat:
         self.reset()
         if add and number is not None:
             return await self.add_note(number, text)
-        words = "\n".join(line for line in text.splitlines() if not line.startswith(_ATTACHED))
-        if words != text:
-            self.said.append(_FILES_NOT_KEPT)
-        return await self.start_report(words)
+        lines = text.splitlines()
+        words = "\n".join(line for line in lines if not line.startswith(_ATTACHED))
+        return await self.start_report(
+            words, [line for line in lines if line.startswith(_ATTACHED)]
+        )
 
     def ask_reopen_reason(self, incident: Incident) -> Reply:
         return self._ask(
@@ -1082,6 +1104,11 @@ COMPLAINT_WITHOUT_INCIDENT = (
     "rating with what went wrong goes to the desk's manager (`/incident rate <id> poor "
     "<what went wrong>`). If something is still wrong, tell me what, and I'll get it moving."
 )
+
+
+def _file_names(lines: Sequence[str]) -> str:
+    """ "error.png, jam.jpg" from their "Attached: name url" lines."""
+    return ", ".join(line.removeprefix(_ATTACHED).rsplit(" ", 1)[0] for line in lines)
 
 
 def _two_ways(text: str, first: tuple[str, str], second: tuple[str, str]) -> Reply:

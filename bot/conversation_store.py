@@ -64,6 +64,7 @@ def reset(row: Conversation) -> None:
     row.step, row.text, row.kind, row.category = IDLE, "", "incident", None
     row.impact, row.urgency, row.articles = None, None, []
     row.candidate_id, row.held_text, row.expires_at = None, None, None
+    row.attachments = None
 
 
 async def expire_drafts(session: AsyncSession, now: datetime, limit: int = 100) -> int:

@@ -260,6 +260,9 @@ class Conversation(Base):
     candidate_id: Mapped[int | None] = mapped_column(Integer)
     incident_id: Mapped[int | None] = mapped_column(Integer)
     held_text: Mapped[str | None] = mapped_column(Text)
+    # Files sent while the report is written, one "Attached: name url" line each: they go
+    # into the incident's description when it is opened.
+    attachments: Mapped[list[str] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
 

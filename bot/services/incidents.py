@@ -7,6 +7,7 @@ together or not at all. Nothing here commits: the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -189,10 +190,14 @@ class Incidents:
         impact: str | None = None,
         urgency: str | None = None,
         logged_by: Person | None = None,
+        attachments: Sequence[str] = (),
     ) -> Incident:
         """Record a new incident with its initial classification and SLA due times;
-        `logged_by` an agent who logs it for its reporter (who told them another way)."""
+        `logged_by` an agent who logs it for its reporter (who told them another way);
+        `attachments` the lines for files sent with the report, kept in its description."""
         summary, description = self._split_summary(text)
+        if attachments:
+            description = "\n".join([description or summary, *attachments])
         c = self.rules.classifier.classify(category, impact, urgency)
         group = self.rules.classifier.group_for(c.category)
         due = self.rules.sla.due_times(c.priority, self.now, group)

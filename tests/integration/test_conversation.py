@@ -1114,14 +1114,56 @@ async def test_a_file_alone_goes_onto_the_followed_incident(quiet):
     )
 
 
-async def test_a_file_about_nothing_asks_for_words_and_a_report_says_it_is_not_kept(quiet):
+async def test_a_file_about_nothing_asks_for_words(quiet):
     alone = await quiet.message("alice", "", files=(SHOT,))
     assert alone.text == (
         "I got error.png, but not what it is about. Send it again with a few words on what's wrong."
     )
+
+
+async def test_files_sent_while_a_report_is_written_go_into_the_opened_incident(quiet):
+    # Before: "I can't keep files with a new report yet", and they had to be sent again.
     report = await quiet.message("alice", PRINTER, files=(SHOT,))
-    assert report.text.startswith("I can't keep files with a new report yet")
-    assert report.text.endswith(SCOPE)
+    assert report.text == f"I'll put error.png on the incident when it's opened.\n{SCOPE}"
+    more = FileLink("jam.jpg", "https://files.example/F2/jam.jpg")
+    alone = await quiet.message("alice", "", files=(more,))
+    assert alone.text == (
+        f"I'll put jam.jpg on the incident when it's opened.\n\nYour report isn't opened yet. "
+        f"{SCOPE}"
+    )
+    assert (await quiet.message("alice", "", files=(more,))).text.startswith("I have that already.")
+    await quiet.message("alice", "just me")
+    summary = await quiet.message("alice", "it can wait")
+    assert fields(summary)["Files"] == "error.png, jam.jpg"
+    await quiet.message("alice", "yes")
+    opened = await incident(quiet)
+    assert (opened.summary, opened.description) == (
+        PRINTER,
+        f"{PRINTER}\nAttached: error.png {SHOT.url}\nAttached: jam.jpg {more.url}",
+    )
+    # The next report starts without them.
+    await quiet.message("alice", "outlook crashes every time I open it")
+    assert (await conversation(quiet, "alice")).attachments is None
+
+
+async def test_files_sent_with_a_report_of_the_same_problem_go_onto_it(quiet):
+    await vpn_down_for_sales(quiet)
+    await quiet.message("carl", "the vpn is not working", files=(SHOT,))
+    await quiet.press("carl", "intake.same")
+    assert (await timeline(quiet))[-1] == (
+        "note",
+        "console:carl",
+        f"Attached: error.png {SHOT.url}",
+    )
+
+
+async def test_files_with_a_message_set_aside_go_with_the_new_report_it_becomes(quiet):
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", "and now outlook crashes when I open it", files=(SHOT,))
+    assert asked.text.startswith("Is this about INC-000001")
+    new = await quiet.press("alice", "intake.new")
+    assert new.text.startswith("I'll put error.png on the incident when it's opened.\n")
+    assert (await conversation(quiet, "alice")).attachments == [f"Attached: error.png {SHOT.url}"]
 
 
 async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_pending(quiet):
