@@ -97,6 +97,12 @@ def priority_text(settings: Settings, name: str) -> str:
     )
 
 
+FILES_TEXT = (
+    "Yes: attach it to a message here, with a few words on what it shows. While you tell "
+    "me about a problem it goes with your report; once the incident is open, it goes onto it."
+)
+
+
 def contact_text(settings: Settings) -> str:
     """Asked for a call or a person: the desk's other way in, if it has one."""
     contact = settings.desk.contact

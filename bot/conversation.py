@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 
 from bot.cards import ago, incident_reply, suggestion_line
-from bot.chat_answers import HELP_TEXT, UNCLEAR_TEXT, contact_text, priority_text, progress
+from bot.chat_answers import (
+    FILES_TEXT,
+    HELP_TEXT,
+    UNCLEAR_TEXT,
+    contact_text,
+    priority_text,
+    progress,
+)
 from bot.context import CommandContext
 from bot.conversation_store import (
     BLOCKED,
@@ -117,6 +124,7 @@ _ASIDES = (
     IntentKind.HELP,
     IntentKind.PRIORITY,
     IntentKind.CONTACT,
+    IntentKind.FILES,
 )
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
@@ -223,6 +231,8 @@ class Chat:
             return self.answer(Reply(text=priority_text(self.ctx.rules.settings, intent.text)))
         if kind == IntentKind.CONTACT:
             return self.answer(Reply(text=contact_text(self.ctx.rules.settings)))
+        if kind == IntentKind.FILES:
+            return self.answer(Reply(text=FILES_TEXT))
         if kind == IntentKind.COMPLAINT:
             return await self.complaint(intent.incident)
         if kind == IntentKind.PROGRESS:

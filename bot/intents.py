@@ -24,6 +24,7 @@ class IntentKind(StrEnum):
     HELP = "help"
     PRIORITY = "priority"  # "what does P4 mean?": the text is the priority named
     CONTACT = "contact"  # "can someone call me?", "do you have a phone number?"
+    FILES = "files"  # "can I add a screenshot?": how to send one
     COMPLAINT = "complaint"  # "I want to complain about how my ticket was handled"
     GREETING = "greeting"
     THANKS = "thanks"
@@ -98,7 +99,15 @@ _SERVICE_QUESTION = re.compile(
 _CONTACT = re.compile(
     r"\b(call me|phone me|ring me|call me back|call back|callback|phone number|number to call|"
     r"(speak|talk) to (a |an )?(someone|somebody|human|person|real person|agent|technician)|"
-    r"(are you|is this) (a )?(real|human|bot|robot|person))\b"
+    r"(are you|is this) (a )?(real|human|bot|robot|person)|on[- ]call|out of hours|after hours)\b"
+)
+# "can I add a screenshot?", "how do I send you a photo of the error": how files reach
+# the desk. A bare "file" is too often the problem itself ("how do I share a big file").
+_FILES_QUESTION = re.compile(
+    r"^(?:can|could|may|should|shall|do|how (?:do|can|should)|where (?:do|can|should))\s+i\b.*"
+    r"\b(?:attach|add|send|upload|include|share|post|give)\w*\b.*"
+    r"\b(?:screen ?shots?|screen ?grabs?|photos?|pictures?|pics?|images?|videos?|recordings?|"
+    r"files? (?:here|to you|to (?:this|the|my) (?:ticket|report|incident)))\b"
 )
 # Unhappy with how the desk handled something.
 _COMPLAINT = re.compile(
@@ -149,6 +158,8 @@ def recognise(text: str) -> Intent:
         return Intent(IntentKind.COMPLAINT, incident, core)
     if _CONTACT.search(lowered) and words <= 7 and not _PROBLEM.search(lowered):
         return Intent(IntentKind.CONTACT, None, core)
+    if _FILES_QUESTION.search(lowered) and words <= 14:
+        return Intent(IntentKind.FILES, None, core)
     asked = _PRIORITY_QUESTION.search(lowered)
     if asked and words <= 8:
         return Intent(IntentKind.PRIORITY, None, asked.group(1).upper())

@@ -734,6 +734,18 @@ async def test_everyday_questions_are_not_taken_for_reports(quiet):
     assert await incidents(quiet) != [] and len(await incidents(quiet)) == 1
 
 
+async def test_asking_how_to_send_a_screenshot_mid_report_is_answered(quiet):
+    # Before: "can I add a screenshot?" began a report of its own ("Who is affected?").
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    answer = await quiet.message("alice", "can I add a screenshot?")
+    assert answer.text == (
+        "Yes: attach it to a message here, with a few words on what it shows. While you tell "
+        "me about a problem it goes with your report; once the incident is open, it goes onto "
+        f"it.\n\nYour report isn't opened yet. {SCOPE}"
+    )
+    assert (await conversation(quiet, "alice")).text == PRINTER
+
+
 async def test_asking_for_a_person_or_a_call_gets_the_desks_other_way_in(
     settings, database, clock, empty_kb
 ):
