@@ -151,6 +151,14 @@ BLOCKED_OPTIONS = (
     (SLOWED, "Yes, but slowed down or with a workaround"),
     (CAN_WAIT, "Yes, it can wait"),
 )
+# Asked for something ("please install Visio"), nobody "still works": how soon is the
+# question. The same three answers, so the same urgency levels.
+REQUEST_BLOCKED_QUESTION = "How soon do you need it?"
+REQUEST_BLOCKED_OPTIONS = (
+    (STOPPED, "Now: I can't work without it"),
+    (SLOWED, "Soon: I'm slowed down without it"),
+    (CAN_WAIT, "It can wait"),
+)
 
 
 @dataclass
@@ -554,7 +562,7 @@ class Chat:
         if step == SCOPE:
             return _options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope")
         if step == BLOCKED:
-            return _options_reply(BLOCKED_QUESTION, BLOCKED_OPTIONS, "intake.blocked")
+            return _options_reply(*self._blocked_question(), "intake.blocked")
         if step == CONFIRM:
             return Reply(text=self._question(), buttons=_CONFIRM_BUTTONS)
         return Reply(text=self._question())
@@ -1043,6 +1051,11 @@ class Chat:
                 "Tell me about the problem again if you still need help."
             )
 
+    def _blocked_question(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        if self.row.kind == "request":
+            return REQUEST_BLOCKED_QUESTION, REQUEST_BLOCKED_OPTIONS
+        return BLOCKED_QUESTION, BLOCKED_OPTIONS
+
     def _question(self) -> str:
         step = self.row.step
         if step == SUGGESTED:
@@ -1056,7 +1069,7 @@ class Chat:
         if step == SCOPE:
             return _options_text(SCOPE_QUESTION, SCOPE_OPTIONS)
         if step == BLOCKED:
-            return _options_text(BLOCKED_QUESTION, BLOCKED_OPTIONS)
+            return _options_text(*self._blocked_question())
         if step == CONFIRM:
             return "Shall I open it? Say yes, edit, or cancel."
         if step == EDIT:

@@ -78,9 +78,41 @@ SCOPE_ANSWERS: dict[str, tuple[str, ...]] = {
     MANY: ("3", "many", "everyone", "everybody", "site", "whole site", "all", "lots", "office"),
 }
 BLOCKED_ANSWERS: dict[str, tuple[str, ...]] = {
-    STOPPED: ("1", "stopped", "can't work", "cannot work", "blocked", "no", "not at all", "none"),
-    SLOWED: ("2", "slowed", "slow", "slowed down", "workaround", "a bit", "partly", "yes"),
-    CAN_WAIT: ("3", "can wait", "wait", "fine", "not urgent", "minor", "no rush", "later"),
+    STOPPED: (
+        "1",
+        "stopped",
+        "can't work",
+        "cannot work",
+        "blocked",
+        "no",
+        "not at all",
+        "none",
+        "now",
+        "today",
+    ),
+    SLOWED: (
+        "2",
+        "slowed",
+        "slow",
+        "slowed down",
+        "workaround",
+        "a bit",
+        "partly",
+        "yes",
+        "soon",
+        "this week",
+    ),
+    CAN_WAIT: (
+        "3",
+        "can wait",
+        "wait",
+        "fine",
+        "not urgent",
+        "minor",
+        "no rush",
+        "later",
+        "next week",
+    ),
 }
 
 

@@ -734,6 +734,24 @@ async def test_everyday_questions_are_not_taken_for_reports(quiet):
     assert await incidents(quiet) != [] and len(await incidents(quiet)) == 1
 
 
+async def test_a_request_is_asked_how_soon_it_is_needed_not_whether_one_can_work(quiet):
+    # Before: "please install Visio on my laptop" was asked "Can you still work?"
+    asked = await quiet.message("alice", "please install Visio on my laptop")
+    assert asked.text == (
+        "How soon do you need it?\n1. Now: I can't work without it\n"
+        "2. Soon: I'm slowed down without it\n3. It can wait"
+    )
+    assert [(b.action_id, b.value) for b in asked.buttons] == [
+        ("intake.blocked", "stopped"),
+        ("intake.blocked", "slowed"),
+        ("intake.blocked", "can_wait"),
+    ]
+    assert (await quiet.message("alice", "soon")).text.startswith(SHALL_I)
+    await quiet.message("alice", "yes")
+    opened = await incident(quiet)
+    assert (opened.kind, opened.urgency) == ("request", "medium")
+
+
 async def test_asking_how_to_send_a_screenshot_mid_report_is_answered(quiet):
     # Before: "can I add a screenshot?" began a report of its own ("Who is affected?").
     assert (await quiet.message("alice", PRINTER)).text == SCOPE
