@@ -56,6 +56,14 @@ from bot.conversation_store import (
 )
 from bot.errors import BadArguments
 from bot.ids import format_id
+from bot.intake_questions import (
+    ATTACHED,
+    file_names,
+    question_reply,
+    question_text,
+    summary_reply,
+    two_ways,
+)
 from bot.intents import (
     Intent,
     IntentKind,
@@ -67,7 +75,7 @@ from bot.intents import (
     verdict_on_fix,
     works_again,
 )
-from bot.messages import Button, Card, ChannelRef, Field, FileLink, Reply
+from bot.messages import Button, ChannelRef, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
 from bot.notices import HOW_DID_WE_DO, at_work, rating_buttons
 from bot.services.bulletins import (
@@ -77,11 +85,10 @@ from bot.services.bulletins import (
     known_issue_line,
     posted_in,
 )
-from bot.services.classify import Classification
 from bot.services.duplicates import Match, best_match
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
-from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
+from bot.services.triage import MANY
 from bot.sla_cards import after_hours
 from bot.wording import sentences
 
@@ -128,36 +135,12 @@ _ASIDES = (
 )
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
-_CONFIRM_BUTTONS = (
-    Button("Confirm", "intake.confirm", "", "primary"),
-    Button("Edit", "intake.edit", ""),
-    Button("Cancel", "intake.cancel", ""),
-)
-
-_ATTACHED = "Attached: "  # a note's line per file sent with it
 _ASKING = re.compile(
     r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
     re.I,
 )
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
-)
-
-SCOPE_QUESTION = "Who is affected?"
-SCOPE_OPTIONS = ((ME, "Just me"), (TEAM, "My team"), (MANY, "Many people or a whole site"))
-BLOCKED_QUESTION = "Can you still work?"
-BLOCKED_OPTIONS = (
-    (STOPPED, "No, I'm stopped"),
-    (SLOWED, "Yes, but slowed down or with a workaround"),
-    (CAN_WAIT, "Yes, it can wait"),
-)
-# Asked for something ("please install Visio"), nobody "still works": how soon is the
-# question. The same three answers, so the same urgency levels.
-REQUEST_BLOCKED_QUESTION = "How soon do you need it?"
-REQUEST_BLOCKED_OPTIONS = (
-    (STOPPED, "Now: I can't work without it"),
-    (SLOWED, "Soon: I'm slowed down without it"),
-    (CAN_WAIT, "It can wait"),
 )
 
 
@@ -266,7 +249,7 @@ class Chat:
         the report still waits on, so that nobody takes it for opened."""
         if step not in _DRAFTING or self.row.step != step:
             return reply
-        asked = self._question_reply()
+        asked = question_reply(self.row)
         return replace(
             reply,
             text=f"{reply.text}\n\n{_NOT_YET} {asked.text}",
@@ -283,7 +266,7 @@ class Chat:
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(
-            _two_ways(
+            two_ways(
                 f"Is this about {label}, or a new problem?\n"
                 f"1. Add it to {format_id(incident.id)}\n2. It's a new problem",
                 (f"Add to {format_id(incident.id)}", "intake.note"),
@@ -386,7 +369,7 @@ class Chat:
         label = f"{format_id(incident.id)} “{incident.summary}”"
         glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
         return self.answer(
-            _two_ways(
+            two_ways(
                 f"{glad}Shall I cancel {label}? "
                 "Yes cancels it and tells the desk why; no keeps it open.",
                 ("Yes, cancel it", "intake.withdraw"),
@@ -508,7 +491,7 @@ class Chat:
             return None  # not the known problem: a report of its own, in the person's words
         if intent.kind in (IntentKind.THANKS, IntentKind.GREETING):
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
-        return self.answer(Reply(text=f"Sorry, I didn't get that. {self._question()}"))
+        return self.answer(Reply(text=f"Sorry, I didn't get that. {question_text(self.row)}"))
 
     def _kept_other_answer(self, step: str, clean: str) -> bool:
         """Whether the message answered the other of the two questions ("just me" when
@@ -554,18 +537,7 @@ class Chat:
         """The question waiting for its answer, once more, with its buttons if it has any."""
         if self.row.step in (SCOPE, BLOCKED, CONFIRM):
             return await self.ask_next()
-        return self.answer(Reply(text=self._question()))
-
-    def _question_reply(self) -> Reply:
-        """The question waiting for its answer, short, with its buttons if it has any."""
-        step = self.row.step
-        if step == SCOPE:
-            return _options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope")
-        if step == BLOCKED:
-            return _options_reply(*self._blocked_question(), "intake.blocked")
-        if step == CONFIRM:
-            return Reply(text=self._question(), buttons=_CONFIRM_BUTTONS)
-        return Reply(text=self._question())
+        return self.answer(Reply(text=question_text(self.row)))
 
     # -- reporting ----------------------------------------------------------
 
@@ -602,7 +574,7 @@ class Chat:
         row.step, row.candidate_id, row.text = KNOWN, bulletin.id, text
         self._extend()
         return self.answer(
-            _two_ways(
+            two_ways(
                 f"Known issue, we're on it: {known_issue_line(bulletin, self.ctx.now)}\n"
                 "Is this what you are seeing? I'll tell you when it's fixed.",
                 ("Yes, I'm affected", "intake.affected"),
@@ -716,7 +688,7 @@ class Chat:
         else:
             text = f"This looks like {label}. Are you affected by the same thing?"
             yes = "Yes, same problem"
-        return _two_ways(text, (yes, "intake.same"), ("No, something else", "intake.different"))
+        return two_ways(text, (yes, "intake.same"), ("No, something else", "intake.different"))
 
     async def same(self, is_same: bool) -> Reply:
         self._expect(DUPLICATE)
@@ -754,7 +726,7 @@ class Chat:
         else:
             row.step = CONFIRM
             return self.answer(self._summary())
-        return self.answer(self._question_reply())
+        return self.answer(question_reply(self.row))
 
     async def add_detail(self, text: str) -> Reply:
         """People keep typing what else they notice: it goes into the report's
@@ -781,13 +753,13 @@ class Chat:
         new = [line for line in (*held, *self._file_lines()) if line not in kept]
         if new:
             self.row.attachments = kept + new
-            names = _file_names(new)
+            names = file_names(new)
             self.said.append(f"I'll put {names} on the incident when it's opened.")
         elif self.files:
             self.said.append("I have that already.")
 
     def _file_lines(self) -> list[str]:
-        return [f"{_ATTACHED}{f.name} {f.url}" for f in self.files]
+        return [f"{ATTACHED}{f.name} {f.url}" for f in self.files]
 
     def choose(self, question: str, key: str) -> None:
         """A button answer to one of the two questions."""
@@ -800,43 +772,7 @@ class Chat:
             self.row.urgency = triage.urgency_for[key]
 
     def _summary(self) -> Reply:
-        rules, row = self.ctx.rules, self.row
-        c = rules.classifier.classify(row.category, row.impact, row.urgency)
-        levels = rules.settings.classification
-        priority = rules.settings.priorities[c.priority]
-        summary = self.ctx.incidents.summary_of(row.text)
-        card = Card(
-            title=f"New {row.kind}: {summary}",
-            fields=(
-                Field("Category", c.category),
-                Field("Affected", self._level(c, "impact", levels.impact)),
-                Field("Urgency", self._level(c, "urgency", levels.urgency)),
-                Field("Priority", f"{c.priority} {priority.name}"),
-                Field("Goes to", rules.classifier.group_for(c.category)),
-                *self._files_field(),
-            ),
-            # Each form is taken as typed here; a bare new text would be too easy to
-            # take for a question, so only Edit's answer takes one (`apply_edit`).
-            footer="Edit: send `category <name>`, `impact <level>`, `urgency <level>`, "
-            "`type incident|request`, `summary <one line>` or `description <all of it>`.",
-        )
-        return Reply(
-            text="Here is what I'll open for you. Shall I?",
-            card=card,
-            buttons=_CONFIRM_BUTTONS,
-        )
-
-    def _files_field(self) -> tuple[Field, ...]:
-        names = _file_names(self.row.attachments or [])
-        return (Field("Files", names, short=False),) if names else ()
-
-    @staticmethod
-    def _level(c: Classification, kind: str, meanings: dict[str, str]) -> str:
-        """A level and what it means, or why the desk set it higher than answered."""
-        level = getattr(c, kind)
-        if kind in c.raised:
-            return f"{level}: every {c.branch} report is at least this"
-        return f"{level}: {meanings[level]}"
+        return summary_reply(self.ctx.rules, self.row, self.ctx.incidents.summary_of(self.row.text))
 
     async def confirm(self) -> Reply:
         self._expect(CONFIRM)
@@ -946,10 +882,8 @@ class Chat:
         if add and number is not None:
             return await self.add_note(number, text)
         lines = text.splitlines()
-        words = "\n".join(line for line in lines if not line.startswith(_ATTACHED))
-        return await self.start_report(
-            words, [line for line in lines if line.startswith(_ATTACHED)]
-        )
+        words = "\n".join(line for line in lines if not line.startswith(ATTACHED))
+        return await self.start_report(words, [line for line in lines if line.startswith(ATTACHED)])
 
     def ask_reopen_reason(self, incident: Incident) -> Reply:
         return self._ask(
@@ -1051,37 +985,6 @@ class Chat:
                 "Tell me about the problem again if you still need help."
             )
 
-    def _blocked_question(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        if self.row.kind == "request":
-            return REQUEST_BLOCKED_QUESTION, REQUEST_BLOCKED_OPTIONS
-        return BLOCKED_QUESTION, BLOCKED_OPTIONS
-
-    def _question(self) -> str:
-        step = self.row.step
-        if step == SUGGESTED:
-            return "Did one of the articles fix it? Say its number, or “still need help”."
-        if step == WHICH:
-            return f"Which one fixed it? Say its number, 1 to {len(self.row.articles)}."
-        if step == DUPLICATE:
-            return "Is it the same problem? Say yes or no."
-        if step == KNOWN:
-            return "Is it the known problem? Say yes or no."
-        if step == SCOPE:
-            return _options_text(SCOPE_QUESTION, SCOPE_OPTIONS)
-        if step == BLOCKED:
-            return _options_text(*self._blocked_question())
-        if step == CONFIRM:
-            return "Shall I open it? Say yes, edit, or cancel."
-        if step == EDIT:
-            return "What should change? Send it, or say no to keep the report as it is."
-        if step == NOTE_OR_NEW:
-            return "Say 1 to add it to the incident, 2 for a new problem."
-        if step == WITHDRAW:
-            return "Shall I cancel the incident? Say yes or no."
-        if step == WHAT_WENT_WRONG:
-            return "What went wrong? Or say “cancel”."
-        return "Say “cancel” to start over."
-
     async def complaint(self, named: int | None) -> Reply:
         """Unhappy with how something was handled: said of a fixed incident, it goes to
         the desk's manager as a poor rating with the person's words."""
@@ -1129,20 +1032,6 @@ COMPLAINT_WITHOUT_INCIDENT = (
 )
 
 
-def _file_names(lines: Sequence[str]) -> str:
-    """ "error.png, jam.jpg" from their "Attached: name url" lines."""
-    return ", ".join(line.removeprefix(_ATTACHED).rsplit(" ", 1)[0] for line in lines)
-
-
-def _two_ways(text: str, first: tuple[str, str], second: tuple[str, str]) -> Reply:
-    """A question answered by one of two buttons, (label, intake action) each; the first
-    is the likelier answer."""
-    return Reply(
-        text=text,
-        buttons=(Button(first[0], first[1], "", "primary"), Button(second[0], second[1], "")),
-    )
-
-
 async def confirm_fix(ctx: CommandContext, number: int) -> Reply:
     """The reporter confirms the fix, by button, command or in words: it closes, and
     they are asked how the desk did (a typed answer here works like the buttons)."""
@@ -1160,18 +1049,6 @@ async def rated(ctx: CommandContext, number: int, rating: str, comment: str | No
     if rating == "poor" and not comment:
         return (await Chat.load(ctx)).ask_what_went_wrong(found)
     return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
-
-
-def _options_reply(question: str, options: tuple[tuple[str, str], ...], action: str) -> Reply:
-    return Reply(
-        text=_options_text(question, options),
-        buttons=tuple(Button(label, action, key) for key, label in options),
-    )
-
-
-def _options_text(question: str, options: tuple[tuple[str, str], ...]) -> str:
-    lines = "\n".join(f"{n}. {label}" for n, (_, label) in enumerate(options, start=1))
-    return f"{question}\n{lines}"
 
 
 def _more_detail(text: str, kind: IntentKind) -> bool:

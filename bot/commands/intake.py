@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.context import CommandContext
-from bot.conversation import BLOCKED_OPTIONS, SCOPE_OPTIONS, Chat
+from bot.conversation import Chat
 from bot.conversation_store import BLOCKED, SCOPE
+from bot.intake_questions import BLOCKED_OPTIONS, SCOPE_OPTIONS
 from bot.messages import Reply
 from bot.registry import WORD, Handler, Param, registry, static_choice
 
