@@ -82,7 +82,7 @@ class DeskClient(discord.Client):
             # Nothing to read (without the Message Content intent, a message that does not
             # mention the bot comes empty).
             return
-        found = await self._where(message, mentioned)
+        found = await self._where(message, mentioned, text)
         if found is None:
             return
         place, target = found
@@ -92,17 +92,22 @@ class DeskClient(discord.Client):
             await here.send(**render(reply).send_kwargs())
 
     async def _where(
-        self, message: discord.Message, mentioned: bool
+        self, message: discord.Message, mentioned: bool, text: str
     ) -> tuple[ChannelRef, Any] | None:
-        """Where the conversation is and where to answer, or None for chatter to ignore."""
+        """Where the conversation is and where to answer, or None for chatter to ignore.
+        In the bot's own threads a message needs no mention when the desk follows what is
+        said there (a report, its incident, a "same here" under a bulletin), as in Slack."""
         channel = message.channel
         if message.guild is None:
             return place_of(channel, message.author), channel
         if isinstance(channel, discord.PartialMessageable):
             channel = await self.fetch_channel(channel.id)  # a thread not cached yet
         if isinstance(channel, discord.Thread):
+            place = place_of(channel, message.author)
             mine = self.user is not None and channel.owner_id == self.user.id
-            return (place_of(channel, message.author), channel) if mine or mentioned else None
+            if mentioned or (mine and await self.core.follows(place, text)):
+                return place, channel
+            return None
         if not mentioned:
             return None
         try:

@@ -23,6 +23,8 @@ from tests.adapters.discord.harness import (
     command,
     fixture,
     interact,
+    message_create,
+    receive,
 )
 from tests.conftest import ROOT
 
@@ -117,3 +119,25 @@ async def test_only_managers_post(client, fake, core, channels, roles):
     assert "and you are not on that list" in answer["content"]
     await deliver(core, client)
     assert await posted_ids(core) == {}
+
+
+async def test_in_the_bulletins_thread_same_here_follows_it_and_chatter_is_left_alone(
+    client, fake, core, channels
+):
+    """The update thread under a bulletin is the bot's own: before, every message there
+    reached the desk, and "ugh, again?" got an answer in the channel's thread."""
+    await interact(client, command(("bulletin", "post"), POST, roles=MANAGER))
+    await deliver(core, client)
+    update = {"bulletin": "1", "text": "Fix rolling out"}
+    await interact(client, command(("bulletin", "update"), update, roles=MANAGER))
+    await deliver(core, client)
+    thread = (await posted_ids(core))[STATUS]  # a thread from a message takes its id
+    lines = len(fake.sent("POST", rf"/channels/{thread}/messages"))
+    await receive(client, message_create("ugh, again?", channel_id=thread, guild=True))
+    assert len(fake.sent("POST", rf"/channels/{thread}/messages")) == lines
+    await receive(client, message_create("same here", channel_id=thread, guild=True))
+    answers = fake.sent("POST", rf"/channels/{thread}/messages")[lines:]
+    assert [a.body["content"] for a in answers] == [
+        "Thanks, you're on the list for BUL-1: you'll hear when it's resolved. "
+        "Nothing new was opened."
+    ]
