@@ -17,8 +17,14 @@ from bot.services.lifecycle import State
 DONE = (State.RESOLVED, State.CLOSED)
 
 
-def write_draft(incident: Incident, events: Sequence[IncidentEvent], folder: Path) -> Path:
-    """Write a Markdown draft whose front matter `deskbot kb check` accepts; never overwrite."""
+def write_draft(
+    incident: Incident,
+    events: Sequence[IncidentEvent],
+    folder: Path,
+    topic_words: Sequence[str] = (),
+) -> Path:
+    """Write a Markdown draft whose front matter `deskbot kb check` accepts; never overwrite.
+    `topic_words` (the config's category keywords the incident uses) are its tags."""
     if incident.state not in DONE:
         raise BadArguments(
             f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}: a draft needs the "
@@ -30,7 +36,7 @@ def write_draft(incident: Incident, events: Sequence[IncidentEvent], folder: Pat
     while path.exists():
         n += 1
         path = folder / f"{slug}-{n}.md"
-    path.write_text(_render(incident, events, path.stem), encoding="utf-8")
+    path.write_text(_render(incident, events, path.stem, topic_words), encoding="utf-8")
     return path
 
 
@@ -38,7 +44,9 @@ def _slug(text: str) -> str:
     return re.sub(r"-+", "-", "-".join(words(text)))[:60].strip("-")
 
 
-def _render(incident: Incident, events: Sequence[IncidentEvent], article_id: str) -> str:
+def _render(
+    incident: Incident, events: Sequence[IncidentEvent], article_id: str, topic_words: Sequence[str]
+) -> str:
     # The reporter's notes are more symptoms; the desk's (never the internal ones, which
     # are another kind) are what was checked.
     notes = [(e.actor_key == incident.reporter_key, e.text) for e in events if e.kind == "note"]
@@ -48,7 +56,11 @@ def _render(incident: Incident, events: Sequence[IncidentEvent], article_id: str
         "id": article_id,
         "title": incident.summary,
         "category": incident.category,
-        "tags": list(dict.fromkeys(words(incident.summary)))[:5] or [incident.category],
+        # The summary's first words are filler as often as not ("keeps", "asking"): the
+        # topic words are the tags, and the summary's words only when it has none.
+        "tags": list(topic_words)[:5]
+        or list(dict.fromkeys(words(incident.summary)))[:5]
+        or [incident.category],
         "symptoms": [incident.summary, *reporter_notes[:5]],
     }
     happened = incident.description or incident.summary

@@ -117,7 +117,9 @@ async def link(ctx: CommandContext, article: str, incident: int) -> Reply:
 async def draft(ctx: CommandContext, incident: int) -> Reply:
     found = await ctx.incidents.get(incident)
     events = await ctx.incidents.timeline(found.id, ctx.person)
-    path = write_draft(found, events, ctx.knowledge.folder / "drafts")
+    said = f"{found.summary}\n{found.description or ''}"
+    topic_words = ctx.rules.triage.keywords_in(said)
+    path = write_draft(found, events, ctx.knowledge.folder / "drafts", topic_words)
     return Reply(
         text=f"Drafted {path.name} from {format_id(found.id)} in {path.parent}. "
         "Edit it, then move it into the knowledge folder to publish it."

@@ -152,6 +152,17 @@ class Triage:
             kind=self.kind(lowered),
         )
 
+    def keywords_in(self, text: str) -> list[str]:
+        """The configured topic words the text uses ("outlook", "password"), in the order it
+        uses them, each once: what an article drafted from it is tagged with."""
+        lowered = f" {text.lower()} "
+        found = sorted(
+            (match.start(), match.group(0).strip())
+            for _, pattern in self._keywords
+            for match in pattern.finditer(lowered)
+        )
+        return list(dict.fromkeys(word for _, word in found))
+
     def category(self, text: str) -> str | None:
         """The category whose keywords the text uses most; None on a tie or no hit."""
         lowered = f" {text.lower()} "

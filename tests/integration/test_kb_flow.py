@@ -153,6 +153,9 @@ async def test_a_draft_from_a_resolved_incident_is_a_valid_article(kb_desk, kb_f
         "it happens on the second monitor only",
     )
     assert "Updated the graphics driver" in article.body
+    # Tagged with the topic words the desk's config knows (before: the summary's first
+    # five words, "teams", "crashes", "sharing", "screen").
+    assert article.tags == ("teams", "crashes")
     # The desk's own notes are what it checked (before: left out); never the internal ones.
     assert "## What was checked\n- the driver is from 2023\n" in article.body
     assert "VIP" not in path.read_text()
