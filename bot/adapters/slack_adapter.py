@@ -56,6 +56,7 @@ from bot.app import Core
 from bot.config import Settings
 from bot.messages import Action, Actor, ChannelRef, CommandCall, FileLink, Message, Reply
 from bot.registry import CommandSpec
+from bot.runner import NoAdapters
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +83,31 @@ def build(core: Core, settings: Settings, env: Mapping[str, str]) -> SlackAdapte
     token = env.get("SLACK_BOT_TOKEN")
     secret = env.get("SLACK_SIGNING_SECRET")
     app_token = env.get("SLACK_APP_TOKEN")
-    if not token or not (secret or app_token):
+    if not (token or secret or app_token):
         return None
+    _check_complete(token, secret, app_token)
     api_url = env.get("SLACK_API_URL") or None
     if api_url and not api_url.endswith("/"):
         api_url += "/"  # slack_sdk joins method names onto it
     return SlackAdapter(
         core, settings, token=token, signing_secret=secret, app_token=app_token, api_url=api_url
     )
+
+
+def _check_complete(token: str | None, secret: str | None, app_token: str | None) -> None:
+    """Half of Slack's settings is a mistake to say, not a reason to run without Slack."""
+    if not token:
+        given = "SLACK_SIGNING_SECRET" if secret else "SLACK_APP_TOKEN"
+        raise NoAdapters(
+            f"{given} is set, but not SLACK_BOT_TOKEN (the xoxb-… token on the Slack app's "
+            "OAuth & Permissions page). Set it, or unset the Slack settings to run without Slack."
+        )
+    if not (secret or app_token):
+        raise NoAdapters(
+            "SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (to receive Slack's "
+            "events over HTTP) nor SLACK_APP_TOKEN (xapp-…, for Socket Mode). Set one of them, "
+            "or unset SLACK_BOT_TOKEN to run without Slack."
+        )
 
 
 class SlackAdapter:

@@ -69,6 +69,25 @@ def test_run_without_any_platform_says_what_to_set(capsys):
         assert words in err
 
 
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_SIGNING_SECRET is set, but not SLACK_BOT_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_APP_TOKEN is set, but not SLACK_BOT_TOKEN"),
+    ],
+)
+def test_half_of_slacks_settings_says_what_is_missing(monkeypatch, capsys, env, said):
+    """Before, Slack was silently left out, or "no chat platform is configured" named
+    every setting without saying which one was missing."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DISCORD_BOT_TOKEN", "")  # Discord, if set, would not hide it either
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert f"deskbot: {said}" in err
+
+
 async def test_configured_adapters_skip_platforms_without_tokens(
     adapter_module, settings, database
 ):

@@ -6,8 +6,10 @@ import asyncio
 import json
 import time
 
+import pytest
+
 from bot.adapters.slack_adapter import build
-from bot.runner import configured_adapters
+from bot.runner import NoAdapters, configured_adapters
 from tests.adapters.slack.harness import SECRET, fixture, sign
 
 
@@ -73,7 +75,8 @@ async def test_commands_are_acknowledged_before_the_work_is_done(slack, fake):
 
 def test_no_adapter_without_tokens(core, settings):
     assert build(core, settings, {}) is None
-    assert build(core, settings, {"SLACK_BOT_TOKEN": "xoxb-x"}) is None
+    with pytest.raises(NoAdapters, match="neither SLACK_SIGNING_SECRET"):
+        build(core, settings, {"SLACK_BOT_TOKEN": "xoxb-x"})  # half of it is said, not skipped
     assert build(core, settings, {"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": SECRET})
     socket = build(core, settings, {"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_APP_TOKEN": "xapp-1"})
     assert socket is not None and socket.app_token == "xapp-1"
