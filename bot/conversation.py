@@ -211,6 +211,9 @@ class Chat:
         joined = await self._me_too(text)
         if joined is not None:
             return joined
+        noted = await self._agent_in_thread(text)
+        if noted is not None:
+            return noted
         kind = intent.kind
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
@@ -314,6 +317,25 @@ class Chat:
             said += " What you said is on it too."
         return self.answer(Reply(text=said))
 
+    async def _agent_in_thread(self, text: str) -> Reply | None:
+        """An agent writing in the thread of someone's incident is talking to them there:
+        it goes onto the timeline as a note, and nobody reached in that thread is told it
+        again. Only the agent hears that it was noted."""
+        if self.ctx.channel.is_direct or not self.ctx.person.is_agent:
+            return None
+        incident = await self._thread_incident(frozenset(State))
+        if incident is None or incident.reporter_key == self.ctx.person.key:
+            return None
+        if State(incident.state) not in NOT_FINAL:
+            said = (
+                f"{format_id(incident.id)} is {incident.state}: nothing said here is noted on it."
+            )
+            return Reply(text=said, ephemeral=True)
+        await self.ctx.incidents.note(
+            incident.id, self.ctx.person, self._kept(text), said_in=self.ctx.channel
+        )
+        return Reply(text=f"Noted on {format_id(incident.id)}.", ephemeral=True)
+
     async def _bulletin_me_too(self) -> Reply | None:
         """ "Same here" in the thread of a posted bulletin: they follow it, as the
         "Yes, I'm affected" button does."""
@@ -330,8 +352,9 @@ class Chat:
             "when it's resolved. Nothing new was opened."
         )
 
-    async def _thread_incident(self) -> Incident | None:
-        """The open incident that someone's conversation in this thread is about."""
+    async def _thread_incident(self, states: frozenset[State] = OPEN) -> Incident | None:
+        """The incident (open, or in `states`) that someone's conversation in this thread
+        is about."""
         ctx = self.ctx
         numbers = await ctx.session.scalars(
             select(Conversation.incident_id)
@@ -344,7 +367,7 @@ class Chat:
         )
         for number in numbers:
             incident = await ctx.session.get(Incident, number)
-            if incident is not None and State(incident.state) in OPEN:
+            if incident is not None and State(incident.state) in states:
                 return incident
         return None
 

@@ -33,6 +33,7 @@ from bot.services.incidents import (
     MANAGER_REASON,
     RATED,
     REMINDED,
+    SEEN_IN,
     SYSTEM,
     waits_on_reporter,
 )
@@ -302,7 +303,7 @@ async def write_notices(
 ) -> int:
     """Turn this unit of work's timeline events into outbox rows; returns how many.
     With an `outbox` batch the rows are queued there, for the caller to write in bulk."""
-    notices = _Notices(session, rules, now, outbox)
+    notices = _Notices(session, rules, now, outbox, session.info.pop(SEEN_IN, set()))
     changes = [Change(*found, rules) for found in session.info.pop(CHANGES, [])]
     await notices.count_sla(changes)
     written = 0
@@ -314,9 +315,15 @@ async def write_notices(
 
 class _Notices:
     def __init__(
-        self, session: AsyncSession, rules: DeskRules, now: datetime, batch: OutboxBatch | None
+        self,
+        session: AsyncSession,
+        rules: DeskRules,
+        now: datetime,
+        batch: OutboxBatch | None,
+        seen_in: set[tuple[str, str, str | None]] | None = None,
     ) -> None:
         self.session, self.rules, self.now = session, rules, now
+        self.seen_in = seen_in or set()  # places whose people read it as it was written
         self.outbox: Outbox | OutboxBatch = batch if batch is not None else Outbox(session, now)
         self._sla_counts: Counter[tuple[str, str]] = Counter()  # (person, kind) -> notices
         self._digests: defaultdict[tuple[str, str], list[Incident]] = defaultdict(list)
@@ -429,7 +436,8 @@ class _Notices:
         seen = {change.actor.key}
         unique: list[tuple[str, Recipient]] = []
         for role, recipient in found:
-            if recipient.key not in seen:
+            where = (recipient.platform, recipient.channel_id, recipient.thread_id)
+            if recipient.key not in seen and where not in self.seen_in:
                 seen.add(recipient.key)
                 unique.append((role, recipient))
         return unique

@@ -44,6 +44,9 @@ RATINGS = ("good", "ok", "poor")
 RECURRED = "recurred"  # Deskbot saw a new incident is its reporter's fixed problem back
 MANAGER_REASON = ", because: "  # "to Carol Chen (carol), because: <why>" on the timeline
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
+# session.info key: the places (platform, channel, thread) where this unit of work's notes
+# were said, so that whoever is reached there is not told them again.
+SEEN_IN = "deskbot.seen_in"
 SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
 
 
@@ -644,12 +647,22 @@ class Incidents:
         return incident
 
     async def note(
-        self, number: int, author: Person, text: str, *, internal: bool = False
+        self,
+        number: int,
+        author: Person,
+        text: str,
+        *,
+        internal: bool = False,
+        said_in: ChannelRef | None = None,
     ) -> Incident:
         """Add a note; reporters may note their own incidents, agents any, and only
-        agents write internal ones."""
+        agents write internal ones. `said_in`: the thread it was written in, whose people
+        read it there and need no notice of it."""
         incident = await self.get_for(number, author)
         self._check("note", incident)
+        if said_in is not None:
+            where = (said_in.platform, said_in.channel_id, said_in.thread_id)
+            self.session.info.setdefault(SEEN_IN, set()).add(where)
         if internal:
             if not author.is_agent:
                 raise Forbidden(

@@ -410,6 +410,29 @@ async def test_same_here_in_the_thread_of_someones_incident_joins_it(quiet):
     assert len(await affected(quiet)) == 2
 
 
+async def test_an_agent_writing_in_the_incidents_thread_notes_it_for_its_timeline(quiet):
+    # Before: bob's "I've ordered a new fuser" in alice's thread began a report of his
+    # own, "Who is affected?", in her thread.
+    await open_by_chat(quiet, channel=THREAD)
+    await quiet.message("carl", "same here", channel=THREAD)
+    await quiet.ok("bob", "/incident claim 1")
+    said = "I've ordered a new fuser, it should arrive tomorrow"
+    noted = await quiet.message("bob", said, channel=THREAD)
+    assert (noted.text, noted.ephemeral) == ("Noted on INC-000001.", True)
+    assert (await timeline(quiet))[-1] == ("note", "bob", said)
+    # alice read it in her thread; carl, affected, hears it where he is reached.
+    assert [t for _, t in await told(quiet, "console:alice") if said in t] == []
+    assert [t for _, t in await told(quiet, "console:carl") if said in t] != []
+    assert len(await incidents(quiet)) == 1
+    await quiet.message("bob", "resolve 1 replaced the fuser", channel=THREAD)
+    await quiet.message("alice", "yes it works", channel=THREAD)
+    late = await quiet.message("bob", "thanks alice", channel=THREAD)
+    assert (late.text, late.ephemeral) == (
+        "INC-000001 is closed: nothing said here is noted on it.",
+        True,
+    )
+
+
 async def test_someone_affected_by_the_same_thing_joins_the_open_incident(quiet):
     await vpn_down_for_sales(quiet)
     asked = await quiet.message("carl", "the vpn is not working")
