@@ -64,7 +64,7 @@ _PROGRESS = re.compile(
     r"who('?s| is) (working|looking|handling|dealing)|(someone|anyone) looking|"
     r"looking (at|into) (it|my|our)|picked up|the latest|"
     r"how('?s| is) (my|our) [\w' ]{1,30}(going|getting on)|"
-    r"^(any )?updates?( pls| plz| please)?)\b"
+    r"^(any )?updates?( pls| plz| please)?|^(what|how) about)\b"
 )
 _MY_TICKETS = re.compile(
     r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"
@@ -196,7 +196,7 @@ def _is_progress(lowered: str, incident: int | None) -> bool:
     # "status of the VPN?" is a question about a service, not a ticket; a question
     # about progress names a ticket, or "my ticket", or is short and bare.
     names_ticket = incident is not None or re.search(
-        r"\b(my|our|the) ([\w-]+ )?(ticket|incident|request|case)\b", lowered
+        r"\b(my|our|the) ([\w-]+ )?(ticket|incident|request|case|one)\b", lowered
     )
     if names_ticket:
         return True
@@ -251,6 +251,11 @@ _WORKS_AGAIN_WORDS = (
     r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it"
 )
 _WORKS_AGAIN = re.compile(rf"\b({_WORKS_AGAIN_WORDS})\b", re.I)
+# "not working again", "stopped working again": the opposite, read past before the above.
+_NOT_WORKING = re.compile(
+    r"\b(not|isn'?t|aren'?t|doesn'?t|don'?t|never|stopped|stops|no longer)\s+work(s|ing)?\b",
+    re.I,
+)
 _NOT_NEEDED = re.compile(
     r"\b(never ?mind|ignore (that|this|it|my (last )?(message|ticket|report))|"
     rf"{_WORKS_AGAIN_WORDS}|no longer need)\b",
@@ -297,13 +302,13 @@ def no_longer_needed(text: str) -> bool:
         return False  # too long, or about a named incident; a question is judged below
     if _CANCEL_MINE.search(said):
         return True
-    return not said.endswith("?") and bool(_NOT_NEEDED.search(said))
+    return not said.endswith("?") and bool(_NOT_NEEDED.search(_NOT_WORKING.sub(" ", said)))
 
 
 def works_again(text: str) -> bool:
     """Whether a message says the problem went away ("it works now", "fixed itself"),
     rather than only that the ticket can go ("cancel my ticket", "never mind")."""
-    return bool(_WORKS_AGAIN.search(text))
+    return bool(_WORKS_AGAIN.search(_NOT_WORKING.sub(" ", text)))
 
 
 def named_no_longer_needed(text: str) -> int | None:

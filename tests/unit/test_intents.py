@@ -90,6 +90,10 @@ TABLE = [
     ("can someone call me?", IntentKind.CONTACT, None),
     ("do you have a phone number?", IntentKind.CONTACT, None),
     ("can someone call me, my laptop is dead", REPORT, None),
+    # Naming one's incident by what it is about.
+    ("what about the outlook one", PROGRESS, None),
+    ("any news on my printer ticket?", PROGRESS, None),
+    ("what about the printer, it jams again", REPORT, None),
     ("who is on call tonight?", IntentKind.CONTACT, None),
     ("the vpn doesnt work after hours", REPORT, None),
     # How files reach the desk; sharing a big file is a problem of its own.
@@ -273,6 +277,16 @@ def test_a_named_incident_said_to_be_no_longer_needed(text, named):
 def test_works_again_is_told_apart_from_a_ticket_that_can_go(text, works):
     assert works_again(text) is works
     assert no_longer_needed(text)  # each of them offers to cancel
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the vpn is not working again", "vpn isnt working again", "printer stopped working again"],
+)
+def test_not_working_again_is_the_opposite_of_working_again(text):
+    # Before, "not working again" read as "working again": an offer to cancel.
+    assert not works_again(text)
+    assert not no_longer_needed(text)
 
 
 @pytest.mark.parametrize(
