@@ -231,7 +231,8 @@ class Chat:
             return await self.complaint(intent.incident)
         if kind == IntentKind.PROGRESS:
             drafting = self.row.step in _DRAFTING
-            return self.answer(await progress(self.ctx, intent.incident, drafting=drafting))
+            number = intent.incident or await self._named(text)
+            return self.answer(await progress(self.ctx, number, drafting=drafting))
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._followed_incident()
@@ -336,6 +337,11 @@ class Chat:
         )
         return Reply(text=f"Noted on {format_id(incident.id)}.", ephemeral=True)
 
+    async def _named(self, text: str) -> int | None:
+        """ "my printer ticket", "the outlook one": which of their incidents that is."""
+        found = await self.ctx.incidents.named_in(self.ctx.person, text)
+        return found.id if found else None
+
     async def _bulletin_me_too(self) -> Reply | None:
         """ "Same here" in the thread of a posted bulletin: they follow it, as the
         "Yes, I'm affected" button does."""
@@ -380,7 +386,9 @@ class Chat:
             if incident is None or State(incident.state) not in OPEN:
                 return None
         elif no_longer_needed(text):
-            incident = await self._followed_incident()
+            # "cancel the printer one": the one its words name, else the one followed here
+            named_by_words = await self.ctx.incidents.named_in(self.ctx.person, text)
+            incident = named_by_words or await self._followed_incident()
         else:
             return None
         if incident is None or incident.reporter_key != self.ctx.person.key:

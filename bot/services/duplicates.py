@@ -44,6 +44,13 @@ _GENERIC = frozenset(
 _LONG_GENERIC = tuple(w for w in _GENERIC if len(w) >= 5)
 
 
+# Words that point at a ticket rather than say what it is about ("the printer one").
+_POINTING = frozenset(
+    "ticket tickets incident incidents one request requests case cases news update updates "
+    "status cancel cancelled sorted fixed about what how".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     incident: Incident
@@ -96,3 +103,21 @@ def _compatible(a: str | None, b: str, default: str) -> bool:
     if not a or a.split("/")[0] == default or b.split("/")[0] == default:
         return True
     return a.split("/")[0] == b.split("/")[0]
+
+
+def named_by(text: str, candidates: Sequence[Incident]) -> Incident | None:
+    """The one incident among `candidates` whose summary the text names ("any news on my
+    printer ticket?", "cancel the outlook one"), or None when none, or several alike, fit."""
+    words = [w for w in content_words(text) if w not in _POINTING]
+    scored = sorted(
+        ((_shared(words, content_words(i.summary)), i) for i in candidates),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _shared(words: Sequence[str], summary: Sequence[str]) -> int:
+    return sum(1 for w in words if any(fuzz.ratio(w, s) >= WORD_MATCH for s in summary))

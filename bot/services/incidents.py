@@ -27,7 +27,7 @@ from bot.models import (
     IncidentEvent,
     SlaClock,
 )
-from bot.services.duplicates import best_match
+from bot.services.duplicates import best_match, named_by
 from bot.services.lifecycle import NOT_FINAL, OPEN, REPORTER, THIRD_PARTY, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -92,6 +92,20 @@ class Incidents:
                 "`/incident list` shows the ones you reported."
             )
         return incident
+
+    async def named_in(self, person: Person, text: str) -> Incident | None:
+        """The open incident of `person`'s that the text names by what it is about ("my
+        printer ticket"), when exactly one fits."""
+        rows = await self.session.scalars(
+            select(Incident)
+            .where(
+                Incident.reporter_key == person.key,
+                Incident.state.in_([s.value for s in OPEN]),
+            )
+            .order_by(Incident.id.desc())
+            .limit(20)
+        )
+        return named_by(text, list(rows))
 
     async def involves(self, incident: Incident, person: Person) -> bool:
         """Whether the person reported the incident or said they are affected too."""

@@ -775,6 +775,20 @@ async def test_a_request_is_asked_how_soon_it_is_needed_not_whether_one_can_work
     assert (opened.kind, opened.urgency) == ("request", "medium")
 
 
+async def test_an_incident_named_by_what_it_is_about_is_the_one_answered_or_cancelled(quiet):
+    # Before, with two open: "any news on my printer ticket?" listed both, "what about
+    # the outlook one" asked whether it was a note, and "cancel the printer one, it works
+    # now" offered to cancel the Outlook one (the last opened).
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.ok("alice", "/incident open Outlook crashes when I open the calendar")
+    printer = await quiet.message("alice", "any news on my printer ticket?")
+    assert printer.text == "INC-000001 is new, waiting for the service-desk team."
+    outlook = await quiet.message("alice", "what about the outlook one")
+    assert outlook.text == "INC-000002 is new, waiting for the service-desk team."
+    offered = await quiet.message("alice", "cancel the printer one, it works now")
+    assert offered.text.startswith(f"Glad it's sorted! Shall I cancel INC-000001 “{PRINTER}”?")
+
+
 async def test_asking_how_to_send_a_screenshot_mid_report_is_answered(quiet):
     # Before: "can I add a screenshot?" began a report of its own ("Who is affected?").
     assert (await quiet.message("alice", PRINTER)).text == SCOPE

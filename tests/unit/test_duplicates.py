@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.models import Incident
-from bot.services.duplicates import best_match, content_words, similarity
+from bot.services.duplicates import best_match, content_words, named_by, similarity
 
 THRESHOLD = 70  # config.yaml's intake.duplicate_threshold
 
@@ -139,3 +139,29 @@ def test_similarity_is_a_percentage(a, b):
 def test_best_match_never_raises(text, summary):
     found = best_match(text, None, [incident(1, summary)], THRESHOLD, "other")
     assert found is None or THRESHOLD <= found.score <= 100
+
+
+PRINTER = incident(1, "the printer on floor 2 jams on every page")
+OUTLOOK = incident(2, "Outlook crashes when I open the calendar")
+PRINTER_TOO = incident(3, "Printer in room 4 prints blank pages")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("any news on my printer ticket?", 1),
+        ("what about the outlook one", 2),
+        ("cancel the printer one, it works now", 1),
+        ("the outlok one is fixed", 2),  # a typo still names it
+        ("any news?", None),  # names nothing
+        ("cancel my ticket", None),
+    ],
+)
+def test_words_name_one_of_several_incidents(text, named):
+    found = named_by(text, [PRINTER, OUTLOOK])
+    assert (found.id if found else None) == named
+
+
+def test_words_that_fit_two_incidents_alike_name_neither():
+    assert named_by("the printer one", [PRINTER, OUTLOOK, PRINTER_TOO]) is None
+    assert named_by("the printer on floor 2", [PRINTER, OUTLOOK, PRINTER_TOO]) is PRINTER
