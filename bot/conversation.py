@@ -86,6 +86,7 @@ from bot.services.bulletins import (
     posted_in,
 )
 from bot.services.duplicates import Match, best_match
+from bot.services.incidents import IncidentFilter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import MANY
@@ -229,6 +230,10 @@ class Chat:
             return self.answer(Reply(text=FILES_TEXT))
         if kind == IntentKind.COMPLAINT:
             return await self.complaint(intent.incident)
+        if kind == IntentKind.HURRY:
+            hurried = await self.hurry(intent.incident, text)
+            if hurried is not None:
+                return hurried
         if kind == IntentKind.PROGRESS:
             drafting = self.row.step in _DRAFTING
             number = intent.incident or await self._named(text)
@@ -1036,6 +1041,43 @@ class Chat:
             "desk's manager with a poor rating (or say “cancel”).",
         )
 
+    async def hurry(self, named: int | None, text: str) -> Reply | None:
+        """ "Can you make INC-1 urgent?", "please escalate my ticket": their words go onto
+        the incident, so its owner (or its group) hears them at once; the priority stays
+        the desk's to change. None when they have no open incident to hurry."""
+        incident = await self._theirs(named, text)
+        if incident is None:
+            return None
+        await self.ctx.incidents.note(incident.id, self.ctx.person, self._kept(text))
+        rules = self.ctx.rules
+        owner = rules.directory.name_of(incident.assignee) if incident.assignee else None
+        who = owner or f"the {incident.group} team"
+        priority = rules.settings.priorities[incident.priority]
+        return self.answer(
+            Reply(
+                text=f"I've passed that on: {who} sees your message on "
+                f"{format_id(incident.id)} now. Its priority, {incident.priority} "
+                f"({priority.name}), comes from how many people it affects and how urgent "
+                "it is; the desk raises it when that has changed."
+            )
+        )
+
+    async def _theirs(self, named: int | None, text: str) -> Incident | None:
+        """The open incident of theirs a message is about: the one it names (by id or by
+        what it is about), the one this chat follows, or their only one."""
+        ctx = self.ctx
+        if named is not None:
+            found = await ctx.incidents.get_for(named, ctx.person)
+        else:
+            found = (
+                await ctx.incidents.named_in(ctx.person, text) or await self._followed_incident()
+            )
+        if found is None:
+            rows, total = await ctx.incidents.search(ctx.person, IncidentFilter())
+            found = rows[0] if total == 1 else None
+        mine = found is not None and found.reporter_key == ctx.person.key
+        return found if mine and State(found.state) in OPEN else None
+
     def _greeting(self) -> str:
         return (
             f"Hi {self.ctx.person.name}! Tell me what's wrong and I'll help, or ask about a "
@@ -1085,7 +1127,9 @@ async def rated(ctx: CommandContext, number: int, rating: str, comment: str | No
 def _more_detail(text: str, kind: IntentKind) -> bool:
     """Whether a message that answers no question adds to the report: a few words about
     the problem, not a question back ("what do you mean?") or a word like "ok"."""
-    return kind == IntentKind.REPORT and len(text.split()) >= 3 and not _ASKING.search(text)
+    # "make it urgent" while a report is written is about the report.
+    said_of_it = kind in (IntentKind.REPORT, IntentKind.HURRY)
+    return said_of_it and len(text.split()) >= 3 and not _ASKING.search(text)
 
 
 def _too_short_to_note(text: str, kind: IntentKind) -> bool:

@@ -26,6 +26,7 @@ class IntentKind(StrEnum):
     CONTACT = "contact"  # "can someone call me?", "do you have a phone number?"
     FILES = "files"  # "can I add a screenshot?": how to send one
     COMPLAINT = "complaint"  # "I want to complain about how my ticket was handled"
+    HURRY = "hurry"  # "can you make INC-1 urgent?", "please escalate my ticket"
     GREETING = "greeting"
     THANKS = "thanks"
     UNCLEAR = "unclear"
@@ -109,6 +110,14 @@ _FILES_QUESTION = re.compile(
     r"\b(?:screen ?shots?|screen ?grabs?|photos?|pictures?|pics?|images?|videos?|recordings?|"
     r"files? (?:here|to you|to (?:this|the|my) (?:ticket|report|incident)))\b"
 )
+# Asking for one's open ticket to be treated as more urgent, or chased.
+_TICKET = r"(it|this|that|(my|the|this|that) (ticket|incident|request|case|one)|inc-?#?\d+|#\d+)"
+_HURRY = re.compile(
+    rf"\b((make|mark|set|treat|flag) {_TICKET}( as)? (more |very )?(urgent|a priority|"
+    r"(high|higher|top) priority)|"
+    rf"(escalate|expedite|chase|hurry( up)?|speed up|prioriti[sz]e|bump|fast[- ]track) {_TICKET}|"
+    r"(raise|increase|bump|up|change) (the |its )?(priority|urgency))\b"
+)
 # Unhappy with how the desk handled something.
 _COMPLAINT = re.compile(
     r"\b(complain|complaint|(not |un)happy with (how|the way|my|the service)|dissatisfied|"
@@ -156,6 +165,8 @@ def recognise(text: str) -> Intent:
     trouble = bool(_PROBLEM.search(_COMPLAINT.sub("", lowered)))
     if _COMPLAINT.search(lowered) and words <= 25 and not trouble:
         return Intent(IntentKind.COMPLAINT, incident, core)
+    if _HURRY.search(lowered) and words <= 25:
+        return Intent(IntentKind.HURRY, incident, core)
     if _CONTACT.search(lowered) and words <= 7 and not _PROBLEM.search(lowered):
         return Intent(IntentKind.CONTACT, None, core)
     if _FILES_QUESTION.search(lowered) and words <= 14:

@@ -789,6 +789,26 @@ async def test_an_incident_named_by_what_it_is_about_is_the_one_answered_or_canc
     assert offered.text.startswith(f"Glad it's sorted! Shall I cancel INC-000001 “{PRINTER}”?")
 
 
+async def test_asking_to_hurry_ones_ticket_passes_it_on_to_the_desk(quiet):
+    # Before: "can you make INC-1 urgent?" asked whether it was a note or a new problem,
+    # and "please escalate my ticket, nobody has replied" only said where it stood.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    said = "can you make INC-1 urgent? i need to print contracts today"
+    hurried = await quiet.message("alice", said)
+    assert hurried.text == (
+        "I've passed that on: the service-desk team sees your message on INC-000001 now. "
+        "Its priority, P4 (Low), comes from how many people it affects and how urgent it "
+        "is; the desk raises it when that has changed."
+    )
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", said)
+    heard = [t for _, t in await told(quiet, "bob") if said in t]
+    assert heard == [f"alice on INC-000001 “{PRINTER}”: {said}"]
+    await quiet.ok("bob", "/incident claim 1")
+    again = await quiet.message("alice", "please escalate my ticket, nobody has replied")
+    assert again.text.startswith("I've passed that on: Bob Baker (bob) sees your message")
+    assert (await incident(quiet)).priority == "P4"  # the desk's to change
+
+
 async def test_asking_how_to_send_a_screenshot_mid_report_is_answered(quiet):
     # Before: "can I add a screenshot?" began a report of its own ("Who is affected?").
     assert (await quiet.message("alice", PRINTER)).text == SCOPE

@@ -90,6 +90,12 @@ TABLE = [
     ("can someone call me?", IntentKind.CONTACT, None),
     ("do you have a phone number?", IntentKind.CONTACT, None),
     ("can someone call me, my laptop is dead", REPORT, None),
+    # Asking for one's ticket to be hurried.
+    ("can you make INC-1 urgent? i need to print contracts today", IntentKind.HURRY, 1),
+    ("please escalate my ticket, nobody has replied", IntentKind.HURRY, None),
+    ("can I change the priority of my ticket", IntentKind.HURRY, None),
+    ("the printer is urgent, it jams", REPORT, None),
+    ("my escalation to my manager failed", REPORT, None),
     # Naming one's incident by what it is about.
     ("what about the outlook one", PROGRESS, None),
     ("any news on my printer ticket?", PROGRESS, None),
