@@ -526,6 +526,9 @@ class Chat:
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
         if intent.kind in (IntentKind.THANKS, IntentKind.GREETING):
+            if step == NOTE_OR_NEW:  # "thanks", "bye": done, the message was no question
+                self.said.append(self._dropped().text)
+                return None
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
         return self.answer(Reply(text=f"Sorry, I didn't get that. {question_text(self.row)}"))
 

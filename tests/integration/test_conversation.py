@@ -1268,6 +1268,17 @@ async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_
     assert (await incident(quiet)).state == "pending"
 
 
+async def test_thanks_instead_of_note_or_new_sets_the_message_aside(quiet):
+    # Before: "thanks" and "bye" got "Say 1 to add it to the incident, 2 for a new
+    # problem." again and again.
+    await open_by_chat(quiet)
+    await quiet.message("alice", "how do I report it from my phone if my laptop is dead?")
+    thanks = await quiet.message("alice", "thanks")
+    assert thanks.text.startswith("OK, I set that message aside.\nYou're welcome!")
+    assert (await conversation(quiet, "alice")).step == "idle"
+    assert [e for e in await timeline(quiet) if e[0] == "note"] == []
+
+
 async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):
     await open_by_chat(quiet)
     asked = await quiet.message("alice", "the toner light is blinking too")
