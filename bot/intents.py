@@ -352,7 +352,7 @@ _AGENT_SAYS = (
     (
         re.compile(
             r"^(?:(?:what['’]?s|what is|show(?: me)?|list|anything)\s+)?(?:the |still )?"
-            r"unassigned\W*$",
+            r"unassigned(?: tickets| incidents| ones| queue)?\W*$",
             re.I,
         ),
         "incident list --unassigned",
@@ -364,6 +364,24 @@ _AGENT_SAYS = (
             re.I,
         ),
         "incident queue",
+    ),
+    (
+        # "show me the network queue": a group's, by its name (the command checks it)
+        re.compile(
+            r"^(?:(?:show(?: me)?|list|what['’]?s in|what is in)\s+)?the\s+([a-z0-9][\w-]*)"
+            r"(?:\s+team(?:['’]s)?)?\s+queue\W*$",
+            re.I,
+        ),
+        "incident queue --group {}",
+    ),
+    (
+        # "what's dave working on?", "dave's queue": an agent's, by handle
+        re.compile(
+            r"^(?:(?:what['’]?s|what is)\s+(?!everyone|anyone|everybody|anybody|it\b|this\b)"
+            r"([a-z][\w.-]*)\s+working on|([a-z][\w.-]*)['’]s\s+queue)\W*$",
+            re.I,
+        ),
+        "incident queue --agent {}",
     ),
 )
 
@@ -411,7 +429,7 @@ def agent_command(text: str) -> str | None:
     for pattern, command in _AGENT_SAYS:
         match = pattern.match(said)
         if match:
-            return command.format(*match.groups())
+            return command.format(*(g for g in match.groups() if g is not None))
     asked = _REPORT_ASK.match(said)
     if asked:
         monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()

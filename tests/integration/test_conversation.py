@@ -642,6 +642,21 @@ async def test_an_agent_works_an_incident_in_plain_words(quiet):
     assert offered.text.startswith("Glad it's sorted! Shall I cancel INC-000002")
 
 
+async def test_staff_ask_for_a_groups_or_an_agents_queue_in_plain_words(quiet):
+    # Before: "show me the network queue" began a report with Wi-Fi articles, and
+    # "unassigned tickets" and "what's dave working on?" were not understood.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.ok("alice", "/incident open wifi drops on floor 3 --category network")
+    group = await quiet.message("carol", "show me the network queue")
+    assert group.text == (await quiet.ok("carol", "/incident queue --group network")).text
+    assert group.card.body.startswith("INC-000002")
+    unowned = await quiet.message("carol", "unassigned tickets")
+    assert unowned.text == "2 incidents"
+    await quiet.ok("dave", "/incident claim 1")
+    daves = await quiet.message("carol", "what's dave working on?")
+    assert daves.text == "1 open incident for Dave Diaz (dave), closest to breach first"
+
+
 async def test_a_manager_asks_for_the_figures_in_plain_words(quiet):
     # Before: "how are we doing this week?" began a report: "Who is affected?"
     await quiet.ok("alice", f"/incident open {PRINTER}")

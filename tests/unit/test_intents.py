@@ -305,6 +305,12 @@ def test_not_working_again_is_the_opposite_of_working_again(text):
         ("whats unassigned?", "incident list --unassigned"),
         ("unassigned", "incident list --unassigned"),
         ("what's about to breach?", "incident queue"),
+        ("unassigned tickets", "incident list --unassigned"),
+        ("show me the network queue", "incident queue --group network"),
+        ("what's in the service-desk team's queue?", "incident queue --group service-desk"),
+        ("what's dave working on?", "incident queue --agent dave"),
+        ("dave's queue", "incident queue --agent dave"),
+        ("what's everyone working on", None),
         ("what is breaching soon", "incident queue"),
         # An incident action, its id first, then the command's own text.
         ("resolve INC-1 replaced the toner", "incident resolve 1 replaced the toner"),
