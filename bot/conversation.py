@@ -709,7 +709,8 @@ class Chat:
         ctx, intake = self.ctx, self.ctx.rules.settings.intake
         recent = await ctx.incidents.recent_open(ctx.now - intake.duplicate_window)
         default = ctx.rules.settings.default_category
-        return best_match(text, category, recent, intake.duplicate_threshold, default)
+        outage = ctx.rules.triage.impact_for[MANY]
+        return best_match(text, category, recent, intake.duplicate_threshold, default, outage)
 
     async def _open_outage_like(self, text: str, category: str | None) -> Match | None:
         """The open outage the report looks like, if any: self-help can't fix that, and

@@ -24,7 +24,7 @@ from bot.ids import format_id
 from bot.messages import Card, ChannelRef, Field, Reply, Severity
 from bot.models import Bulletin, BulletinCopy, BulletinFollower, Incident, OutboxRow
 from bot.outbox import Outbox, Recipient
-from bot.services.duplicates import content_words, similarity
+from bot.services.duplicates import content_words, same_topic, similarity
 from bot.services.lifecycle import State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
@@ -40,6 +40,7 @@ _COLOUR = {
 }
 _ENDED_COLOUR = {RESOLVED: Severity.SUCCESS, EXPIRED: Severity.INFO}
 _STATE_WORDS = {ACTIVE: "Ongoing", RESOLVED: "Resolved", EXPIRED: "Expired"}
+_WIDE = ("major", "critical")  # severities whose reports match on the topic's branch
 
 
 def format_bulletin(number: int) -> str:
@@ -156,10 +157,17 @@ class Bulletins:
         inbox" is about an email bulletin)."""
         words = content_words(text)
         category = self._specific_category(text)
+        topic = self.rules.triage.category(text)
+        default = self.rules.settings.default_category
         best: tuple[float, Bulletin] | None = None
         for bulletin in await self.listing():
             about = f"{bulletin.service or ''} {bulletin.text} {bulletin.latest or ''}"
             same_kind = category is not None and category == self._specific_category(about)
+            # A major outage is wide: its branch is enough ("no internet" in a Wi-Fi outage).
+            if bulletin.severity in _WIDE:
+                same_kind = same_kind or same_topic(
+                    topic, self.rules.triage.category(about), default
+                )
             score = max(
                 similarity(words, content_words(about)),
                 _service_named(bulletin.service, text),

@@ -85,15 +85,21 @@ def best_match(
     candidates: Sequence[Incident],
     threshold: float,
     default_category: str,
+    outage_impact: str | None = None,
 ) -> Match | None:
     """The open incident most like the report, if it is alike enough; the newest wins ties
-    (candidates come newest first)."""
+    (candidates come newest first). An outage (`outage_impact`) on the report's topic is
+    alike enough whatever its words: "internet not working" while "the whole office has
+    no wifi" is open is most likely the same thing, and asking costs one answer."""
     words = content_words(text)
     best: Match | None = None
     for incident in candidates:
         if not _compatible(category, incident.category, default_category):
             continue
         score = similarity(words, content_words(f"{incident.summary}"))
+        outage = outage_impact is not None and incident.impact == outage_impact
+        if outage and same_topic(category, incident.category, default_category):
+            score = max(score, threshold)
         if score >= threshold and (best is None or score > best.score):
             best = Match(incident, score)
     return best
@@ -103,6 +109,14 @@ def _compatible(a: str | None, b: str, default: str) -> bool:
     if not a or a.split("/")[0] == default or b.split("/")[0] == default:
         return True
     return a.split("/")[0] == b.split("/")[0]
+
+
+def same_topic(a: str | None, b: str | None, default: str) -> bool:
+    """Two categories on the same topic: the same one, or a branch and one of its own
+    sub-categories ("network" and "network/wifi"); never the catch-all, never siblings."""
+    if not a or not b or default in (a.split("/")[0], b.split("/")[0]):
+        return False
+    return a == b or b.startswith(f"{a}/") or a.startswith(f"{b}/")
 
 
 def named_by(text: str, candidates: Sequence[Incident]) -> Incident | None:

@@ -405,6 +405,14 @@ async def test_asking_for_news_names_the_known_problems_one_follows(desk, clock)
     assert "BUL-1" not in ended.text  # only problems still being worked on
 
 
+@pytest.mark.parametrize(("severity", "matched"), [("critical", True), ("minor", False)])
+async def test_a_major_outage_matches_reports_on_its_branch(desk, severity, matched):
+    # Before: "no internet here either" during a critical Wi-Fi outage got Wi-Fi articles.
+    await desk.ok("carol", f"/bulletin post The whole office has no wifi --severity {severity}")
+    answer = await desk.message("alice", "no internet here either")
+    assert answer.text.startswith("Known issue, we're on it: BUL-1") is matched
+
+
 async def test_not_the_known_problem_goes_on_with_the_report(desk):
     await desk.ok("carol", POST)
     await desk.message("alice", "outlook won't load my inbox")

@@ -433,6 +433,20 @@ async def test_an_agent_writing_in_the_incidents_thread_notes_it_for_its_timelin
     )
 
 
+async def test_a_report_on_the_topic_of_an_open_outage_is_asked_about_it_first(quiet):
+    # Before: "internet not working" shared no word with the outage and was asked its
+    # questions as if nothing were known (and "wifi is down for everyone" only one word).
+    await quiet.ok(
+        "alice", "/incident open the whole office has no wifi --impact high --category wifi"
+    )
+    asked = await quiet.message("carl", "internet not working")
+    assert asked.text.startswith("This looks like INC-000001, *the whole office has no wifi*")
+    await quiet.press("carl", "intake.same")
+    assert await affected(quiet) == [("console:carl", "carl")]
+    vpn = await quiet.message("dina", "vpn wont connect from home")  # a sibling: not it
+    assert vpn.text == SCOPE
+
+
 async def test_someone_affected_by_the_same_thing_joins_the_open_incident(quiet):
     await vpn_down_for_sales(quiet)
     asked = await quiet.message("carl", "the vpn is not working")

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.models import Incident
-from bot.services.duplicates import best_match, content_words, named_by, similarity
+from bot.services.duplicates import best_match, content_words, named_by, same_topic, similarity
 
 THRESHOLD = 70  # config.yaml's intake.duplicate_threshold
 
@@ -165,3 +165,35 @@ def test_words_name_one_of_several_incidents(text, named):
 def test_words_that_fit_two_incidents_alike_name_neither():
     assert named_by("the printer one", [PRINTER, OUTLOOK, PRINTER_TOO]) is None
     assert named_by("the printer on floor 2", [PRINTER, OUTLOOK, PRINTER_TOO]) is PRINTER
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("network", "network/wifi", True),
+        ("network/wifi", "network/wifi", True),
+        ("network/wifi", "network", True),
+        ("network/vpn", "network/wifi", False),  # siblings are different things
+        ("hardware", "network/wifi", False),
+        ("other", "other", False),  # the catch-all says nothing
+        (None, "network", False),
+    ],
+)
+def test_same_topic(a, b, same):
+    assert same_topic(a, b, "other") is same
+
+
+def test_an_outage_on_the_reports_topic_is_alike_whatever_its_words():
+    """Before, "internet not working" shared no word with "the whole office has no wifi"
+    and each report was asked its questions as if nothing was known."""
+    outage = Incident(id=7, summary="the whole office has no wifi", category="network/wifi")
+    outage.impact = "high"
+    found = best_match("internet not working", "network", [outage], THRESHOLD, "other", "high")
+    assert found is not None and found.incident is outage
+    assert (
+        best_match("vpn wont connect", "network/vpn", [outage], THRESHOLD, "other", "high") is None
+    )
+    outage.impact = "low"  # one person's Wi-Fi trouble is no outage
+    assert (
+        best_match("internet not working", "network", [outage], THRESHOLD, "other", "high") is None
+    )
