@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.cards import incident_reply, list_line, span
-from bot.config import Settings
+from bot.config import Role, Settings
 from bot.context import CommandContext
 from bot.ids import format_id
 from bot.messages import Card, Reply
@@ -17,6 +17,7 @@ from bot.models import Incident
 from bot.services.bulletins import Bulletins, known_issue_line
 from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.lifecycle import State
+from bot.services.people import Person
 from bot.sla_cards import own_queue
 
 HELP_TEXT = (
@@ -25,6 +26,25 @@ HELP_TEXT = (
     "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
     "Commands work too: `/help` lists them."
 )
+_AGENT_HELP = (
+    "As the desk's agent you can say it plainly too: “claim INC-12”, “resolve INC-12 "
+    "replaced the toner”, “assign INC-12 to dave”, “what's unassigned?”, “what's about to "
+    "breach?”, “show me the network queue”; in an incident's thread, what you write is "
+    "your note on it."
+)
+_MANAGER_HELP = "And for the figures: “how are we doing this week?”."
+
+
+def help_text(person: Person) -> str:
+    """What to say to the desk; the staff's plain-word commands for the staff."""
+    lines = [HELP_TEXT]
+    if person.is_agent:
+        lines.append(_AGENT_HELP)
+    if person.role >= Role.MANAGER:
+        lines.append(_MANAGER_HELP)
+    return "\n".join(lines)
+
+
 UNCLEAR_TEXT = (
     "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
     "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"

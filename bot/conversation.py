@@ -25,9 +25,9 @@ from sqlalchemy import select
 from bot.cards import ago, incident_reply, suggestion_line
 from bot.chat_answers import (
     FILES_TEXT,
-    HELP_TEXT,
     UNCLEAR_TEXT,
     contact_text,
+    help_text,
     priority_text,
     progress,
 )
@@ -221,7 +221,7 @@ class Chat:
         if kind == IntentKind.THANKS:
             return self.answer(Reply(text=await self._thanks()))
         if kind == IntentKind.HELP:
-            return self.answer(Reply(text=HELP_TEXT))
+            return self.answer(Reply(text=help_text(self.ctx.person)))
         if kind == IntentKind.PRIORITY:
             return self.answer(Reply(text=priority_text(self.ctx.rules.settings, intent.text)))
         if kind == IntentKind.CONTACT:

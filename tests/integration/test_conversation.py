@@ -759,6 +759,17 @@ async def test_what_a_priority_means_is_answered_from_the_config(quiet):
 # -- small talk ----------------------------------------------------------------------
 
 
+async def test_help_in_chat_tells_the_staff_what_they_can_say_plainly(quiet):
+    # Before, an agent's "help" was the employee's help: the plain-word commands, which
+    # they could use, were nowhere.
+    alices = (await quiet.message("alice", "help")).text
+    bobs = (await quiet.message("bob", "help")).text
+    carols = (await quiet.message("carol", "help")).text
+    assert "“claim INC-12”" not in alices and bobs.startswith(alices)
+    assert "“resolve INC-12 replaced the toner”" in bobs and "how are we doing" not in bobs
+    assert carols.endswith("And for the figures: “how are we doing this week?”.")
+
+
 async def test_greetings_thanks_help_and_unclear_messages(quiet):
     assert (await quiet.message("alice", "hello")).text == GREETING
     assert (await quiet.message("alice", "Good morning!")).text == GREETING
