@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.commands  # noqa: F401  (registers every command)
+from bot.agent_says import agent_command
 from bot.cards import list_line
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
@@ -26,7 +27,7 @@ from bot.conversation import Chat
 from bot.conversation_store import place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
-from bot.intents import agent_command, me_too
+from bot.intents import me_too
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
 from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices

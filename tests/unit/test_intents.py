@@ -10,7 +10,6 @@ from bot.ids import MAX_ID
 from bot.intents import (
     Intent,
     IntentKind,
-    agent_command,
     me_too,
     mentions_incident,
     named_no_longer_needed,
@@ -293,60 +292,6 @@ def test_not_working_again_is_the_opposite_of_working_again(text):
     # Before, "not working again" read as "working again": an offer to cancel.
     assert not works_again(text)
     assert not no_longer_needed(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "command"),
-    [
-        ("claim INC-12", "incident claim 12"),
-        ("take #7", "incident claim 7"),
-        ("I’ll take INC-000042.", "incident claim 42"),
-        ("please claim ticket 3", "incident claim 3"),
-        ("whats unassigned?", "incident list --unassigned"),
-        ("unassigned", "incident list --unassigned"),
-        ("what's about to breach?", "incident queue"),
-        ("unassigned tickets", "incident list --unassigned"),
-        ("show me the network queue", "incident queue --group network"),
-        ("what's in the service-desk team's queue?", "incident queue --group service-desk"),
-        ("what's dave working on?", "incident queue --agent dave"),
-        ("dave's queue", "incident queue --agent dave"),
-        ("what's everyone working on", None),
-        ("what is breaching soon", "incident queue"),
-        # An incident action, its id first, then the command's own text.
-        ("resolve INC-1 replaced the toner", "incident resolve 1 replaced the toner"),
-        (
-            "Resolved inc 7 - cleared the queue --code workaround",
-            "incident resolve 7 cleared the queue --code workaround",
-        ),
-        ("assign INC-2 to dave", "incident assign 2 dave"),
-        ("reassign #5 network", "incident assign 5 network"),
-        ("escalate INC-2, needs second line", "incident escalate 2 needs second line"),
-        ("note 12: called her back", "incident note 12 called her back"),
-        (
-            "pending 3 waiting for vendor --on third-party",
-            "incident pending 3 waiting for vendor --on third-party",
-        ),
-        ("close INC-000003", "incident close 3"),
-        ("resume #4.", "incident resume 4"),
-        ("resolve INC-1", "incident resolve 1"),  # the command then asks for the note
-        # The desk's figures.
-        ("how are we doing this week?", "report"),
-        ("How did we do last month", "report --since 30d"),
-        ("show me the monthly report", "report --since 30d"),
-        ("stats", "report"),
-        # Sentences stay sentences.
-        ("how are we doing with the printer?", None),
-        ("the report is wrong", None),
-        ("close 2 windows and outlook crashes", None),
-        ("resolve the printer issue for me please", None),
-        ("note to self: INC-4 is the printer", None),
-        ("I can't claim INC-12, it says already claimed", None),
-        ("take a look at the printer please", None),
-        ("why is my laptop unassigned for so long", None),
-    ],
-)
-def test_an_agents_short_message_stands_for_a_command(text, command):
-    assert agent_command(text) == command
 
 
 @pytest.mark.parametrize(

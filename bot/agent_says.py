@@ -1,0 +1,119 @@
+"""What the desk's staff type in chat for the commands they use most: "claim INC-12" is
+`/incident claim 12`, "resolve 12 replaced the toner" resolves it with that note, "what's
+unassigned?" lists what nobody owns, "how are we doing this week?" is `/report`.
+
+Whole messages only, so that a sentence is never taken for a command; `bot/app.py` turns
+what `agent_command` returns into the command call, with the same role checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AGENT_SAYS = (
+    (
+        re.compile(
+            r"^(?:please |pls )?(?:claim|take|grab|i['’]?ll take|i will take|assign it to me)"
+            r"\s+(?:ticket |incident )?(?:inc-?|#)?0*(\d{1,9})[\s.!]*$",
+            re.I,
+        ),
+        "incident claim {}",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:what['’]?s|what is|show(?: me)?|list|anything)\s+)?(?:the |still )?"
+            r"unassigned(?: tickets| incidents| ones| queue)?\W*$",
+            re.I,
+        ),
+        "incident list --unassigned",
+    ),
+    (
+        re.compile(
+            r"^(?:what['’]?s|what is|anything)\s+(?:about to |close to |near(?:ly)? )?"
+            r"(?:breach(?:ing)?|due)(?: soon)?\W*$",
+            re.I,
+        ),
+        "incident queue",
+    ),
+    (
+        # "show me the network queue": a group's, by its name (the command checks it)
+        re.compile(
+            r"^(?:(?:show(?: me)?|list|what['’]?s in|what is in)\s+)?the\s+([a-z0-9][\w-]*)"
+            r"(?:\s+team(?:['’]s)?)?\s+queue\W*$",
+            re.I,
+        ),
+        "incident queue --group {}",
+    ),
+    (
+        # "what's dave working on?", "dave's queue": an agent's, by handle
+        re.compile(
+            r"^(?:(?:what['’]?s|what is)\s+(?!everyone|anyone|everybody|anybody|it\b|this\b)"
+            r"([a-z][\w.-]*)\s+working on|([a-z][\w.-]*)['’]s\s+queue)\W*$",
+            re.I,
+        ),
+        "incident queue --agent {}",
+    ),
+)
+
+
+# "resolve INC-12 replaced the toner", "escalate 12, needs second line", "assign 12 to
+# dave": an incident action, its id straight after the verb, then the command's own text
+# (options included). Actions that take no text must stand alone, so that "close 2 windows
+# and outlook crashes" stays a message.
+_AGENT_ACTS = {
+    "resolve": "resolve",
+    "resolved": "resolve",
+    "close": "close",
+    "reopen": "reopen",
+    "escalate": "escalate",
+    "assign": "assign",
+    "reassign": "assign",
+    "note": "note",
+    "pending": "pending",
+    "resume": "resume",
+    "cancel": "cancel",
+}
+_NO_TEXT = frozenset({"close", "resume"})
+_AGENT_ACT = re.compile(
+    rf"^(?:please |pls )?({'|'.join(_AGENT_ACTS)})\s+(?:ticket |incident )?"
+    r"(?:inc[-\s]?|#)?0*(\d{1,9})(?![\w-])[\s,.:;!-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+# "how are we doing this week?", "show me the monthly report": the desk's figures.
+_REPORT_ASK = re.compile(
+    r"^(?:so |ok |hey |hi )?(?:how are we doing|how['’]?s the desk doing|how is the desk doing|"
+    r"how did we do|(?:show me |give me |send me |can i see )?(?:the |our )?"
+    r"(?:weekly |monthly |sla )?(?:report|figures|stats|numbers))"
+    r"(?:,? (?:this|for the|last|the past|past|over the last) (week|month))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def agent_command(text: str) -> str | None:
+    """The command an agent's short chat message stands for ("claim INC-12" is
+    "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
+    "what's unassigned?" lists those nobody owns), or None."""
+    said = text.strip()
+    for pattern, command in _AGENT_SAYS:
+        match = pattern.match(said)
+        if match:
+            return command.format(*(g for g in match.groups() if g is not None))
+    asked = _REPORT_ASK.match(said)
+    if asked:
+        monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
+        return "report --since 30d" if monthly else "report"
+    return _incident_action(said)
+
+
+def _incident_action(said: str) -> str | None:
+    match = _AGENT_ACT.match(said)
+    if match is None:
+        return None
+    action, number, rest = _AGENT_ACTS[match[1].lower()], match[2], match[3].strip()
+    if action in _NO_TEXT and rest:
+        return None
+    if action == "assign":
+        rest = re.sub(r"^to\s+", "", rest, flags=re.IGNORECASE)
+    return f"incident {action} {number} {rest}".rstrip()
