@@ -587,7 +587,7 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None, all: 
     if sum(map(bool, (group, agent, all))) > 1:
         raise BadArguments("Ask for one queue: --group, --agent or --all.")
     if group:
-        rows, total = await sla_queue(ctx.session, group=group)
+        rows, total = await sla_queue(ctx.session, groups=[group])
         return queue_card(rows, total, f"the {group} team", ctx.rules, ctx.now)
     if all:
         teams = ctx.rules.directory.teams(ctx.person)

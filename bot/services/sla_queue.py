@@ -17,19 +17,16 @@ async def sla_queue(
     session: AsyncSession,
     *,
     assignee: str | None = None,
-    group: str | None = None,
     groups: Sequence[str] | None = None,
     escalated_in: Sequence[str] | None = None,
 ) -> tuple[list[Incident], int]:
-    """Open incidents owned by `assignee`, held by `group` (or one of `groups`), or
+    """Open incidents owned by `assignee`, held by one of the `groups`, or
     escalated to the manager in one of the groups `escalated_in`: running clocks first in
     the order they fall due (the response while nobody has answered, else the
     resolution), then the pending ones, whose clocks stand still; and how many in all."""
     conditions = [Incident.state.in_([s.value for s in OPEN])]
     if assignee is not None:
         conditions.append(Incident.assignee == assignee)
-    if group is not None:
-        conditions.append(Incident.group == group)
     if groups is not None:
         conditions.append(Incident.group.in_(groups))
     if escalated_in is not None:
