@@ -391,9 +391,7 @@ class Chat:
             if incident is None or State(incident.state) not in OPEN:
                 return None
         elif no_longer_needed(text):
-            # "cancel the printer one": the one its words name, else the one followed here
-            named_by_words = await self.ctx.incidents.named_in(self.ctx.person, text)
-            incident = named_by_words or await self._followed_incident()
+            incident = await self._spoken_of(text)
         else:
             return None
         if incident is None or incident.reporter_key != self.ctx.person.key:
@@ -1066,6 +1064,13 @@ class Chat:
             )
         )
 
+    async def _spoken_of(self, text: str) -> Incident | None:
+        """The incident a message is about when it names none by id: the one of theirs its
+        words name ("cancel the printer one"), else the one this chat follows."""
+        return await self.ctx.incidents.named_in(self.ctx.person, text) or (
+            await self._followed_incident()
+        )
+
     async def _theirs(self, named: int | None, text: str) -> Incident | None:
         """The open incident of theirs a message is about: the one it names (by id or by
         what it is about), the one this chat follows, or their only one."""
@@ -1073,9 +1078,7 @@ class Chat:
         if named is not None:
             found = await ctx.incidents.get_for(named, ctx.person)
         else:
-            found = (
-                await ctx.incidents.named_in(ctx.person, text) or await self._followed_incident()
-            )
+            found = await self._spoken_of(text)
         if found is None:
             rows, total = await ctx.incidents.search(ctx.person, IncidentFilter())
             found = rows[0] if total == 1 else None
