@@ -582,7 +582,7 @@ class Chat:
         """A known problem (an active bulletin) first; else self-help, then the questions.
         `held`: the lines of files sent with the message, if it was set aside first."""
         self.row.attachments = None  # a new report: files sent with an earlier one are not its
-        self._keep_files(held)
+        self._say(self._keep_files(held))
         known = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).matching(text)
         if known is not None:
             return self._known_issue(known, text)
@@ -782,19 +782,23 @@ class Chat:
         row.impact = row.impact or reading.impact
         row.urgency = row.urgency or reading.urgency
         row.category = row.category or reading.category
-        self._keep_files()
+        self._say(self._keep_files())
 
-    def _keep_files(self, held: Sequence[str] = ()) -> None:
+    def _keep_files(self, held: Sequence[str] = ()) -> str | None:
         """Files sent with a report being written: they go into the incident's description
-        when it is opened (the report's words alone are read for its topic and articles)."""
+        when it is opened (the report's words alone are read for its topic and articles).
+        Returns what to tell the person, if anything came."""
         kept = list(self.row.attachments or [])
         new = [line for line in (*held, *self._file_lines()) if line not in kept]
         if new:
             self.row.attachments = kept + new
-            names = file_names(new)
-            self.said.append(f"I'll put {names} on the incident when it's opened.")
-        elif self.files:
-            self.said.append("I have that already.")
+            return f"I'll put {file_names(new)} on the incident when it's opened."
+        return "I have that already." if self.files else None
+
+    def _say(self, line: str | None) -> None:
+        """Something to tell before the reply, if there is anything."""
+        if line:
+            self.said.append(line)
 
     def _file_lines(self) -> list[str]:
         return [f"{ATTACHED}{f.name} {f.url}" for f in self.files]
@@ -899,8 +903,7 @@ class Chat:
         """Files with no words: with the report being written, else onto the incident this
         chat is about, if any."""
         if self.row.step in _DRAFTING:
-            self._keep_files()
-            kept = self.said.pop()  # said as the answer itself, not before it
+            kept = self._keep_files() or "I have that already."
             return self.answer(self._meanwhile(self.row.step, Reply(text=kept)))
         followed = await self._followed_incident()
         if followed is not None:
