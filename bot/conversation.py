@@ -340,7 +340,7 @@ class Chat:
         await self.ctx.incidents.note(
             incident.id, self.ctx.person, self._kept(text), said_in=self.ctx.channel
         )
-        return Reply(text=f"Noted on {format_id(incident.id)}.", ephemeral=True)
+        return Reply(text=f"Noted on {format_id(incident.id)}.", ephemeral=True, receipt=True)
 
     async def _named(self, text: str) -> int | None:
         """ "my printer ticket", "the outlook one": which of their incidents that is."""

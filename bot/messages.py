@@ -145,3 +145,6 @@ class Reply:
     ephemeral: bool = False
     in_thread: bool = True
     is_error: bool = False
+    # Only a receipt ("Noted on INC-4."): where a private reply is impossible (a Discord
+    # channel message), a reaction on the message says it without a line for everyone.
+    receipt: bool = False

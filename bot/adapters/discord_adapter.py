@@ -88,6 +88,8 @@ class DeskClient(discord.Client):
         place, target = found
         inbound = Message(actor_of(message.author), place, text, str(message.id), files)
         for reply in await self.core.handle(inbound):
+            if reply.receipt and message.guild is not None and await _reacted(message):
+                continue  # no private reply to a message in a server: a reaction says it
             here = target if reply.in_thread else getattr(target, "parent", None) or target
             await here.send(**render(reply).send_kwargs())
 
@@ -204,6 +206,19 @@ def build(core: Core, settings: Settings, env: Mapping[str, str]) -> DiscordAdap
     if not token:
         return None
     return DiscordAdapter(DeskClient(core, settings.discord), token)
+
+
+RECEIPT = "\N{MEMO}"  # the reaction that says "noted"
+
+
+async def _reacted(message: discord.Message) -> bool:
+    """Mark the message noted; False when the bot may not react there (then it says so
+    in words instead)."""
+    try:
+        await message.add_reaction(RECEIPT)
+    except discord.HTTPException:
+        return False
+    return True
 
 
 def files_of(message: discord.Message) -> tuple[FileLink, ...]:

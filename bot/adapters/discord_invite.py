@@ -18,8 +18,9 @@ SCOPES = ("bot", "applications.commands")
 
 def bot_permissions() -> discord.Permissions:
     """What the bot does in a server: see channels, answer, start and write in threads
-    (one per mention), show cards (embeds), attach charts and cut-off text, and read
-    the history of its threads. Nothing else: no mention of @everyone, no moderation."""
+    (one per mention), show cards (embeds), attach charts and cut-off text, read the
+    history of its threads, and mark a staff member's message noted with a reaction.
+    Nothing else: no mention of @everyone, no moderation."""
     return discord.Permissions(
         view_channel=True,
         send_messages=True,
@@ -28,6 +29,7 @@ def bot_permissions() -> discord.Permissions:
         embed_links=True,
         attach_files=True,
         read_message_history=True,
+        add_reactions=True,
     )
 
 

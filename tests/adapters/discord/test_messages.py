@@ -212,3 +212,33 @@ async def test_a_message_with_nothing_to_read_is_left_alone(client, fake):
     await receive(client, bare)
     assert fake.sent("POST", rf"/channels/{mention['id']}/messages")[-1].body["content"]
     assert len(fake.requests) > requests
+
+
+async def test_an_agents_word_in_the_incidents_thread_is_noted_with_a_reaction(client, fake, core):
+    """Discord has no private reply to a message: before, "Noted on INC-000001." went to
+    everyone in the reporter's thread."""
+    mention = message_create(
+        f"<@{BOT_ID}> my printer jams on every page",
+        channel_id=CHANNEL_ID,
+        guild=True,
+        mentions=[BOT_USER],
+    )
+    await receive(client, mention)
+    thread_id = mention["id"]
+    await talk_until_opened(client, fake, thread_id, direct=False)
+    posts = len(fake.sent("POST", rf"/channels/{thread_id}/messages"))
+    said = message_create(
+        "I've ordered a new fuser, it comes tomorrow",
+        channel_id=thread_id,
+        guild=True,
+        roles=[str(AGENT_ROLE_ID)],
+        author_id=AGENT_ID,
+    )
+    await receive(client, said)
+    assert fake.sent("PUT", rf"/channels/{thread_id}/messages/{said['id']}/reactions/.+/@me")
+    assert len(fake.sent("POST", rf"/channels/{thread_id}/messages")) == posts
+    async with core.database.transaction() as session:
+        notes = await session.scalars(
+            select(IncidentEvent.text).where(IncidentEvent.kind == "note")
+        )
+        assert list(notes) == ["I've ordered a new fuser, it comes tomorrow"]

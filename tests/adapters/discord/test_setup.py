@@ -31,6 +31,7 @@ USED = {
     "embed_links",
     "attach_files",
     "read_message_history",
+    "add_reactions",
 }
 
 
