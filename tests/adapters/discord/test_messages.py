@@ -62,6 +62,16 @@ async def talk_until_opened(client, fake, channel_id: str, *, direct: bool) -> d
     raise AssertionError("the intake never opened an incident")
 
 
+async def mention_in_channel(client, text: str) -> dict:
+    """Someone mentions the bot in a server channel with `text`; returns the message,
+    whose id the thread the bot starts from it takes."""
+    mention = message_create(
+        f"<@{BOT_ID}> {text}", channel_id=CHANNEL_ID, guild=True, mentions=[BOT_USER]
+    )
+    await receive(client, mention)
+    return mention
+
+
 async def visible_to_reporter(core, number: int) -> bool:
     call = CommandCall(
         Actor("discord", str(USER_ID), "Mason"),
@@ -121,13 +131,7 @@ async def test_a_screenshot_alone_goes_onto_the_incident_the_dm_follows(client, 
 
 
 async def test_a_mention_is_answered_in_a_thread_tied_to_the_incident(client, fake, core):
-    mention = message_create(
-        f"<@{BOT_ID}> the whole office has no wifi, nobody can work",
-        channel_id=CHANNEL_ID,
-        guild=True,
-        mentions=[BOT_USER],
-    )
-    await receive(client, mention)
+    mention = await mention_in_channel(client, "the whole office has no wifi, nobody can work")
     (thread,) = fake.sent("POST", rf"/channels/{CHANNEL_ID}/messages/{mention['id']}/threads")
     assert thread.body["name"] == "the whole office has no wifi, nobody can work"
     thread_id = mention["id"]  # a thread started from a message takes the message's id
@@ -156,13 +160,7 @@ async def test_a_mention_is_answered_in_a_thread_tied_to_the_incident(client, fa
 
 
 async def test_writing_in_the_bots_thread_needs_no_mention(client, fake):
-    mention = message_create(
-        f"<@{BOT_ID}> Outlook keeps asking for my password",
-        channel_id=CHANNEL_ID,
-        guild=True,
-        mentions=[BOT_USER],
-    )
-    await receive(client, mention)
+    mention = await mention_in_channel(client, "Outlook keeps asking for my password")
     before = len(fake.sent("POST", rf"/channels/{mention['id']}/messages"))
     # The thread is not in the cache: the adapter looks it up (GET /channels/<id>).
     await receive(client, message_create("cancel", channel_id=mention["id"], guild=True))
@@ -198,10 +196,7 @@ async def test_nothing_the_bot_sends_can_ping(client, fake):
 
 
 async def test_a_message_with_nothing_to_read_is_left_alone(client, fake):
-    mention = message_create(
-        f"<@{BOT_ID}> my screen is black", channel_id=CHANNEL_ID, guild=True, mentions=[BOT_USER]
-    )
-    await receive(client, mention)
+    mention = await mention_in_channel(client, "my screen is black")
     requests = len(fake.requests)
     # In the bot's thread: a screenshot alone, or a message whose content the bot may not
     # read (no Message Content intent) arrives with empty content.
@@ -217,13 +212,7 @@ async def test_a_message_with_nothing_to_read_is_left_alone(client, fake):
 async def test_an_agents_word_in_the_incidents_thread_is_noted_with_a_reaction(client, fake, core):
     """Discord has no private reply to a message: before, "Noted on INC-000001." went to
     everyone in the reporter's thread."""
-    mention = message_create(
-        f"<@{BOT_ID}> my printer jams on every page",
-        channel_id=CHANNEL_ID,
-        guild=True,
-        mentions=[BOT_USER],
-    )
-    await receive(client, mention)
+    mention = await mention_in_channel(client, "my printer jams on every page")
     thread_id = mention["id"]
     await talk_until_opened(client, fake, thread_id, direct=False)
     posts = len(fake.sent("POST", rf"/channels/{thread_id}/messages"))
