@@ -36,6 +36,15 @@ _AGENT_SAYS = (
         "incident queue",
     ),
     (
+        # one's own, whatever one's role: "what's on my plate?", "my queue"
+        re.compile(
+            r"^(?:(?:what['’]?s|what is)\s+on my plate(?: today)?|(?:show(?: me)? )?my queue|"
+            r"what am i working on)\W*$",
+            re.I,
+        ),
+        "incident queue --agent me",
+    ),
+    (
         # "show me the network queue": a group's, by its name (the command checks it)
         re.compile(
             r"^(?:(?:show(?: me)?|list|what['’]?s in|what is in)\s+)?the\s+([a-z0-9][\w-]*)"

@@ -28,9 +28,9 @@ HELP_TEXT = (
 )
 _AGENT_HELP = (
     "As the desk's agent you can say it plainly too: “claim INC-12”, “resolve INC-12 "
-    "replaced the toner”, “assign INC-12 to dave”, “what's unassigned?”, “what's about to "
-    "breach?”, “show me the network queue”; in an incident's thread, what you write is "
-    "your note on it."
+    "replaced the toner”, “assign INC-12 to dave”, “what's on my plate?”, “what's "
+    "unassigned?”, “what's about to breach?”, “show me the network queue”; in an incident's "
+    "thread, what you write is your note on it."
 )
 _MANAGER_HELP = "And for the figures: “how are we doing this week?”."
 

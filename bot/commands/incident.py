@@ -571,7 +571,9 @@ async def sla(ctx: CommandContext, incident: int) -> Reply:
     "Your open incidents (or a group's), the closest to breaching its SLA first",
     params=[
         Param("group", GROUP, "this support group's queue", required=False, flag=True),
-        Param("agent", WORD, "this agent's queue (default: yours)", required=False, flag=True),
+        Param(
+            "agent", WORD, "this agent's queue (default: yours, or `me`)", required=False, flag=True
+        ),
         Param(
             "all",
             SWITCH,
@@ -598,7 +600,7 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None, all: 
         rows, total = await sla_queue(ctx.session, groups=teams)
         return queue_card(rows, total, f"your teams ({', '.join(teams)})", ctx.rules, ctx.now)
     handle = ctx.person.handle
-    if agent:
+    if agent and agent.lower() not in ("me", "myself"):
         staff = ctx.rules.directory.staff(agent)
         if staff is None:
             known = ", ".join(ctx.rules.directory.handles())

@@ -45,7 +45,9 @@ _BLOCKED = {
     STOPPED: r"\b(can'?t work|(nobody|no ?one) can work|cannot work|unable to work|"
     r"can'?t do (any|my) ?\w*|"
     r"completely (down|blocked|stuck)|blocked|urgent(ly)?|asap|emergency|critical|right now|"
-    r"immediately|nothing works|no workaround|stopped working|dead|deadline)\b",
+    r"immediately|nothing works|no workaround|stopped working|dead|deadline|due today|"
+    # A time later this very day: "a presentation in 20 min", "a call in half an hour".
+    r"in (\d+|a few|five|ten|fifteen|twenty|thirty) ?(min(ute)?s?|mins)|in (half an|an) hour)\b",
     SLOWED: r"\b(workaround|slow(ed|ly)?|annoying|intermittent(ly)?|sometimes|"
     r"can still work|for now|now and then|on and off)\b",
 }

@@ -480,6 +480,19 @@ async def test_the_whole_teams_queue_is_one_command_and_a_managers_plain_questio
     assert refused.text.startswith("Ask for one queue: --group, --agent or --all.")
 
 
+async def test_whats_on_my_plate_is_ones_own_queue_even_for_a_manager(desk):
+    """Before, bob's "whats on my plate" began a problem report ("Who is affected?")."""
+    await desk.ok("alice", f"/incident open {PRINTER}")
+    await desk.ok("alice", "/incident open Wi-Fi drops on floor 3 --category network")
+    await desk.ok("bob", "/incident claim 1")
+    plate = await desk.message("bob", "whats on my plate?")
+    assert plate.text == "1 open incident for you, closest to breach first"
+    assert plate.card.body.startswith("INC-000001") and len(plate.card.body.splitlines()) == 1
+    own = await desk.message("carol", "what's on my plate")  # a manager: hers, not her teams'
+    assert own.text.startswith("No open incidents for you.")
+    assert (await desk.ok("bob", "/incident queue --agent me")).card.body == plate.card.body
+
+
 async def test_a_persons_sla_notices_are_queued_in_the_order_they_fell_due(desk, scheduler, clock):
     for n in range(3):  # config.yaml's sla.digest_above: more would come as one digest
         await desk.ok("alice", f"/incident open Laptop {n} will not boot")

@@ -24,6 +24,12 @@ from bot.agent_says import agent_command
         ("dave's queue", "incident queue --agent dave"),
         ("what's everyone working on", None),
         ("what is breaching soon", "incident queue"),
+        # One's own queue: before, "whats on my plate" began a problem report.
+        ("whats on my plate", "incident queue --agent me"),
+        ("what's on my plate today?", "incident queue --agent me"),
+        ("my queue", "incident queue --agent me"),
+        ("show me my queue", "incident queue --agent me"),
+        ("what am I working on?", "incident queue --agent me"),
         # An incident action, its id first, then the command's own text.
         ("resolve INC-1 replaced the toner", "incident resolve 1 replaced the toner"),
         (
@@ -55,6 +61,7 @@ from bot.agent_says import agent_command
         ("I can't claim INC-12, it says already claimed", None),
         ("take a look at the printer please", None),
         ("why is my laptop unassigned for so long", None),
+        ("my tickets", None),  # what one reported: chat help says so to everyone
     ],
 )
 def test_an_agents_short_message_stands_for_a_command(text, command):

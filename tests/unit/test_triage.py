@@ -58,6 +58,12 @@ def test_impact_is_read_from_the_text(triage, text, impact):
         ("nobody can work", "high"),
         ("this is urgent", "high"),
         ("need it asap, big deadline", "high"),
+        # A time this very day: before, asked "Can you still work?" and read "yes" as slowed.
+        ("my laptop wont turn on and I have a presentation in 20 min", "high"),
+        ("outlook is frozen, client call in 10 minutes", "high"),
+        ("I need the projector working for a meeting in half an hour", "high"),
+        ("the contract is due today and the printer is jammed", "high"),
+        ("my vpn drops every 20 min", None),
         ("outlook is slow", "medium"),
         ("there is a workaround for now", "medium"),
         ("the wifi drops now and then", "medium"),
