@@ -241,14 +241,13 @@ class Chat:
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._followed_incident()
-        asked = (
-            followed is not None
-            and await self.ctx.incidents.asked(followed, self.ctx.person)
-            and not self._elsewhere(text, followed)  # "and now teams won't start" is news
-        )
+        asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
+        elsewhere = followed is not None and self._elsewhere(text, followed)
+        if elsewhere and not asked and self.ctx.channel.is_direct:
+            followed = None  # "and now teams won't start" after a printer report: news
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
         if followed is not None and (asked or not _too_short_to_note(text, kind)):
-            return await self._about_incident(followed, text, asked=asked)
+            return await self._about_incident(followed, text, asked=asked, elsewhere=elsewhere)
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
             return await self.start_report(intent.text or text)
         return self.answer(Reply(text=UNCLEAR_TEXT))
@@ -265,11 +264,14 @@ class Chat:
             buttons=reply.buttons or asked.buttons,
         )
 
-    async def _about_incident(self, incident: Incident, text: str, *, asked: bool) -> Reply:
+    async def _about_incident(
+        self, incident: Incident, text: str, *, asked: bool, elsewhere: bool = False
+    ) -> Reply:
         """A message where an incident is being followed: a note, or a new problem? An
-        answer to the desk's question needs no asking."""
+        answer to the desk's question needs no asking, unless it is about something else
+        ("and now teams won't start" while the desk waits for the printer's tray)."""
         pending = incident.state == State.PENDING
-        if not self.ctx.channel.is_direct or pending or asked:
+        if not self.ctx.channel.is_direct or (not elsewhere and (pending or asked)):
             return await self.add_note(incident.id, text)
         self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
         self._extend()

@@ -1286,11 +1286,29 @@ async def test_files_sent_with_a_report_of_the_same_problem_go_onto_it(quiet):
 
 async def test_files_with_a_message_set_aside_go_with_the_new_report_it_becomes(quiet):
     await open_by_chat(quiet)
-    asked = await quiet.message("alice", "and now outlook crashes when I open it", files=(SHOT,))
+    asked = await quiet.message("alice", "the printer shows this error now", files=(SHOT,))
     assert asked.text.startswith("Is this about INC-000001")
     new = await quiet.press("alice", "intake.new")
     assert new.text.startswith("I'll put error.png on the incident when it's opened.\n")
     assert (await conversation(quiet, "alice")).attachments == [f"Attached: error.png {SHOT.url}"]
+
+
+async def test_news_of_another_problem_while_pending_on_the_reporter_is_not_her_answer(quiet):
+    # Before: "outlook crashes on start" went onto the printer incident as the answer it
+    # waited for, and its clock ran again.
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident pending 1 waiting for a photo of the printer's display")
+    asked = await quiet.message("alice", "now outlook crashes on start")
+    assert asked.text.startswith(f"Is this about INC-000001 “{PRINTER}”, or a new problem?")
+    assert (await incident(quiet)).state == "pending"
+    assert (await quiet.message("alice", "2")).text == SCOPE
+    assert [e for e in await timeline(quiet) if e[0] == "note"] == []
+    # What it waits for still goes on unasked.
+    await quiet.message("alice", "cancel")
+    added = await quiet.message("alice", "the display says paper jam in tray 2")
+    assert added.text.startswith("Added to INC-000001")
+    assert (await incident(quiet)).state == "in_progress"
 
 
 async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_pending(quiet):
@@ -1319,7 +1337,7 @@ async def test_thanks_instead_of_note_or_new_sets_the_message_aside(quiet):
     assert [e for e in await timeline(quiet) if e[0] == "note"] == []
 
 
-async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):
+async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new_on_its_topic(quiet):
     await open_by_chat(quiet)
     asked = await quiet.message("alice", "the toner light is blinking too")
     assert asked.text == (
@@ -1335,8 +1353,9 @@ async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new(quiet):
         "the toner light is blinking too",
     )
 
-    await quiet.message("alice", "also outlook crashes on start")
-    new = await quiet.press("alice", "intake.new")
+    # Another branch of the category tree is a new problem, unasked: before, "Is this
+    # about INC-000001?" came first.
+    new = await quiet.message("alice", "also outlook crashes on start")
     assert new.text == SCOPE
     assert (await conversation(quiet, "alice")).text == "also outlook crashes on start"
     await quiet.message("alice", "just me")
@@ -1405,7 +1424,7 @@ async def test_naming_another_incident_at_note_or_new_is_not_taken_for_this_one(
 
 async def test_note_or_new_by_typing_no_starts_a_new_report(quiet):
     await open_by_chat(quiet)
-    await quiet.message("alice", "also outlook crashes on start")
+    await quiet.message("alice", "the toner light is blinking too")
     assert (await quiet.message("alice", "2")).text == SCOPE
     await quiet.message("alice", "cancel")
     assert len(await incidents(quiet)) == 1
