@@ -265,16 +265,19 @@ class Registry:
         if not any(path[0] == top for path in self._specs):
             raise UnknownCommand(_unknown("/" + top, ["/" + g for g in self.groups()]))
         if (top,) in self._specs and not self.group(top):
-            if text.strip().lower() == "help":  # as "/incident help" works for a group
+            # as "/incident help" works for a group
+            if text.strip().lower() == "help" or _asks_help(text):
                 return self._specs[("help",)], top
             return self._specs[(top,)], text
         sub, rest = _first_word(text)
-        if not sub or sub == "help":
+        if not sub or sub.lower() == "help" or _asks_help(sub):
             return self._specs[("help",)], f"{top} {rest}".strip()
         spec = self._specs.get((top, sub))
         if spec is None:
             names = [s.name for s in self.group(top)]
             raise UnknownCommand(_unknown(f"/{top} {sub}", names, more=f"/{top} help"))
+        if _asks_help(rest):
+            return self._specs[("help",)], f"{top} {sub}"
         return spec, rest
 
     def parse(self, spec: CommandSpec, text: str, rules: DeskRules) -> dict[str, Any]:
@@ -293,6 +296,13 @@ class Registry:
                 raise _bad(spec, f"Unknown option '{name}'.")
             raw[name] = value if isinstance(value, bool) else str(value)
         return _Parser(spec, rules).finish(raw)
+
+
+def _asks_help(text: str) -> bool:
+    """"--help" anywhere, or "-h" alone: how command-line tools are asked for help. A
+    bare "help" after a command's own words is one of them ("/incident note 1 help")."""
+    words = text.lower().split()
+    return "--help" in words or words == ["-h"]
 
 
 def _first_word(text: str) -> tuple[str, str]:

@@ -340,6 +340,11 @@ def _service_named(service: str | None, text: str) -> float:
     return 100.0 if any(fuzz.ratio(wanted, word) >= 85 for word in content_words(text)) else 0.0
 
 
+def _news(bulletin: Bulletin) -> bool:
+    """Whether the last update is still news: once the problem is over, it is not."""
+    return bool(bulletin.latest) and bulletin.state == ACTIVE
+
+
 def bulletin_reply(bulletin: Bulletin) -> Reply:
     """A bulletin as a card: severity colour while active, green once resolved."""
     colour = _ENDED_COLOUR.get(bulletin.state, _COLOUR[bulletin.severity])
@@ -348,7 +353,7 @@ def bulletin_reply(bulletin: Bulletin) -> Reply:
         Field("Severity", bulletin.severity),
         *((Field("Service", bulletin.service),) if bulletin.service else ()),
         *((Field("Incident", format_id(bulletin.incident_id)),) if bulletin.incident_id else ()),
-        *((Field("Latest", bulletin.latest, short=False),) if bulletin.latest else ()),
+        *((Field("Latest", bulletin.latest, short=False),) if _news(bulletin) else ()),
         *((Field("Resolution", bulletin.final_note, short=False),) if bulletin.final_note else ()),
     )
     title = f"{format_bulletin(bulletin.id)} · {bulletin.service or 'Service status'}"
@@ -357,7 +362,7 @@ def bulletin_reply(bulletin: Bulletin) -> Reply:
         footer += f" · updated {bulletin.updates}×"
     # Once resolved, the channel's headline is the fix, not the problem's last update.
     said = bulletin.final_note if bulletin.state == RESOLVED and bulletin.final_note else None
-    if said is None and bulletin.latest and bulletin.state == ACTIVE:
+    if said is None and _news(bulletin):
         said = f"{bulletin.text} · Latest: {bulletin.latest}"
     return Reply(
         text=f"{_STATE_WORDS[bulletin.state]}: {said or bulletin.text}",

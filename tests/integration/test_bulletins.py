@@ -237,6 +237,9 @@ async def test_an_update_keeps_the_problem_and_adds_the_latest_news(desk, clock)
     )
     resolved = await desk.ok("carol", "/bulletin resolve 1")
     assert resolved.card.body == "Email is down for everyone"
+    # Once over, the last news ("next update at 3pm") is no longer news: before, the
+    # resolved card still showed it as Latest.
+    assert "Latest" not in {f.label for f in resolved.card.fields}
     edits = [r.payload["text"] for r in await outbox(desk) if r.kind == "bulletin_edit"]
     assert edits[-1] == "Resolved: Email is down for everyone"
 

@@ -66,6 +66,12 @@ def test_resolve_reads_the_top_word_with_or_without_slash_in_any_case(words):
         ("help", "incident"),
         ("HELP", "incident"),
         ("help claim", "incident claim"),
+        # The way command-line tools are asked: before, "Unknown command /incident --help".
+        ("--help", "incident"),
+        ("-h", "incident"),
+        ("open --help", "incident open"),
+        ("open -h", "incident open"),
+        ("open printer jams --help", "incident open"),
     ],
 )
 def test_resolve_a_group_alone_or_with_help_gives_the_groups_help(rules, text, topic):
@@ -74,13 +80,21 @@ def test_resolve_a_group_alone_or_with_help_gives_the_groups_help(rules, text, t
     assert registry.parse(spec, rest, rules) == {"topic": topic}
 
 
+@pytest.mark.parametrize("text", ["1 help", "1 the -h flag of the installer fails"])
+def test_help_and_a_short_flag_in_a_commands_text_are_its_text(rules, text):
+    # "help" or "-h" after a command's own words is what it is about: a note's words.
+    spec, rest = registry.resolve(("incident",), f"note {text}")
+    assert spec.path == ("incident", "note")
+    assert rest == text
+
+
 def test_resolve_a_plain_command_passes_all_the_text():
     spec, rest = registry.resolve(("help",), "incident claim")
     assert spec.path == ("help",)
     assert rest == "incident claim"
 
 
-@pytest.mark.parametrize("text", ["help", "HELP", " help "])
+@pytest.mark.parametrize("text", ["help", "HELP", " help ", "--help", "-h"])
 def test_a_plain_command_followed_by_help_gives_its_help(rules, text):
     # "/report help" was refused as an unknown argument, while "/incident help" worked
     spec, rest = registry.resolve(("report",), text)
