@@ -3,8 +3,8 @@
 All three carry the same figures as the /report card. CSV is one figure per row
 (section, item, measure, value), which a spreadsheet pivots as it likes; JSON is one
 object whose rates are fractions (0.91, or null when there was nothing to count) and
-whose durations are seconds. Markdown and JSON also list the incidents behind the
-figures for review (SLA breaches, reopenings, poor ratings), every one of them.
+whose durations are seconds. All three also list the incidents behind the figures for
+review (SLA breaches, reopenings, poor ratings), every one of them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def export(report: DeskReport, fmt: str, found: Review | None = None) -> str:
         data = to_dict(report) | {"review": review_dict(found)}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        return to_csv(report)
+        return to_csv(report, found)
     if fmt == "md":
         return to_markdown(report) + review_markdown(found)
     raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -150,12 +150,37 @@ def review_dict(found: Review) -> dict[str, Any]:
 # -- CSV ---------------------------------------------------------------------------
 
 
-def to_csv(report: DeskReport) -> str:
+def to_csv(report: DeskReport, found: Review | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "item", "measure", "value"])
     writer.writerows(_csv_rows(report))
+    writer.writerows(_review_rows(found or Review()))
     return out.getvalue()
+
+
+def _review_rows(found: Review) -> Iterator[list[Any]]:
+    """Each review list as its total, then a row per fact about each incident in it."""
+    misses, total = found.misses
+    yield ["sla_breaches", "total", "", total]
+    described: set[int] = set()
+    for m in misses:
+        item = format_id(m.incident)
+        if m.incident not in described:  # both clocks may miss: described once
+            described.add(m.incident)
+            yield ["sla_breaches", item, "summary", m.summary]
+            yield ["sla_breaches", item, "priority", m.priority]
+        yield ["sla_breaches", item, m.clock, "overdue" if m.running else "missed"]
+    reopened, total = found.reopened
+    yield ["reopened", "total", "", total]
+    for r in reopened:
+        yield ["reopened", format_id(r.incident), "summary", r.summary]
+        yield ["reopened", format_id(r.incident), "times", r.times]
+    poor, total = found.poor
+    yield ["rated_poor", "total", "", total]
+    for p in poor:
+        yield ["rated_poor", format_id(p.incident), "summary", p.summary]
+        yield ["rated_poor", format_id(p.incident), "comment", p.comment]
 
 
 def _ratio_rows(section: str, item: str, ratio: Ratio | None, part: str, whole: str) -> list[Any]:

@@ -509,8 +509,13 @@ async def test_deskbot_report_exports_csv_to_a_file(settings, database, monkeypa
         "categories,hardware/printer,opened,1",
         "groups,service-desk,open,1",
         "agents,bob,resolved,1",
+        # the incidents behind the figures: before, only Markdown and JSON listed them
+        "sla_breaches,total,,1",
+        "reopened,total,,0",
+        "rated_poor,total,,0",
     ):
         assert row in rows
+    assert sum(row.startswith("sla_breaches,INC-") for row in rows) == 3
 
 
 async def test_deskbot_report_exports_markdown_and_the_chart(

@@ -24,6 +24,7 @@ from bot.services.reports import (
     SlaRow,
     Spread,
 )
+from bot.services.review import Miss, PoorRating, Reopening, Review
 
 WINDOW = Window(
     datetime(2026, 11, 16, 9, tzinfo=UTC), datetime(2026, 11, 18, 9, tzinfo=UTC), "last 2 days"
@@ -124,6 +125,37 @@ def test_csv_is_one_figure_per_row():
         ["groups", "service-desk", "open", "6"],
     ):
         assert row in rows, row
+
+
+def test_csv_lists_the_incidents_behind_the_figures_too():
+    """Before, only Markdown and JSON had the review lists: a spreadsheet got the rates
+    without the incidents to look at."""
+    found = Review(
+        (
+            [
+                Miss(3, "VPN, down", "P1", "response", running=False),
+                Miss(3, "VPN, down", "P1", "resolution", running=True),
+            ],
+            2,
+        ),
+        ([Reopening(1, "Printer jams", 2)], 1),
+        ([PoorRating(4, "Slow laptop", "nobody called back")], 1),
+    )
+    rows = list(csv.reader(io.StringIO(export(sample(), "csv", found))))
+    review = [row for row in rows if row[0] in ("sla_breaches", "reopened", "rated_poor")]
+    assert review == [
+        ["sla_breaches", "total", "", "2"],
+        ["sla_breaches", "INC-000003", "summary", "VPN, down"],
+        ["sla_breaches", "INC-000003", "priority", "P1"],
+        ["sla_breaches", "INC-000003", "response", "missed"],
+        ["sla_breaches", "INC-000003", "resolution", "overdue"],
+        ["reopened", "total", "", "1"],
+        ["reopened", "INC-000001", "summary", "Printer jams"],
+        ["reopened", "INC-000001", "times", "2"],
+        ["rated_poor", "total", "", "1"],
+        ["rated_poor", "INC-000004", "summary", "Slow laptop"],
+        ["rated_poor", "INC-000004", "comment", "nobody called back"],
+    ]
 
 
 def test_markdown_has_a_table_per_section_and_escapes_pipes():
