@@ -85,7 +85,7 @@ from bot.services.bulletins import (
     known_issue_line,
     posted_in,
 )
-from bot.services.duplicates import Match, best_match
+from bot.services.duplicates import Match, best_match, content_words
 from bot.services.incidents import IncidentFilter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
@@ -483,6 +483,8 @@ class Chat:
             return await self.known(affected=bool(_YES.match(clean)))
         elif step == DUPLICATE and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
             return await self.same(bool(_YES.match(clean)))
+        elif step in (SCOPE, BLOCKED) and self._says_more(clean, intent):
+            return await self.add_detail(clean)  # and what it answers is read from it
         elif step == SCOPE and (level := self.ctx.rules.triage.answer_scope(clean)):
             self.row.impact = level
             return await self.ask_next()
@@ -490,7 +492,10 @@ class Chat:
             self.row.urgency = level
             return await self.ask_next()
         elif step in (SCOPE, BLOCKED) and self._kept_other_answer(step, clean):
-            self.said.append("Noted.")  # the question asked is still open: ask it again
+            # The question asked is still open: ask it again, keeping any news it brought.
+            if _more_detail(clean, intent.kind) and len(content_words(clean)) >= _NEWS_WORDS:
+                return await self.add_detail(clean)
+            self.said.append("Noted.")
             return await self.ask_next()
         elif step == CONFIRM and _YES.match(clean):
             return await self.confirm()
@@ -531,6 +536,11 @@ class Chat:
                 return None
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
         return self.answer(Reply(text=f"Sorry, I didn't get that. {question_text(self.row)}"))
+
+    def _says_more(self, clean: str, intent: Intent) -> bool:
+        """More about a problem, not a bare answer: "i forgot my password and im locked
+        out" answers "Who is affected?" only by the way (it says "my password")."""
+        return _more_detail(clean, intent.kind) and bool(self.ctx.rules.triage.category(clean))
 
     def _kept_other_answer(self, step: str, clean: str) -> bool:
         """Whether the message answered the other of the two questions ("just me" when
@@ -1134,6 +1144,11 @@ async def rated(ctx: CommandContext, number: int, rating: str, comment: str | No
     if rating == "poor" and not comment:
         return (await Chat.load(ctx)).ask_what_went_wrong(found)
     return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
+
+
+# Content words past which an answer brings news of its own: "it is urgent, the auditors
+# arrive at noon" (5), not "i can't work at all" (none) or "my phone instead for now" (3).
+_NEWS_WORDS = 4
 
 
 def _more_detail(text: str, kind: IntentKind) -> bool:

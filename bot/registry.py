@@ -299,7 +299,7 @@ class Registry:
 
 
 def _asks_help(text: str) -> bool:
-    """"--help" anywhere, or "-h" alone: how command-line tools are asked for help. A
+    """ "--help" anywhere, or "-h" alone: how command-line tools are asked for help. A
     bare "help" after a command's own words is one of them ("/incident note 1 help")."""
     words = text.lower().split()
     return "--help" in words or words == ["-h"]

@@ -59,10 +59,20 @@ _SCOPE_REPLY = {
     TEAM: r"\b(me and (a|my|two|three|some|the|\w+ others?)\b|(a couple|a few|a handful|"
     r"several|some|[2-9]|two|three|four|five) (of )?(people|users|us|colleagues|others))\b",
 }
+_WEEKDAY = r"(mon|tues|wednes|thurs|fri|satur|sun)day"
 _BLOCKED_REPLY = {
-    STOPPED: r"^(no|nope|nah|not really)\b|\b(stuck|can'?t|cannot)\b",
+    # When it is needed by, as a request's "how soon?" is answered; the furthest first, so
+    # that "not today, next week" is next week.
+    CAN_WAIT: r"\bnext (week|month)|\b(in|within) (a few|a couple of|two|three|2|3) weeks|"
+    r"\bend of (the )?month\b",
+    STOPPED: r"^(no|nope|nah|not really)\b|\b(stuck|can'?t|cannot)\b|"
+    r"\b((by|before|need it|needed) (today|tonight|this (morning|afternoon|evening))|"
+    r"end of (the )?day|eod|within the hour)\b",
+    # "by friday", not "it started on monday": when it happened is no answer
     SLOWED: r"^(yes|yeah|yep|yup|sure)\b|\b(work(ing)? around|kind of|sort of|mostly|somewhat|"
-    r"barely|manage|instead|partly|partially|slow(s|ing) (me|us) down|hold(s|ing) (me|us) up)\b",
+    r"barely|manage|instead|partly|partially|slow(s|ing) (me|us) down|hold(s|ing) (me|us) up|"
+    r"(by )?tomorrow|(by|before) " + _WEEKDAY + r"|(by|before|within|later) this week|"
+    r"end of (the )?week)\b",
 }
 _REQUEST = re.compile(
     r"\b(i need|we need|i'?d like|can i (get|have)|could i (get|have)|please (install|add|create|"

@@ -1788,6 +1788,30 @@ async def test_more_detail_mid_report_is_added_to_it_and_the_question_asked_agai
     )
 
 
+async def test_more_about_the_problem_that_also_answers_the_question_is_kept(quiet):
+    # Before, "i forgot my password and im locked out" was taken for "Just me" (it says
+    # "my password") and its words were lost.
+    assert (await quiet.message("alice", PRINTER)).text == SCOPE
+    more = await quiet.message("alice", "i forgot my password and im locked out")
+    assert more.text == f"Added that to your report.\n{BLOCKED}"
+    assert (await quiet.message("alice", "by end of day")).text.startswith(SHALL_I)
+    await quiet.message("alice", "yes")
+    opened = await incident(quiet)
+    assert opened.description == f"{PRINTER}\ni forgot my password and im locked out"
+    assert (opened.impact, opened.urgency) == ("low", "high")
+
+
+async def test_the_answer_to_the_other_question_keeps_the_news_it_brings(quiet):
+    # Before, this got "Noted." (urgent, kept) and the auditors were lost.
+    await quiet.message("alice", PRINTER)
+    said = "it is urgent, the auditors arrive at noon and need the reports"
+    assert (await quiet.message("alice", said)).text == f"Added that to your report.\n{SCOPE}"
+    assert (await quiet.message("alice", "just me")).text.startswith(SHALL_I)
+    await quiet.message("alice", "yes")
+    opened = await incident(quiet)
+    assert (opened.description, opened.urgency) == (f"{PRINTER}\n{said}", "high")
+
+
 @pytest.mark.parametrize("text", ["thanks", "ok", "hi there"])
 async def test_thanks_or_hello_mid_report_gets_the_question_again_without_sorry(quiet, text):
     # Before: "Sorry, I didn't get that." to a polite word.

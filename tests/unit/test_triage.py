@@ -238,6 +238,20 @@ def test_answers_to_who_is_affected(triage, answer, impact):
         ("it is slowing me down", "medium"),
         ("it's holding us up", "medium"),
         ("yes, it can wait", "low"),
+        # when it is needed by, the way a request is answered: before, "Sorry, I didn't
+        # get that" to "by friday"
+        ("by end of day", "high"),
+        ("I need it this afternoon", "high"),
+        ("by friday", "medium"),
+        ("tomorrow please", "medium"),
+        ("before Monday", "medium"),
+        ("end of the week", "medium"),
+        ("next week is fine", "low"),
+        ("not today, sometime next month", "low"),
+        # ... and when it happened is no answer
+        ("it started after the office move on monday", None),
+        ("it broke today", None),
+        ("it started this week", None),
         ("4", None),
         ("banana", None),
         ("", None),
