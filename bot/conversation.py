@@ -58,6 +58,8 @@ from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.intake_questions import (
     ATTACHED,
+    CONFIRM_BUTTONS,
+    field_now,
     file_names,
     question_reply,
     question_text,
@@ -143,6 +145,7 @@ _ASKING = re.compile(
 _EDIT_FIELD = re.compile(
     r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
 )
+_BARE_FIELD = re.compile(r"^(summary|description|category|impact|urgency|type)\W*$", re.I)
 
 
 @dataclass
@@ -506,6 +509,8 @@ class Chat:
             return self.answer(self._summary())
         elif step == CONFIRM and clean.lower() == "edit":
             return self.edit()
+        elif step in (EDIT, CONFIRM) and (field := _BARE_FIELD.match(clean)):
+            return self._field_now(field[1].lower())
         elif step in (EDIT, CONFIRM) and (step == EDIT or _EDIT_FIELD.match(clean)):
             return self.apply_edit(clean)
         elif step == NOTE_OR_NEW and (_YES.match(clean) or _NO.match(clean)):
@@ -824,6 +829,17 @@ class Chat:
         else:
             self._expect(BLOCKED)
             self.row.urgency = triage.urgency_for[key]
+
+    def _field_now(self, name: str) -> Reply:
+        """ "category" alone at the summary: what it is now, how to change it, and the
+        question again."""
+        self.row.step = CONFIRM
+        now = field_now(
+            self.ctx.rules, self.row, name, self.ctx.incidents.summary_of(self.row.text)
+        )
+        return self.answer(
+            Reply(text=f"{now}\n\n{question_text(self.row)}", buttons=CONFIRM_BUTTONS)
+        )
 
     def _summary(self) -> Reply:
         return summary_reply(self.ctx.rules, self.row, self.ctx.incidents.summary_of(self.row.text))

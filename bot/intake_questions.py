@@ -1,6 +1,6 @@
 """What a report being written asks, in words and buttons: the question each step waits
-on, the two classification questions and their options, and the summary card that asks
-to open it.
+on, the two classification questions and their options, the summary card that asks to
+open it, and what each of its fields means when someone asks.
 
 Pure functions of the stored draft (`Conversation`), so that `bot/conversation.py` keeps
 the flow and this module keeps the wording; `bot/commands/intake.py` takes the options'
@@ -10,6 +10,7 @@ keys from here for the buttons' hidden commands.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from textwrap import shorten
 
 from bot.conversation_store import (
     BLOCKED,
@@ -112,6 +113,7 @@ def summary_reply(rules: DeskRules, row: Conversation, summary: str) -> Reply:
             Field("Urgency", _level(c, "urgency", levels.urgency)),
             Field("Priority", f"{c.priority} {priority.name}"),
             Field("Goes to", rules.classifier.group_for(c.category)),
+            *_details_field(row.text, summary),
             *_files_field(row.attachments or []),
         ),
         # Each form is taken as typed here; a bare new text would be too easy to
@@ -123,6 +125,55 @@ def summary_reply(rules: DeskRules, row: Conversation, summary: str) -> Reply:
         text="Here is what I'll open for you. Shall I?",
         card=card,
         buttons=CONFIRM_BUTTONS,
+    )
+
+
+def _details_field(text: str, summary: str) -> tuple[Field, ...]:
+    """What else the report says besides its summary line: what the desk will read."""
+    first, _, rest = text.strip().partition("\n")
+    details = rest if first.strip() == summary else text
+    lines = [line.strip() for line in details.splitlines() if line.strip()]
+    shown = shorten(" · ".join(lines), 300, placeholder=" …")
+    return (Field("Details", shown, short=False),) if lines else ()
+
+
+def field_now(rules: DeskRules, row: Conversation, name: str, summary: str) -> str:
+    """A field of the report as it stands and how to change it: what "category" or
+    "description" alone at the summary asks."""
+    if name == "summary":
+        return f"The summary is “{summary}”. To change it, send `summary <one line>`."
+    if name == "description":
+        return (
+            f"The description now:\n{row.text.strip()}\n"
+            "To replace it, send `description <all of it>`; to add to it, tell me more."
+        )
+    if name == "type" and row.kind == "request":
+        return (
+            "This is a request: you are asking for something. Send `type incident` if "
+            "something is broken instead."
+        )
+    if name == "type":
+        return (
+            "This is an incident: something is broken. Send `type request` if you are "
+            "asking for something instead."
+        )
+    c = rules.classifier.classify(row.category, row.impact, row.urgency)
+    if name == "category":
+        paths = rules.classifier.category_paths()
+        branch = c.category.split("/")[0]
+        others = [p for p in paths if p != c.category] or paths
+        # a sibling says best what the names look like: hardware/laptop for a printer
+        example = next((p for p in others if p.startswith(f"{branch}/")), others[0])
+        return (
+            f"The category is {c.category}. To change it, send `category <name>`, like "
+            f"`category {example}`. Categories: {', '.join(paths)}."
+        )
+    meanings: dict[str, str] = getattr(rules.settings.classification, name)
+    level = getattr(c, name)
+    listed = [f"{lvl} ({meaning})" for lvl, meaning in meanings.items()]
+    return (
+        f"The {name} is {level}: {meanings[level]}. To change it, send `{name} <level>`: "
+        f"{', '.join(listed[:-1])} or {listed[-1]}."
     )
 
 

@@ -1098,6 +1098,42 @@ async def test_a_new_summary_keeps_the_details_the_report_gathered(quiet):
     )
 
 
+async def test_the_summary_shows_what_else_was_said_and_a_fields_name_explains_it(quiet):
+    # Before, the card did not show what was added to the report, and "description"
+    # alone got "Sorry, I didn't get that."
+    await quiet.message("alice", PRINTER)
+    await quiet.message("alice", "it started after the office move")
+    await quiet.message("alice", "just me")
+    summary = await quiet.message("alice", "it can wait")
+    assert fields(summary)["Details"] == "it started after the office move"
+    shown = await quiet.message("alice", "description")
+    assert shown.text == (
+        f"The description now:\n{PRINTER}\nit started after the office move\n"
+        "To replace it, send `description <all of it>`; to add to it, tell me more.\n\n"
+        "Shall I open it? Say yes, edit, or cancel."
+    )
+    assert [b.label for b in shown.buttons] == ["Confirm", "Edit", "Cancel"]
+    category = await quiet.message("alice", "category?")
+    assert category.text.startswith(
+        "The category is hardware/printer. To change it, send `category <name>`, like "
+        "`category hardware/laptop`. Categories: access, access/mfa,"
+    )
+    urgency = await quiet.message("alice", "Urgency")
+    assert urgency.text.startswith(
+        "The urgency is low: It can wait. To change it, send `urgency <level>`: "
+        "high (Work has stopped and there is no workaround), medium (Work is slowed down, "
+        "or a workaround exists) or low (It can wait).\n\n"
+    )
+    kind = await quiet.message("alice", "type")
+    assert kind.text.startswith(
+        "This is an incident: something is broken. Send `type request` if you are asking "
+        "for something instead."
+    )
+    own = await quiet.message("alice", "summary")
+    assert own.text.startswith(f"The summary is “{PRINTER}”. To change it, send `summary")
+    assert (await conversation(quiet, "alice")).step == "confirm"
+
+
 async def test_a_new_summary_for_a_long_report_keeps_all_it_said(quiet):
     long = "the printer on floor 2 " + "jams and then makes a grinding noise " * 8
     await quiet.message("alice", long + ", just me, it can wait")
