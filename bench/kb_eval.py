@@ -2,6 +2,7 @@
 
     python bench/kb_eval.py                 # the shipped articles and bench/kb_eval.yaml
     python bench/kb_eval.py --sweep         # also: every scorer, and the cut-off curve
+    python bench/kb_eval.py --without ID... # what articles change: each message they move
 
 For each labelled message the top-3 suggestions are compared with the article that
 answers it; off-topic messages (labelled null) should get no suggestion at all.
@@ -129,6 +130,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=ROOT / "bench" / "kb_eval.yaml")
     parser.add_argument("--sweep", action="store_true", help="compare scorers and cut-offs too")
+    parser.add_argument(
+        "--without",
+        nargs="+",
+        metavar="ID",
+        help="compare with these articles left out, message by message (for a new article)",
+    )
     args = parser.parse_args()
     settings = load_settings(ROOT / "config.yaml")
     classifier = Classifier(settings)
@@ -141,6 +148,9 @@ def main() -> None:
         f"({sum(e is None for _, e in cases)} off-topic)\n"
     )
     chosen = MatcherSettings()
+    if args.without:
+        compare_without(articles, cases, chosen, topic, set(args.without))
+        return
     scores = [
         evaluate("deskbot (shipped settings)", deskbot_ranker(articles, chosen, topic), cases),
         evaluate("deskbot without the topic reader", deskbot_ranker(articles, chosen, None), cases),
@@ -149,6 +159,38 @@ def main() -> None:
     report(scores)
     if args.sweep:
         sweep(articles, cases, chosen, topic)
+
+
+def compare_without(
+    articles: Sequence[Article],
+    cases: Sequence[tuple[str, str | None]],
+    chosen: MatcherSettings,
+    topic: Topic,
+    left_out: set[str],
+) -> None:
+    """Each message whose top 3 the articles change, marked before->after (1: first,
+    3: in the top 3, x: missed; for off-topic ones -: silent, F: a false suggestion),
+    then both scores: what a new article costs the messages it was not written for."""
+    unknown = left_out - {a.id for a in articles}
+    if unknown:
+        raise SystemExit(f"no such article: {', '.join(sorted(unknown))}")
+    with_them = deskbot_ranker(articles, chosen, topic)
+    without = deskbot_ranker([a for a in articles if a.id not in left_out], chosen, topic)
+    for text, expect in cases:
+        after, before = with_them(text)[:3], without(text)[:3]
+        if after != before:
+            print(f"{_mark(expect, before)}->{_mark(expect, after)} {text!r} [{expect}]")
+            print(f"   without: {before}\n   with:    {after}")
+    print()
+    report([evaluate("without them", without, cases), evaluate("with them", with_them, cases)])
+
+
+def _mark(expect: str | None, ranked: list[str]) -> str:
+    if expect is None:
+        return "F" if ranked else "-"
+    if ranked[:1] == [expect]:
+        return "1"
+    return "3" if expect in ranked else "x"
 
 
 def sweep(
