@@ -48,6 +48,7 @@ _SAID_ELSEWHERE = frozenset(
         "resolution_note",
         "manager_escalated",
         "satisfaction",
+        "duplicate_of_id",  # "duplicate of INC-000001", in the event's text
     }
 )
 

@@ -471,7 +471,8 @@ async def link(ctx: CommandContext, duplicate: int, original: int) -> Reply:
         ctx,
         kept,
         f"{format_id(duplicate)} is linked to {format_id(original)} and cancelled; "
-        f"{kept.people_affected} people are affected by {format_id(original)}.",
+        f"{counted(kept.people_affected, 'person', 'people')} "
+        f"{'is' if kept.people_affected == 1 else 'are'} affected by {format_id(original)}.",
     )
 
 

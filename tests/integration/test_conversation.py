@@ -1748,6 +1748,20 @@ async def test_an_agent_links_a_duplicate_to_the_original(quiet):
         "claimed",
         "Bob Baker is working on INC-000001 “VPN down for Sales”.",
     )
+    # The duplicate's timeline says what it is a duplicate of once, in words: before,
+    # also "duplicate of id - → 1".
+    shown = await quiet.ok("carl", "/incident history 2")
+    assert shown.card.body.splitlines()[-1].endswith(
+        '· Bob Baker · cancelled · state new → cancelled · "duplicate of INC-000001"'
+    )
+
+
+async def test_linking_a_lone_reporters_duplicate_counts_one_person(quiet):
+    # Before: "1 people are affected".
+    await quiet.ok("alice", "/incident open VPN down for Sales")
+    await quiet.ok("alice", "/incident open the sales office has no vpn")
+    linked = await quiet.ok("bob", "/incident link 2 1")
+    assert linked.text.endswith("; 1 person is affected by INC-000001.")
 
 
 async def test_only_agents_link(quiet):
