@@ -16,7 +16,6 @@ typed answers ("just me", "2", "yes") work the same.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -87,45 +86,31 @@ from bot.services.bulletins import (
     known_issue_line,
     posted_in,
 )
-from bot.services.duplicates import Match, best_match, content_words
+from bot.services.duplicates import Match, best_match
 from bot.services.incidents import IncidentFilter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import MANY
 from bot.sla_cards import after_hours
+from bot.typed_answers import (
+    BARE_FIELD,
+    CANCEL,
+    EDIT_FIELD,
+    NEED_HELP,
+    NO,
+    RATING,
+    RATING_WORDS,
+    SOLVED,
+    STILL,
+    YES,
+    brings_news,
+    chosen_number,
+    more_detail,
+    too_short_to_note,
+)
 from bot.wording import sentences
 
-_CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
-_YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
-_NO = re.compile(r"^(n|no|nope|nah|not really|different|2)\W*$", re.I)
-_SOLVED = re.compile(r"^(solved|fixed|that (fixed|solved|worked)|it worked|worked|yes|yep)\b", re.I)
-_STILL = re.compile(
-    r"^(i\s+)?(still\s+need\s+help|need\s+(more\s+)?help|no|nope|nah|none|neither|no luck"
-    r"|not really|not quite|(already )?tried (all )?(of )?(that|those|them|it|these)"
-    r"|((that|it|they|the (first|second|third|last) one)\s+)?"
-    r"(didn'?t|did not|doesn'?t|does not)\s+(help|work|fix)"
-    r"|not (fixed|solved))\b",
-    re.I,
-)
-
-# "I still need help" while the questions are asked: the report is already on its way.
-_NEED_HELP = re.compile(r"^(i\s+)?(still\s+)?need\s+(more\s+|some\s+)?help(\s+please)?\W*$", re.I)
-
 _FIXED = "Glad that fixed it! Nothing was opened. If it comes back, just tell me."
-
-# A typed answer to "How did we do?": the rating word first (after a thanks), then
-# anything said about it ("great, quick fix").
-_RATING_WORDS = {
-    "good": ("good", "great", "excellent", "fantastic", "perfect", "brilliant", "awesome"),
-    "ok": ("ok", "okay", "fine", "alright", "average", "so-so"),
-    "poor": ("poor", "bad", "terrible", "awful", "rubbish"),
-}
-_RATING = re.compile(
-    r"^(?:thanks|thank you|thx)?[\s,!.]*"
-    rf"({'|'.join(w for words in _RATING_WORDS.values() for w in words)})"
-    r"(?! (?:morning|afternoon|evening|day|night)\b)\b[\s,!.:;-]*(.*)$",
-    re.IGNORECASE,
-)
 
 # Asked meanwhile, these are answered and the report's question comes again after.
 _ASIDES = (
@@ -138,14 +123,6 @@ _ASIDES = (
 )
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
-_ASKING = re.compile(
-    r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
-    re.I,
-)
-_EDIT_FIELD = re.compile(
-    r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
-)
-_BARE_FIELD = re.compile(r"^(summary|description|category|impact|urgency|type)\W*$", re.I)
 
 
 @dataclass
@@ -196,7 +173,7 @@ class Chat:
             gone = self.row.step != WITHDRAW and no_longer_needed(text)
             if gone and self.row.step == NOTE_OR_NEW:
                 return await self._withdrawal(text) or self.answer(self._dropped())
-            if _CANCEL.match(text.strip()) or gone:
+            if CANCEL.match(text.strip()) or gone:
                 return self.answer(self._dropped())
             reply = await self._answer_step(text, intent)
             if reply is not None:
@@ -249,7 +226,7 @@ class Chat:
         if elsewhere and not asked and self.ctx.channel.is_direct:
             followed = None  # "and now teams won't start" after a printer report: news
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
-        if followed is not None and (asked or not _too_short_to_note(text, kind)):
+        if followed is not None and (asked or not too_short_to_note(text, kind)):
             return await self._about_incident(followed, text, asked=asked, elsewhere=elsewhere)
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
             return await self.start_report(intent.text or text)
@@ -467,25 +444,25 @@ class Chat:
         """A typed answer to the question asked last; None when it isn't one."""
         step, clean = self.row.step, text.strip()
         if step == SUGGESTED:
-            number = _number(clean, len(self.row.articles))
+            number = chosen_number(clean, len(self.row.articles))
             if number is not None:
                 return await self.solved(self.row.articles[number - 1])
-            if _SOLVED.match(clean) and len(self.row.articles) == 1:
+            if SOLVED.match(clean) and len(self.row.articles) == 1:
                 return await self.solved(self.row.articles[0])
-            if _SOLVED.match(clean):
+            if SOLVED.match(clean):
                 self.row.step = WHICH
                 count = len(self.row.articles)
                 return self.answer(
                     Reply(text=f"Glad one did! Which one? Say its number, 1 to {count}.")
                 )
-            if _STILL.match(clean):
+            if STILL.match(clean):
                 return await self.unsolved()
         elif step == WHICH:
             return await self._which(clean, intent)
-        elif step == KNOWN and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
-            return await self.known(affected=bool(_YES.match(clean)))
-        elif step == DUPLICATE and (_YES.match(clean) or _NO.match(clean) or _STILL.match(clean)):
-            return await self.same(bool(_YES.match(clean)))
+        elif step == KNOWN and (YES.match(clean) or NO.match(clean) or STILL.match(clean)):
+            return await self.known(affected=bool(YES.match(clean)))
+        elif step == DUPLICATE and (YES.match(clean) or NO.match(clean) or STILL.match(clean)):
+            return await self.same(bool(YES.match(clean)))
         elif step in (SCOPE, BLOCKED) and self._says_more(clean, intent):
             return await self.add_detail(clean)  # and what it answers is read from it
         elif step == SCOPE and (level := self.ctx.rules.triage.answer_scope(clean)):
@@ -496,25 +473,25 @@ class Chat:
             return await self.ask_next()
         elif step in (SCOPE, BLOCKED) and self._kept_other_answer(step, clean):
             # The question asked is still open: ask it again, keeping any news it brought.
-            if _more_detail(clean, intent.kind) and len(content_words(clean)) >= _NEWS_WORDS:
+            if brings_news(clean, intent.kind):
                 return await self.add_detail(clean)
             self.said.append("Noted.")
             return await self.ask_next()
-        elif step == CONFIRM and _YES.match(clean):
+        elif step == CONFIRM and YES.match(clean):
             return await self.confirm()
-        elif step == CONFIRM and _NO.match(clean):
+        elif step == CONFIRM and NO.match(clean):
             return self.answer(self._dropped())
-        elif step == EDIT and (_YES.match(clean) or _NO.match(clean)):
+        elif step == EDIT and (YES.match(clean) or NO.match(clean)):
             self.row.step = CONFIRM  # nothing to change after all
             return self.answer(self._summary())
         elif step == CONFIRM and clean.lower() == "edit":
             return self.edit()
-        elif step in (EDIT, CONFIRM) and (field := _BARE_FIELD.match(clean)):
+        elif step in (EDIT, CONFIRM) and (field := BARE_FIELD.match(clean)):
             return self._field_now(field[1].lower())
-        elif step in (EDIT, CONFIRM) and (step == EDIT or _EDIT_FIELD.match(clean)):
+        elif step in (EDIT, CONFIRM) and (step == EDIT or EDIT_FIELD.match(clean)):
             return self.apply_edit(clean)
-        elif step == NOTE_OR_NEW and (_YES.match(clean) or _NO.match(clean)):
-            return await self.note_or_new(add=bool(_YES.match(clean)))
+        elif step == NOTE_OR_NEW and (YES.match(clean) or NO.match(clean)):
+            return await self.note_or_new(add=bool(YES.match(clean)))
         elif step == NOTE_OR_NEW and intent.incident and intent.incident == self.row.incident_id:
             # "can you escalate INC-1?" says which: both messages are about it
             self.row.held_text = f"{self.row.held_text}\n{self._kept(clean)}"
@@ -523,15 +500,15 @@ class Chat:
             return await self.reopen_with(clean)
         elif step == WHAT_WENT_WRONG:
             return await self.poor_because(clean)
-        elif step == WITHDRAW and (_YES.match(clean) or _NO.match(clean)):
-            return await self.withdraw(cancel=bool(_YES.match(clean)))
+        elif step == WITHDRAW and (YES.match(clean) or NO.match(clean)):
+            return await self.withdraw(cancel=bool(YES.match(clean)))
         if intent.kind in _ASIDES:
             return None  # answered fresh; the draft waits
-        if step == SUGGESTED and _more_detail(clean, intent.kind):
+        if step == SUGGESTED and more_detail(clean, intent.kind):
             return await self.look_again(clean)
-        if step in (SCOPE, BLOCKED, CONFIRM) and _NEED_HELP.match(clean):
+        if step in (SCOPE, BLOCKED, CONFIRM) and NEED_HELP.match(clean):
             return await self._ask_again()  # on its way to the desk already: not detail
-        if step in (SCOPE, BLOCKED, CONFIRM) and _more_detail(clean, intent.kind):
+        if step in (SCOPE, BLOCKED, CONFIRM) and more_detail(clean, intent.kind):
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
@@ -545,13 +522,13 @@ class Chat:
     def _says_more(self, clean: str, intent: Intent) -> bool:
         """More about a problem, not a bare answer: "i forgot my password and im locked
         out" answers "Who is affected?" only by the way (it says "my password")."""
-        return _more_detail(clean, intent.kind) and bool(self.ctx.rules.triage.category(clean))
+        return more_detail(clean, intent.kind) and bool(self.ctx.rules.triage.category(clean))
 
     def _kept_other_answer(self, step: str, clean: str) -> bool:
         """Whether the message answered the other of the two questions ("just me" when
         asked whether they can work), now kept; a bare number, yes or no is too short to
         tell."""
-        if _number(clean, 9) is not None or _YES.match(clean) or _NO.match(clean):
+        if chosen_number(clean, 9) is not None or YES.match(clean) or NO.match(clean):
             return False
         triage = self.ctx.rules.triage
         if step == BLOCKED and (impact := triage.answer_scope(clean)):
@@ -566,10 +543,10 @@ class Chat:
         """Told an article fixed it and asked which: a number says, "still need help"
         takes it back; anything else leaves the fix standing, nothing opened, and a new
         problem or question is read as one."""
-        number = _number(clean, len(self.row.articles))
+        number = chosen_number(clean, len(self.row.articles))
         if number is not None:
             return await self.solved(self.row.articles[number - 1])
-        if _STILL.match(clean):
+        if STILL.match(clean):
             return await self.unsolved()
         self.reset()
         if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS) or self._a_problem(
@@ -879,7 +856,7 @@ class Chat:
 
     def apply_edit(self, text: str) -> Reply:
         rules, row = self.ctx.rules, self.row
-        match = _EDIT_FIELD.match(text)
+        match = EDIT_FIELD.match(text)
         name, value = (match.group(1).lower(), match.group(2).strip()) if match else ("", text)
         if name == "category":
             row.category = rules.classifier.category(value)
@@ -988,13 +965,13 @@ class Chat:
     async def _typed_rating(self, clean: str) -> Reply | None:
         """After "How did we do?": "great, quick fix" rates it; anything else is read as
         usual (the question lapses)."""
-        number, found = self.row.incident_id, _RATING.match(clean)
+        number, found = self.row.incident_id, RATING.match(clean)
         self.reset()
         # "great, now outlook crashes too" is a new problem, not a comment on the last one
         if found is None or number is None or names_a_problem(found.group(2)):
             return None
         said = found.group(1).lower()
-        rating = next(r for r, words in _RATING_WORDS.items() if said in words)
+        rating = next(r for r, words in RATING_WORDS.items() if said in words)
         return await rated(self.ctx, number, rating, found.group(2).strip() or None)
 
     async def poor_because(self, comment: str) -> Reply:
@@ -1160,28 +1137,3 @@ async def rated(ctx: CommandContext, number: int, rating: str, comment: str | No
     if rating == "poor" and not comment:
         return (await Chat.load(ctx)).ask_what_went_wrong(found)
     return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
-
-
-# Content words past which an answer brings news of its own: "it is urgent, the auditors
-# arrive at noon" (5), not "i can't work at all" (none) or "my phone instead for now" (3).
-_NEWS_WORDS = 4
-
-
-def _more_detail(text: str, kind: IntentKind) -> bool:
-    """Whether a message that answers no question adds to the report: a few words about
-    the problem, not a question back ("what do you mean?") or a word like "ok"."""
-    # "make it urgent" while a report is written is about the report.
-    said_of_it = kind in (IntentKind.REPORT, IntentKind.HURRY)
-    return said_of_it and len(text.split()) >= 3 and not _ASKING.search(text)
-
-
-def _too_short_to_note(text: str, kind: IntentKind) -> bool:
-    """ "hmm", "?": not worth asking whether it belongs on the incident."""
-    return kind == IntentKind.UNCLEAR and len(text.split()) <= 2
-
-
-def _number(text: str, count: int) -> int | None:
-    match = re.fullmatch(r"#?(\d)\W*", text)
-    if match and 1 <= int(match.group(1)) <= count:
-        return int(match.group(1))
-    return None

@@ -1,0 +1,85 @@
+"""How typed replies to the desk's questions are read: yes or no, an option's number,
+"still need help", "that fixed it", a rating in words, an edit of the summary, and whether
+a message says more about the problem than it answers.
+
+Patterns and small predicates only; `bot/conversation.py` decides what each one means
+at the step the conversation is at.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.intents import IntentKind
+from bot.services.duplicates import content_words
+
+CANCEL = re.compile(r"^(cancel|stop|never ?mind|forget it|abort|quit|drop it)\W*$", re.I)
+YES = re.compile(r"^(y|yes|yep|yeah|yup|sure|same|correct|right|ok|okay|confirm|1)\W*$", re.I)
+NO = re.compile(r"^(n|no|nope|nah|not really|different|2)\W*$", re.I)
+SOLVED = re.compile(r"^(solved|fixed|that (fixed|solved|worked)|it worked|worked|yes|yep)\b", re.I)
+STILL = re.compile(
+    r"^(i\s+)?(still\s+need\s+help|need\s+(more\s+)?help|no|nope|nah|none|neither|no luck"
+    r"|not really|not quite|(already )?tried (all )?(of )?(that|those|them|it|these)"
+    r"|((that|it|they|the (first|second|third|last) one)\s+)?"
+    r"(didn'?t|did not|doesn'?t|does not)\s+(help|work|fix)"
+    r"|not (fixed|solved))\b",
+    re.I,
+)
+
+# "I still need help" while the questions are asked: the report is already on its way.
+NEED_HELP = re.compile(r"^(i\s+)?(still\s+)?need\s+(more\s+|some\s+)?help(\s+please)?\W*$", re.I)
+
+# A typed answer to "How did we do?": the rating word first (after a thanks), then
+# anything said about it ("great, quick fix").
+RATING_WORDS = {
+    "good": ("good", "great", "excellent", "fantastic", "perfect", "brilliant", "awesome"),
+    "ok": ("ok", "okay", "fine", "alright", "average", "so-so"),
+    "poor": ("poor", "bad", "terrible", "awful", "rubbish"),
+}
+RATING = re.compile(
+    r"^(?:thanks|thank you|thx)?[\s,!.]*"
+    rf"({'|'.join(w for words in RATING_WORDS.values() for w in words)})"
+    r"(?! (?:morning|afternoon|evening|day|night)\b)\b[\s,!.:;-]*(.*)$",
+    re.IGNORECASE,
+)
+
+ASKING = re.compile(
+    r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
+    re.I,
+)
+EDIT_FIELD = re.compile(
+    r"^(summary|description|category|impact|urgency|type)\s*[:=]?\s*(.+)$", re.I | re.S
+)
+BARE_FIELD = re.compile(r"^(summary|description|category|impact|urgency|type)\W*$", re.I)
+
+
+# Content words past which an answer brings news of its own: "it is urgent, the auditors
+# arrive at noon" (5), not "i can't work at all" (none) or "my phone instead for now" (3).
+NEWS_WORDS = 4
+
+
+def more_detail(text: str, kind: IntentKind) -> bool:
+    """Whether a message that answers no question adds to the report: a few words about
+    the problem, not a question back ("what do you mean?") or a word like "ok"."""
+    # "make it urgent" while a report is written is about the report.
+    said_of_it = kind in (IntentKind.REPORT, IntentKind.HURRY)
+    return said_of_it and len(text.split()) >= 3 and not ASKING.search(text)
+
+
+def brings_news(text: str, kind: IntentKind) -> bool:
+    """Whether an answer to one question also says more about the problem ("it is
+    urgent, the auditors arrive at noon"), to be kept with the report."""
+    return more_detail(text, kind) and len(content_words(text)) >= NEWS_WORDS
+
+
+def too_short_to_note(text: str, kind: IntentKind) -> bool:
+    """ "hmm", "?": not worth asking whether it belongs on the incident."""
+    return kind == IntentKind.UNCLEAR and len(text.split()) <= 2
+
+
+def chosen_number(text: str, count: int) -> int | None:
+    """The option a typed number picks ("2", "#3"), if it is one of `count`."""
+    match = re.fullmatch(r"#?(\d)\W*", text)
+    if match and 1 <= int(match.group(1)) <= count:
+        return int(match.group(1))
+    return None
