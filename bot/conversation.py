@@ -72,6 +72,7 @@ from bot.intents import (
     named_no_longer_needed,
     names_a_problem,
     no_longer_needed,
+    only_a_link,
     recognise,
     verdict_on_fix,
     works_again,
@@ -110,6 +111,14 @@ from bot.typed_answers import (
 )
 from bot.wording import sentences
 
+_NOTHING_TO_CANCEL = (
+    "There is nothing in progress to cancel. To withdraw an incident you reported, say "
+    "“cancel INC-42” with its id."
+)
+_LINK_ALONE = (
+    "What about this link? Tell me what goes wrong when you open it (“it says access "
+    "denied”), and I'll help."
+)
 _FIXED = "Glad that fixed it! Nothing was opened. If it comes back, just tell me."
 
 # Asked meanwhile, these are answered and the report's question comes again after.
@@ -189,6 +198,10 @@ class Chat:
         withdrawal = await self._withdrawal(text)
         if withdrawal is not None:
             return withdrawal
+        if CANCEL.match(text.strip()):
+            return await self._cancel_alone()
+        if only_a_link(text):
+            return self.answer(Reply(text=_LINK_ALONE))
         joined = await self._me_too(text)
         if joined is not None:
             return joined
@@ -378,12 +391,23 @@ class Chat:
             return None
         if incident is None or incident.reporter_key != self.ctx.person.key:
             return None
+        glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
+        return self._offer_withdrawal(incident, text.strip(), glad)
+
+    async def _cancel_alone(self) -> Reply:
+        """ "cancel" with no draft under way: the reporter's incident followed here, if
+        that is what they mean (asked, never guessed); else there is nothing to cancel."""
+        incident = await self._followed_incident()
+        if incident is not None and incident.reporter_key == self.ctx.person.key:
+            return self._offer_withdrawal(incident, "withdrawn by its reporter")
+        return self.answer(Reply(text=_NOTHING_TO_CANCEL))
+
+    def _offer_withdrawal(self, incident: Incident, reason: str, glad: str = "") -> Reply:
         self.reset()
         self.row.step, self.row.incident_id = WITHDRAW, incident.id
-        self.row.held_text = text.strip()
+        self.row.held_text = reason
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
-        glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
         return self.answer(
             two_ways(
                 f"{glad}Shall I cancel {label}? "

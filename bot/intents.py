@@ -40,6 +40,8 @@ class Intent:
 
 
 _ID = re.compile(r"(?:\binc-?#?|#)0*(\d{1,10})\b", re.IGNORECASE)
+# A web address, as typed or as Slack wraps it ("<https://x.example/a|label>").
+_LINK = re.compile(r"<https?://[^>]*>|\bhttps?://\S+", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"\b(?:ticket|incident|case|request|number|no\.?)\s*#?0*(\d{1,10})\b")
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -151,7 +153,8 @@ def recognise(text: str) -> Intent:
     """Classify one message. Total: any string in, an Intent out."""
     raw = text.strip()
     core = _LEADING.sub("", raw).strip()
-    lowered = core.lower()
+    # a link's parts ("https", "com") are no words of the message
+    lowered = _LINK.sub(" ", core.lower())
     incident = _incident_in(lowered)
     if not core:
         return Intent(IntentKind.GREETING if raw else IntentKind.UNCLEAR, None, "")
@@ -233,6 +236,11 @@ def _incident_in(lowered: str) -> int | None:
             if 0 < number <= MAX_ID:
                 return number
     return None
+
+
+def only_a_link(text: str) -> bool:
+    """Whether a message is a pasted link and nothing else: it says where, not what."""
+    return bool(text.strip()) and not _LINK.sub("", text).strip()
 
 
 def mentions_incident(text: str) -> int | None:

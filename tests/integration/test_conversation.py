@@ -1594,6 +1594,36 @@ async def test_saying_it_works_now_offers_to_cancel_the_open_incident(quiet, sai
     assert (await timeline(quiet))[-1] == ("cancelled", "console:alice", said)
 
 
+async def test_cancel_alone_offers_the_followed_incident_or_says_nothing_is_in_progress(quiet):
+    # Before, a bare "cancel" with no draft got "I'm not sure what you need."
+    nothing = await quiet.message("alice", "cancel")
+    assert nothing.text == (
+        "There is nothing in progress to cancel. To withdraw an incident you reported, "
+        "say “cancel INC-42” with its id."
+    )
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", "cancel")
+    assert asked.text.startswith(f"Shall I cancel INC-000001 “{PRINTER}”? ")
+    await quiet.message("alice", "yes")
+    assert (await incident(quiet)).state == "cancelled"
+    assert (await timeline(quiet))[-1] == (
+        "cancelled",
+        "console:alice",
+        "withdrawn by its reporter",
+    )
+
+
+@pytest.mark.parametrize("link", ["https://intranet.example.com/page", "<https://x.example/a|x>"])
+async def test_a_link_alone_is_asked_about_not_taken_for_a_report(quiet, link):
+    # Before, a pasted link began a report: "Who is affected?"
+    asked = await quiet.message("alice", link)
+    assert asked.text == (
+        "What about this link? Tell me what goes wrong when you open it (“it says access "
+        "denied”), and I'll help."
+    )
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
 async def test_naming_ones_own_incident_as_no_longer_needed_offers_to_cancel_it(quiet):
     # Before, "you can close INC-1, it fixed itself" was asked "a note, or a new problem?"
     await open_by_chat(quiet)

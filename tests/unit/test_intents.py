@@ -14,6 +14,7 @@ from bot.intents import (
     mentions_incident,
     named_no_longer_needed,
     no_longer_needed,
+    only_a_link,
     recognise,
     verdict_on_fix,
     works_again,
@@ -132,6 +133,10 @@ TABLE = [
     ("hmm", UNCLEAR, None),
     ("lol", UNCLEAR, None),
     ("printer", UNCLEAR, None),
+    # A link's parts are no words: before, "https intranet example com page" was a report.
+    ("https://intranet.example.com/some/page", UNCLEAR, None),
+    ("look at this https://x.example/a", UNCLEAR, None),
+    ("this page wont load https://intranet.example.com/x", REPORT, None),
     ("", UNCLEAR, None),
     ("   ", UNCLEAR, None),
 ]
@@ -154,6 +159,20 @@ def test_recognise_reads_realistic_messages(text, kind, incident):
 )
 def test_a_report_keeps_its_text_without_the_greeting(text, rest):
     assert recognise(text) == Intent(REPORT, None, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("https://intranet.example.com/page", True),
+        ("<https://x.example/a|the page>", True),
+        (" http://x.example ", True),
+        ("see https://x.example/a", False),
+        ("", False),
+    ],
+)
+def test_only_a_link(text, alone):
+    assert only_a_link(text) is alone
 
 
 def test_a_greeting_alone_has_no_text():
