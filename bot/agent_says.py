@@ -9,6 +9,10 @@ what `agent_command` returns into the command call, with the same role checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+
+# An incident named by its number: "INC-12", "inc 12", "#12", "ticket 12", "12".
+_ONE = r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*(\d{1,9})"
 
 _AGENT_SAYS = (
     (
@@ -43,6 +47,23 @@ _AGENT_SAYS = (
             re.I,
         ),
         "incident queue --agent me",
+    ),
+    (
+        # one incident's card, timeline or clocks: "show me INC-1", "history of 1"
+        re.compile(
+            r"^(?:show(?: me)?|details (?:of|for|on)|who (?:reported|opened|raised|owns|has))"
+            r"\s+" + _ONE + r"\W*$",
+            re.I,
+        ),
+        "incident show {}",
+    ),
+    (
+        re.compile(r"^(?:history|timeline)(?: of| for| on)?\s+" + _ONE + r"\W*$", re.I),
+        "incident history {}",
+    ),
+    (
+        re.compile(r"^sla(?: clocks?)?(?: of| for| on)?\s+" + _ONE + r"\W*$", re.I),
+        "incident sla {}",
     ),
     (
         # "show me the network queue": a group's, by its name (the command checks it)
@@ -100,10 +121,11 @@ _REPORT_ASK = re.compile(
 )
 
 
-def agent_command(text: str) -> str | None:
+def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     """The command an agent's short chat message stands for ("claim INC-12" is
     "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
-    "what's unassigned?" lists those nobody owns), or None."""
+    "what's unassigned?" lists those nobody owns), or None. `groups` are the support
+    groups' names, so that "escalate 12 to network" names where it goes."""
     said = text.strip()
     for pattern, command in _AGENT_SAYS:
         match = pattern.match(said)
@@ -113,10 +135,10 @@ def agent_command(text: str) -> str | None:
     if asked:
         monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
         return "report --since 30d" if monthly else "report"
-    return _incident_action(said)
+    return _incident_action(said, groups)
 
 
-def _incident_action(said: str) -> str | None:
+def _incident_action(said: str, groups: Collection[str]) -> str | None:
     match = _AGENT_ACT.match(said)
     if match is None:
         return None
@@ -125,4 +147,18 @@ def _incident_action(said: str) -> str | None:
         return None
     if action == "assign":
         rest = re.sub(r"^to\s+", "", rest, flags=re.IGNORECASE)
-    return f"incident {action} {number} {rest}".rstrip()
+    if action == "escalate":
+        rest = _escalated_to(rest, groups)
+    return f"incident {action} {number} {rest}".strip()
+
+
+def _escalated_to(rest: str, groups: Collection[str]) -> str:
+    """ "to the network team, the switch is down" as the reason and `--to network`, when
+    it names a support group; else the words stay the reason ("to get it fixed")."""
+    match = re.match(r"to\s+(?:the\s+)?([\w-]+)(?:\s+team)?\b[\s,.:;-]*(.*)$", rest, re.I | re.S)
+    if match is None:
+        return rest
+    named = next((g for g in groups if g.lower() == match[1].lower()), None)
+    if named is None:
+        return rest
+    return f"{match[2].strip()} --to {named}".strip()

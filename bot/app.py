@@ -148,13 +148,12 @@ class Core:
                 )
         return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
 
-    @staticmethod
-    def _agent_says(message: Message, person: Person) -> str | None:
+    def _agent_says(self, message: Message, person: Person) -> str | None:
         """The command an agent's short message stands for ("claim 12"); None for
         anyone else, or a message with files (that is news for an incident)."""
         if not person.is_agent or message.files:
             return None
-        command = agent_command(message.text)
+        command = agent_command(message.text, self.rules.settings.groups)
         # A manager's "what's about to breach?" is about their teams, not their own few.
         if command == "incident queue" and person.role >= Role.MANAGER:
             return "incident queue --all"

@@ -77,6 +77,7 @@ _MY_TICKETS = re.compile(
 _SHOW_ONE = re.compile(
     r"^(?:can you |could you |please )?(show|pull up|look up|open up|tell me about|details of)\b"
 )
+_QUESTION = re.compile(r"\?\s*$|^(who|what|when|where|why|which|how)\b")
 _HELP = re.compile(
     r"^(help|help me|help please|\?+|menu|commands|what can you do|what do you do|"
     r"how does this work|how do i use (you|this|deskbot)|who are you|what are you|"
@@ -205,6 +206,8 @@ def _is_progress(lowered: str, incident: int | None) -> bool:
         return True  # "INC-42?", "what about #42"
     if incident is not None and _SHOW_ONE.match(lowered) and len(_WORD.findall(lowered)) <= 8:
         return True
+    if incident is not None and _QUESTION.search(lowered) and len(_WORD.findall(lowered)) <= 8:
+        return True  # "who reported INC-2?", "why is #12 still not fixed?"
     if not _PROGRESS.search(lowered):
         return False
     # "status of the VPN?" is a question about a service, not a ticket; a question

@@ -656,6 +656,23 @@ async def test_an_agent_works_an_incident_in_plain_words(quiet):
     assert offered.text.startswith("Glad it's sorted! Shall I cancel INC-000002")
 
 
+async def test_an_agent_escalates_to_a_named_group_and_reads_an_incident_in_plain_words(quiet):
+    # Before: "escalate 1 to network" went to the next group (desktop-support) with "to
+    # network" as its reason; "who reported INC-1?" began bob's own report.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    escalated = await quiet.message("bob", "escalate 1 to the network team, odd switch errors")
+    assert escalated.text == "INC-000001 is escalated to network."
+    assert (await incident(quiet)).group == "network"
+    assert (await timeline(quiet))[-1][2:] == ("odd switch errors",)
+    shown = await quiet.message("bob", "who reported INC-1?")
+    assert fields(shown)["Reporter"] == "alice"
+    history = await quiet.message("bob", "history of 1")
+    assert history.text == "Timeline of INC-000001"
+    clocks = await quiet.message("bob", "sla for INC-1")
+    assert clocks.text == (await quiet.ok("bob", "/incident sla 1")).text
+    assert (await conversation(quiet, "bob")) is None
+
+
 async def test_staff_ask_for_a_groups_or_an_agents_queue_in_plain_words(quiet):
     # Before: "show me the network queue" began a report with Wi-Fi articles, and
     # "unassigned tickets" and "what's dave working on?" were not understood.

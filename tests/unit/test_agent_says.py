@@ -47,6 +47,16 @@ from bot.agent_says import agent_command
         ("close INC-000003", "incident close 3"),
         ("resume #4.", "incident resume 4"),
         ("resolve INC-1", "incident resolve 1"),  # the command then asks for the note
+        # One incident's card, timeline or clocks: before, "history of 1" and "sla for 1"
+        # got "Sorry, I didn't get that".
+        ("show me INC-1", "incident show 1"),
+        ("details for #4", "incident show 4"),
+        ("who reported INC-2?", "incident show 2"),
+        ("who has 7", "incident show 7"),
+        ("history of 1", "incident history 1"),
+        ("timeline for INC-3", "incident history 3"),
+        ("sla for 1", "incident sla 1"),
+        ("sla on INC-12?", "incident sla 12"),
         # The desk's figures.
         ("how are we doing this week?", "report"),
         ("How did we do last month", "report --since 30d"),
@@ -66,3 +76,25 @@ from bot.agent_says import agent_command
 )
 def test_an_agents_short_message_stands_for_a_command(text, command):
     assert agent_command(text) == command
+
+
+GROUPS = ("service-desk", "desktop-support", "network")
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        # Before, "to network" became the reason and the incident went to the next group.
+        ("escalate 1 to network", "incident escalate 1 --to network"),
+        (
+            "escalate INC-1 to the network team, the switch is down",
+            "incident escalate 1 the switch is down --to network",
+        ),
+        ("escalate 1 to Desktop-Support", "incident escalate 1 --to desktop-support"),
+        # "to" that names no group is the reason's own word.
+        ("escalate 1 to get it fixed faster", "incident escalate 1 to get it fixed faster"),
+        ("escalate 1 needs second line", "incident escalate 1 needs second line"),
+    ],
+)
+def test_escalating_to_a_named_group(text, command):
+    assert agent_command(text, GROUPS) == command

@@ -133,6 +133,11 @@ TABLE = [
     ("hmm", UNCLEAR, None),
     ("lol", UNCLEAR, None),
     ("printer", UNCLEAR, None),
+    # A short question naming an incident is about it: before, "who reported INC-2?"
+    # began a report.
+    ("who reported INC-2?", PROGRESS, 2),
+    ("when was INC-7 opened", PROGRESS, 7),
+    ("why is #12 still not fixed?", PROGRESS, 12),
     # A link's parts are no words: before, "https intranet example com page" was a report.
     ("https://intranet.example.com/some/page", UNCLEAR, None),
     ("look at this https://x.example/a", UNCLEAR, None),
