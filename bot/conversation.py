@@ -95,6 +95,7 @@ from bot.services.triage import MANY
 from bot.sla_cards import after_hours
 from bot.typed_answers import (
     BARE_FIELD,
+    BELONGS_TO,
     CANCEL,
     EDIT_FIELD,
     NEED_HELP,
@@ -236,8 +237,14 @@ class Chat:
         followed = await self._followed_incident()
         asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
         elsewhere = followed is not None and self._elsewhere(text, followed)
-        if elsewhere and not asked and self.ctx.channel.is_direct:
-            followed = None  # "and now teams won't start" after a printer report: news
+        if followed is not None and elsewhere and not asked and self.ctx.channel.is_direct:
+            # "and now teams won't start" after a printer report: news, said to be so
+            label = f"{format_id(followed.id)} “{followed.summary}”"
+            self._say(
+                f"This sounds like a new problem, not {label}; if it belongs there, say "
+                f"“add it to INC-{followed.id}”."
+            )
+            followed = None
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
         if followed is not None and (asked or not too_short_to_note(text, kind)):
             return await self._about_incident(followed, text, asked=asked, elsewhere=elsewhere)
@@ -467,6 +474,8 @@ class Chat:
     async def _answer_step(self, text: str, intent: Intent) -> Reply | None:
         """A typed answer to the question asked last; None when it isn't one."""
         step, clean = self.row.step, text.strip()
+        if step in _DRAFTING and (belongs := BELONGS_TO.match(clean)):
+            return await self._belongs_to(int(belongs[1]))
         if step == SUGGESTED:
             number = chosen_number(clean, len(self.row.articles))
             if number is not None:
@@ -923,6 +932,21 @@ class Chat:
         if answers:
             hears = f"it is back {at_work(incident)} and {hears}"
         return self.answer(Reply(text=f"Added to {format_id(number)}; {hears}."))
+
+    async def _belongs_to(self, number: int) -> Reply:
+        """ "add it to INC-1" while a report is written: it was about that incident after
+        all. The report's words and files go onto it as a note, and nothing new is opened
+        (refused, the report stays as it was)."""
+        incident = await self.ctx.session.get(Incident, number)
+        if incident is None or incident.reporter_key != self.ctx.person.key:
+            raise BadArguments(
+                f"{format_id(number)} is not one of your incidents. Say “cancel” to drop "
+                "this report, or answer its question."
+            )
+        text = "\n".join([self.row.text or "", *(self.row.attachments or [])]).strip()
+        self.reset()
+        noted = await self.add_note(number, text)
+        return replace(noted, text=f"{noted.text} Nothing new was opened.")
 
     def _kept(self, text: str) -> str:
         """What is stored of a message: its words, then a line per file sent with it."""

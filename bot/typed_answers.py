@@ -43,6 +43,14 @@ RATING = re.compile(
     re.IGNORECASE,
 )
 
+# "add it to INC-1", "it's about #1", "this belongs to ticket 1": a report being written
+# was about one of the person's open incidents after all.
+BELONGS_TO = re.compile(
+    r"^(?:(?:please\s+)?(?:add|put|move)\s+(?:it|this|that)\s+(?:to|on|onto|in)|"
+    r"(?:it'?s|it\s+is|this\s+is)\s+(?:about|for|part\s+of)|(?:it\s+|this\s+)?belongs\s+"
+    r"(?:to|on|with))\s+(?:ticket\s+|incident\s+)?(?:inc[-\s]?|#)?0*(\d{1,9})\W*$",
+    re.I,
+)
 ASKING = re.compile(
     r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
     re.I,

@@ -50,6 +50,10 @@ GREETING = (
     "(“any news on INC-42?”). Say “help” for more."
 )
 PRINTER = "the printer on floor 2 is jammed"
+NOT_THAT_ONE = (
+    f"This sounds like a new problem, not INC-000001 “{PRINTER}”; if it belongs there, say "
+    "“add it to INC-1”."
+)
 
 
 @pytest.fixture
@@ -1346,6 +1350,28 @@ async def test_files_with_a_message_set_aside_go_with_the_new_report_it_becomes(
     assert (await conversation(quiet, "alice")).attachments == [f"Attached: error.png {SHOT.url}"]
 
 
+async def test_a_report_under_way_can_go_onto_an_open_incident_instead(quiet):
+    # Before, "add it to INC-1" while a report was written was taken for more detail.
+    await open_by_chat(quiet)
+    new = await quiet.message("alice", "and now outlook says it is disconnected", files=(SHOT,))
+    assert new.text.startswith(NOT_THAT_ONE)
+    moved = await quiet.message("alice", "add it to INC-1")
+    assert moved.text == "Added to INC-000001; the desk will see it. Nothing new was opened."
+    assert (await timeline(quiet))[-1] == (
+        "note",
+        "console:alice",
+        f"and now outlook says it is disconnected\nAttached: error.png {SHOT.url}",
+    )
+    assert len(await incidents(quiet)) == 1
+    assert (await conversation(quiet, "alice")).step == "idle"
+    # Not one of hers, or not open: refused, and the report stays as it was.
+    await quiet.ok("carl", "/incident open the fax is broken")
+    await quiet.message("alice", "teams crashes when i share my screen")
+    refused = await quiet.message("alice", "it belongs to INC-2")
+    assert refused.text.startswith("INC-000002 is not one of your incidents.")
+    assert (await conversation(quiet, "alice")).text == "teams crashes when i share my screen"
+
+
 async def test_news_of_another_problem_while_pending_on_the_reporter_is_not_her_answer(quiet):
     # Before: "outlook crashes on start" went onto the printer incident as the answer it
     # waited for, and its clock ran again.
@@ -1407,9 +1433,9 @@ async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new_on_its_to
     )
 
     # Another branch of the category tree is a new problem, unasked: before, "Is this
-    # about INC-000001?" came first.
+    # about INC-000001?" came first. Where it belongs after all is one message away.
     new = await quiet.message("alice", "also outlook crashes on start")
-    assert new.text == SCOPE
+    assert new.text == f"{NOT_THAT_ONE}\n{SCOPE}"
     assert (await conversation(quiet, "alice")).text == "also outlook crashes on start"
     await quiet.message("alice", "just me")
     await quiet.message("alice", "it can wait")
