@@ -274,16 +274,28 @@ class Chat:
         if not self.ctx.channel.is_direct or (not elsewhere and (pending or asked)):
             return await self.add_note(incident.id, text)
         self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
+        return self._note_or_new_question(incident)
+
+    def _note_or_new_question(self, incident: Incident, before: str = "") -> Reply:
         self._extend()
         label = f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(
             two_ways(
-                f"Is this about {label}, or a new problem?\n"
+                f"{before}Is this about {label}, or a new problem?\n"
                 f"1. Add it to {format_id(incident.id)}\n2. It's a new problem",
                 (f"Add to {format_id(incident.id)}", "intake.note"),
                 ("New problem", "intake.new"),
             )
         )
+
+    async def _hold_too(self, text: str) -> Reply:
+        """More said before "a note, or a new problem?" is answered: kept with the first
+        message (before, it was lost), and the question asked again for both."""
+        incident = await self.ctx.session.get(Incident, self.row.incident_id)
+        if incident is None:
+            return self.answer(self._dropped())
+        self.row.held_text = f"{self.row.held_text}\n{self._kept(text)}"
+        return self._note_or_new_question(incident, "I'll keep that with your last message. ")
 
     async def _verdict_on_fix(self, text: str) -> Reply | None:
         """The reporter, just asked whether the fix works, says so in words: a yes
@@ -545,7 +557,10 @@ class Chat:
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
-        if intent.kind in (IntentKind.THANKS, IntentKind.GREETING):
+        polite = intent.kind in (IntentKind.THANKS, IntentKind.GREETING)
+        if step == NOTE_OR_NEW and not polite and not too_short_to_note(clean, intent.kind):
+            return await self._hold_too(clean)
+        if polite:
             if step == NOTE_OR_NEW:  # "thanks", "bye": done, the message was no question
                 self.said.append(self._dropped().text)
                 return None

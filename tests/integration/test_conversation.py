@@ -1405,6 +1405,23 @@ async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_
     assert (await incident(quiet)).state == "pending"
 
 
+async def test_more_said_before_note_or_new_is_answered_is_kept_with_it(quiet):
+    # Before: "Sorry, I didn't get that." and "done, here it is" was lost.
+    await open_by_chat(quiet)
+    await quiet.message("alice", "how do I run that battery report?")
+    kept = await quiet.message("alice", "done, here it is", files=(SHOT,))
+    assert kept.text.startswith(
+        f"I'll keep that with your last message. Is this about INC-000001 “{PRINTER}”"
+    )
+    assert actions(kept) == [("intake.note", ""), ("intake.new", "")]
+    await quiet.message("alice", "1")
+    assert (await timeline(quiet))[-1] == (
+        "note",
+        "console:alice",
+        f"how do I run that battery report?\ndone, here it is\nAttached: error.png {SHOT.url}",
+    )
+
+
 async def test_thanks_instead_of_note_or_new_sets_the_message_aside(quiet):
     # Before: "thanks" and "bye" got "Say 1 to add it to the incident, 2 for a new
     # problem." again and again.
