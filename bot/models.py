@@ -215,7 +215,7 @@ class ArticleFeedback(Base):
 
 
 class IncidentArticle(Base):
-    """An article an agent linked to an incident; the reporter sees it on the card."""
+    """An article an agent linked to an incident: on its card, and sent to its reporter."""
 
     __tablename__ = "incident_articles"
 

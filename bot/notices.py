@@ -180,6 +180,14 @@ def _withdrawn(c: Change) -> str:
 _ON_OPENING: list[Rule] = [((MANAGER,), _opened_at_top), ((DESK,), _announced)]
 
 
+def _article_sent(c: Change) -> str:
+    """An agent linked an article: the event's text is "id: title"."""
+    article, _, title = (c.event.text or "").partition(": ")
+    return (
+        f"{c.actor.name} sent you an article for {c.label}: {title}. `/kb show {article}` opens it."
+    )
+
+
 def _logged_for(c: Change) -> str:
     """An agent logged it for its reporter, who told them another way (the actor is never
     told of their own act, so someone opening their own incident hears nothing here)."""
@@ -250,6 +258,7 @@ DESK_ACTS: dict[str, list[Rule]] = {
     "cancelled": [(_TO_REPORTER, _cancelled)],
     "reopened": [(_TO_REPORTER, _reopened)],
     "note": [(_TO_REPORTER, lambda c: f"{c.actor.name} on {c.label}: {c.event.text}")],
+    "article_linked": [(_TO_REPORTER, _article_sent)],
     REMINDED: [((REPORTER,), _reminder), ((OWNER,), _not_answered)],
     # Deskbot's SLA sweep (services/sla_sweep.py).
     "sla_warning": [((DESK,), lambda c: f"SLA warning on {c.label}: {c.event.text}.")],
@@ -486,6 +495,9 @@ class _Notices:
             return Reply(
                 text=f"{text}\n{self._confirm_prompt()}", buttons=confirm_buttons(incident)
             )
+        if change.event.kind == "article_linked":
+            article = (change.event.text or "").partition(": ")[0]
+            return Reply(text=text, buttons=(Button("Read the article", "kb.show", article),))
         if role == REPORTER and change.event.kind == "closed":
             return Reply(text=f"{text} {HOW_DID_WE_DO}", buttons=rating_buttons(incident))
         return Reply(text=text)

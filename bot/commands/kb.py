@@ -94,16 +94,16 @@ async def unsolved(ctx: CommandContext, incident: int, articles: str | None) -> 
 
 @registry.command(
     "kb link",
-    "Link an article to an incident; the reporter sees it",
+    "Link an article to an incident; its reporter is sent it",
     params=[ARTICLE, INCIDENT_ID],
     role=Role.AGENT,
     examples=["/kb link vpn-cannot-connect 42"],
 )
 async def link(ctx: CommandContext, article: str, incident: int) -> Reply:
     found = ctx.knowledge.get(article)
-    await ctx.incidents.link_article(incident, ctx.person, found.id, found.title)
+    linked = await ctx.incidents.link_article(incident, ctx.person, found.id, found.title)
     return Reply(
-        text=f"Linked {found.id} to {format_id(incident)}; the reporter sees it on the card."
+        text=f"Linked {found.id} to {format_id(incident)}; {linked.reporter_name} is sent it."
     )
 
 

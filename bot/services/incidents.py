@@ -850,7 +850,7 @@ class Incidents:
     async def link_article(
         self, number: int, agent: Person, article_id: str, title: str
     ) -> Incident:
-        """Attach an article to an incident; the reporter sees it on the card."""
+        """Attach an article to an incident: on its card, and sent to its reporter."""
         incident = await self.get(number)
         self._check("note", incident)
         key = (number, article_id)

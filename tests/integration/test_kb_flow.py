@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import Core
 from bot.messages import Action, Actor, ChannelRef
-from bot.models import ArticleFeedback, Incident, IncidentEvent
+from bot.models import ArticleFeedback, Incident, IncidentEvent, OutboxRow
 from bot.services.classify import Classifier
 from bot.services.knowledge import KnowledgeBase, parse_article
 from tests.conftest import Desk
@@ -117,12 +117,24 @@ async def test_solving_with_an_unknown_article_changes_nothing(kb_desk):
     assert (await incident(kb_desk)).state == "new"
 
 
-async def test_a_linked_article_shows_on_the_reporters_card(kb_desk):
+async def test_a_linked_article_reaches_the_reporter_and_shows_on_the_card(kb_desk):
     await kb_desk.ok("alice", "/incident open printer on floor 2 eats paper")
     linked = await kb_desk.ok("bob", "/kb link printer-paper-jam 1")
-    assert (
-        linked.text == "Linked printer-paper-jam to INC-000001; the reporter sees it on the card."
+    assert linked.text == "Linked printer-paper-jam to INC-000001; alice is sent it."
+    # Before, she saw it only if she looked at the card.
+    async with kb_desk.core.database.transaction() as session:
+        (sent,) = await session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.recipient_key == "console:alice", OutboxRow.kind == "article_linked"
+            )
+        )
+    assert sent.payload["text"] == (
+        "Bob Baker sent you an article for INC-000001 “printer on floor 2 eats paper”: "
+        "Clear a paper jam. `/kb show printer-paper-jam` opens it."
     )
+    assert [tuple(b[1:3]) for b in sent.payload["buttons"]] == [("kb.show", "printer-paper-jam")]
+    opened = await kb_desk.press("alice", "kb.show", "printer-paper-jam")
+    assert opened.card.title == "Clear a paper jam"
     shown = await kb_desk.ok("alice", "/incident show 1")
     fields = {f.label: f.value for f in shown.card.fields}
     assert fields["Articles"] == "printer-paper-jam"
