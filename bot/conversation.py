@@ -1041,8 +1041,11 @@ class Chat:
         number = self.row.incident_id
         self.reset()
         assert number is not None
-        await self.ctx.incidents.rate(number, self.ctx.person, "poor", comment)
-        return self.answer(Reply(text="Thank you: the desk has it, with your rating."))
+        rated = await self.ctx.incidents.rate(number, self.ctx.person, "poor", comment)
+        who = _reviewer(self.ctx, rated)
+        return self.answer(
+            Reply(text=f"Thank you: {who} has it with your poor rating, to look into.")
+        )
 
     async def reopen_with(self, reason: str) -> Reply:
         number = self.row.incident_id
@@ -1199,4 +1202,18 @@ async def rated(ctx: CommandContext, number: int, rating: str, comment: str | No
     found = await ctx.incidents.rate(number, ctx.person, rating, comment)
     if rating == "poor" and not comment:
         return (await Chat.load(ctx)).ask_what_went_wrong(found)
+    if rating == "poor":
+        return Reply(
+            text=f"Sorry it went badly. {_reviewer(ctx, found)} has your rating of "
+            f"{format_id(found.id)} (poor) and what you said, to look into."
+        )
     return Reply(text=f"Thanks: your rating of {format_id(found.id)} ({rating}) is with the desk.")
+
+
+def _reviewer(ctx: CommandContext, incident: Incident) -> str:
+    """Who a poor rating goes to for review: the group's manager (`notices.py` sends it
+    there), else the desk (its owner hears every rating)."""
+    manager = ctx.rules.settings.groups[incident.group].manager
+    if manager:
+        return f"{ctx.rules.directory.name_of(manager)}, who manages the {incident.group} team,"
+    return "the desk"

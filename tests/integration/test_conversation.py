@@ -911,7 +911,10 @@ async def test_a_complaint_about_a_fixed_incident_reaches_the_manager_as_a_poor_
         "goes to the desk's manager with a poor rating (or say “cancel”)."
     )
     done = await quiet.message("alice", "took three days and nobody told me anything")
-    assert done.text == "Thank you: the desk has it, with your rating."
+    assert done.text == (
+        "Thank you: Carol Chen (carol), who manages the service-desk team, has it with your poor "
+        "rating, to look into."
+    )
     found = await incident(quiet)
     assert found.satisfaction == "poor"
     assert (await timeline(quiet))[-1] == (

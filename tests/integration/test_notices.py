@@ -352,7 +352,10 @@ async def test_pressing_poor_asks_what_went_wrong_and_the_answer_goes_with_it(de
         "Your answer goes to the desk with your rating (or say “cancel”)."
     )
     said = await desk.message("alice", "nobody told me it was waiting on a part for 3 days")
-    assert said.text == "Thank you: the desk has it, with your rating."
+    assert said.text == (
+        "Thank you: Carol Chen (carol), who manages the service-desk team, has it with your poor "
+        "rating, to look into."
+    )
     told = [(n.to, n.text) for n in await heard(desk, "rated")]
     why = f"alice rated {LABEL}: poor: nobody told me it was waiting on a part for 3 days"
     assert told[-2:] == [("bob", why), ("carol", why)]
@@ -686,7 +689,13 @@ async def test_a_typed_answer_to_how_did_we_do_rates_it(desk, by, said, rating, 
     # Before, "great" after "How did we do?" got "I'm not sure what you need".
     await closed_for_alice(desk, by)
     reply = await desk.message("alice", said)
-    assert reply.text == f"Thanks: your rating of INC-000001 ({rating}) is with the desk."
+    if rating == "poor":  # before, the same thanks as for a good one
+        assert reply.text == (
+            "Sorry it went badly. Carol Chen (carol), who manages the service-desk team, has your "
+            "rating of INC-000001 (poor) and what you said, to look into."
+        )
+    else:
+        assert reply.text == f"Thanks: your rating of INC-000001 ({rating}) is with the desk."
     assert await satisfaction(desk) == rating
     (told,) = [n for n in await heard(desk, "rated") if n.to == "bob"]
     assert told.text.startswith(f"alice rated {LABEL}: {rating}")
