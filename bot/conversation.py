@@ -68,6 +68,7 @@ from bot.intake_questions import (
 from bot.intents import (
     Intent,
     IntentKind,
+    asks_to_cancel,
     me_too,
     named_no_longer_needed,
     names_a_problem,
@@ -410,8 +411,22 @@ class Chat:
             return None
         if incident is None or incident.reporter_key != self.ctx.person.key:
             return None
+        if incident.assignee and works_again(text) and not asks_to_cancel(text):
+            return await self._works_now(incident, text)
         glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
         return self._offer_withdrawal(incident, text.strip(), glad)
+
+    async def _works_now(self, incident: Incident, text: str) -> Reply:
+        """ "It works now" on an incident someone works on: their fix, for them to resolve
+        with what fixed it (cancelling would record it as opened by mistake)."""
+        await self.ctx.incidents.note(incident.id, self.ctx.person, self._kept(text))
+        owner = self.ctx.rules.directory.name_of(incident.assignee or "")
+        return self.answer(
+            Reply(
+                text=f"Glad it's sorted! I told {owner}, who resolves "
+                f"{format_id(incident.id)} with what fixed it."
+            )
+        )
 
     async def _cancel_alone(self) -> Reply:
         """ "cancel" with no draft under way: the reporter's incident followed here, if

@@ -327,6 +327,12 @@ def no_longer_needed(text: str) -> bool:
     return not said.endswith("?") and bool(_NOT_NEEDED.search(_NOT_WORKING.sub(" ", said)))
 
 
+def asks_to_cancel(text: str) -> bool:
+    """Whether a message asks in so many words for an incident to go ("cancel my
+    ticket", "you can close INC-1"), not only that the problem went away."""
+    return bool(re.search(r"\b(cancel|close|withdraw)\b", text, re.I))
+
+
 def works_again(text: str) -> bool:
     """Whether a message says the problem went away ("it works now", "fixed itself"),
     rather than only that the ticket can go ("cancel my ticket", "never mind")."""

@@ -655,9 +655,10 @@ async def test_an_agent_works_an_incident_in_plain_words(quiet):
     assert (await conversation(quiet, "bob")) is None or (
         await conversation(quiet, "bob")
     ).step == "idle"
-    # The reporter's own "resolve INC-2 ..." is not an agent's action: it offers to cancel.
+    # The reporter's own "resolve INC-2 ..." is not an agent's action: its owner is told.
     offered = await quiet.message("alice", "resolve INC-2 it works now")
-    assert offered.text.startswith("Glad it's sorted! Shall I cancel INC-000002")
+    assert offered.text.startswith("Glad it's sorted! I told Dave Diaz (dave), who resolves")
+    assert (await incident(quiet, 2)).state == "assigned"
 
 
 async def test_an_agent_escalates_to_a_named_group_and_reads_an_incident_in_plain_words(quiet):
@@ -1685,6 +1686,24 @@ async def test_a_link_alone_is_asked_about_not_taken_for_a_report(quiet, link):
         "denied”), and I'll help."
     )
     assert (await conversation(quiet, "alice")).step == "idle"
+
+
+async def test_it_works_now_on_an_incident_someone_works_on_tells_its_owner(quiet):
+    # Before: "Shall I cancel INC-000001?": the fix went unrecorded, as if it had been
+    # opened by mistake.
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident note 1 I rebuilt the search index, try in an hour?")
+    told = await quiet.message("alice", "it works now!")
+    assert told.text == (
+        "Glad it's sorted! I told Bob Baker (bob), who resolves INC-000001 with what fixed it."
+    )
+    found = await incident(quiet)
+    assert found.state == "in_progress"
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", "it works now!")
+    # Asked for in so many words, it is still offered.
+    asked = await quiet.message("alice", "please cancel my ticket, it works now")
+    assert asked.text.startswith(f"Glad it's sorted! Shall I cancel INC-000001 “{PRINTER}”?")
 
 
 async def test_naming_ones_own_incident_as_no_longer_needed_offers_to_cancel_it(quiet):

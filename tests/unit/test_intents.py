@@ -10,6 +10,7 @@ from bot.ids import MAX_ID
 from bot.intents import (
     Intent,
     IntentKind,
+    asks_to_cancel,
     me_too,
     mentions_incident,
     named_no_longer_needed,
@@ -332,3 +333,16 @@ def test_not_working_again_is_the_opposite_of_working_again(text):
 )
 def test_me_too_says_what_else_was_said(text, rest):
     assert me_too(text) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("please cancel my ticket, it works now", True),
+        ("you can close INC-1, it fixed itself", True),
+        ("it works now!", False),
+        ("fixed it myself", False),
+    ],
+)
+def test_asking_for_an_incident_to_go_is_told_from_saying_it_works(text, asks):
+    assert asks_to_cancel(text) is asks
