@@ -32,6 +32,7 @@ from bot.registry import (
     URGENCY,
     WORD,
     Param,
+    ValueType,
     registry,
     static_choice,
 )
@@ -42,12 +43,26 @@ from bot.services.incidents import (
     IncidentFilter,
 )
 from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
+from bot.services.rules import DeskRules
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
+from bot.typed_answers import RATING_WORDS
 from bot.wording import counted, sentences
 
 _STATE_CHOICES = ("open", "all", *(s.value for s in State))
 STATES = static_choice("state", _STATE_CHOICES)
+_ONE_OF = static_choice("rating", RATINGS).convert
+
+
+def _rating(text: str, rules: DeskRules) -> str:
+    """good, ok or poor, or a word people rate with ("great", "terrible"), as in chat."""
+    said = text.strip().lower().strip(",.!:;-")
+    return next((r for r, words in RATING_WORDS.items() if said in words), None) or _ONE_OF(
+        said, rules
+    )
+
+
+RATING = ValueType("rating", _rating, choices=lambda _rules: RATINGS)
 
 
 async def _answer(
@@ -444,7 +459,7 @@ async def confirm(ctx: CommandContext, incident: int) -> Reply:
     "Say how the desk handled an incident you reported, once it is fixed",
     params=[
         INCIDENT_ID,
-        Param("rating", static_choice("rating", RATINGS), "good, ok or poor"),
+        Param("rating", RATING, "good, ok or poor"),
         Param("comment", TEXT, "what went well, or what should have gone better", required=False),
     ],
     examples=["/incident rate 42 good", "/incident rate 42 poor it took three days to hear back"],

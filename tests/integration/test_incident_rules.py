@@ -912,12 +912,22 @@ async def test_the_reporter_rates_a_fixed_incident_and_may_change_their_mind(des
     ]
 
 
+async def test_a_rating_command_takes_the_words_people_rate_with(desk):
+    # Before, "/incident rate 1 great" was refused: "'great' is not a known rating", while
+    # "great" typed in chat after "How did we do?" was good.
+    await fixed(desk)
+    await desk.ok("alice", "/incident rate 1 great, quick fix")
+    assert (await load(desk)).satisfaction == "good"
+    await desk.ok("alice", "/incident rate 1 terrible")
+    assert (await load(desk)).satisfaction == "poor"
+
+
 @pytest.mark.parametrize(
     ("who", "line", "refusal"),
     [
         ("dina", "/incident rate 1 good", "You have no incident INC-000001."),
         ("bob", "/incident rate 1 good", "Only alice, who reported it, can rate it."),
-        ("alice", "/incident rate 1 great", "<rating>: 'great' is not a known rating. Use one"),
+        ("alice", "/incident rate 1 meh", "<rating>: 'meh' is not a known rating. Use one"),
     ],
 )
 async def test_only_the_reporter_rates_and_only_good_ok_or_poor(desk, who, line, refusal):
