@@ -1,9 +1,9 @@
 """The App Home tab: the known problems, a person's open incidents and, for agents,
-their queue.
+their queue (for managers, their teams').
 
 The data comes through the core like any command (`/bulletin list`, `/incident list
---mine`, `/incident list --unassigned`), so the tab shows exactly what the person may
-see and nothing is read around the core. Each list is one core call whose event
+--mine`, `/incident queue`, `/incident list --unassigned`), so the tab shows exactly what
+the person may see and nothing is read around the core. Each list is one core call whose event
 id derives from the Slack event, so a redelivered `app_home_opened` does nothing.
 """
 
@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_render import escape, render
 from bot.app import Core
+from bot.config import Role
 from bot.messages import Actor, ChannelRef, CommandCall
 
 MAX_HOME_BLOCKS = 100
@@ -28,11 +29,15 @@ INTRO = (
 _KNOWN = ("Known problems", "bulletin", "list")
 
 
-def _lists(is_agent: bool) -> list[tuple[str, str, str]]:
-    if is_agent:
+def _lists(role: Role) -> list[tuple[str, str, str]]:
+    """What each role opens the tab for: an agent their queue by time to breach and
+    what nobody owns yet; a manager their teams' work, whoever owns it."""
+    if role >= Role.MANAGER:
+        return [_KNOWN, ("Your teams, closest to breach first", "incident", "queue --all")]
+    if role >= Role.AGENT:
         return [
             _KNOWN,
-            ("Assigned to you", "incident", "list --mine"),
+            ("Your queue, closest to breach first", "incident", "queue"),
             ("Unassigned", "incident", "list --unassigned"),
         ]
     return [_KNOWN, ("Your open incidents", "incident", "list --mine")]
@@ -45,7 +50,7 @@ async def home_blocks(core: Core, actor: Actor, event_id: str) -> list[dict[str,
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": escape(INTRO), "verbatim": True}}
     ]
-    for title, top, words in _lists(person.is_agent):
+    for title, top, words in _lists(person.role):
         call = CommandCall(actor, where, (top,), f"{event_id}:{top} {words}", text=words)
         replies = await core.handle(call)
         if not replies:

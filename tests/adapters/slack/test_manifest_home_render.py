@@ -117,9 +117,18 @@ async def test_app_home_shows_a_users_incidents(slack, fake):
     await slack.event(agent)
     for_bob = (await fake.wait_for("views.publish", 2))[1]
     shown = json.dumps(for_bob.body["view"])
-    assert "Unassigned" in shown and "Assigned to you" in shown
+    headers = [b["text"]["text"] for b in for_bob.body["view"]["blocks"] if b["type"] == "header"]
+    # His queue by time to breach: before, "Assigned to you", in no useful order.
+    assert headers == ["Known problems", "Your queue, closest to breach first", "Unassigned"]
     assert "VPN drops every few minutes" in shown  # in the unassigned queue
-    assert len(fake.to("views.publish")) == 2
+    manager = dict(payload, event_id="EvManager", event={**payload["event"], "user": "UCAROL"})
+    await slack.event(manager)
+    for_carol = (await fake.wait_for("views.publish", 3))[2]
+    blocks = for_carol.body["view"]["blocks"]
+    headers = [b["text"]["text"] for b in blocks if b["type"] == "header"]
+    assert headers == ["Known problems", "Your teams, closest to breach first"]
+    assert "VPN drops every few minutes" in text_of(blocks)  # her teams' work
+    assert len(fake.to("views.publish")) == 3
 
 
 def test_render_escapes_every_user_string_and_numbers_buttons():
