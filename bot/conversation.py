@@ -95,6 +95,7 @@ from bot.services.lifecycle import NOT_FINAL, OPEN, State
 from bot.services.triage import MANY
 from bot.sla_cards import after_hours
 from bot.typed_answers import (
+    ACK,
     BARE_FIELD,
     BELONGS_TO,
     CANCEL,
@@ -572,7 +573,7 @@ class Chat:
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
-        polite = intent.kind in (IntentKind.THANKS, IntentKind.GREETING)
+        polite = intent.kind in (IntentKind.THANKS, IntentKind.GREETING) or ACK.match(clean)
         if step == NOTE_OR_NEW and not polite and not too_short_to_note(clean, intent.kind):
             return await self._hold_too(clean)
         if polite:

@@ -51,6 +51,12 @@ BELONGS_TO = re.compile(
     r"(?:to|on|with))\s+(?:ticket\s+|incident\s+)?(?:inc[-\s]?|#)?0*(\d{1,9})\W*$",
     re.I,
 )
+# "ok thanks, will do", "got it", "sounds good": an acknowledgement, no news.
+_ACK_WORD = (
+    r"(ok(ay)?|sure|will do|will try( that| it)?|i will|great|cool|got it|thanks|thank you|"
+    r"thx|ty|cheers|noted|understood|perfect|sounds good|alright|fine)"
+)
+ACK = re.compile(rf"^{_ACK_WORD}([\s,!.]+{_ACK_WORD})*[\s!.]*$", re.I)
 ASKING = re.compile(
     r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
     re.I,
@@ -70,7 +76,7 @@ def more_detail(text: str, kind: IntentKind) -> bool:
     """Whether a message that answers no question adds to the report: a few words about
     the problem, not a question back ("what do you mean?") or a word like "ok"."""
     # "make it urgent" while a report is written is about the report.
-    said_of_it = kind in (IntentKind.REPORT, IntentKind.HURRY)
+    said_of_it = kind in (IntentKind.REPORT, IntentKind.HURRY) and not ACK.match(text.strip())
     return said_of_it and len(text.split()) >= 3 and not ASKING.search(text)
 
 

@@ -1974,7 +1974,8 @@ async def test_the_answer_to_the_other_question_keeps_the_news_it_brings(quiet):
     assert (opened.description, opened.urgency) == (f"{PRINTER}\n{said}", "high")
 
 
-@pytest.mark.parametrize("text", ["thanks", "ok", "hi there"])
+# "ok thanks, will do": before, "Added that to your report."
+@pytest.mark.parametrize("text", ["thanks", "ok", "hi there", "ok thanks, will do"])
 async def test_thanks_or_hello_mid_report_gets_the_question_again_without_sorry(quiet, text):
     # Before: "Sorry, I didn't get that." to a polite word.
     await quiet.message("alice", PRINTER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.intents import IntentKind
-from bot.typed_answers import BELONGS_TO, brings_news, chosen_number
+from bot.typed_answers import ACK, BELONGS_TO, brings_news, chosen_number, more_detail
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,18 @@ def test_an_answer_that_brings_news(text, news):
 
 def test_a_number_picks_an_option_only_in_range():
     assert [chosen_number(t, 3) for t in ("2", "#3", "4", "12", "two")] == [2, 3, None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        # Before, "ok thanks, will do" at the summary was "Added that to your report."
+        ("ok thanks, will do", False),
+        ("got it, sounds good!", False),
+        ("it started after the office move", True),
+        ("ok so it also jams on tray 1", True),
+    ],
+)
+def test_an_acknowledgement_is_no_detail(text, detail):
+    assert more_detail(text, IntentKind.REPORT) is detail
+    assert bool(ACK.match(text)) is not detail
