@@ -1368,7 +1368,7 @@ async def test_a_report_under_way_can_go_onto_an_open_incident_instead(quiet):
     )
     assert len(await incidents(quiet)) == 1
     assert (await conversation(quiet, "alice")).step == "idle"
-    # Not one of hers, or not open: refused, and the report stays as it was.
+    # Not one of hers: refused, and the report stays as it was.
     await quiet.ok("carl", "/incident open the fax is broken")
     await quiet.message("alice", "teams crashes when i share my screen")
     refused = await quiet.message("alice", "it belongs to INC-2")
