@@ -111,6 +111,16 @@ _AGENT_ACT = re.compile(
 )
 
 
+# "mark 1 as resolved, replaced the roller", "INC-1 is fixed: new toner": the same
+# actions said the other way round.
+_DONE_WORDS = {"resolved": "resolve", "fixed": "resolve", "done": "resolve", "sorted": "resolve"}
+_MARKED = re.compile(
+    rf"^(?:please |pls )?(?:mark\s+{_ONE}\s+as|{_ONE}\s+(?:is|has been))\s+"
+    r"(resolved|fixed|done|sorted|closed)\b(?![^?]*\?\s*$)[\s,.:;-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 # "how are we doing this week?", "show me the monthly report": the desk's figures.
 _REPORT_ASK = re.compile(
     r"^(?:so |ok |hey |hi )?(?:how are we doing|how['’]?s the desk doing|how is the desk doing|"
@@ -141,7 +151,7 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
 def _incident_action(said: str, groups: Collection[str]) -> str | None:
     match = _AGENT_ACT.match(said)
     if match is None:
-        return None
+        return _marked(said)
     action, number, rest = _AGENT_ACTS[match[1].lower()], match[2], match[3].strip()
     if action in _NO_TEXT and rest:
         return None
@@ -150,6 +160,19 @@ def _incident_action(said: str, groups: Collection[str]) -> str | None:
     if action == "escalate":
         rest = _escalated_to(rest, groups)
     return f"incident {action} {number} {rest}".strip()
+
+
+def _marked(said: str) -> str | None:
+    """ "mark 1 as resolved, replaced the roller" is `incident resolve 1 replaced the
+    roller`; "mark 2 as closed" closes it (with nothing more said)."""
+    match = _MARKED.match(said)
+    if match is None:
+        return None
+    number = match[1] or match[2]
+    word, rest = match[3].lower(), match[4].strip()
+    if word == "closed":
+        return None if rest else f"incident close {number}"
+    return f"incident {_DONE_WORDS[word]} {number} {rest}".strip()
 
 
 def _escalated_to(rest: str, groups: Collection[str]) -> str:

@@ -650,6 +650,9 @@ async def test_an_agent_works_an_incident_in_plain_words(quiet):
     assert (await incident(quiet)).resolution_note == "replaced the toner"
     assigned = await quiet.message("bob", "assign INC-2 to dave")
     assert assigned.text == "INC-000002 is assigned to Dave Diaz (dave)."
+    # Said the other way round, too: before, "mark INC-1 as closed" began bob's report.
+    await quiet.message("bob", "mark INC-1 as closed")
+    assert (await incident(quiet)).state == "closed"
     unclear = await quiet.message("bob", "resolve INC-2")
     assert unclear.text.startswith("Missing <note>: what fixed it.")
     assert (await conversation(quiet, "bob")) is None or (

@@ -47,6 +47,12 @@ from bot.agent_says import agent_command
         ("close INC-000003", "incident close 3"),
         ("resume #4.", "incident resume 4"),
         ("resolve INC-1", "incident resolve 1"),  # the command then asks for the note
+        # Said the other way round: before, each began a report of the agent's own.
+        ("mark 1 as resolved, replaced roller", "incident resolve 1 replaced roller"),
+        ("INC-1 is fixed: replaced the roller", "incident resolve 1 replaced the roller"),
+        ("#4 has been sorted - new toner", "incident resolve 4 new toner"),
+        ("mark INC-2 as closed", "incident close 2"),
+        ("INC-1 is fixed?", None),  # a question about it
         # One incident's card, timeline or clocks: before, "history of 1" and "sla for 1"
         # got "Sorry, I didn't get that".
         ("show me INC-1", "incident show 1"),
