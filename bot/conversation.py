@@ -75,6 +75,7 @@ from bot.intents import (
     no_longer_needed,
     only_a_link,
     recognise,
+    reopen_request,
     verdict_on_fix,
     works_again,
 )
@@ -195,6 +196,9 @@ class Chat:
         return await self._fresh(text, intent)
 
     async def _fresh(self, text: str, intent: Intent) -> Reply:
+        reopened = await self._reopen_asked(text)
+        if reopened is not None:
+            return reopened
         verdict = await self._verdict_on_fix(text)
         if verdict is not None:
             return verdict
@@ -298,6 +302,34 @@ class Chat:
             return self.answer(self._dropped())
         self.row.held_text = f"{self.row.held_text}\n{self._kept(text)}"
         return self._note_or_new_question(incident, "I'll keep that with your last message. ")
+
+    async def _reopen_asked(self, text: str) -> Reply | None:
+        """The reporter asks for their incident back ("reopen INC-1 its jamming again"):
+        reopened with their reason (asked for, if they gave none). A closed one can't be:
+        what they say is a new report, which the desk sees came back."""
+        asked = reopen_request(text)
+        if asked is None:
+            return None
+        number, reason = asked
+        if number is None:
+            incident = await self._resolved_for_reporter()
+        else:
+            incident = await self.ctx.session.get(Incident, number)
+        if incident is None or incident.reporter_key != self.ctx.person.key:
+            return None
+        if incident.state == State.RESOLVED:
+            if not reason:
+                return self.ask_reopen_reason(incident)
+            self.row.step, self.row.incident_id = REOPEN_REASON, incident.id
+            return await self.reopen_with(reason)
+        if State(incident.state) in OPEN:
+            return await self.add_note(incident.id, reason) if reason else None
+        self._say(
+            f"{format_id(incident.id)} is {incident.state}, so it can't be reopened: I'll take "
+            "this as a new report, and the desk will see it came back."
+        )
+        back = f"Came back after {format_id(incident.id)} “{incident.summary}”."
+        return await self.start_report(f"{reason or incident.summary}\n{back}")
 
     async def _verdict_on_fix(self, text: str) -> Reply | None:
         """The reporter, just asked whether the fix works, says so in words: a yes

@@ -327,6 +327,24 @@ def no_longer_needed(text: str) -> bool:
     return not said.endswith("?") and bool(_NOT_NEEDED.search(_NOT_WORKING.sub(" ", said)))
 
 
+_REOPEN = re.compile(
+    r"^(?:please |pls |can you |could you |can i |i want to |i'?d like to )?re-?open\s+"
+    r"(?:(?:my|the|that|this)\s+(?:ticket|incident|request|case)|"
+    r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*(\d{1,9}))"
+    r"(?:\s+(?:please|pls))?[\s?,.:;!-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def reopen_request(text: str) -> tuple[int | None, str] | None:
+    """ "reopen INC-1 its jamming again", "can you reopen my ticket?": the incident named
+    (None for "my ticket") and the reason given ("" when none); None for anything else."""
+    match = _REOPEN.match(text.strip())
+    if match is None:
+        return None
+    return (int(match[1]) if match[1] else None, match[2].strip())
+
+
 def asks_to_cancel(text: str) -> bool:
     """Whether a message asks in so many words for an incident to go ("cancel my
     ticket", "you can close INC-1"), not only that the problem went away."""

@@ -1536,6 +1536,36 @@ async def test_note_or_new_by_typing_no_starts_a_new_report(quiet):
 # -- the reporter's confirm and reopen ----------------------------------------------------
 
 
+async def test_the_reporter_reopens_in_plain_words(quiet):
+    # Before, "reopen INC-1 its jamming again" began a new report ("Who is affected?").
+    await resolved(quiet)
+    reopened = await quiet.message("alice", "reopen INC-1 its jamming again")
+    assert reopened.text == "INC-000001 is reopened; the desk has your reason."
+    found = await incident(quiet)
+    assert (found.state, found.reopen_count) == ("in_progress", 1)
+    assert (await timeline(quiet))[-1] == ("reopened", "console:alice", "its jamming again")
+    await quiet.ok("bob", "/incident resolve 1 Replaced the roller")
+    asked = await quiet.message("alice", "can you reopen my ticket?")
+    assert asked.text.startswith("Sorry it isn't fixed. What is still wrong with INC-000001?")
+    assert (await quiet.message("alice", "tray 1 now")).text.startswith("INC-000001 is reopened")
+
+
+async def test_reopening_a_closed_incident_takes_it_as_a_new_report(quiet):
+    await resolved(quiet)
+    await quiet.ok("alice", "/incident confirm 1")
+    await quiet.message("alice", "good")
+    again = await quiet.message("alice", "reopen INC-1 its jamming again")
+    assert again.text == (
+        "INC-000001 is closed, so it can't be reopened: I'll take this as a new report, "
+        "and the desk will see it came back.\n" + SCOPE
+    )
+    assert (await conversation(quiet, "alice")).text == (
+        f"its jamming again\nCame back after INC-000001 “{PRINTER}”."
+    )
+    # Someone else's, or nothing of theirs: read as usual.
+    assert not (await quiet.message("carl", "reopen INC-1")).text.startswith("INC-000001 is")
+
+
 async def test_the_reporter_is_asked_to_confirm_or_reopen_when_resolved(quiet):
     await resolved(quiet)
     async with quiet.core.database.transaction() as session:

@@ -17,6 +17,7 @@ from bot.intents import (
     no_longer_needed,
     only_a_link,
     recognise,
+    reopen_request,
     verdict_on_fix,
     works_again,
 )
@@ -346,3 +347,18 @@ def test_me_too_says_what_else_was_said(text, rest):
 )
 def test_asking_for_an_incident_to_go_is_told_from_saying_it_works(text, asks):
     assert asks_to_cancel(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("reopen INC-1 its jamming again", (1, "its jamming again")),
+        ("please reopen #12, still broken", (12, "still broken")),
+        ("can you reopen my ticket?", (None, "")),
+        ("re-open the incident please: tray 1 now", (None, "tray 1 now")),
+        ("the reopen button does nothing", None),
+        ("why did you reopen INC-1", None),
+    ],
+)
+def test_a_request_to_reopen(text, asked):
+    assert reopen_request(text) == asked
