@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+# Between an incident's id and what follows: spaces and punctuation, but not the dashes
+# of an option ("escalate 1 --hierarchic vendor issue").
+_GAP = r"(?:[\s,.:;!]|-(?!-))*"
 # An incident named by its number: "INC-12", "inc 12", "#12", "ticket 12", "12".
 _ONE = r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*(\d{1,9})"
 
@@ -106,7 +109,7 @@ _AGENT_ACTS = {
 _NO_TEXT = frozenset({"close", "resume"})
 _AGENT_ACT = re.compile(
     rf"^(?:please |pls )?({'|'.join(_AGENT_ACTS)})\s+(?:ticket |incident )?"
-    r"(?:inc[-\s]?|#)?0*(\d{1,9})(?![\w-])[\s,.:;!-]*(.*)$",
+    r"(?:inc[-\s]?|#)?0*(\d{1,9})(?![\w-])" + _GAP + r"(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -116,7 +119,7 @@ _AGENT_ACT = re.compile(
 _DONE_WORDS = {"resolved": "resolve", "fixed": "resolve", "done": "resolve", "sorted": "resolve"}
 _MARKED = re.compile(
     rf"^(?:please |pls )?(?:mark\s+{_ONE}\s+as|{_ONE}\s+(?:is|has been))\s+"
-    r"(resolved|fixed|done|sorted|closed)\b(?![^?]*\?\s*$)[\s,.:;-]*(.*)$",
+    r"(resolved|fixed|done|sorted|closed)\b(?![^?]*\?\s*$)" + _GAP + r"(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -178,7 +181,7 @@ def _marked(said: str) -> str | None:
 def _escalated_to(rest: str, groups: Collection[str]) -> str:
     """ "to the network team, the switch is down" as the reason and `--to network`, when
     it names a support group; else the words stay the reason ("to get it fixed")."""
-    match = re.match(r"to\s+(?:the\s+)?([\w-]+)(?:\s+team)?\b[\s,.:;-]*(.*)$", rest, re.I | re.S)
+    match = re.match(r"to\s+(?:the\s+)?([\w-]+)(?:\s+team)?\b" + _GAP + r"(.*)$", rest, re.I | re.S)
     if match is None:
         return rest
     named = next((g for g in groups if g.lower() == match[1].lower()), None)

@@ -45,6 +45,11 @@ from bot.agent_says import agent_command
             "incident pending 3 waiting for vendor --on third-party",
         ),
         ("close INC-000003", "incident close 3"),
+        # An option straight after the id keeps its dashes: before, "--hierarchic" lost
+        # them and became the reason's first word.
+        ("escalate 1 --hierarchic vendor issue", "incident escalate 1 --hierarchic vendor issue"),
+        ("resolve 2 --code workaround rebooted", "incident resolve 2 --code workaround rebooted"),
+        ("mark 3 as resolved --code fixed new toner", "incident resolve 3 --code fixed new toner"),
         ("resume #4.", "incident resume 4"),
         ("resolve INC-1", "incident resolve 1"),  # the command then asks for the note
         # Said the other way round: before, each began a report of the agent's own.
