@@ -21,7 +21,7 @@ _AGENT_SAYS = (
     (
         re.compile(
             r"^(?:please |pls )?(?:claim|take|grab|i['’]?ll take|i will take|assign it to me)"
-            r"\s+(?:ticket |incident )?(?:inc-?|#)?0*(\d{1,9})[\s.!]*$",
+            r"\s+" + _ONE + r"[\s.!]*$",
             re.I,
         ),
         "incident claim {}",
@@ -108,8 +108,7 @@ _AGENT_ACTS = {
 }
 _NO_TEXT = frozenset({"close", "resume"})
 _AGENT_ACT = re.compile(
-    rf"^(?:please |pls )?({'|'.join(_AGENT_ACTS)})\s+(?:ticket |incident )?"
-    r"(?:inc[-\s]?|#)?0*(\d{1,9})(?![\w-])" + _GAP + r"(.*)$",
+    rf"^(?:please |pls )?({'|'.join(_AGENT_ACTS)})\s+" + _ONE + r"(?![\w-])" + _GAP + r"(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
