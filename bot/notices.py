@@ -565,9 +565,12 @@ async def ask_rating_in_chat(
 async def focus_direct_chat(
     session: AsyncSession, recipient: Recipient, incident_id: int, now: datetime
 ) -> None:
-    """Remember which incident a person's direct chat with the desk is about."""
+    """Remember which incident a person's direct chat with the desk is about, unless a
+    question there waits for its answer (whether to cancel INC-1 is about INC-1, whatever
+    news of INC-2 arrives meanwhile)."""
     chat = await _direct_chat(session, recipient, now)
-    chat.incident_id = incident_id
+    if chat.step == "idle":
+        chat.incident_id = incident_id
 
 
 async def _direct_chat(session: AsyncSession, recipient: Recipient, now: datetime) -> Conversation:

@@ -1691,6 +1691,18 @@ async def test_saying_it_works_now_offers_to_cancel_the_open_incident(quiet, sai
     assert (await timeline(quiet))[-1] == ("cancelled", "console:alice", said)
 
 
+async def test_news_of_another_incident_does_not_change_what_a_waiting_question_is_about(quiet):
+    # Before: asked "Shall I cancel INC-000001?", alice heard that bob took INC-2, said
+    # "yes", and INC-2 was cancelled: the notice had moved her chat onto INC-2.
+    await open_by_chat(quiet)
+    await quiet.ok("alice", "/incident open Teams crashes on start --category software")
+    await quiet.message("alice", "cancel INC-1")
+    await quiet.ok("bob", "/incident claim 2")
+    done = await quiet.message("alice", "yes")
+    assert done.text == "INC-000001 is cancelled. Tell me if the problem comes back."
+    assert [(await incident(quiet, n)).state for n in (1, 2)] == ["cancelled", "in_progress"]
+
+
 async def test_cancel_alone_offers_the_followed_incident_or_says_nothing_is_in_progress(quiet):
     # Before, a bare "cancel" with no draft got "I'm not sure what you need."
     nothing = await quiet.message("alice", "cancel")
