@@ -681,6 +681,23 @@ async def test_an_agent_escalates_to_a_named_group_and_reads_an_incident_in_plai
     assert (await conversation(quiet, "bob")) is None
 
 
+async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quiet):
+    # Before: bob's "ok I will order a new roller for it", right after alice's note
+    # reached him, began a report of his own ("Who is affected?").
+    await open_by_chat(quiet)
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("alice", "/incident note 1 it is tray 2 that jams")
+    asked = await quiet.message("bob", "ok I will order a new roller for it")
+    assert asked.text.startswith(f"Is this about INC-000001 “{PRINTER}”, or a new problem?")
+    added = await quiet.message("bob", "1")
+    assert added.text.startswith("Added to INC-000001")
+    assert (await timeline(quiet))[-1] == ("note", "bob", "ok I will order a new roller for it")
+    assert (await told(quiet, "console:alice"))[-1] == (
+        "note",
+        f"Bob Baker on INC-000001 “{PRINTER}”: ok I will order a new roller for it",
+    )
+
+
 async def test_staff_ask_for_a_groups_or_an_agents_queue_in_plain_words(quiet):
     # Before: "show me the network queue" began a report with Wi-Fi articles, and
     # "unassigned tickets" and "what's dave working on?" were not understood.
