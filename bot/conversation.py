@@ -1216,7 +1216,7 @@ class Chat:
     async def _thanks(self) -> str:
         # Only an incident still open has news to come; a closed one was the last word.
         followed = await self._followed_incident()
-        if followed is not None:
+        if followed is not None and followed.assignee != self.ctx.person.key:  # not its owner
             return f"You're welcome! I'll keep you posted on {format_id(followed.id)}."
         resolved = await self._resolved_for_reporter()
         if resolved is not None:

@@ -696,6 +696,8 @@ async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quie
         "note",
         f"Bob Baker on INC-000001 “{PRINTER}”: ok I will order a new roller for it",
     )
+    # His thanks is no reporter's: nothing to keep him posted on.
+    assert (await quiet.message("bob", "thanks")).text == "You're welcome!"
 
 
 async def test_staff_ask_for_a_groups_or_an_agents_queue_in_plain_words(quiet):
