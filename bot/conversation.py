@@ -111,6 +111,7 @@ from bot.typed_answers import (
     brings_news,
     chosen_number,
     more_detail,
+    one_that_failed,
     too_short_to_note,
 )
 from bot.wording import sentences
@@ -548,6 +549,9 @@ class Chat:
                 return self.answer(
                     Reply(text=f"Glad one did! Which one? Say its number, 1 to {count}.")
                 )
+            failed = one_that_failed(clean, len(self.row.articles))
+            if failed is not None:
+                return self._the_others(failed)
             if STILL.match(clean):
                 return await self.unsolved()
         elif step == WHICH:
@@ -774,6 +778,17 @@ class Chat:
         await self.ctx.incidents.record_feedback(None, self.ctx.person, [article_id], helpful=True)
         self.reset()
         return self.answer(Reply(text=_FIXED))
+
+    def _the_others(self, failed: int) -> Reply:
+        """ "the first one didn't help": the others may, so they are asked about. Votes
+        wait for the outcome (the one that helps, or none)."""
+        # at most three articles are shown: one or two are left
+        others = " or ".join(str(n) for n in range(1, len(self.row.articles) + 1) if n != failed)
+        return self.answer(
+            Reply(
+                text=f"OK, not that one. Did {others} fix it? Say its number, or “still need help”."
+            )
+        )
 
     async def unsolved(self) -> Reply:
         self._expect(SUGGESTED, WHICH)

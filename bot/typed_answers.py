@@ -57,6 +57,13 @@ _ACK_WORD = (
     r"thx|ty|cheers|noted|understood|perfect|sounds good|alright|fine)"
 )
 ACK = re.compile(rf"^{_ACK_WORD}([\s,!.]+{_ACK_WORD})*[\s!.]*$", re.I)
+# "the first one didn't help": one of the articles shown, by its place in the list.
+_ONE_FAILED = re.compile(
+    r"^(?:the\s+)?(first|second|third|last|1st|2nd|3rd|#?[1-3])(?:\s+one)?\s+"
+    r"(?:didn'?t|did not|doesn'?t|does not)\s+(?:help|work|fix(?: it)?)\W*$",
+    re.I,
+)
+_PLACES = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 ASKING = re.compile(
     r"^(what|why|how|who|which|when|where|do|does|is|are|can|could|should)(?!['’\w])|\?\s*$",
     re.I,
@@ -97,3 +104,14 @@ def chosen_number(text: str, count: int) -> int | None:
     if match and 1 <= int(match.group(1)) <= count:
         return int(match.group(1))
     return None
+
+
+def one_that_failed(text: str, count: int) -> int | None:
+    """Which of `count` articles "the first one didn't help" names, when others are left
+    to try; None otherwise (then it is "still need help")."""
+    match = _ONE_FAILED.match(text.strip())
+    if match is None or count < 2:
+        return None
+    said = match[1].lower().lstrip("#")
+    place = count if said == "last" else _PLACES.get(said) or int(said)
+    return place if place <= count else None

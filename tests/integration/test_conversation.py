@@ -266,13 +266,27 @@ async def test_an_article_that_was_not_suggested_is_refused(desk):
         "not really",
         "tried all of that already",
         "already tried those",
-        "the first one didnt work",
         "didn't fix it",
     ],
 )
 async def test_saying_the_articles_did_not_help_in_other_words_goes_on(desk, typed):
     await desk.message("alice", "my vpn keeps dropping")
     assert (await desk.message("alice", typed)).text == SCOPE
+
+
+async def test_one_article_that_did_not_help_leaves_the_others_to_try(desk):
+    # Before, "the first one didnt help" was read as none of them helping: the questions
+    # began, and "2 worked" then got "Sorry, I didn't get that."
+    suggested = await desk.message("alice", "vpn wont connect from home")
+    tried = [value for action, value in actions(suggested) if action == "intake.solved"]
+    assert len(tried) == 3
+    others = await desk.message("alice", "the first one didnt help")
+    assert (
+        others.text == "OK, not that one. Did 2 or 3 fix it? Say its number, or “still need help”."
+    )
+    solved = await desk.message("alice", "2")
+    assert solved.text.startswith("Glad that fixed it!")
+    assert await feedback(desk) == [(tried[1], None, True)]
 
 
 async def test_still_need_help_asks_who_and_how_blocked_then_opens_on_confirm(desk):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.intents import IntentKind
-from bot.typed_answers import ACK, BELONGS_TO, brings_news, chosen_number, more_detail
+from bot.typed_answers import (
+    ACK,
+    BELONGS_TO,
+    brings_news,
+    chosen_number,
+    more_detail,
+    one_that_failed,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +63,19 @@ def test_a_number_picks_an_option_only_in_range():
 def test_an_acknowledgement_is_no_detail(text, detail):
     assert more_detail(text, IntentKind.REPORT) is detail
     assert bool(ACK.match(text)) is not detail
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "failed"),
+    [
+        ("the first one didnt help", 3, 1),
+        ("2nd one did not work", 3, 2),
+        ("the last one doesn't fix it", 3, 3),
+        ("#2 didn't help", 2, 2),
+        ("the third one didn't help", 2, None),  # only two were shown
+        ("the first one didn't help", 1, None),  # then nothing else is left to try
+        ("that didn't help", 3, None),
+    ],
+)
+def test_one_article_said_not_to_help(text, count, failed):
+    assert one_that_failed(text, count) == failed
