@@ -46,9 +46,11 @@ _BLOCKED = {
     r"can'?t do (any|my) ?\w*|"
     r"completely (down|blocked|stuck)|blocked|urgent(ly)?|asap|emergency|critical|right now|"
     r"immediately|nothing works|no workaround|stopped working|dead|deadline|due today|"
-    # A time later this very day: "a presentation in 20 min", "by 3pm", "by noon".
-    r"in (\d+|a few|five|ten|fifteen|twenty|thirty) ?(min(ute)?s?|mins)|in (half an|an) hour|"
-    r"(by|before) (\d{1,2}(:\d\d)? ?(am|pm)|noon|lunch(time)?))\b",
+    # Something due later this very day: "a presentation in 20 min", "by 3pm", "by noon"
+    # (not "the battery drains in an hour", which says how fast).
+    r"(presentation|meeting|call|demo|interview|pitch|webinar|class|exam|flight|client)"
+    r"\b[^.!?]{0,40}?\bin ((\d+|a few|five|ten|fifteen|twenty|thirty) ?(min(ute)?s?|mins)|"
+    r"(half an|an) hour)|(by|before) (\d{1,2}(:\d\d)? ?(am|pm)|noon|lunch(time)?))\b",
     SLOWED: r"\b(workaround|slow(ed|ly)?|annoying|intermittent(ly)?|sometimes|"
     r"can still work|for now|now and then|on and off)\b",
 }
