@@ -156,10 +156,15 @@ async def open_by_chat(
     return opened
 
 
-async def resolved(desk: Desk) -> None:
-    """alice's printer incident, claimed by bob and resolved."""
+async def claimed(desk: Desk) -> None:
+    """alice's printer incident, opened in chat and claimed by bob."""
     await open_by_chat(desk)
     await desk.ok("bob", "/incident claim 1")
+
+
+async def resolved(desk: Desk) -> None:
+    """alice's printer incident, claimed by bob and resolved."""
+    await claimed(desk)
     await desk.ok("bob", "/incident resolve 1 Cleared the jam in tray 2")
 
 
@@ -698,8 +703,7 @@ async def test_an_agent_escalates_to_a_named_group_and_reads_an_incident_in_plai
 async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quiet):
     # Before: bob's "ok I will order a new roller for it", right after alice's note
     # reached him, began a report of his own ("Who is affected?").
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("alice", "/incident note 1 it is tray 2 that jams")
     asked = await quiet.message("bob", "ok I will order a new roller for it")
     assert asked.text.startswith(f"Is this about INC-000001 “{PRINTER}”, or a new problem?")
@@ -939,8 +943,7 @@ async def test_a_complaint_about_a_fixed_incident_reaches_the_manager_as_a_poor_
     # Before: "terrible service" began a problem report.
     early = await quiet.message("alice", "I want to complain about how my ticket was handled")
     assert early.text.startswith("I'm sorry to hear that. Once an incident of yours is fixed")
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident resolve 1 cleared the jam")
     asked = await quiet.message("alice", "terrible service")
     assert asked.text == (
@@ -1280,8 +1283,7 @@ async def test_a_reply_in_the_incidents_thread_becomes_a_note(quiet):
 
 
 async def test_a_dm_reply_to_an_incident_pending_on_the_reporter_answers_and_resumes_it(quiet):
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident pending 1 which floor are you on?")
     added = await quiet.message("alice", "floor 2, next to the kitchen")
     assert added.text == (
@@ -1304,8 +1306,7 @@ async def test_a_dm_reply_to_an_incident_pending_on_the_reporter_answers_and_res
 @pytest.mark.parametrize("answer", ["tray 2", "yes", "16.0"])
 async def test_a_short_answer_to_the_agents_question_is_the_answer(quiet, answer):
     # Short and unclear on its own, it is what was asked for: not a new report.
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident pending 1 which tray do you print from?")
     added = await quiet.message("alice", answer)
     assert added.text.startswith("Added to INC-000001; it is back in progress")
@@ -1316,8 +1317,7 @@ SHOT = FileLink("error.png", "https://files.example/F1/error.png")
 
 
 async def test_a_screenshot_sent_as_the_answer_goes_onto_the_incident(quiet):
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident pending 1 can you send a screenshot of the error?")
     added = await quiet.message("alice", "here it is", files=(SHOT,))
     assert added.text.startswith("Added to INC-000001; it is back in progress")
@@ -1329,8 +1329,7 @@ async def test_a_screenshot_sent_as_the_answer_goes_onto_the_incident(quiet):
 
 
 async def test_a_file_alone_goes_onto_the_followed_incident(quiet):
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident pending 1 can you send a screenshot of the error?")
     await quiet.message("alice", "", files=(SHOT,))
     assert (await timeline(quiet))[-1][2] == (
@@ -1415,8 +1414,7 @@ async def test_a_report_under_way_can_go_onto_an_open_incident_instead(quiet):
 async def test_news_of_another_problem_while_pending_on_the_reporter_is_not_her_answer(quiet):
     # Before: "outlook crashes on start" went onto the printer incident as the answer it
     # waited for, and its clock ran again.
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident pending 1 waiting for a photo of the printer's display")
     asked = await quiet.message("alice", "now outlook crashes on start")
     assert asked.text.startswith(f"Is this about INC-000001 “{PRINTER}”, or a new problem?")
@@ -1431,8 +1429,7 @@ async def test_news_of_another_problem_while_pending_on_the_reporter_is_not_her_
 
 
 async def test_a_dm_reply_while_pending_on_a_third_party_is_a_note_and_it_stays_pending(quiet):
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident pending 1 the supplier sends a new fuser --on third-party")
     news = await quiet.message("alice", "any news on INC-1?")
     assert news.text == (
@@ -1506,8 +1503,7 @@ async def test_a_dm_message_while_an_incident_is_open_asks_note_or_new_on_its_to
 
 async def test_an_answer_to_the_owners_question_goes_onto_the_incident_unasked(quiet):
     # Before: "Is this about INC-000001, or a new problem?" after the desk's own question.
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident note 1 Which tray do you print from?")
     added = await quiet.message("alice", "the bottom one, tray 2")
     assert added.text == "Added to INC-000001; Bob Baker (bob) will see it."
@@ -1769,8 +1765,7 @@ async def test_a_link_alone_is_asked_about_not_taken_for_a_report(quiet, link):
 async def test_it_works_now_on_an_incident_someone_works_on_tells_its_owner(quiet):
     # Before: "Shall I cancel INC-000001?": the fix went unrecorded, as if it had been
     # opened by mistake.
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     await quiet.ok("bob", "/incident note 1 I rebuilt the search index, try in an hour?")
     told = await quiet.message("alice", "it works now!")
     assert told.text == (
@@ -1901,8 +1896,7 @@ async def test_someone_else_cannot_confirm_or_reopen(quiet):
 
 
 async def test_reopen_before_it_is_resolved_says_why_not(quiet):
-    await open_by_chat(quiet)
-    await quiet.ok("bob", "/incident claim 1")
+    await claimed(quiet)
     refused = await quiet.press("alice", "incident.reopen", "1")
     assert refused.text == (
         "INC-000001 is in progress, not resolved yet: there is nothing to reopen until the "
