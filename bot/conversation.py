@@ -104,7 +104,6 @@ from bot.typed_answers import (
     NEED_HELP,
     NO,
     RATING,
-    RATING_WORDS,
     SOLVED,
     STILL,
     YES,
@@ -112,6 +111,7 @@ from bot.typed_answers import (
     chosen_number,
     more_detail,
     one_that_failed,
+    rating_of,
     too_short_to_note,
 )
 from bot.wording import sentences
@@ -1092,12 +1092,11 @@ class Chat:
         """After "How did we do?": "great, quick fix" rates it; anything else is read as
         usual (the question lapses)."""
         number, found = self.row.incident_id, RATING.match(clean)
+        rating = rating_of(found.group(1)) if found else None
         self.reset()
         # "great, now outlook crashes too" is a new problem, not a comment on the last one
-        if found is None or number is None or names_a_problem(found.group(2)):
+        if found is None or rating is None or number is None or names_a_problem(found.group(2)):
             return None
-        said = found.group(1).lower()
-        rating = next(r for r, words in RATING_WORDS.items() if said in words)
         return await rated(self.ctx, number, rating, found.group(2).strip() or None)
 
     async def poor_because(self, comment: str) -> Reply:

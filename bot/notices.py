@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cards import buttons_for, incident_card, span
 from bot.ids import format_id
 from bot.messages import Button, Reply
-from bot.models import AffectedPerson, Conversation, Incident
+from bot.models import AffectedPerson, Conversation, Incident, IncidentEvent
 from bot.outbox import Outbox, OutboxBatch, Recipient
 from bot.services.bulletins import Bulletins, format_bulletin
 from bot.services.incidents import (
@@ -180,9 +180,14 @@ def _withdrawn(c: Change) -> str:
 _ON_OPENING: list[Rule] = [((MANAGER,), _opened_at_top), ((DESK,), _announced)]
 
 
+def _linked_article(event: IncidentEvent) -> tuple[str, str]:
+    """An `article_linked` event's article: its text is "id: title"."""
+    article, _, title = (event.text or "").partition(": ")
+    return article, title
+
+
 def _article_sent(c: Change) -> str:
-    """An agent linked an article: the event's text is "id: title"."""
-    article, _, title = (c.event.text or "").partition(": ")
+    article, title = _linked_article(c.event)
     return (
         f"{c.actor.name} sent you an article for {c.label}: {title}. `/kb show {article}` opens it."
     )
@@ -496,7 +501,7 @@ class _Notices:
                 text=f"{text}\n{self._confirm_prompt()}", buttons=confirm_buttons(incident)
             )
         if change.event.kind == "article_linked":
-            article = (change.event.text or "").partition(": ")[0]
+            article, _ = _linked_article(change.event)
             return Reply(text=text, buttons=(Button("Read the article", "kb.show", article),))
         if role == REPORTER and change.event.kind == "closed":
             return Reply(text=f"{text} {HOW_DID_WE_DO}", buttons=rating_buttons(incident))

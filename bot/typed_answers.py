@@ -43,6 +43,13 @@ RATING = re.compile(
     re.IGNORECASE,
 )
 
+
+def rating_of(word: str) -> str | None:
+    """The rating a word gives ("great" is good, "terrible" poor), or None."""
+    said = word.strip().lower()
+    return next((rating for rating, words in RATING_WORDS.items() if said in words), None)
+
+
 # "add it to INC-1", "it's about #1", "this belongs to ticket 1": a report being written
 # was about one of the person's open incidents after all.
 BELONGS_TO = re.compile(

@@ -46,7 +46,7 @@ from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import sla_queue
 from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
-from bot.typed_answers import RATING_WORDS
+from bot.typed_answers import rating_of
 from bot.wording import counted, sentences
 
 _STATE_CHOICES = ("open", "all", *(s.value for s in State))
@@ -57,9 +57,7 @@ _ONE_OF = static_choice("rating", RATINGS).convert
 def _rating(text: str, rules: DeskRules) -> str:
     """good, ok or poor, or a word people rate with ("great", "terrible"), as in chat."""
     said = text.strip().lower().strip(",.!:;-")
-    return next((r for r, words in RATING_WORDS.items() if said in words), None) or _ONE_OF(
-        said, rules
-    )
+    return rating_of(said) or _ONE_OF(said, rules)
 
 
 RATING = ValueType("rating", _rating, choices=lambda _rules: RATINGS)
