@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from bot.ids import SPOKEN_ID
+
 # Between an incident's id and what follows: spaces and punctuation, but not the dashes
 # of an option ("escalate 1 --hierarchic vendor issue").
 _GAP = r"(?:[\s,.:;!]|-(?!-))*"
-# An incident named by its number: "INC-12", "inc 12", "#12", "ticket 12", "12".
-_ONE = r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*(\d{1,9})"
+_ONE = SPOKEN_ID
 
 _AGENT_SAYS = (
     (

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.ids import MAX_ID
+from bot.ids import MAX_ID, SPOKEN_ID
 
 
 class IntentKind(StrEnum):
@@ -329,8 +329,7 @@ def no_longer_needed(text: str) -> bool:
 
 _REOPEN = re.compile(
     r"^(?:please |pls |can you |could you |can i |i want to |i'?d like to )?re-?open\s+"
-    r"(?:(?:my|the|that|this)\s+(?:ticket|incident|request|case)|"
-    r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*(\d{1,9}))"
+    r"(?:(?:my|the|that|this)\s+(?:ticket|incident|request|case)|" + SPOKEN_ID + r")"
     r"(?:\s+(?:please|pls))?[\s?,.:;!-]*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
