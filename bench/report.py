@@ -9,7 +9,9 @@ P1 2 % .. P4 45 %, eleven categories and their groups; older incidents mostly cl
 the closing timeline row as the desk writes it), recent ones open in every state; some
 answered late, resolved late, reopened, reclassified or cancelled; and helpful and
 unhelpful article votes, a third of them deflections (no incident). Each incident has its
-`opened`, `resolved` and `closed` timeline rows, as the real ones do.
+`opened`, `resolved` and `closed` timeline rows, as the real ones do; a reopened one
+also the resolution its reporter sent back and the reopening (the reopen rate counts
+those rows).
 
 Then, with the shipped config.yaml, it times `build_report` (every figure of /report,
 `deskbot report` and the digest) for the last 7 days, 30 days and 366 days (the whole
@@ -115,6 +117,12 @@ class Desk:
             state, closed = "resolved", None
         events = [self._event(n, opened, "opened")]
         stored_due = due.resolution
+        if reopened and state != "cancelled":
+            # A first resolution that the reporter sent back, half-way through the work.
+            first = opened + answer + work / 2
+            if first <= NOW:
+                events.append(self._event(n, first, "resolved"))
+                events.append(self._event(n, first + work / 10, "reopened"))
         if resolved is not None:
             events.append(self._event(n, resolved, "resolved"))
         if state == "closed" and resolved is not None and closed is not None:
@@ -146,7 +154,7 @@ class Desk:
             "origin_channel": "bench",
             "escalation_level": 0,
             "manager_escalated": False,
-            "reopen_count": reopened if resolved else 0,
+            "reopen_count": sum(e["kind"] == "reopened" for e in events),
             "people_affected": 1,
             "resolution_code": "fixed" if resolved else None,
             "opened_at": opened,

@@ -178,6 +178,8 @@ class IncidentEvent(Base):
     """One row of an incident's timeline: who did what, when, and what changed."""
 
     __tablename__ = "incident_events"
+    # The report and its review count one kind of row in a window (reopenings, ratings).
+    __table_args__ = (Index("ix_incident_events_kind_at", "kind", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

@@ -221,7 +221,7 @@ def _csv_rows(report: DeskReport) -> Iterator[list[Any]]:
         yield [name, "", "count", value.count]
         yield [name, "", "median_seconds", "" if value.median is None else value.median]
         yield [name, "", "p90_seconds", "" if value.p90 is None else value.p90]
-    yield from _ratio_rows("rates", "reopen", report.reopened, "reopened", "resolved")
+    yield from _ratio_rows("rates", "reopen", report.reopened, "reopened", "resolved_or_reopened")
     yield from _ratio_rows(
         "rates", "reclassification", report.reclassified, "reclassified", "opened"
     )

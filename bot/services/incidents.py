@@ -39,6 +39,7 @@ KINDS = ("incident", "request")
 # them or hears of them, and they are no answer to the reporter (the response clock runs).
 INTERNAL_NOTE = "internal_note"
 REMINDED = "reminded"  # Deskbot put the desk's question to the reporter once more
+REOPENED = "reopened"  # the reporter (or an agent) sent a resolved incident back to work
 RATED = "rated"  # the reporter rated the handling of their fixed incident
 RATINGS = ("good", "ok", "poor")
 RECURRED = "recurred"  # Deskbot saw a new incident is its reporter's fixed problem back
@@ -652,7 +653,7 @@ class Incidents:
         self._change(
             incident,
             agent,
-            "reopened",
+            REOPENED,
             state=state.value,
             resolved_at=None,
             reopen_count=incident.reopen_count + 1,

@@ -31,8 +31,10 @@ incidents whose support group is that group now. The definitions:
   taken out (they count only in SLA compliance). Median and 90th percentile, by linear
   interpolation between the nearest ranks (numpy.percentile, PostgreSQL's
   percentile_cont).
-- Reopen rate: incidents resolved in the window that were reopened at least once, over
-  incidents resolved in the window.
+- Reopen rate: incidents reopened in the window (the Reopened list of the review), over
+  those resolved in it or reopened in it. One reopened and not resolved again is no
+  longer among the resolved, yet its reopening counts, so the rate never reads "none"
+  above a list of reopened incidents.
 - Reclassification rate: incidents opened in the window whose category or priority now
   differs from the initial classification, over incidents opened in the window.
 - Knowledge-base deflection: problems a suggested article solved in the chat before any
@@ -59,7 +61,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import ArticleFeedback, Incident, IncidentEvent
-from bot.services.incidents import SOLVED_BY_KB
+from bot.services.incidents import REOPENED, SOLVED_BY_KB
 from bot.services.lifecycle import State
 from bot.services.report_sql import epoch, local_day
 from bot.services.report_window import Window
@@ -225,7 +227,7 @@ async def build_report(session: AsyncSession, rules: DeskRules, window: Window) 
         sla=sla,
         mtta=await figures.mtta(),
         mttr=await figures.mttr(),
-        reopened=Ratio(sum(r.count for r in resolved_rows if r.reopened), resolved),
+        reopened=await figures.reopenings(resolved),
         reclassified=Ratio(
             sum(r.count for r in opened_rows if r.category_changed or r.priority_changed),
             opened,
@@ -273,7 +275,6 @@ class _Resolved:
     priority: str
     group: str
     assignee: str | None
-    reopened: bool
     by_kb: bool
     met: bool
     rating: str | None
@@ -389,14 +390,13 @@ class _Figures:
             _I.priority,
             _I.group,
             _I.assignee,
-            _flag(_I.reopen_count > 0),
             _flag(_I.resolution_code == SOLVED_BY_KB),
             resolution_met(),
             _I.satisfaction,
         )
         return [
-            _Resolved(p, g, a, bool(r), bool(kb), bool(met), rating, n)
-            for p, g, a, r, kb, met, rating, n in rows
+            _Resolved(p, g, a, bool(kb), bool(met), rating, n)
+            for p, g, a, kb, met, rating, n in rows
         ]
 
     async def days(self) -> tuple[Day, ...]:
@@ -455,6 +455,24 @@ class _Figures:
             return Spread()
         median, p90 = np.percentile(np.round(values, 3), [50, 90])
         return Spread(len(values), round(float(median), 3), round(float(p90), 3))
+
+    async def reopenings(self, resolved: int) -> Ratio:
+        """Incidents reopened in the window, of those `resolved` in it and those reopened
+        in it that were not (still open, or resolved again after it)."""
+        again = and_(_I.resolved_at >= self.since, _I.resolved_at < self.until)
+        not_again = case((again, None), else_=_I.id)
+        query = (
+            select(func.count(_I.id.distinct()), func.count(not_again.distinct()))
+            .join(IncidentEvent, IncidentEvent.incident_id == _I.id)
+            .where(
+                IncidentEvent.kind == REOPENED,
+                IncidentEvent.at >= self.since,
+                IncidentEvent.at < self.until,
+                *self.in_group,
+            )
+        )
+        reopened, not_resolved = (await self.session.execute(query)).one()
+        return Ratio(int(reopened), resolved + int(not_resolved))
 
     async def deflections(self) -> int:
         query = select(func.count()).where(

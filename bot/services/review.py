@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ids import format_id
 from bot.models import Incident, IncidentEvent
-from bot.services.incidents import RATED
+from bot.services.incidents import RATED, REOPENED
 from bot.services.report_window import Window
 from bot.services.reports import (
     RESOLVED_STATES,
@@ -119,7 +119,7 @@ async def reopenings(
     many in all."""
     times = func.count(IncidentEvent.id)
     where = [
-        IncidentEvent.kind == "reopened",
+        IncidentEvent.kind == REOPENED,
         IncidentEvent.at >= window.since,
         IncidentEvent.at < window.until,
     ]

@@ -279,7 +279,7 @@ async def test_a_window_counts_only_what_happened_inside_it(desk, clock):
     assert report.response == Ratio(3, 4)
     # Resolution: D, B, I, C met; F overdue on the 27th.
     assert report.resolution == Ratio(4, 5)
-    assert report.reopened == Ratio(1, 4)  # D, reopened before the window, resolved in it
+    assert report.reopened == Ratio(1, 4)  # D, resolved before the window, reopened in it
     assert report.reclassified == Ratio(0, 4)
     assert report.days[0] == Day(date(2026, 11, 24), 0, 0)  # F came before 13:00
     assert report.days[-1] == Day(date(2026, 12, 1), 0, 1)
@@ -358,6 +358,35 @@ async def test_report_answers_with_a_card_and_a_chart(desk, clock):
         "Rated poor in this period: 1",
         "• INC-000004 · Projector shows no picture: the projector was out all day",
     ]
+
+
+async def test_the_reopen_rate_counts_the_reopenings_the_review_lists(desk, clock):
+    """The rate is over reopenings in the window, as the Reopened list below it is: an
+    incident reopened and still open, or resolved before the window and reopened in it,
+    counts. Before, the rate counted only incidents whose latest resolution lay in the
+    window, and read "- (none)" above "Reopened in this period: 1"."""
+    await desk.ok("alice", "/incident open Printer jams")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Cleared the jam")
+    await desk.ok("alice", "/incident reopen 1 it jams again")
+    await desk.ok("frank", "/incident open Old laptop is slow")
+    await desk.ok("bob", "/incident claim 2")
+    await desk.ok("bob", "/incident resolve 2 More memory")
+    clock.advance(days=8)
+    await desk.ok("frank", "/incident reopen 2 slow again")
+    await desk.ok("gina", "/incident open Mouse is broken")
+    await desk.ok("bob", "/incident claim 3")
+    await desk.ok("bob", "/incident resolve 3 New mouse")
+    clock.advance(hours=1)
+    week = await desk.ok("carol", "/report --since 7d")
+    fields = {f.label: f.value for f in week.card.fields}
+    assert fields["Opened / resolved"] == "1 / 1"  # the mouse
+    assert fields["Reopen rate"] == "50% (1 of 2)"  # the laptop, of it and the mouse
+    assert "Reopened in this period: 1\n• INC-000002 · Old laptop is slow" in week.card.body
+    both = await desk.ok("carol", "/report --since 30d")
+    fields = {f.label: f.value for f in both.card.fields}
+    assert fields["Reopen rate"] == "67% (2 of 3)"  # the printer and the laptop, still open
+    assert "Reopened in this period: 2" in both.card.body
 
 
 async def test_a_report_with_nothing_to_review_lists_nothing(desk, clock):
