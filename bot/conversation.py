@@ -84,6 +84,7 @@ from bot.models import Bulletin, Conversation, Incident
 from bot.notices import HOW_DID_WE_DO, at_work, rating_buttons
 from bot.services.bulletins import (
     Bulletins,
+    fixed_line,
     format_bulletin,
     is_general_status,
     known_issue_line,
@@ -692,6 +693,9 @@ class Chat:
         if active and is_general_status(text):
             lines = "\n".join(f"• {known_issue_line(b, self.ctx.now)}" for b in active)
             return self.answer(Reply(text=f"Known problems right now:\n{lines}"))
+        fixed = await bulletins.recently_resolved(text)
+        if fixed is not None:
+            return self.answer(Reply(text=fixed_line(fixed, self.ctx.now)))
         return self.answer(
             Reply(
                 text="I don't know of any problem with that right now. If something isn't "

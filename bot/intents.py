@@ -69,6 +69,11 @@ _PROGRESS = re.compile(
     r"how('?s| is) (my|our) [\w' ]{1,30}(going|getting on)|"
     r"^(any )?updates?( pls| plz| please)?|^(what|how) about)\b"
 )
+# "is it fixed?", "has my printer been repaired": their own problem (a service's, "is
+# email fixed?", is a status question).
+_OWN_FIXED = re.compile(
+    r"^(is|has) (it|this|that|(my|our) [\w' ]{1,30}) (been )?(fixed|sorted|resolved|repaired)\b"
+)
 _MY_TICKETS = re.compile(
     r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"
     r"|\blist (my|our)\b|\bshow (me )?(my|our)\b|\bin (my|our) queue\b|^(my|our) queue\b"
@@ -94,6 +99,7 @@ _PROBLEM = re.compile(
 # "Is email down?", "are the printers working?", "is anyone else having trouble with teams?"
 _SERVICE_QUESTION = re.compile(
     r"^(is|are|iz)\b[^.!?]{1,50}\b(down|up|working|broken|out|offline|online|ok|okay|back|"
+    r"fixed|sorted|resolved|restored|"
     r"having (issues|problems|trouble)|known)\b[^.!]{0,40}\??$"
     r"|^(is|are) there (a |an |any )?(problems?|issues?|outages?|faults?) (with|on|in) "
     r"[^.!?]{1,40}\??$"
@@ -200,7 +206,7 @@ def names_a_problem(text: str) -> bool:
 
 
 def _is_progress(lowered: str, incident: int | None) -> bool:
-    if _MY_TICKETS.search(lowered) or _CHASING.search(lowered):
+    if _MY_TICKETS.search(lowered) or _CHASING.search(lowered) or _OWN_FIXED.search(lowered):
         return True
     if incident is not None and len(_WORD.findall(lowered)) <= 3:
         return True  # "INC-42?", "what about #42"

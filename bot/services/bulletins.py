@@ -38,6 +38,8 @@ _COLOUR = {
     "major": Severity.DANGER,
     "critical": Severity.DANGER,
 }
+RECENTLY = timedelta(days=1)  # how long "is email fixed?" is answered with its bulletin
+STILL_WRONG = "If it still isn't working for you, tell me what you see"
 _ENDED_COLOUR = {RESOLVED: Severity.SUCCESS, EXPIRED: Severity.INFO}
 _STATE_WORDS = {ACTIVE: "Ongoing", RESOLVED: "Resolved", EXPIRED: "Expired"}
 _WIDE = ("major", "critical")  # severities whose reports match on the topic's branch
@@ -155,12 +157,22 @@ class Bulletins:
         """The active bulletin a report is most likely about, if alike enough: the same
         words, the service named, or the same specific category ("outlook won't load my
         inbox" is about an email bulletin)."""
+        return self._best(text, await self.listing())
+
+    async def recently_resolved(self, text: str) -> Bulletin | None:
+        """The bulletin resolved in the last day that "is email fixed?" asks about."""
+        query = select(Bulletin).where(
+            Bulletin.state == RESOLVED, Bulletin.ended_at >= self.now - RECENTLY
+        )
+        return self._best(text, list(await self.session.scalars(query.order_by(Bulletin.id))))
+
+    def _best(self, text: str, bulletins: list[Bulletin]) -> Bulletin | None:
         words = content_words(text)
         category = self._specific_category(text)
         topic = self.rules.triage.category(text)
         default = self.rules.settings.default_category
         best: tuple[float, Bulletin] | None = None
-        for bulletin in await self.listing():
+        for bulletin in bulletins:
             about = f"{bulletin.service or ''} {bulletin.text} {bulletin.latest or ''}"
             same_kind = category is not None and category == self._specific_category(about)
             # A major outage is wide: its branch is enough ("no internet" in a Wi-Fi outage).
@@ -283,12 +295,12 @@ class Bulletins:
             select(BulletinFollower).where(BulletinFollower.bulletin_id == bulletin.id)
         )
         about = bulletin.service or bulletin.text
-        news = f"Good news: the problem you told us about ({about}) is resolved."
+        news = f"Good news: the problem you told us about ({about}) is resolved"
+        news = f"{news}: {sentence(text)}" if text else f"{news}."
+        news += f" {STILL_WRONG}."
         for follower in followers:
             recipient = self.rules.directory.recipient(follower.person_key, follower.person_name)
-            self.outbox.add(
-                recipient, Reply(text=f"{news} {text}" if text else news), kind="bulletin_resolved"
-            )
+            self.outbox.add(recipient, Reply(text=news), kind="bulletin_resolved")
 
 
 _GENERAL = re.compile(
@@ -317,6 +329,12 @@ async def posted_in(session: AsyncSession, place: ChannelRef) -> Bulletin | None
     )
 
 
+def sentence(text: str) -> str:
+    """The text with a full stop, unless it ends a sentence already."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def is_general_status(text: str) -> bool:
     """ "Is anything down?", "any known issues?": a question about every service."""
     return bool(_GENERAL.search(text))
@@ -330,6 +348,14 @@ def known_issue_line(bulletin: Bulletin, now: datetime) -> str:
     if bulletin.latest:
         line += f". Latest ({ago(now - bulletin.updated_at)}): {bulletin.latest}"
     return line
+
+
+def fixed_line(bulletin: Bulletin, now: datetime) -> str:
+    """BUL-3 · Email is down for everyone was resolved 20m ago: Mail flows again. ..."""
+    ended = ago(now - (bulletin.ended_at or bulletin.updated_at))
+    line = f"{format_bulletin(bulletin.id)} · {bulletin.text} was resolved {ended}"
+    line = f"{line}: {sentence(bulletin.final_note)}" if bulletin.final_note else f"{line}."
+    return f"{line} {STILL_WRONG} and I'll help."
 
 
 def _service_named(service: str | None, text: str) -> float:

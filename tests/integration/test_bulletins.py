@@ -359,7 +359,8 @@ async def test_a_report_of_a_known_problem_is_answered_with_the_bulletin(desk):
     await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
     rows = [r for r in await outbox(desk) if r.recipient_key == "console:alice"]
     assert [r.payload["text"] for r in rows] == [
-        "Good news: the problem you told us about (email) is resolved. Mail flows again"
+        "Good news: the problem you told us about (email) is resolved: Mail flows again. "
+        "If it still isn't working for you, tell me what you see."
     ]
 
 
@@ -441,6 +442,23 @@ async def test_is_it_down_questions_are_answered_from_the_bulletins(desk):
     )
 
 
+@pytest.mark.parametrize("asked", ["is email fixed?", "is email back up?", "is email down?"])
+async def test_a_question_about_a_service_just_fixed_says_so(desk, clock, asked):
+    """Before, "is email fixed?" was not understood, and "is email down?" after the
+    bulletin's resolution said "I don't know of any problem with that right now"."""
+    await desk.ok("carol", POST)
+    await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
+    clock.advance(minutes=20)
+    answer = await desk.message("alice", asked)
+    assert answer.text == (
+        "BUL-1 · Email is down for everyone was resolved 20m ago: Mail flows again. "
+        "If it still isn't working for you, tell me what you see and I'll help."
+    )
+    clock.advance(days=1)
+    later = await desk.message("alice", asked)
+    assert later.text.startswith("I don't know of any problem with that right now.")
+
+
 async def test_a_p1_asks_the_manager_to_post_a_bulletin_with_one_button(desk):
     await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
     rows = [r for r in await outbox(desk) if r.recipient_key == "carol"]
@@ -490,7 +508,8 @@ async def test_fixing_the_announced_incident_asks_the_poster_to_end_the_bulletin
     (news,) = [r for r in await outbox(desk) if r.kind == "bulletin_resolved"]
     assert (news.recipient_key, news.payload["text"]) == (
         "dave",
-        "Good news: the problem you told us about (email) is resolved. Restarted the mail gateway",
+        "Good news: the problem you told us about (email) is resolved: Restarted the mail "
+        "gateway. If it still isn't working for you, tell me what you see.",
     )
 
 

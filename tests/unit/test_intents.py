@@ -83,6 +83,12 @@ TABLE = [
     # Found by asking as an employee (before: a report each, or articles).
     ("is there a problem with email right now?", IntentKind.STATUS, None),
     ("are there any issues with teams today", IntentKind.STATUS, None),
+    # Whether a service, or their own problem, is fixed (before: not understood, a report).
+    ("is email fixed?", IntentKind.STATUS, None),
+    ("is the wifi back up yet", IntentKind.STATUS, None),
+    ("is it resolved", PROGRESS, None),
+    ("is my laptop fixed?", PROGRESS, None),
+    ("has my printer been repaired", PROGRESS, None),
     ("I reported something yesterday but never heard back", PROGRESS, None),
     ("i raised a ticket last week and nobody has replied", PROGRESS, None),
     ("thanks for fixing my laptop yesterday", THANKS, None),
