@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from bot.ids import SPOKEN_ID
+from bot.ids import ID_PREFIX, SPOKEN_ID
 
 # Between an incident's id and what follows: spaces and punctuation, but not the dashes
 # of an option ("escalate 1 --hierarchic vendor issue").
 _GAP = r"(?:[\s,.:;!]|-(?!-))*"
-_ONE = SPOKEN_ID
+# An incident's number, or "it": the one this chat follows (`bot/app.py` finds it).
+IT = "it"
+_ONE = ID_PREFIX + r"(\d{1,9}|it\b|this\b|that\b)(?: one\b)?"
+_PRONOUNS = frozenset({"it", "this", "that"})
+_WHO = r"(?:the\s+)?([a-z][\w.-]*)(?:\s+team)?"
 
 _AGENT_SAYS = (
     (
@@ -26,6 +30,34 @@ _AGENT_SAYS = (
             re.I,
         ),
         "incident claim {}",
+    ),
+    (
+        # after "New P1 for the network team: INC-3", or in its thread
+        re.compile(
+            r"^(?:ok,? )?(?:(?:i['’]?ll|i will|let me) (?:take|grab|handle|pick up) "
+            r"(?:it|this|that)(?: one)?|(?:i['’]?m |i am )?on it|mine|taking (?:it|this)|"
+            r"(?:i['’]?ve|i have|i) got (?:it|this)(?: one)?)[\s.!]*$",
+            re.I,
+        ),
+        "incident claim it",
+    ),
+    (
+        re.compile(
+            r"^(?:please )?(?:put|place|set)\s+" + _ONE + r"\s+on hold" + _GAP + r"(.*)$",
+            re.I | re.S,
+        ),
+        "incident pending {} {}",
+    ),
+    (
+        re.compile(r"^(?:please )?(?:take|bring)\s+" + _ONE + r"\s+off hold\W*$", re.I),
+        "incident resume {}",
+    ),
+    (
+        re.compile(
+            r"^(?:please )?(?:give|hand|pass)\s+" + _ONE + r"\s+(?:over\s+)?to\s+" + _WHO + r"\W*$",
+            re.I,
+        ),
+        "incident assign {} {}",
     ),
     (
         re.compile(
@@ -118,7 +150,7 @@ _AGENT_ACT = re.compile(
 # actions said the other way round.
 _DONE_WORDS = {"resolved": "resolve", "fixed": "resolve", "done": "resolve", "sorted": "resolve"}
 _MARKED = re.compile(
-    rf"^(?:please |pls )?(?:mark\s+{_ONE}\s+as|{_ONE}\s+(?:is|has been))\s+"
+    rf"^(?:please |pls )?(?:mark\s+{_ONE}\s+as|{SPOKEN_ID}\s+(?:is|has been))\s+"
     r"(resolved|fixed|done|sorted|closed)\b(?![^?]*\?\s*$)" + _GAP + r"(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -143,7 +175,8 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     for pattern, command in _AGENT_SAYS:
         match = pattern.match(said)
         if match:
-            return command.format(*(g for g in match.groups() if g is not None))
+            found = (_number(g) for g in match.groups() if g is not None)
+            return command.format(*found).strip()
     asked = _REPORT_ASK.match(said)
     if asked:
         monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
@@ -155,7 +188,7 @@ def _incident_action(said: str, groups: Collection[str]) -> str | None:
     match = _AGENT_ACT.match(said)
     if match is None:
         return _marked(said)
-    action, number, rest = _AGENT_ACTS[match[1].lower()], match[2], match[3].strip()
+    action, number, rest = _AGENT_ACTS[match[1].lower()], _number(match[2]), match[3].strip()
     if action in _NO_TEXT and rest:
         return None
     if action == "assign":
@@ -171,7 +204,7 @@ def _marked(said: str) -> str | None:
     match = _MARKED.match(said)
     if match is None:
         return None
-    number = match[1] or match[2]
+    number = _number(match[1] or match[2])
     word, rest = match[3].lower(), match[4].strip()
     if word == "closed":
         return None if rest else f"incident close {number}"
@@ -188,3 +221,8 @@ def _escalated_to(rest: str, groups: Collection[str]) -> str:
     if named is None:
         return rest
     return f"{match[2].strip()} --to {named}".strip()
+
+
+def _number(said: str) -> str:
+    """An incident's number as said, or IT for "it", "this" or "that"."""
+    return IT if said.lower() in _PRONOUNS else said

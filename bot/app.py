@@ -18,20 +18,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.commands  # noqa: F401  (registers every command)
-from bot.agent_says import agent_command
+from bot.agent_says import IT, agent_command
 from bot.cards import list_line
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
 from bot.context import CommandContext
 from bot.conversation import Chat
-from bot.conversation_store import place_of
+from bot.conversation_store import incident_here, place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
 from bot.intents import me_too
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
 from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices
-from bot.registry import CommandSpec, Registry, registry
+from bot.registry import INCIDENT_ID, CommandSpec, Registry, registry
 from bot.services.bulletins import posted_in
 from bot.services.incidents import IncidentFilter, Incidents
 from bot.services.knowledge import KnowledgeBase
@@ -139,14 +139,32 @@ class Core:
                 f"{spec.name} is for {_ROLE_NAMES[needed]}, and you are not on that list. "
                 "`/help` shows what you can do."
             )
+        if isinstance(inbound, CommandCall) and _names_it(spec, text):
+            return await self._unit(inbound, person, lambda ctx: self._on_it(ctx, spec, text))
         values = self._bind(spec, inbound, text)
+        self._check_options(person, spec, values)
+        return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
+
+    def _check_options(self, person: Person, spec: CommandSpec, values: dict[str, Any]) -> None:
         for param in spec.params:
             if person.role < param.role and values.get(param.name) not in (None, False):
                 raise Forbidden(
                     f"{param.option} is for {_ROLE_NAMES[param.role]}, and you are not on that "
                     f"list: leave it out. `/help {' '.join(spec.path)}` shows what you can do."
                 )
-        return await self._unit(inbound, person, lambda ctx: spec.handler(ctx, **values))
+
+    async def _on_it(self, ctx: CommandContext, spec: CommandSpec, text: str) -> Reply:
+        """ "claim it", "resolve it, new toner": the incident this thread is about, or the
+        one the person's direct chat follows (the last they heard news of)."""
+        number = await incident_here(ctx.session, ctx.person.key, ctx.channel)
+        if number is None:
+            raise BadArguments(
+                f"Which incident? This chat isn't following one, so “{IT}” names none. "
+                f"Say its number, for example “{spec.path[-1]} INC-12”."
+            )
+        values = self.registry.parse(spec, f"{number}{text.strip()[len(IT) :]}", self.rules)
+        self._check_options(ctx.person, spec, values)
+        return await spec.handler(ctx, **values)
 
     def _agent_says(self, message: Message, person: Person) -> str | None:
         """The command an agent's short message stands for ("claim 12"); None for
@@ -264,3 +282,9 @@ def _near(text: str, position: int) -> str:
         after = after.rsplit(" ", 1)[0]
     shown = "".join(c if c.isprintable() else " " for c in f"{before}?{after}").strip()
     return f"near '{shown}'"
+
+
+def _names_it(spec: CommandSpec, text: str) -> bool:
+    """Whether a command's incident is given as "it" ("claim it")."""
+    words = text.split(maxsplit=1)
+    return bool(spec.params) and spec.params[0] is INCIDENT_ID and words[:1] == [IT]

@@ -30,7 +30,8 @@ _AGENT_HELP = (
     "As the desk's agent you can say it plainly too: “claim INC-12”, “resolve INC-12 "
     "replaced the toner”, “assign INC-12 to dave”, “what's on my plate?”, “what's "
     "unassigned?”, “what's about to breach?”, “show me the network queue”; in an incident's "
-    "thread, what you write is your note on it."
+    "thread, what you write is your note on it. “it” is the incident you last heard of here "
+    "(or the thread's): “i'll take it”, “put it on hold, waiting for the vendor”."
 )
 _MANAGER_HELP = "And for the figures: “how are we doing this week?”."
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
-
 from bot.cards import ago, incident_reply, suggestion_line
 from bot.chat_answers import (
     FILES_TEXT,
@@ -52,6 +50,7 @@ from bot.conversation_store import (
     place_of,
     reset,
     short,
+    thread_incidents,
 )
 from bot.errors import BadArguments
 from bot.ids import format_id
@@ -416,18 +415,8 @@ class Chat:
     async def _thread_incident(self, states: frozenset[State] = OPEN) -> Incident | None:
         """The incident (open, or in `states`) that someone's conversation in this thread
         is about."""
-        ctx = self.ctx
-        numbers = await ctx.session.scalars(
-            select(Conversation.incident_id)
-            .where(
-                Conversation.platform == ctx.channel.platform,
-                Conversation.place == place_of(ctx.channel),
-                Conversation.incident_id.is_not(None),
-            )
-            .order_by(Conversation.updated_at.desc())
-        )
-        for number in numbers:
-            incident = await ctx.session.get(Incident, number)
+        for number in await thread_incidents(self.ctx.session, self.ctx.channel):
+            incident = await self.ctx.session.get(Incident, number)
             if incident is not None and State(incident.state) in states:
                 return incident
         return None

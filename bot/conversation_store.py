@@ -95,6 +95,30 @@ async def find_row(session: AsyncSession, key: str, place: str) -> Conversation 
     )
 
 
+async def thread_incidents(session: AsyncSession, channel: ChannelRef) -> list[int]:
+    """The incidents that conversations in this thread are about, the latest first."""
+    numbers = await session.scalars(
+        select(Conversation.incident_id)
+        .where(
+            Conversation.platform == channel.platform,
+            Conversation.place == place_of(channel),
+            Conversation.incident_id.is_not(None),
+        )
+        .order_by(Conversation.updated_at.desc())
+    )
+    return [n for n in numbers if n is not None]
+
+
+async def incident_here(session: AsyncSession, key: str, channel: ChannelRef) -> int | None:
+    """The incident "it" means for the person with `key` here: the one this thread is
+    about, or the one their direct chat follows (the last they heard news of)."""
+    if not channel.is_direct:
+        numbers = await thread_incidents(session, channel)
+        return numbers[0] if numbers else None
+    row = await find_row(session, key, place_of(channel))
+    return row.incident_id if row is not None else None
+
+
 async def create_row(ctx: CommandContext) -> Conversation:
     """A person's first message in a place. Two first messages at once (a quick double
     send) both try to insert: the savepoint lets the second find the first's row."""

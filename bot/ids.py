@@ -12,7 +12,8 @@ MAX_ID = 2**31 - 1
 _ID = re.compile(r"^(?:#|inc-?#?)?0*([0-9]{1,10})$", re.IGNORECASE)
 # An incident named inside a sentence ("reopen INC-12", "claim inc 12", "ticket 12",
 # "#12", "12"), for patterns to embed; its one group is the number.
-SPOKEN_ID = r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*(\d{1,9})"
+ID_PREFIX = r"(?:ticket |incident )?(?:inc[-\s]?|#)?0*"
+SPOKEN_ID = ID_PREFIX + r"(\d{1,9})"
 
 
 def format_id(number: int) -> str:

@@ -517,9 +517,9 @@ class _Notices:
     async def _focus(self, recipient: Recipient, incident: Incident, role: str) -> None:
         """A person's next direct message is probably about what they just heard: the
         reporter's answer to "How did we do?" once it is closed, else a word about it
-        (the owner's too: asked whether it goes onto the incident, in `Chat`)."""
-        owner = role == OWNER or (role == DESK and incident.assignee is not None)
-        if (role not in (REPORTER, AFFECTED) and not owner) or recipient.thread_id:
+        (the owner's too: asked whether it goes onto the incident, in `Chat`; and an
+        agent's "i'll take it" when their group hears of one nobody owns)."""
+        if role not in (REPORTER, AFFECTED, OWNER, DESK) or recipient.thread_id:
             return
         if role == REPORTER and incident.state == State.CLOSED:
             until = self.now + self.rules.settings.intake.draft_expiry

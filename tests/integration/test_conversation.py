@@ -718,6 +718,44 @@ async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quie
     assert (await quiet.message("bob", "thanks")).text == "You're welcome!"
 
 
+async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
+    # Before: erin's "i'll take it", right after "New P1 for the network team: INC-1",
+    # was not understood; "it" now means the incident her direct chat follows.
+    line = "/incident open VPN is down for the whole office --category network/vpn"
+    await quiet.ok("alice", f"{line} --impact high --urgency high")
+    assert (await told(quiet, "erin"))[-1][1].startswith("New P1 for the network team")
+    taken = await quiet.message("erin", "i'll take it")
+    assert taken.text == "You own INC-000001 now."
+    assert (await incident(quiet)).assignee == "erin"
+    held = await quiet.message("erin", "put it on hold, waiting for the ISP")
+    assert held.text.startswith("INC-000001 waits on a third party: waiting for the ISP")
+    assert (await timeline(quiet))[-1][0::2] == ("pending", "waiting for the ISP")
+    await quiet.message("erin", "take it off hold")
+    done = await quiet.message("erin", "resolve it, the ISP fixed their line")
+    assert done.text == "INC-000001 is resolved (fixed)."
+    assert (await incident(quiet)).state == "resolved"
+
+
+async def test_it_with_no_incident_followed_asks_which(quiet):
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    which = await quiet.message("bob", "on it")
+    assert which.is_error
+    assert which.text == (
+        "Which incident? This chat isn't following one, so “it” names none. "
+        "Say its number, for example “claim INC-12”."
+    )
+    assert (await incident(quiet)).assignee is None
+
+
+async def test_an_agent_takes_an_incident_in_its_thread(quiet):
+    await open_by_chat(quiet, channel=THREAD)
+    taken = await quiet.message("bob", "I'm on it", channel=THREAD)
+    assert taken.text == "You own INC-000001 now."
+    given = await quiet.message("bob", "give it to dave", channel=THREAD)
+    assert given.text.startswith("INC-000001 is assigned to Dave")
+    assert (await incident(quiet)).assignee == "dave"
+
+
 async def test_staff_ask_for_a_groups_or_an_agents_queue_in_plain_words(quiet):
     # Before: "show me the network queue" began a report with Wi-Fi articles, and
     # "unassigned tickets" and "what's dave working on?" were not understood.

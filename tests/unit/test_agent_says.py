@@ -73,7 +73,30 @@ from bot.agent_says import agent_command
         ("How did we do last month", "report --since 30d"),
         ("show me the monthly report", "report --since 30d"),
         ("stats", "report"),
+        # "it": the incident this chat follows (the one the agent just heard about, or
+        # this thread's). Before, "i'll take it" was not understood.
+        ("i'll take it", "incident claim it"),
+        ("I'm on it!", "incident claim it"),
+        ("on it", "incident claim it"),
+        ("mine", "incident claim it"),
+        ("grab this one", "incident claim it"),
+        ("resolve it, replaced the roller", "incident resolve it replaced the roller"),
+        ("close that one", "incident close it"),
+        ("mark it as resolved - new toner", "incident resolve it new toner"),
+        ("escalate it, needs second line", "incident escalate it needs second line"),
+        # On hold, and handed to someone: before, each became a report's detail.
+        ("put 1 on hold, waiting for the vendor", "incident pending 1 waiting for the vendor"),
+        ("put INC-3 on hold", "incident pending 3"),
+        ("put it on hold until monday", "incident pending it until monday"),
+        ("take 3 off hold", "incident resume 3"),
+        ("give 2 to erin", "incident assign 2 erin"),
+        ("hand INC-2 over to the network team", "incident assign 2 network"),
+        ("pass it to dave", "incident assign it dave"),
         # Sentences stay sentences.
+        ("it is fixed", None),  # "it" names an incident only after a verb of the desk's
+        ("give me a minute", None),
+        ("put it on my desk please", None),
+        ("on it now, will call her", None),
         ("how are we doing with the printer?", None),
         ("the report is wrong", None),
         ("close 2 windows and outlook crashes", None),
