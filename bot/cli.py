@@ -118,7 +118,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             raise problem
         print(
             f"{settings.source}: OK ({len(settings.categories)} categories, "
-            f"{len(settings.groups)} groups, {len(settings.staff)} staff)"
+            f"{len(settings.groups)} groups, {len(settings.staff)} staff, "
+            f"{len(settings.other_teams)} other teams)"
         )
         return 0
     if args.command in ("slack", "discord"):

@@ -241,6 +241,29 @@ class CategorySettings(_Section):
     at_least: dict[str, str] = Field(default_factory=dict)
 
 
+class OtherTeamSettings(_Section):
+    """A team besides IT that people write to the desk about (facilities, HR): a message
+    naming one of its topics, and nothing of IT's, is pointed there."""
+
+    contact: str  # how to reach them: "ext. 4000 or facilities@example.com"
+    topics: list[str] = Field(min_length=1)  # words or phrases: "badge", "coffee machine"
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, contact: str) -> str:
+        if not contact.strip():
+            raise ValueError("how to reach them, e.g. 'ext. 4000 or facilities@example.com'")
+        return contact.strip()
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, topics: list[str]) -> list[str]:
+        cleaned = [t.strip().lower() for t in topics]
+        if not all(cleaned):
+            raise ValueError("words or phrases, none empty, e.g. [badge, coffee machine]")
+        return cleaned
+
+
 class GroupSettings(_Section):
     description: str = ""
     manager: str | None = None
@@ -393,6 +416,7 @@ class Settings(_Section):
     groups: dict[str, GroupSettings] = Field(min_length=1)
     default_group: str
     staff: dict[str, StaffSettings] = Field(default_factory=dict)
+    other_teams: dict[str, OtherTeamSettings] = Field(default_factory=dict)
     roles: dict[Literal["agent", "manager"], PlatformRoleSettings] = Field(default_factory=dict)
     bulletins: BulletinSettings = BulletinSettings()
     reports: ReportSettings = ReportSettings()

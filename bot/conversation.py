@@ -38,6 +38,7 @@ from bot.conversation_store import (
     KNOWN,
     NOTE_OR_NEW,
     RATE,
+    REFERRED,
     REOPEN_REASON,
     SCOPE,
     SUGGESTED,
@@ -93,6 +94,7 @@ from bot.services.duplicates import Match, best_match
 from bot.services.incidents import IncidentFilter
 from bot.services.knowledge import Suggestion
 from bot.services.lifecycle import NOT_FINAL, OPEN, State
+from bot.services.referrals import Referral
 from bot.services.triage import MANY
 from bot.sla_cards import after_hours
 from bot.typed_answers import (
@@ -101,6 +103,7 @@ from bot.typed_answers import (
     BELONGS_TO,
     CANCEL,
     EDIT_FIELD,
+    FOR_IT,
     NEED_HELP,
     NO,
     RATING,
@@ -114,7 +117,7 @@ from bot.typed_answers import (
     rating_of,
     too_short_to_note,
 )
-from bot.wording import sentences
+from bot.wording import sentence, sentences
 
 _NOTHING_TO_CANCEL = (
     "There is nothing in progress to cancel. To withdraw an incident you reported, say "
@@ -546,6 +549,11 @@ class Chat:
                 return await self.unsolved()
         elif step == WHICH:
             return await self._which(clean, intent)
+        elif step == REFERRED and (FOR_IT.match(clean) or NEED_HELP.match(clean)):
+            return await self.for_it()
+        elif step == REFERRED:
+            reset(self.row)  # pointed elsewhere, nothing waits: the message is read afresh
+            return None
         elif step == KNOWN and (YES.match(clean) or NO.match(clean) or STILL.match(clean)):
             return await self.known(affected=bool(YES.match(clean)))
         elif step == DUPLICATE and (YES.match(clean) or NO.match(clean) or STILL.match(clean)):
@@ -670,7 +678,27 @@ class Chat:
         known = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).matching(text)
         if known is not None:
             return self._known_issue(known, text)
+        referral = self.ctx.rules.referrals.team_for(text)
+        if referral is not None:
+            return self._referred(referral, text)
         return await self.suggest(text)
+
+    def _referred(self, referral: Referral, text: str) -> Reply:
+        """Another team's (facilities, HR): where to go, and a way to keep it here."""
+        reset(self.row)
+        self.row.step, self.row.text = REFERRED, text
+        self._extend()
+        said = (
+            f"That sounds like one for {referral.team} rather than the IT desk: "
+            f"{sentence(referral.contact)} If it is an IT problem after all, press “It's for "
+            "IT” or say so."
+        )
+        return self.answer(Reply(text=said, buttons=(Button("It's for IT", "intake.ours", ""),)))
+
+    async def for_it(self) -> Reply:
+        """ "It's for IT": the referred message goes on as a report after all."""
+        self._expect(REFERRED)
+        return await self.suggest(self.row.text)
 
     async def status(self, text: str) -> Reply:
         """ "Is email down?": answered from the bulletins in force."""

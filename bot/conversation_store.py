@@ -24,6 +24,7 @@ KNOWN = "known"  # shown an active bulletin: candidate_id is the bulletin's id
 WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works now
 WHICH = "which"  # told an article fixed it, asked which one
 WHAT_WENT_WRONG = "what_went_wrong"  # rated poor: asked why (incident_id)
+REFERRED = "referred"  # pointed to another team (text): "It's for IT" takes it after all
 
 
 def place_of(channel: ChannelRef) -> str:
@@ -35,8 +36,8 @@ def place_of(channel: ChannelRef) -> str:
 
 def expired_text(row: Conversation) -> str | None:
     """What to tell someone whose question went unanswered too long (nothing, when it
-    was only "How did we do?")."""
-    if row.step == RATE:
+    was only "How did we do?" or where another team is reached)."""
+    if row.step in (RATE, REFERRED):
         return None
     label = format_id(row.incident_id) if row.incident_id else "the incident"
     if row.step == REOPEN_REASON:

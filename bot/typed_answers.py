@@ -27,6 +27,12 @@ STILL = re.compile(
 )
 
 # "I still need help" while the questions are asked: the report is already on its way.
+# Pointed to another team: "no, it's an IT problem" keeps it at the desk.
+FOR_IT = re.compile(
+    r"^(no,?\s*)?(it'?s|it is|this is)\s+(an?\s+)?(for\s+)?i\.?t\.?(\s+(problem|issue|thing))?\W*$"
+    r"|^(no,?\s*)?for\s+i\.?t\.?\W*$",
+    re.I,
+)
 NEED_HELP = re.compile(r"^(i\s+)?(still\s+)?need\s+(more\s+|some\s+)?help(\s+please)?\W*$", re.I)
 
 # A typed answer to "How did we do?": the rating word first (after a thanks), then

@@ -17,3 +17,9 @@ def times(count: int) -> str:
 def sentences(*parts: str) -> str:
     """The sentences given, in order, leaving out those that are empty."""
     return " ".join(part for part in parts if part)
+
+
+def sentence(text: str) -> str:
+    """The text with a full stop, unless it ends a sentence already."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."

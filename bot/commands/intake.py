@@ -96,6 +96,11 @@ async def other(ctx: CommandContext) -> Reply:
     return await (await Chat.load(ctx)).known(affected=False)
 
 
+@_intake("ours", "It's for IT after all: the message pointed to another team is reported here")
+async def ours(ctx: CommandContext) -> Reply:
+    return await (await Chat.load(ctx)).for_it()
+
+
 @_intake("withdraw", "Yes, cancel the incident: it works now")
 async def withdraw(ctx: CommandContext) -> Reply:
     return await (await Chat.load(ctx)).withdraw(cancel=True)

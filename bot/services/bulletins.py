@@ -28,6 +28,7 @@ from bot.services.duplicates import content_words, same_topic, similarity
 from bot.services.lifecycle import State
 from bot.services.people import Person
 from bot.services.rules import DeskRules
+from bot.wording import sentence
 
 ACTIVE, RESOLVED, EXPIRED = "active", "resolved", "expired"
 SAME_CATEGORY = 75.0  # how alike a report and a bulletin about the same sub-category are
@@ -327,12 +328,6 @@ async def posted_in(session: AsyncSession, place: ChannelRef) -> Bulletin | None
         )
         .limit(1)
     )
-
-
-def sentence(text: str) -> str:
-    """The text with a full stop, unless it ends a sentence already."""
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def is_general_status(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""The desk's rules built once from the settings: classification, people, SLA."""
+"""The desk's rules built once from the settings: classification, people, SLA, other teams."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.services.classify import Classifier
 from bot.services.people import Directory
+from bot.services.referrals import Referrals
 from bot.services.sla import SlaPolicy
 from bot.services.triage import Triage
 
@@ -20,14 +21,17 @@ class DeskRules:
     directory: Directory
     sla: SlaPolicy
     triage: Triage
+    referrals: Referrals
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeskRules:
         classifier = Classifier(settings)
+        triage = Triage(settings, classifier)
         return cls(
             settings,
             classifier,
             Directory(settings),
             SlaPolicy(settings),
-            Triage(settings, classifier),
+            triage,
+            Referrals(settings, triage),
         )

@@ -262,13 +262,11 @@ def _keyword_table(settings: Settings) -> list[tuple[str, re.Pattern[str]]]:
             words = {name, *category.keywords.get(name, [])}
             if name == settings.default_category:
                 words.discard(name)  # "other" is not evidence of anything
-            for word in sorted(words):
-                table.append(
-                    (
-                        path,
-                        re.compile(
-                            rf"(?<![\w-]){re.escape(word.lower())}(?:s|es|ed|ing)?(?![\w-])"
-                        ),
-                    )
-                )
+            table += [(path, keyword_pattern(word)) for word in sorted(words)]
     return table
+
+
+def keyword_pattern(word: str) -> re.Pattern[str]:
+    """A configured word or phrase as a whole word of a lowered text, with its plural or
+    its -ed and -ing forms ("printers", "printing")."""
+    return re.compile(rf"(?<![\w-]){re.escape(word.lower())}(?:s|es|ed|ing)?(?![\w-])")

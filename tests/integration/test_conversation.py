@@ -718,6 +718,45 @@ async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quie
     assert (await quiet.message("bob", "thanks")).text == "You're welcome!"
 
 
+FACILITIES = (
+    "That sounds like one for Facilities rather than the IT desk: the facilities desk, "
+    "ext. 4000 or facilities@example.com. If it is an IT problem after all, press "
+    "“It's for IT” or say so."
+)
+
+
+async def test_a_message_for_another_team_says_where_to_go(quiet):
+    # Before: "the coffee machine is broken" was asked "Who is affected?" and became an
+    # IT incident that nobody at the desk could fix.
+    pointed = await quiet.message("alice", "the coffee machine on floor 3 is broken again")
+    assert pointed.text == FACILITIES
+    assert [b.action_id for b in pointed.buttons] == ["intake.ours"]
+    assert (await quiet.message("alice", "ok thanks")).text == "You're welcome!"
+    assert await incidents(quiet) == []
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
+@pytest.mark.parametrize("for_it", ["press", "no, it's an IT problem", "I still need help"])
+async def test_its_for_it_takes_a_referred_message_after_all(quiet, for_it):
+    await quiet.message("alice", "my access badge doesnt open the door on floor 4")
+    if for_it == "press":
+        taken = await quiet.press("alice", "intake.ours")
+    else:
+        taken = await quiet.message("alice", for_it)
+    assert taken.text == SCOPE
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "no, I'm stopped")
+    await quiet.message("alice", "yes")
+    assert [i.summary for i in await incidents(quiet)] == [
+        "my access badge doesnt open the door on floor 4"
+    ]
+
+
+async def test_a_report_about_it_is_not_referred_for_a_word_of_another_teams(quiet):
+    asked = await quiet.message("alice", "the printer door is stuck open and it wont print")
+    assert asked.text == SCOPE
+
+
 async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
     # Before: erin's "i'll take it", right after "New P1 for the network team: INC-1",
     # was not understood; "it" now means the incident her direct chat follows.

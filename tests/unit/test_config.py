@@ -320,6 +320,18 @@ BROKEN = [
         id="announce-unknown-priority",
     ),
     pytest.param(
+        _set("other_teams.Facilities.topics", []),
+        "other_teams.Facilities.topics",
+        ["at least 1 item"],
+        id="other-team-no-topics",
+    ),
+    pytest.param(
+        _set("other_teams.HR.contact", " "),
+        "other_teams.HR.contact",
+        ["how to reach them"],
+        id="other-team-blank-contact",
+    ),
+    pytest.param(
         _set("sla.escalate_breached", ["urgent"]),
         "sla.escalate_breached",
         ["priorities from P1, P2, P3, P4, P5"],
@@ -497,7 +509,7 @@ def test_parse_duration_refuses_a_duration_too_long_with_value_error(value):
 def test_cli_config_check_accepts_the_shipped_config(capsys):
     assert main(["--config", str(SHIPPED), "config", "check"]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == f"{SHIPPED}: OK (6 categories, 3 groups, 4 staff)"
+    assert out.strip() == f"{SHIPPED}: OK (6 categories, 3 groups, 4 staff, 3 other teams)"
     assert err == ""
 
 
