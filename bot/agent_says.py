@@ -69,11 +69,30 @@ _AGENT_SAYS = (
     ),
     (
         re.compile(
-            r"^(?:what['’]?s|what is|anything)\s+(?:about to |close to |near(?:ly)? )?"
-            r"(?:breach(?:ing)?|due)(?: soon)?\W*$",
+            r"^(?:(?:what['’]?s|what is|anything)\s+(?:about to |close to |near(?:ly)? )?"
+            r"(?:breach(?:ing)?|due)(?: soon)?|(?:show(?: me)? |list )?(?:the )?breaches|"
+            r"(?:anything|what['’]?s|what has|which (?:ones|tickets|incidents) (?:have|has))\s+"
+            r"breached)\W*$",
             re.I,
         ),
         "incident queue",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:show(?: me)?|list)\s+)?(?:all\s+)?(?:the\s+)?open\s+"
+            r"(?:tickets|incidents)\W*$|^what['’]?s open\W*$",
+            re.I,
+        ),
+        "incident list",
+    ),
+    (
+        # the text is everyone's to read: it is kept as said
+        re.compile(
+            r"^(?:please )?(?:post a bulletin|bulletin|announce)(?:\s*:\s*|\s+saying\s+|\s+that\s+)"
+            r"(\S.*)$",
+            re.I | re.S,
+        ),
+        "bulletin post {}",
     ),
     (
         # one's own, whatever one's role: "what's on my plate?", "my queue"

@@ -442,6 +442,19 @@ async def test_is_it_down_questions_are_answered_from_the_bulletins(desk):
     )
 
 
+async def test_a_manager_posts_a_bulletin_in_plain_words(desk):
+    """Before, "post a bulletin: ..." began a problem report of carol's own."""
+    posted = await desk.message(
+        "carol", "post a bulletin: email is slow for everyone --severity major"
+    )
+    assert posted.text.startswith("Posted BUL-1 to ")
+    found = await bulletin(desk)
+    assert (found.text, found.severity) == ("email is slow for everyone", "major")
+    await desk.message("alice", "post a bulletin: free cake in the kitchen")  # not hers to post
+    async with desk.core.database.transaction() as session:
+        assert list(await session.scalars(select(Bulletin.id))) == [1]
+
+
 @pytest.mark.parametrize("asked", ["is email fixed?", "is email back up?", "is email down?"])
 async def test_a_question_about_a_service_just_fixed_says_so(desk, clock, asked):
     """Before, "is email fixed?" was not understood, and "is email down?" after the

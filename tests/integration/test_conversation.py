@@ -795,6 +795,18 @@ async def test_an_agent_takes_an_incident_in_its_thread(quiet):
     assert (await incident(quiet)).assignee == "dave"
 
 
+async def test_a_manager_asks_for_breaches_and_open_incidents_in_plain_words(quiet):
+    # Before: "show me breaches" was not understood and "list all open incidents" began
+    # a report of carol's own.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    breaches = await quiet.message("carol", "show me breaches")
+    assert breaches.text == (await quiet.ok("carol", "/incident queue --all")).text
+    listed = await quiet.message("carol", "list all open incidents")
+    assert listed.text == (await quiet.ok("carol", "/incident list")).text
+    assert listed.card.body.startswith("INC-000001")
+    assert await conversation(quiet, "carol") is None
+
+
 async def test_staff_ask_for_a_groups_or_an_agents_queue_in_plain_words(quiet):
     # Before: "show me the network queue" began a report with Wi-Fi articles, and
     # "unassigned tickets" and "what's dave working on?" were not understood.

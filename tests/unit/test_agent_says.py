@@ -92,7 +92,19 @@ from bot.agent_says import agent_command
         ("give 2 to erin", "incident assign 2 erin"),
         ("hand INC-2 over to the network team", "incident assign 2 network"),
         ("pass it to dave", "incident assign it dave"),
+        # A manager's (or agent's) everyday asks: before, each began a report.
+        ("list all open incidents", "incident list"),
+        ("what's open?", "incident list"),
+        ("show me all the open tickets", "incident list"),
+        ("show me breaches", "incident queue"),
+        ("anything breached?", "incident queue"),
+        ("what has breached", "incident queue"),
+        ("post a bulletin: email is slow for everyone", "bulletin post email is slow for everyone"),
+        ("post a bulletin saying the vpn is down", "bulletin post the vpn is down"),
+        ("announce: printers on floor 2 are down", "bulletin post printers on floor 2 are down"),
         # Sentences stay sentences.
+        ("why is my ticket still open", None),
+        ("can you post a bulletin", None),  # says nothing to post: the command would ask
         ("it is fixed", None),  # "it" names an incident only after a verb of the desk's
         ("give me a minute", None),
         ("put it on my desk please", None),
