@@ -286,5 +286,5 @@ def _near(text: str, position: int) -> str:
 
 def _names_it(spec: CommandSpec, text: str) -> bool:
     """Whether a command's incident is given as "it" ("claim it")."""
-    words = text.split(maxsplit=1)
-    return bool(spec.params) and spec.params[0] is INCIDENT_ID and words[:1] == [IT]
+    first = text.split(maxsplit=1)[:1]
+    return bool(spec.params) and spec.params[0] is INCIDENT_ID and first == [IT]
