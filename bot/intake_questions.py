@@ -34,6 +34,7 @@ from bot.services.triage import CAN_WAIT, MANY, ME, SLOWED, STOPPED, TEAM
 Options = tuple[tuple[str, str], ...]  # (answer key, label) each
 
 SCOPE_QUESTION = "Who is affected?"
+REQUEST_SCOPE_QUESTION = "Who is it for?"  # asked for something, nobody is "affected"
 SCOPE_OPTIONS: Options = (
     (ME, "Just me"),
     (TEAM, "My team"),
@@ -77,7 +78,7 @@ def question_text(row: Conversation) -> str:
     if row.step == WHICH:
         return f"Which one fixed it? Say its number, 1 to {len(row.articles)}."
     if row.step == SCOPE:
-        return options_text(SCOPE_QUESTION, SCOPE_OPTIONS)
+        return options_text(scope_question(row.kind), SCOPE_OPTIONS)
     if row.step == BLOCKED:
         return options_text(*blocked_question(row.kind))
     return _ASKED.get(row.step, "Say “cancel” to start over.")
@@ -86,12 +87,16 @@ def question_text(row: Conversation) -> str:
 def question_reply(row: Conversation) -> Reply:
     """The question waiting for its answer, short, with its buttons if it has any."""
     if row.step == SCOPE:
-        return options_reply(SCOPE_QUESTION, SCOPE_OPTIONS, "intake.scope")
+        return options_reply(scope_question(row.kind), SCOPE_OPTIONS, "intake.scope")
     if row.step == BLOCKED:
         return options_reply(*blocked_question(row.kind), "intake.blocked")
     if row.step == CONFIRM:
         return Reply(text=question_text(row), buttons=CONFIRM_BUTTONS)
     return Reply(text=question_text(row))
+
+
+def scope_question(kind: str) -> str:
+    return REQUEST_SCOPE_QUESTION if kind == "request" else SCOPE_QUESTION
 
 
 def blocked_question(kind: str) -> tuple[str, Options]:

@@ -80,7 +80,8 @@ _BLOCKED_REPLY = {
 _REQUEST = re.compile(
     r"\b(i need|we need|i'?d like|can i (get|have)|could i (get|have)|please (install|add|create|"
     r"give|grant|set up)|request(ing)?|new (laptop|account|starter|joiner|hire)|access to|"
-    r"install|licen[cs]e for|set ?up)\b"
+    r"install|licen[cs]e for|set ?up|where (can|do) i (find|get|download)|"
+    r"how (do|can) i download)\b"
 )
 _FAULT = re.compile(
     r"\b(not working|doesn'?t work|broken|error|fail\w*|crash\w*|down|can'?t|cannot|won'?t)\b"

@@ -966,6 +966,18 @@ async def test_a_request_is_asked_how_soon_it_is_needed_not_whether_one_can_work
     assert (opened.kind, opened.urgency) == ("request", "medium")
 
 
+@pytest.mark.parametrize(
+    "asked",
+    ["can i get photoshop", "where can i download the vpn client", "how do i download visio"],
+)
+async def test_a_request_is_asked_who_it_is_for_not_who_is_affected(quiet, asked):
+    # Before: "can i get photoshop" was asked "Who is affected?", as if something broke,
+    # and "where can i download the vpn client" was taken for a fault.
+    who = await quiet.message("alice", asked)
+    assert who.text == "Who is it for?\n1. Just me\n2. My team\n3. Many people or a whole site"
+    assert (await quiet.message("alice", "just me")).text.startswith("How soon do you need it?")
+
+
 async def test_an_incident_named_by_what_it_is_about_is_the_one_answered_or_cancelled(quiet):
     # Before, with two open: "any news on my printer ticket?" listed both, "what about
     # the outlook one" asked whether it was a note, and "cancel the printer one, it works
