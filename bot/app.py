@@ -27,6 +27,7 @@ from bot.conversation import Chat
 from bot.conversation_store import incident_here, place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
+from bot.ids import format_id
 from bot.intents import me_too
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
 from bot.models import Conversation, ProcessedEvent
@@ -40,6 +41,7 @@ from bot.services.rules import DeskRules
 
 log = logging.getLogger(__name__)
 _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+_FINAL = {("incident", "close"), ("incident", "cancel")}  # never done to "it"
 Work = Callable[[CommandContext], Awaitable[Reply]]
 _ROLE_NAMES = {Role.AGENT: "the desk's agents", Role.MANAGER: "the desk's managers"}
 
@@ -157,10 +159,18 @@ class Core:
         """ "claim it", "resolve it, new toner": the incident this thread is about, or the
         one the person's direct chat follows (the last they heard news of)."""
         number = await incident_here(ctx.session, ctx.person.key, ctx.channel)
+        verb = spec.path[-1]
         if number is None:
             raise BadArguments(
                 f"Which incident? This chat isn't following one, so “{IT}” names none. "
-                f"Say its number, for example “{spec.path[-1]} INC-12”."
+                f"Say its number, for example “{verb} INC-12”."
+            )
+        if spec.path in _FINAL:
+            # news of another incident may have moved the chat on: no guessing what can't
+            # be undone
+            raise BadArguments(
+                f"That can't be undone, so say the incident's number: “{verb} "
+                f"{format_id(number)}” if you mean the one this chat follows."
             )
         values = self.registry.parse(spec, f"{number}{text.strip()[len(IT) :]}", self.rules)
         self._check_options(ctx.person, spec, values)

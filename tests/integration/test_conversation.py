@@ -773,6 +773,14 @@ async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
     done = await quiet.message("erin", "resolve it, the ISP fixed their line")
     assert done.text == "INC-000001 is resolved (fixed)."
     assert (await incident(quiet)).state == "resolved"
+    # What can't be undone is never done to "it": news of another incident may have
+    # moved the chat on.
+    final = await quiet.message("erin", "close it")
+    assert final.text == (
+        "That can't be undone, so say the incident's number: “close INC-000001” if you "
+        "mean the one this chat follows."
+    )
+    assert (await incident(quiet)).state == "resolved"
 
 
 async def test_it_with_no_incident_followed_asks_which(quiet):
