@@ -130,6 +130,16 @@ _AGENT_SAYS = (
         "incident queue --group {}",
     ),
     (
+        # a manager balancing the load: the teams' queue shows who holds how much
+        re.compile(
+            r"^(?:(?:who['’]?s|who is)\s+(?:over ?loaded|swamped|busiest)|"
+            r"how busy is (?:everyone|every ?body|the team)|(?:the )?(?:team['’]?s? )?workload|"
+            r"what['’]?s (?:everyone|every ?body) working on)\W*$",
+            re.I,
+        ),
+        "incident queue --all",
+    ),
+    (
         # "what's dave working on?", "dave's queue": an agent's, by handle
         re.compile(
             r"^(?:(?:what['’]?s|what is)\s+(?!everyone|anyone|everybody|anybody|it\b|this\b)"

@@ -16,7 +16,7 @@ from bot.models import Incident
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 from bot.services.sla import ClockView, is_paused
-from bot.services.sla_queue import sla_queue, unowned
+from bot.services.sla_queue import OwnerLoad, sla_queue, unowned
 from bot.wording import counted
 
 _SEVERITY = {"breached": Severity.DANGER, "missed": Severity.WARNING, "met": Severity.SUCCESS}
@@ -104,16 +104,28 @@ def queue_card(
     rules: DeskRules,
     now: datetime,
     unowned: Mapping[str, int] | None = None,
+    load: Sequence[OwnerLoad] = (),
 ) -> Reply:
     waiting = _unowned_line(unowned or {})
     if not incidents:
         return Reply(text=f"No open incidents for {whose}." + (f"\n{waiting}" if waiting else ""))
     lines = "\n".join(queue_line(i, rules, now) for i in incidents)
     more = f"\nShowing the first {len(incidents)} of {total}." if total > len(incidents) else ""
+    fields = (Field("By owner", _load_line(load, rules), short=False),) if load else ()
     return Reply(
         text=f"{counted(total, 'open incident')} for {whose}, closest to breach first",
-        card=Card(title=f"Queue: {whose}", body=lines + more, footer=waiting),
+        card=Card(title=f"Queue: {whose}", fields=fields, body=lines + more, footer=waiting),
     )
+
+
+def _load_line(load: Sequence[OwnerLoad], rules: DeskRules) -> str:
+    """ "Bob Baker (bob) 4 (1 overdue) · nobody 2": who holds how much of a team's queue."""
+    parts = []
+    for held in load:
+        who = rules.directory.name_of(held.owner) if held.owner else "nobody"
+        late = f" ({held.overdue} overdue)" if held.overdue else ""
+        parts.append(f"{who} {held.open}{late}")
+    return " · ".join(parts)
 
 
 def _unowned_line(unowned: Mapping[str, int]) -> str:

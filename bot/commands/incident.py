@@ -44,7 +44,7 @@ from bot.services.incidents import (
 )
 from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.rules import DeskRules
-from bot.services.sla_queue import sla_queue
+from bot.services.sla_queue import load_by_owner, sla_queue
 from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
 from bot.typed_answers import rating_of
 from bot.wording import counted, sentences
@@ -580,6 +580,13 @@ async def sla(ctx: CommandContext, incident: int) -> Reply:
     return sla_reply(found, ctx.rules, ctx.now)
 
 
+async def _team_queue(ctx: CommandContext, groups: list[str], whose: str) -> Reply:
+    """A team's queue, with how much each owner holds of it (a manager's balancing)."""
+    rows, total = await sla_queue(ctx.session, groups=groups)
+    load = await load_by_owner(ctx.session, groups, ctx.now)
+    return queue_card(rows, total, whose, ctx.rules, ctx.now, load=load)
+
+
 @registry.command(
     "incident queue",
     "Your open incidents (or a group's), the closest to breaching its SLA first",
@@ -603,16 +610,14 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None, all: 
     if sum(map(bool, (group, agent, all))) > 1:
         raise BadArguments("Ask for one queue: --group, --agent or --all.")
     if group:
-        rows, total = await sla_queue(ctx.session, groups=[group])
-        return queue_card(rows, total, f"the {group} team", ctx.rules, ctx.now)
+        return await _team_queue(ctx, [group], f"the {group} team")
     if all:
         teams = ctx.rules.directory.teams(ctx.person)
         if not teams:
             raise BadArguments(
                 "You are in no support group. `/incident queue --group <group>` lists one."
             )
-        rows, total = await sla_queue(ctx.session, groups=teams)
-        return queue_card(rows, total, f"your teams ({', '.join(teams)})", ctx.rules, ctx.now)
+        return await _team_queue(ctx, teams, f"your teams ({', '.join(teams)})")
     handle = ctx.person.handle
     if agent and agent.lower() not in ("me", "myself"):
         staff = ctx.rules.directory.staff(agent)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Incident
@@ -32,15 +34,43 @@ async def sla_queue(
     if escalated_in is not None:
         conditions += [Incident.manager_escalated.is_(True), Incident.group.in_(escalated_in)]
     total = await session.scalar(select(func.count(Incident.id)).where(*conditions))
-    next_due = case(
+    paused = case((Incident.sla_paused_since.is_not(None), 1), else_=0)
+    rows = await session.scalars(
+        select(Incident).where(*conditions).order_by(paused, _next_due(), Incident.id).limit(LIMIT)
+    )
+    return list(rows), total or 0
+
+
+def _next_due() -> ColumnElement[datetime]:
+    """The due time of the clock that runs: the response while nobody has answered."""
+    return case(
         (Incident.responded_at.is_(None), Incident.response_due_at),
         else_=Incident.resolution_due_at,
     )
-    paused = case((Incident.sla_paused_since.is_not(None), 1), else_=0)
-    rows = await session.scalars(
-        select(Incident).where(*conditions).order_by(paused, next_due, Incident.id).limit(LIMIT)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerLoad:
+    """What one owner (None: nobody yet) holds of a queue, and how much of it is late."""
+
+    owner: str | None
+    open: int
+    overdue: int
+
+
+async def load_by_owner(
+    session: AsyncSession, groups: Sequence[str], now: datetime
+) -> list[OwnerLoad]:
+    """The open incidents of the `groups` per owner, the busiest first and nobody's last:
+    counted in the database, so that it covers the whole queue, not the lines shown."""
+    late = and_(Incident.sla_paused_since.is_(None), _next_due() < now)
+    rows = await session.execute(
+        select(Incident.assignee, func.count(Incident.id), func.sum(case((late, 1), else_=0)))
+        .where(Incident.state.in_([s.value for s in OPEN]), Incident.group.in_(groups))
+        .group_by(Incident.assignee)
     )
-    return list(rows), total or 0
+    loads = [OwnerLoad(owner, count, int(overdue or 0)) for owner, count, overdue in rows]
+    return sorted(loads, key=lambda load: (load.owner is None, -load.open, load.owner or ""))
 
 
 async def unowned(session: AsyncSession, groups: Sequence[str]) -> dict[str, int]:

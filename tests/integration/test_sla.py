@@ -480,6 +480,24 @@ async def test_the_whole_teams_queue_is_one_command_and_a_managers_plain_questio
     assert refused.text.startswith("Ask for one queue: --group, --agent or --all.")
 
 
+async def test_a_teams_queue_says_how_much_each_owner_holds(desk, clock):
+    """Before, a manager had to count the queue's lines to see who was overloaded, and
+    "who's overloaded?" was not understood."""
+    for n in range(3):
+        await desk.ok("alice", f"/incident open Laptop {n} will not boot")
+    await desk.ok("alice", "/incident open Wi-Fi drops on floor 3 --category network")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident claim 2")
+    clock.advance(hours=9)  # past the P4 response target (8h) of the two nobody answered
+    teams = await desk.ok("carol", "/incident queue --all")
+    load = {f.label: f.value for f in teams.card.fields}
+    assert load == {"By owner": "Bob Baker (bob) 2 · nobody 2 (2 overdue)"}
+    asked = await desk.message("carol", "who's overloaded?")
+    assert (asked.text, asked.card) == (teams.text, teams.card)
+    network = await desk.ok("carol", "/incident queue --group network")
+    assert {f.label: f.value for f in network.card.fields} == {"By owner": "nobody 1 (1 overdue)"}
+
+
 async def test_whats_on_my_plate_is_ones_own_queue_even_for_a_manager(desk):
     """Before, bob's "whats on my plate" began a problem report ("Who is affected?")."""
     await desk.ok("alice", f"/incident open {PRINTER}")

@@ -22,7 +22,10 @@ from bot.agent_says import agent_command
         ("what's in the service-desk team's queue?", "incident queue --group service-desk"),
         ("what's dave working on?", "incident queue --agent dave"),
         ("dave's queue", "incident queue --agent dave"),
-        ("what's everyone working on", None),
+        ("what's everyone working on", "incident queue --all"),
+        ("who's overloaded?", "incident queue --all"),
+        ("how busy is everyone", "incident queue --all"),
+        ("team workload", "incident queue --all"),
         ("what is breaching soon", "incident queue"),
         # One's own queue: before, "whats on my plate" began a problem report.
         ("whats on my plate", "incident queue --agent me"),
