@@ -99,6 +99,7 @@ from bot.services.triage import MANY
 from bot.sla_cards import after_hours
 from bot.typed_answers import (
     ACK,
+    ADDING,
     BARE_FIELD,
     BELONGS_TO,
     CANCEL,
@@ -246,7 +247,9 @@ class Chat:
             return await self.status(text)
         followed = await self._followed_incident()
         asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
-        elsewhere = followed is not None and self._elsewhere(text, followed)
+        adding = bool(ADDING.match(text.strip()))  # "can you add that ...": it says where
+        asked = asked or adding
+        elsewhere = followed is not None and not adding and self._elsewhere(text, followed)
         if followed is not None and elsewhere and not asked and self.ctx.channel.is_direct:
             # "and now teams won't start" after a printer report: news, said to be so
             label = f"{format_id(followed.id)} “{followed.summary}”"
@@ -572,9 +575,11 @@ class Chat:
                 return await self.add_detail(clean)
             self.said.append("Noted.")
             return await self.ask_next()
+        elif step == CONFIRM and clean.rstrip(".") == "2":
+            return self.edit()  # the buttons' order: Confirm, Edit, Cancel
         elif step == CONFIRM and YES.match(clean):
             return await self.confirm()
-        elif step == CONFIRM and NO.match(clean):
+        elif step == CONFIRM and (NO.match(clean) or clean.rstrip(".") == "3"):
             return self.answer(self._dropped())
         elif step == EDIT and (YES.match(clean) or NO.match(clean)):
             self.row.step = CONFIRM  # nothing to change after all

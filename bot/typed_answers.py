@@ -58,6 +58,14 @@ def rating_of(word: str) -> str | None:
 
 # "add it to INC-1", "it's about #1", "this belongs to ticket 1": a report being written
 # was about one of the person's open incidents after all.
+# "can you add that it started after the update", "forgot to mention, ...": more for the
+# incident the chat follows, said to be so.
+ADDING = re.compile(
+    r"^(?:(?:actually|also|oh|and|btw|ps)[,.]?\s+)*(?:(?:(?:can|could) you\s+)?"
+    r"(?:please\s+|pls\s+)?add\s+(?:that|this|to\s+(?:it|my\s+(?:ticket|report|incident)))\b|"
+    r"i?\s*forgot\s+to\s+(?:say|mention|add)\b)",
+    re.I,
+)
 BELONGS_TO = re.compile(
     r"^(?:(?:please\s+)?(?:add|put|move)\s+(?:it|this|that)\s+(?:to|on|onto|in)|"
     r"(?:it'?s|it\s+is|this\s+is)\s+(?:about|for|part\s+of)|(?:it\s+|this\s+)?belongs\s+"

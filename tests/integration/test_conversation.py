@@ -757,6 +757,37 @@ async def test_a_report_about_it_is_not_referred_for_a_word_of_another_teams(qui
     assert asked.text == SCOPE
 
 
+@pytest.mark.parametrize(
+    ("typed", "opened", "step"), [("1", 1, "idle"), ("2", 0, "edit"), ("3", 0, "idle")]
+)
+async def test_a_number_at_the_summary_is_the_button_in_that_place(quiet, typed, opened, step):
+    # Before: "2" (Edit, the second button) was read as "no", and the report was dropped.
+    asked = await quiet.message("alice", "my laptop screen flickers, just me, I can't work")
+    assert asked.text.startswith(SHALL_I)
+    assert [b.label for b in asked.buttons] == ["Confirm", "Edit", "Cancel"]
+    await quiet.message("alice", typed)
+    assert len(await incidents(quiet)) == opened
+    assert (await conversation(quiet, "alice")).step == step
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "actually can you add that it started after the windows update",
+        "forgot to mention, outlook also crashes since then",
+        "please add this: it only happens on the docking station",
+    ],
+)
+async def test_asking_to_add_something_adds_it_to_the_incident_followed(quiet, said):
+    # Before: "can you add that ..." right after opening was asked "Is this about
+    # INC-000001, or a new problem?", though it said where it goes.
+    await open_by_chat(quiet)
+    added = await quiet.message("alice", said)
+    assert added.text == "Added to INC-000001; the desk will see it."
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", said)
+    assert len(await incidents(quiet)) == 1
+
+
 async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
     # Before: erin's "i'll take it", right after "New P1 for the network team: INC-1",
     # was not understood; "it" now means the incident her direct chat follows.
