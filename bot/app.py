@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
 from bot.context import CommandContext
 from bot.conversation import Chat
-from bot.conversation_store import incident_here, place_of
+from bot.conversation_store import IDLE, incident_here, place_of
 from bot.db import Database
 from bot.errors import BadArguments, DeskError, Forbidden
 from bot.ids import format_id
@@ -90,7 +90,8 @@ class Core:
     async def follows(self, place: ChannelRef, text: str = "") -> bool:
         """Whether a reply without a mention in this channel thread is meant for the
         desk: the desk is talking there (someone's report or its incident), or it is a
-        "same here" under a bulletin in force (other chatter there is left alone)."""
+        "same here" under a bulletin in force (other chatter there is left alone, also
+        after someone's "same here", which leaves their conversation there idle)."""
         if place.is_direct or place.thread_id is None:
             return False
         async with self.database.transaction() as session:
@@ -99,6 +100,7 @@ class Core:
                 .where(
                     Conversation.platform == place.platform,
                     Conversation.place == place_of(place),
+                    or_(Conversation.step != IDLE, Conversation.incident_id.is_not(None)),
                 )
                 .limit(1)
             )

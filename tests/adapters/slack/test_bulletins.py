@@ -147,3 +147,10 @@ async def test_same_here_under_the_posted_bulletin_follows_it_without_a_mention(
     assert "you're on the list for BUL-1" in text_of(joined.blocks)
     await asyncio.sleep(0.2)
     assert len(fake.to("chat.postMessage")) == 4  # the chatter before it was left alone
+    # And the chatter after it: before, one "same here" made the desk answer everything
+    # said in the thread ("the desk is talking there").
+    await slack.event(
+        slack.thread_reply("ugh, right before my deadline", thread_ts=ts, channel=STATUS)
+    )
+    await asyncio.sleep(0.2)
+    assert len(fake.to("chat.postMessage")) == 4
