@@ -607,7 +607,10 @@ class Chat:
         if step == SUGGESTED and more_detail(clean, intent.kind):
             return await self.look_again(clean)
         if step in (SCOPE, BLOCKED, CONFIRM) and NEED_HELP.match(clean):
-            return await self._ask_again()  # on its way to the desk already: not detail
+            # on its way to the desk already: not detail, and not ignored either
+            then = "confirm" if step == CONFIRM else "answer this"
+            self.said.append(f"It goes to the desk as soon as you {then}.")
+            return await self._ask_again()
         if step in (SCOPE, BLOCKED, CONFIRM) and more_detail(clean, intent.kind):
             return await self.add_detail(clean)
         if step == KNOWN and intent.kind == IntentKind.REPORT:

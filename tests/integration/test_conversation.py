@@ -2198,13 +2198,18 @@ async def test_thanks_or_hello_mid_report_gets_the_question_again_without_sorry(
 
 @pytest.mark.parametrize("text", ["I still need help", "need help please", "i need some help"])
 async def test_asking_for_help_mid_report_is_not_added_to_it(quiet, text):
-    # Before: "I still need help" at "Who is affected?" went into the description.
+    # Before: "I still need help" at "Who is affected?" went into the description; then
+    # the question came back with no word, as if the plea were not heard.
     await quiet.message("alice", PRINTER)
     again = await quiet.message("alice", text)
-    assert again.text == SCOPE
+    assert again.text == f"It goes to the desk as soon as you answer this.\n{SCOPE}"
     await quiet.message("alice", "just me")
-    assert (await quiet.message("alice", text)).text == BLOCKED
+    blocked = await quiet.message("alice", text)
+    assert blocked.text == f"It goes to the desk as soon as you answer this.\n{BLOCKED}"
     assert (await conversation(quiet, "alice")).text == PRINTER
+    await quiet.message("alice", "I can't work")
+    confirm = await quiet.message("alice", text)
+    assert confirm.text.startswith(f"It goes to the desk as soon as you confirm.\n{SHALL_I}")
 
 
 @pytest.mark.parametrize("text", ["what do you mean?", "why do you need to know", "hmm"])
