@@ -70,6 +70,7 @@ from bot.intents import (
     IntentKind,
     asks_to_cancel,
     me_too,
+    me_too_on,
     named_no_longer_needed,
     names_a_problem,
     no_longer_needed,
@@ -355,6 +356,9 @@ class Chat:
     async def _me_too(self, text: str) -> Reply | None:
         """ "Same here" in a channel thread where someone else's incident was opened: they
         are affected too, and what else they say goes onto it."""
+        named = me_too_on(text)
+        if named is not None and not self.ctx.person.is_agent:
+            return await self._me_too_named(*named)
         rest = me_too(text)
         if rest is None or self.ctx.channel.is_direct or self.ctx.person.is_agent:
             return None  # the desk's own "+1" in a thread is no one affected
@@ -363,6 +367,23 @@ class Chat:
             return await self._bulletin_me_too()
         if incident.reporter_key == self.ctx.person.key:
             return None
+        return await self._join(incident, rest)
+
+    async def _me_too_named(self, number: int, rest: str) -> Reply | None:
+        """ "same problem as INC-1", wherever it is said: affected by the incident named."""
+        incident = await self.ctx.incidents.get(number)
+        if incident.reporter_key == self.ctx.person.key:
+            return None
+        if State(incident.state) not in OPEN:
+            said = (
+                f"{format_id(number)} is {incident.state}. If you still have the problem, tell "
+                "me what you see and I'll take it from there."
+            )
+            return self.answer(Reply(text=said))
+        return await self._join(incident, rest)
+
+    async def _join(self, incident: Incident, rest: str) -> Reply:
+        """They are affected too (once), and what else they said goes onto it."""
         number, incidents = incident.id, self.ctx.incidents
         self.follow(incident)
         if await incidents.involves(incident, self.ctx.person):

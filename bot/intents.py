@@ -387,6 +387,26 @@ _ME_TOO = re.compile(
 )
 
 
+# "same problem as INC-1", "add me to #3", "INC-7 affects me too": affected, by its id.
+_ME_TOO_ON = re.compile(
+    r"^(?:(?:i have |i'?ve got |having )?(?:the )?same (?:problem|issue|thing|fault) as|"
+    r"me too (?:on|with|for)|add me to|i'?m (?:also )?affected by)\s+" + SPOKEN_ID + r"(?![\w-])"
+    r"(?:\s+(?:here|too|as well))?[\s,.!:;-]*(.*)$"
+    r"|^" + SPOKEN_ID + r"\s+(?:affects|is affecting|hits|is hitting) me(?: too| as well)?\W*()$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def me_too_on(text: str) -> tuple[int, str] | None:
+    """The incident a "me too" names and what else it says, or None when it names none."""
+    found = _ME_TOO_ON.match(text.strip())
+    if found is None:
+        return None
+    number = found.group(1) or found.group(3)
+    rest = (found.group(2) if found.group(1) else found.group(4)) or ""
+    return int(number), rest.strip()
+
+
 def me_too(text: str) -> str | None:
     """What a "me too" message says besides ("" for nothing more), or None when the
     message is not one."""

@@ -788,6 +788,26 @@ async def test_asking_to_add_something_adds_it_to_the_incident_followed(quiet, s
     assert len(await incidents(quiet)) == 1
 
 
+async def test_same_problem_as_a_named_incident_joins_it_from_anywhere(quiet):
+    # Before: carl's "same problem as INC-1 here", in his direct chat, began a report of
+    # his own ("Who is affected?").
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    joined = await quiet.message("carl", "same problem as INC-1 here, tray 2 as well")
+    assert joined.text == (
+        "You're on INC-000001 now (2 people affected); I'll tell you when there is news. "
+        "What you said is on it too."
+    )
+    assert await affected(quiet) == [("console:carl", "carl")]
+    assert (await timeline(quiet))[-1] == ("note", "console:carl", "tray 2 as well")
+    again = await quiet.message("carl", "me too on INC-1")
+    assert again.text == "You're on INC-000001 already; I'll tell you when there is news."
+    await quiet.ok("bob", "/incident claim 1")
+    await quiet.ok("bob", "/incident resolve 1 new roller")
+    late = await quiet.message("dina", "same problem as INC-1")
+    assert late.text.startswith("INC-000001 is resolved")
+    assert len(await incidents(quiet)) == 1
+
+
 async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
     # Before: erin's "i'll take it", right after "New P1 for the network team: INC-1",
     # was not understood; "it" now means the incident her direct chat follows.

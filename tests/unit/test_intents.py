@@ -12,6 +12,7 @@ from bot.intents import (
     IntentKind,
     asks_to_cancel,
     me_too,
+    me_too_on,
     mentions_incident,
     named_no_longer_needed,
     no_longer_needed,
@@ -368,3 +369,20 @@ def test_asking_for_an_incident_to_go_is_told_from_saying_it_works(text, asks):
 )
 def test_a_request_to_reopen(text, asked):
     assert reopen_request(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("same problem as INC-1 here", (1, "")),
+        ("I have the same issue as #4, since this morning", (4, "since this morning")),
+        ("me too on INC-000012", (12, "")),
+        ("add me to INC-3 please", (3, "please")),
+        ("INC-7 affects me too", (7, "")),
+        ("same problem with the scanner", None),
+        ("is INC-1 the same problem as mine?", None),
+        ("same here", None),  # no incident named: the thread's, if any
+    ],
+)
+def test_a_me_too_can_name_its_incident(text, found):
+    assert me_too_on(text) == found
