@@ -708,7 +708,8 @@ class Chat:
         if known is not None:
             return self._known_issue(known, text)
         referral = self.ctx.rules.referrals.team_for(text)
-        if referral is not None:
+        # an article that fits makes it IT's ("out of office for my annual leave")
+        if referral is not None and not self.ctx.knowledge.search(text, limit=1):
             return self._referred(referral, text)
         return await self.suggest(text)
 

@@ -758,6 +758,21 @@ async def test_a_report_about_it_is_not_referred_for_a_word_of_another_teams(qui
 
 
 @pytest.mark.parametrize(
+    ("said", "article"),
+    [
+        ("how do I set up my out of office for annual leave", "out-of-office"),
+        ("the door badge printer release doesnt work", "printer-offline"),
+    ],
+)
+async def test_a_message_an_article_fits_is_not_referred(desk, said, article):
+    # Before: "annual leave" sent the out-of-office question to HR, and "door badge"
+    # the printer's release to facilities, though an article answers each.
+    suggested = await desk.message("alice", said)
+    assert suggested.text.startswith("These articles may fix it right away:")
+    assert article in suggested.text
+
+
+@pytest.mark.parametrize(
     ("typed", "opened", "step"), [("1", 1, "idle"), ("2", 0, "edit"), ("3", 0, "idle")]
 )
 async def test_a_number_at_the_summary_is_the_button_in_that_place(quiet, typed, opened, step):
