@@ -243,7 +243,8 @@ class CategorySettings(_Section):
 
 class OtherTeamSettings(_Section):
     """A team besides IT that people write to the desk about (facilities, HR): a message
-    naming one of its topics, and nothing of IT's, is pointed there."""
+    naming its topics more than IT's category keywords, and that no article fits, is
+    pointed there (`services/referrals.py`)."""
 
     contact: str  # how to reach them: "ext. 4000 or facilities@example.com"
     topics: list[str] = Field(min_length=1)  # words or phrases: "badge", "coffee machine"
