@@ -32,6 +32,15 @@ _AGENT_SAYS = (
         "incident claim {}",
     ),
     (
+        # "i'll take the wifi one": by what it is about (`bot/app.py` finds which)
+        re.compile(
+            r"^(?:please )?(?:claim|take|grab|i['’]?ll take|i will take|let me take)\s+the\s+"
+            r"([\w'-]+(?: [\w'-]+){0,3}?)\s+(?:one|ticket|incident)[\s.!]*$",
+            re.I,
+        ),
+        "incident claim the {} one",
+    ),
+    (
         # after "New P1 for the network team: INC-3", or in its thread
         re.compile(
             r"^(?:ok,? )?(?:(?:i['’]?ll|i will|let me) (?:take|grab|handle|pick up) "

@@ -8,6 +8,7 @@ recorded in the same transaction, so a redelivered event does nothing twice.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,10 +35,12 @@ from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices
 from bot.registry import INCIDENT_ID, CommandSpec, Registry, registry
 from bot.services.bulletins import posted_in
+from bot.services.duplicates import named_by
 from bot.services.incidents import IncidentFilter, Incidents
 from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
 from bot.services.rules import DeskRules
+from bot.services.sla_queue import unowned_incidents
 
 log = logging.getLogger(__name__)
 _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
@@ -143,7 +146,7 @@ class Core:
                 f"{spec.name} is for {_ROLE_NAMES[needed]}, and you are not on that list. "
                 "`/help` shows what you can do."
             )
-        if isinstance(inbound, CommandCall) and _names_it(spec, text):
+        if isinstance(inbound, CommandCall) and _points(spec, text):
             return await self._unit(inbound, person, lambda ctx: self._on_it(ctx, spec, text))
         values = self._bind(spec, inbound, text)
         self._check_options(person, spec, values)
@@ -159,7 +162,12 @@ class Core:
 
     async def _on_it(self, ctx: CommandContext, spec: CommandSpec, text: str) -> Reply:
         """ "claim it", "resolve it, new toner": the incident this thread is about, or the
-        one the person's direct chat follows (the last they heard news of)."""
+        one the person's direct chat follows (the last they heard news of); "claim the
+        wifi one": the one nobody owns in their groups that those words name."""
+        about = _THE_ONE.match(text.strip())
+        if about:
+            number = await _unowned_about(ctx, about[1])
+            return await spec.handler(ctx, **self.registry.parse(spec, str(number), self.rules))
         number = await incident_here(ctx.session, ctx.person.key, ctx.channel)
         verb = spec.path[-1]
         if number is None:
@@ -296,7 +304,26 @@ def _near(text: str, position: int) -> str:
     return f"near '{shown}'"
 
 
-def _names_it(spec: CommandSpec, text: str) -> bool:
-    """Whether a command's incident is given as "it" ("claim it")."""
-    first = text.split(maxsplit=1)[:1]
-    return bool(spec.params) and spec.params[0] is INCIDENT_ID and first == [IT]
+_THE_ONE = re.compile(r"^the\s+(.+?)\s+one$", re.I)  # "claim the wifi one"
+
+
+def _points(spec: CommandSpec, text: str) -> bool:
+    """Whether a command's incident is given as "it" ("resolve it"), or, to claim, by
+    what it is about ("claim the wifi one")."""
+    if not spec.params or spec.params[0] is not INCIDENT_ID:
+        return False
+    if spec.path == ("incident", "claim") and _THE_ONE.match(text.strip()):
+        return True
+    return text.split(maxsplit=1)[:1] == [IT]
+
+
+async def _unowned_about(ctx: CommandContext, about: str) -> int:
+    """The one incident nobody owns in the person's groups that `about` names."""
+    waiting = await unowned_incidents(ctx.session, ctx.rules.directory.teams(ctx.person))
+    found = named_by(about, waiting)
+    if found is None:
+        raise BadArguments(
+            f"No incident nobody owns in your groups is about “{about}” alone: say its "
+            "number, for example “claim INC-12” (“what's unassigned?” lists them)."
+        )
+    return found.id

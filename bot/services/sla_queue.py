@@ -73,6 +73,23 @@ async def load_by_owner(
     return sorted(loads, key=lambda load: (load.owner is None, -load.open, load.owner or ""))
 
 
+async def unowned_incidents(session: AsyncSession, groups: Sequence[str]) -> list[Incident]:
+    """The open incidents nobody owns in `groups`, the newest first (at most LIMIT)."""
+    if not groups:
+        return []
+    rows = await session.scalars(
+        select(Incident)
+        .where(
+            Incident.state.in_([s.value for s in OPEN]),
+            Incident.assignee.is_(None),
+            Incident.group.in_(groups),
+        )
+        .order_by(Incident.id.desc())
+        .limit(LIMIT)
+    )
+    return list(rows)
+
+
 async def unowned(session: AsyncSession, groups: Sequence[str]) -> dict[str, int]:
     """How many open incidents nobody owns yet, per group of `groups` that has any: the
     work an agent's own queue does not show them."""

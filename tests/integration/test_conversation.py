@@ -849,6 +849,22 @@ async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
     assert (await incident(quiet)).state == "resolved"
 
 
+async def test_an_agent_claims_an_unowned_incident_by_what_it_is_about(quiet):
+    # Before: erin's "i'll take the wifi one" began a report of her own.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.ok("alice", "/incident open wifi drops on floor 3 --category network")
+    await quiet.ok("carl", "/incident open the vpn wont connect --category network")
+    taken = await quiet.message("erin", "i'll take the wifi one")
+    assert taken.text == "You own INC-000002 now."
+    none = await quiet.message("erin", "claim the scanner one")
+    assert none.is_error
+    assert none.text == (
+        "No incident nobody owns in your groups is about “scanner” alone: say its number, "
+        "for example “claim INC-12” (“what's unassigned?” lists them)."
+    )
+    assert [i.assignee for i in await incidents(quiet)] == [None, "erin", None]
+
+
 async def test_it_with_no_incident_followed_asks_which(quiet):
     await quiet.ok("alice", f"/incident open {PRINTER}")
     which = await quiet.message("bob", "on it")

@@ -87,6 +87,10 @@ from bot.agent_says import agent_command
         ("close that one", "incident close it"),
         ("mark it as resolved - new toner", "incident resolve it new toner"),
         ("escalate it, needs second line", "incident escalate it needs second line"),
+        # Claimed by what it is about: before, "i'll take the wifi one" began a report.
+        ("i'll take the wifi one", "incident claim the wifi one"),
+        ("claim the printer ticket", "incident claim the printer one"),
+        ("take the vpn incident from alice", None),
         # On hold, and handed to someone: before, each became a report's detail.
         ("put 1 on hold, waiting for the vendor", "incident pending 1 waiting for the vendor"),
         ("put INC-3 on hold", "incident pending 3"),
