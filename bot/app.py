@@ -166,8 +166,15 @@ class Core:
         wifi one": the one nobody owns in their groups that those words name."""
         about = _THE_ONE.match(text.strip())
         if about:
-            number = await _unowned_about(ctx, about[1])
-            return await spec.handler(ctx, **self.registry.parse(spec, str(number), self.rules))
+            number, rest = await _unowned_about(ctx, about[1]), ""
+        else:
+            number, rest = await self._followed(ctx, spec), text.strip()[len(IT) :]
+        values = self.registry.parse(spec, f"{number}{rest}", self.rules)
+        self._check_options(ctx.person, spec, values)
+        return await spec.handler(ctx, **values)
+
+    async def _followed(self, ctx: CommandContext, spec: CommandSpec) -> int:
+        """The incident "it" is, for a command that may be done to it."""
         number = await incident_here(ctx.session, ctx.person.key, ctx.channel)
         verb = spec.path[-1]
         if number is None:
@@ -182,9 +189,7 @@ class Core:
                 f"That can't be undone, so say the incident's number: “{verb} "
                 f"{format_id(number)}” if you mean the one this chat follows."
             )
-        values = self.registry.parse(spec, f"{number}{text.strip()[len(IT) :]}", self.rules)
-        self._check_options(ctx.person, spec, values)
-        return await spec.handler(ctx, **values)
+        return number
 
     def _agent_says(self, message: Message, person: Person) -> str | None:
         """The command an agent's short message stands for ("claim 12"); None for
