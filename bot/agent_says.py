@@ -32,6 +32,17 @@ _AGENT_SAYS = (
         "incident claim {}",
     ),
     (
+        # asked for, not asked about: "what's next?" claims nothing
+        re.compile(
+            r"^(?:ok,? |right,? )?(?:(?:please )?(?:claim|take|grab|give me|get me|assign me)|"
+            r"i['’]?ll take|i will take|let me take)\s+the\s+next(?: one| ticket| incident)?"
+            r"(?: please| pls)?[\s.!]*$|^next (?:one|ticket|incident)(?:,? please|,? pls)?[\s.!]*$|"
+            r"^next,? please[\s.!]*$",
+            re.I,
+        ),
+        "incident next",
+    ),
+    (
         # "i'll take the wifi one": by what it is about (`bot/app.py` finds which)
         re.compile(
             r"^(?:please )?(?:claim|take|grab|i['’]?ll take|i will take|let me take)\s+the\s+"
@@ -107,7 +118,8 @@ _AGENT_SAYS = (
         # one's own, whatever one's role: "what's on my plate?", "my queue"
         re.compile(
             r"^(?:(?:what['’]?s|what is)\s+on my plate(?: today)?|(?:show(?: me)? )?my queue|"
-            r"what am i working on)\W*$",
+            r"what am i working on|what['’]?s next|what(?: should| do) i (?:work on|do|take) next)"
+            r"\W*$",
             re.I,
         ),
         "incident queue --agent me",

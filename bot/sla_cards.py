@@ -80,10 +80,13 @@ async def own_queue(session: AsyncSession, rules: DeskRules, now: datetime, agen
     waiting = await unowned(session, agent.groups)
     reply = queue_card(rows, total, "you", rules, now, waiting)
     managed = rules.directory.managed_by(agent)
-    if not managed:
-        return reply
-    escalated, count = await sla_queue(session, escalated_in=managed)
-    return _with_escalated(reply, escalated, count, rules, now) if escalated else reply
+    if managed:
+        escalated, count = await sla_queue(session, escalated_in=managed)
+        reply = _with_escalated(reply, escalated, count, rules, now) if escalated else reply
+    return replace(reply, buttons=(TAKE_NEXT,)) if waiting else reply
+
+
+TAKE_NEXT = Button("Take the next one", "incident.next", "", "primary")
 
 
 def _with_escalated(

@@ -300,6 +300,20 @@ async def claim(ctx: CommandContext, incident: int) -> Reply:
 
 
 @registry.command(
+    "incident next",
+    "Take the incident nobody owns in your groups that falls due first",
+    params=[],
+    role=Role.AGENT,
+    examples=["/incident next"],
+)
+async def next_(ctx: CommandContext) -> Reply:
+    found = await ctx.incidents.claim_next(ctx.person)
+    return await _answer(
+        ctx, found, f"You own {format_id(found.id)} now, the next due in the {found.group} queue."
+    )
+
+
+@registry.command(
     "incident assign",
     "Give an incident to an agent or to a group's queue",
     params=[INCIDENT_ID, Param("to", WORD, "an agent's handle or a group")],

@@ -31,6 +31,7 @@ from bot.services.duplicates import best_match, named_by
 from bot.services.lifecycle import NOT_FINAL, OPEN, REPORTER, THIRD_PARTY, State, check
 from bot.services.people import Person
 from bot.services.rules import DeskRules
+from bot.services.sla_queue import next_unowned
 
 LIST_LIMIT = 25
 SOLVED_BY_KB = "solved-by-kb"
@@ -335,6 +336,22 @@ class Incidents:
             incident, agent, "claimed", state=State.IN_PROGRESS.value, assignee=agent.handle
         )
         return incident
+
+    async def claim_next(self, agent: Person) -> Incident:
+        """Claim the incident nobody owns in the agent's groups that falls due first."""
+        groups = self.rules.directory.teams(agent)
+        if not groups:
+            raise BadArguments(
+                "You are in no support group, so no queue is yours to take from. "
+                "Claim one by its number: `/incident claim 42`."
+            )
+        incident = await next_unowned(self.session, groups)
+        if incident is None:
+            raise NotFound(
+                f"Nothing is waiting in {_queues(groups)}: every open incident there has an "
+                "owner, or waits on someone else. `/incident queue --all` shows them."
+            )
+        return await self.claim(incident.id, agent)
 
     async def assign(self, number: int, agent: Person, target: str) -> Incident:
         """Give the incident to an agent (by handle) or to a group's queue."""
@@ -1003,3 +1020,10 @@ def _mentioning(word: str) -> Any:
             for column in (Incident.summary, Incident.description, Incident.resolution_note)
         )
     )
+
+
+def _queues(groups: Sequence[str]) -> str:
+    """ "the network queue", "your groups' queues (service-desk, network)"."""
+    if len(groups) == 1:
+        return f"the {groups[0]} queue"
+    return f"your groups' queues ({', '.join(groups)})"

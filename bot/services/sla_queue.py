@@ -90,6 +90,27 @@ async def unowned_incidents(session: AsyncSession, groups: Sequence[str]) -> lis
     return list(rows)
 
 
+async def next_unowned(session: AsyncSession, groups: Sequence[str]) -> Incident | None:
+    """The open incident nobody owns in `groups` that falls due first, for an agent to
+    take next. Pending ones wait on someone else, so they are not offered. The row is
+    locked and another worker's locked one skipped (PostgreSQL), so that two agents
+    asking at once are given two incidents, not one between them."""
+    if not groups:
+        return None
+    return await session.scalar(
+        select(Incident)
+        .where(
+            Incident.state.in_([s.value for s in OPEN]),
+            Incident.assignee.is_(None),
+            Incident.group.in_(groups),
+            Incident.sla_paused_since.is_(None),
+        )
+        .order_by(_next_due(), Incident.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
 async def unowned(session: AsyncSession, groups: Sequence[str]) -> dict[str, int]:
     """How many open incidents nobody owns yet, per group of `groups` that has any: the
     work an agent's own queue does not show them."""
