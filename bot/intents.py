@@ -292,6 +292,15 @@ _NOT_NEEDED = re.compile(
 _CANCEL_MINE = re.compile(
     r"\b(cancel|close|withdraw) (my|the|that|this) (ticket|incident|request|report)\b", re.I
 )
+# "can you cancel it, found a spare one": "it" only from the start and on its own, so
+# that "teams crashes when i cancel it" and "cancel that meeting for me" stay reports.
+_CANCEL_IT = re.compile(
+    r"^(?:(?:ok|okay|actually|sorry|oh|oops|wait|hmm|no|so|please|pls|just|can you|could "
+    r"you|you can|i want to|i'?d like to|let'?s)\b[\s,.!]*)*(?:cancel|withdraw|scrap|drop)\s+"
+    r"(?:it|that|this)(?:\s+(?:please|pls|for me|then|now|too|thanks|thank you))*"
+    r"\s*(?:$|[,.!?;:-])",
+    re.I,
+)
 _WITHDRAW_WORDS = 15
 
 
@@ -328,7 +337,7 @@ def no_longer_needed(text: str) -> bool:
     said = text.strip()
     if _not_an_answer(said.rstrip("?"), _WITHDRAW_WORDS):
         return False  # too long, or about a named incident; a question is judged below
-    if _CANCEL_MINE.search(said):
+    if _CANCEL_MINE.search(said) or _CANCEL_IT.match(said):
         return True
     return not said.endswith("?") and bool(_NOT_NEEDED.search(_NOT_WORKING.sub(" ", said)))
 

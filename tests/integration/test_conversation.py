@@ -240,6 +240,18 @@ async def test_saying_it_works_now_in_the_middle_of_a_report_drops_it(desk, step
     assert await incidents(desk) == []
 
 
+@pytest.mark.parametrize("step_reached_by", [["still need help"], ["still need help", "1"]])
+async def test_asking_to_cancel_it_in_the_middle_of_a_report_drops_it(desk, step_reached_by):
+    # Before, "can you cancel it, found a spare one" was added to the report as a detail.
+    await desk.message("alice", "I need a new mouse, mine is broken")
+    for line in step_reached_by:
+        await desk.message("alice", line)
+    dropped = await desk.message("alice", "ok can you cancel it, found a spare one")
+    assert dropped.text == DROPPED
+    assert (await conversation(desk, "alice")).step == "idle"
+    assert await incidents(desk) == []
+
+
 async def test_saying_the_articles_number_solves_it_too(desk):
     reply = await desk.message("alice", "my vpn keeps dropping")
     number = actions(reply).index(("intake.solved", "vpn-keeps-disconnecting")) + 1
@@ -1909,6 +1921,14 @@ async def test_saying_it_works_now_offers_to_cancel_the_open_incident(quiet, sai
     found = await incident(quiet)
     assert found.state == "cancelled"
     assert (await timeline(quiet))[-1] == ("cancelled", "console:alice", said)
+
+
+async def test_asking_to_cancel_it_offers_to_cancel_the_followed_incident(quiet):
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", "can you cancel it please? found a spare one")
+    assert asked.text.startswith(f"Shall I cancel INC-000001 “{PRINTER}”? "), asked.text
+    await quiet.message("alice", "yes")
+    assert (await incident(quiet)).state == "cancelled"
 
 
 async def test_news_of_another_incident_does_not_change_what_a_waiting_question_is_about(quiet):

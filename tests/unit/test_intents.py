@@ -274,6 +274,13 @@ def test_a_short_word_on_a_fix(text, fixed):
         ("can you cancel my ticket?", True),  # a request, question mark or not
         ("is it working now?", False),
         ("it still doesn't work", False),
+        # "it" on its own, from the start: before, these were details of the report
+        ("ok can you cancel it, found a spare one", True),
+        ("please cancel that", True),
+        ("actually, scrap this", True),
+        ("you can cancel it now thanks", True),
+        ("teams crashes when i cancel it", False),
+        ("cancel that meeting invite for me", False),
     ],
 )
 def test_saying_an_incident_is_no_longer_needed(text, gone):
