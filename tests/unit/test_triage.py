@@ -244,6 +244,10 @@ def test_answers_to_who_is_affected(triage, answer, impact):
         ("it is slowing me down", "medium"),
         ("it's holding us up", "medium"),
         ("yes, it can wait", "low"),
+        # the buttons' words in one's own: before, "Sorry, I didn't get that"
+        ("I'm stopped", "high"),
+        ("we are blocked", "high"),
+        ("im slowed down", "medium"),
         # when it is needed by, the way a request is answered: before, "Sorry, I didn't
         # get that" to "by friday"
         ("by end of day", "high"),
