@@ -77,7 +77,9 @@ from bot.intents import (
     only_a_link,
     recognise,
     reopen_request,
+    said_besides,
     verdict_on_fix,
+    without_lead_in,
     works_again,
 )
 from bot.messages import Button, ChannelRef, FileLink, Reply
@@ -812,6 +814,8 @@ class Chat:
     async def look_again(self, text: str) -> Reply:
         """More said after the articles: the articles that fit it, if they are not the
         ones just shown; else it goes into the report and on to the questions."""
+        if self._another_problem(text):
+            return await self._set_aside(text)
         self._add_to_report(text)
         # Searched alone, so that what is new must fit by itself: with the first message
         # too, its words would carry weak articles past the evidence floor.
@@ -925,9 +929,46 @@ class Chat:
     async def add_detail(self, text: str) -> Reply:
         """People keep typing what else they notice: it goes into the report's
         description, and the question is asked again."""
+        if self._another_problem(text):
+            return await self._set_aside(text)
         self._add_to_report(text)
         self.said.append("Added that to your report.")
         return await self.ask_next()
+
+    def _another_problem(self, text: str) -> bool:
+        """Whether more said mid-report is a problem of its own: "also my second monitor
+        is not detected" in a VPN report says it is besides, says something is wrong, and
+        names another branch of the category tree (one incident, one problem)."""
+        named, drafted = self.ctx.rules.triage.category(text), self.row.category
+        if named is None or drafted is None or named.split("/")[0] == drafted.split("/")[0]:
+            return False
+        return said_besides(text) and names_a_problem(text)
+
+    async def _set_aside(self, text: str) -> Reply:
+        """A second problem, kept to be reported on its own once this one is opened."""
+        kept = self._kept(without_lead_in(text))
+        self.row.held_text = "\n".join(filter(None, (self.row.held_text, kept)))
+        self.said.append(
+            "That sounds like a separate problem: I'll take it as a report of its own as "
+            "soon as this one is opened."
+        )
+        return await self._ask_again()
+
+    async def _other_problem(self, opened: Reply, held: str) -> Reply:
+        """The report opened, then the one set aside while it was written, begun."""
+        self.said.clear()  # said once already, with the opened incident
+        lines = held.splitlines()
+        words = "\n".join(line for line in lines if not line.startswith(ATTACHED))
+        files = [line for line in lines if line.startswith(ATTACHED)]
+        begun = await self.start_report(words, files)
+        summary = self.ctx.incidents.summary_of(words)
+        # The opened incident's card would come after the new report's question: its
+        # line says what was opened, and "any news on INC-1?" shows it.
+        return replace(
+            begun,
+            text=f"{opened.text}\n\nNow the other problem you mentioned, “{summary}”:\n"
+            f"{begun.text}",
+        )
 
     def _add_to_report(self, text: str) -> None:
         row = self.row
@@ -996,6 +1037,7 @@ class Chat:
             urgency=row.urgency,
             attachments=row.attachments or (),
         )
+        held = row.held_text
         self.reset()
         self.row.incident_id = incident.id
         text = sentences(
@@ -1004,7 +1046,8 @@ class Chat:
             after_hours(incident, ctx.rules, ctx.now),
         )
         recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
-        return self.answer(incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent))
+        opened = self.answer(incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent))
+        return await self._other_problem(opened, held) if held else opened
 
     def edit(self) -> Reply:
         self._expect(CONFIRM)
@@ -1188,6 +1231,7 @@ class Chat:
 
     def _dropped(self) -> Reply:
         step, number = self.row.step, self.row.incident_id
+        held = self.row.held_text if step in _DRAFTING else None
         self.reset()
         if step == REOPEN_REASON and number is not None:
             return Reply(text=f"OK, {format_id(number)} stays resolved.")
@@ -1197,6 +1241,12 @@ class Chat:
             return Reply(text=f"OK, your rating of {format_id(number)} stands.")
         if step == NOTE_OR_NEW:
             return Reply(text="OK, I set that message aside.")
+        if held:
+            return Reply(
+                text="OK, I dropped that. Nothing was opened, and the other problem you "
+                f"mentioned (“{self.ctx.incidents.summary_of(held)}”) is dropped too: tell me "
+                "about it again if it still needs help."
+            )
         return Reply(text="OK, I dropped that. Nothing was opened.")
 
     def _extend(self) -> None:

@@ -200,6 +200,34 @@ def _thanks_for(lowered: str) -> bool:
     )
 
 
+# "also my monitor...", "btw outlook crashes too", "oh and teams won't start either"
+_BESIDES = re.compile(
+    r"\b(also|as well|another (?:thing|problem|issue)|btw|by the way|one more thing|"
+    r"separately|on top of that|while i(?:'?m| am| have you) (?:at it|here))\b|"
+    r"\b(?:too|either)\W*$|^(?:oh,? |and |plus )",
+    re.I,
+)
+
+
+def said_besides(text: str) -> bool:
+    """Whether a message says it is about something more ("also", "btw", "... too")."""
+    return bool(_BESIDES.search(text.strip()))
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:oh|and|plus|also|btw|by the way|one more thing|another thing|separately|"
+    r"on top of that)\b[\s,:;.!-]*)+",
+    re.I,
+)
+
+
+def without_lead_in(text: str) -> str:
+    """ "also my monitor is not detected" as "my monitor is not detected": the words that
+    made it a second problem are not part of it."""
+    rest = _LEAD_IN.sub("", text.strip())
+    return rest[:1].upper() + rest[1:] if rest and rest != text.strip() else text.strip()
+
+
 def names_a_problem(text: str) -> bool:
     """Whether the text says something is wrong ("crashes", "can't", "broken")."""
     return bool(_PROBLEM.search(text.lower()))

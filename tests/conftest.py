@@ -25,6 +25,8 @@ from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.messages import Action, Actor, ChannelRef, CommandCall, FileLink, Message, Reply
 from bot.models import Base
+from bot.services.classify import Classifier
+from bot.services.knowledge import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -201,3 +203,18 @@ class Desk:
 @pytest.fixture
 def desk(core: Core) -> Desk:
     return Desk(core)
+
+
+@pytest.fixture
+def empty_kb(settings: Settings, tmp_path: Path) -> KnowledgeBase:
+    folder = tmp_path / "no-articles"
+    folder.mkdir()
+    return KnowledgeBase(folder, Classifier(settings).category_paths())
+
+
+@pytest.fixture
+def quiet(
+    settings: Settings, database: Database, clock: ManualClock, empty_kb: KnowledgeBase
+) -> Desk:
+    """The desk with no articles to suggest."""
+    return Desk(Core(settings, database, clock=clock, knowledge=empty_kb))

@@ -7,8 +7,6 @@ shipped knowledge base and depend only on the obvious top hits.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -23,8 +21,6 @@ from bot.models import (
     IncidentEvent,
     OutboxRow,
 )
-from bot.services.classify import Classifier
-from bot.services.knowledge import KnowledgeBase
 from tests.conftest import Desk
 
 THREAD = ChannelRef("console", "general", is_direct=False, thread_id="t1")
@@ -54,19 +50,6 @@ NOT_THAT_ONE = (
     f"This sounds like a new problem, not INC-000001 “{PRINTER}”; if it belongs there, say "
     "“add it to INC-1”."
 )
-
-
-@pytest.fixture
-def empty_kb(settings, tmp_path: Path) -> KnowledgeBase:
-    folder = tmp_path / "no-articles"
-    folder.mkdir()
-    return KnowledgeBase(folder, Classifier(settings).category_paths())
-
-
-@pytest.fixture
-def quiet(settings, database, clock, empty_kb) -> Desk:
-    """The desk with no articles to suggest."""
-    return Desk(Core(settings, database, clock=clock, knowledge=empty_kb))
 
 
 # -- reading the database ---------------------------------------------------------

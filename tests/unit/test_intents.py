@@ -19,7 +19,9 @@ from bot.intents import (
     only_a_link,
     recognise,
     reopen_request,
+    said_besides,
     verdict_on_fix,
+    without_lead_in,
     works_again,
 )
 
@@ -393,3 +395,20 @@ def test_a_request_to_reopen(text, asked):
 )
 def test_a_me_too_can_name_its_incident(text, found):
     assert me_too_on(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "besides", "alone"),
+    [
+        ("also my second monitor is not detected", True, "My second monitor is not detected"),
+        ("oh and teams won't start either", True, "Teams won't start either"),
+        ("btw, outlook crashes too", True, "Outlook crashes too"),
+        ("my headset doesn't work as well", True, "my headset doesn't work as well"),
+        ("it started after the update", False, "it started after the update"),
+        ("the printer is jammed", False, "the printer is jammed"),
+        ("i tried a different cable", False, "i tried a different cable"),
+    ],
+)
+def test_a_second_thing_said_and_what_it_is_alone(text, besides, alone):
+    assert said_besides(text) is besides
+    assert without_lead_in(text) == alone

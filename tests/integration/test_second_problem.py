@@ -1,0 +1,83 @@
+"""A second problem said while a report is written ("also my second monitor is not
+detected" in a VPN report) is kept for a report of its own, begun once the first is
+opened: one incident, one problem."""
+
+from __future__ import annotations
+
+from tests.integration.test_conversation import (
+    DROPPED,
+    SCOPE,
+    SHALL_I,
+    conversation,
+    incident,
+    incidents,
+)
+
+VPN = "the vpn wont connect since this morning"
+ASIDE = (
+    "That sounds like a separate problem: I'll take it as a report of its own as soon as "
+    "this one is opened."
+)
+
+
+async def test_a_second_problem_is_reported_on_its_own_after_the_first(quiet):
+    assert (await quiet.message("alice", VPN)).text == SCOPE
+    # Before, it was added to the VPN report as a detail.
+    aside = await quiet.message("alice", "also my second monitor is not detected")
+    assert aside.text == f"{ASIDE}\n{SCOPE}"
+    await quiet.message("alice", "just me")
+    assert (await quiet.message("alice", "I'm stopped")).text.startswith(SHALL_I)
+    opened = await quiet.message("alice", "yes")
+    assert opened.text.startswith("Opened INC-000001 (")
+    assert opened.text.endswith(
+        "\n\nNow the other problem you mentioned, “My second monitor is not detected”:\n" + SCOPE
+    ), opened.text
+    first = await incident(quiet, 1)
+    assert "monitor" not in first.description and first.category == "network/vpn"
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "it can wait")
+    await quiet.message("alice", "yes")
+    second = await incident(quiet, 2)
+    assert (second.summary, second.category.split("/")[0]) == (
+        "My second monitor is not detected",
+        "hardware",
+    )
+
+
+async def test_more_about_the_same_problem_stays_in_the_report(quiet):
+    await quiet.message("alice", VPN)
+    for detail in (
+        "also i tried restarting the laptop already",  # nothing wrong said
+        "my laptop is a dell latitude too",
+        "also it fails on my home wifi too",  # the same branch
+        "the printer on floor 2 is jammed",  # no word that it is besides
+    ):
+        reply = await quiet.message("alice", detail)
+        assert reply.text.startswith("Added that to your report.\n"), detail
+    assert (await conversation(quiet, "alice")).held_text is None
+
+
+async def test_at_the_summary_and_the_articles_too(desk):
+    await desk.message("alice", VPN)
+    aside = await desk.message("alice", "btw outlook keeps crashing as well")
+    assert aside.text.startswith(ASIDE), aside.text
+    await desk.message("alice", "still need help")
+    await desk.message("alice", "just me")
+    assert (await desk.message("alice", "stopped")).text.startswith(SHALL_I)
+    summary = await desk.message("alice", "oh and my headset doesn't work either")
+    assert summary.text.startswith(f"{ASIDE}\n{SHALL_I}"), summary.text
+    assert (await conversation(desk, "alice")).held_text == (
+        "Outlook keeps crashing as well\nMy headset doesn't work either"
+    )
+
+
+async def test_dropping_the_report_says_the_other_problem_went_too(quiet):
+    await quiet.message("alice", VPN)
+    await quiet.message("alice", "also my second monitor is not detected")
+    dropped = await quiet.message("alice", "cancel")
+    assert dropped.text == (
+        f"{DROPPED[:-1]}, and the other problem you mentioned (“My second monitor is not "
+        "detected”) is dropped too: tell me about it again if it still needs help."
+    )
+    assert await incidents(quiet) == []
+    assert (await conversation(quiet, "alice")).step == "idle"
