@@ -92,6 +92,7 @@ _PROBLEM = re.compile(
     r"\b(not|n't|cannot|cant|can't|won't|wont|doesn't|doesnt|broken|broke|error|errors|fail|"
     r"fails|failed|failing|down|slow|crash|crashes|crashed|crashing|stuck|freez\w*|frozen|"
     r"keeps|kept|issue|issues|problem|problems|trouble|unable|locked|lost|forgot|missing|"
+    r"jam|jams|jammed|jamming|flicker\w*|overheat\w*|cracked|smashed|dead|"
     r"dropp\w*|disconnect\w*|need|needs|request|install|access|reset|help with|"
     r"blue screen|bsod|virus|phish\w*|suspicious|spam|hacked|stolen|leak\w*|outage|"
     r"no (internet|wifi|wi-fi|sound|audio|signal|connection|power)|nothing works)\b"

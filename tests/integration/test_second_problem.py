@@ -81,3 +81,11 @@ async def test_dropping_the_report_says_the_other_problem_went_too(quiet):
     )
     assert await incidents(quiet) == []
     assert (await conversation(quiet, "alice")).step == "idle"
+
+
+async def test_a_jammed_printer_is_a_problem_too(desk):
+    # Before, "jammed" was no word of a problem, so this went into the Outlook report.
+    await desk.message("alice", "outlook keeps asking for my password")
+    await desk.message("alice", "still need help")
+    aside = await desk.message("alice", "also the printer on floor 2 is jammed")
+    assert aside.text.startswith(ASIDE), aside.text
