@@ -74,10 +74,26 @@ _AGENT_SAYS = (
     ),
     (
         re.compile(
-            r"^(?:please )?(?:give|hand|pass)\s+" + _ONE + r"\s+(?:over\s+)?to\s+" + _WHO + r"\W*$",
+            r"^(?:please )?(?:give|hand(?: over)?|pass)\s+"
+            + _ONE
+            + r"\s+(?:over\s+)?to\s+"
+            + _WHO
+            + r"\W*$",
             re.I,
         ),
         "incident assign {} {}",
+    ),
+    (
+        # a handover: "give all of bob's tickets to erin", "put my tickets back in the queue"
+        re.compile(
+            r"^(?:please )?(?:(?:hand(?: over)?|give|move|reassign|pass)\s+(?:all\s+(?:of\s+)?)?"
+            r"(my|[a-z][\w.-]*?)(?:['’]s)?\s+(?:open\s+)?(?:tickets|incidents|queue|work)"
+            r"(?:\s+over)?\s+to\s+(?:the\s+)?([a-z][\w.-]*?)(?:\s+team)?|put\s+(my|[a-z][\w.-]*?)"
+            r"(?:['’]s)?\s+(?:open\s+)?(?:tickets|incidents)\s+back\s+(?:in|into)\s+the\s+"
+            r"(queue)s?)\W*$",
+            re.I,
+        ),
+        "incident handover {} {}",
     ),
     (
         re.compile(

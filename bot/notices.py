@@ -6,8 +6,9 @@ a change and its notifications commit together. The person who made a change is
 never notified of it. "The reporter's side" is the reporter and everyone who said
 they are affected; "the desk's side" is the incident's owner.
 
-SLA warnings and breaches that one unit of work (a sweep batch) would send one person
-more than `sla.digest_above` times come to that person as one digest instead.
+SLA warnings and breaches that one unit of work (a sweep batch) would send one of the
+desk's people more than `sla.digest_above` times come to them as one digest instead, and
+so do reassignments (a handover).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ PREVIOUS = "previous owner"  # whoever owned it until this change took it from t
 DESK = "desk"  # the owner, or while nobody owns it the agents of its group
 DM_PLACE = "dm"
 RATE = "rate"  # the conversation step after "How did we do?": a typed answer rates it
-DIGESTED = frozenset({"sla_warning", "sla_breach"})
+# many of one kind to one person in one unit of work: a sweep batch, or a handover
+DIGESTED = frozenset({"sla_warning", "sla_breach", "assigned"})
 
 
 class Event(Protocol):
@@ -108,6 +110,7 @@ def _sentence(text: str) -> str:
 
 
 _TO_REPORTER = (REPORTER, AFFECTED)
+_REPORTERS_SIDE = frozenset(_TO_REPORTER)
 
 
 def _opened_at_top(c: Change) -> str | None:
@@ -353,7 +356,11 @@ class _Notices:
         for change in changes:
             kind = change.event.kind
             if kind in DIGESTED and change.by_desk:
-                for roles, _ in DESK_ACTS[kind]:
+                for roles, message in DESK_ACTS[kind]:
+                    # a digest is a queue: the desk's, not a reporter's; and a rule that
+                    # says nothing of this change sends nothing to count
+                    if set(roles) & _REPORTERS_SIDE or message(change) is None:
+                        continue
                     for _, recipient in await self._recipients_of(change, roles):
                         self._sla_counts[recipient.key, kind] += 1
 

@@ -13,6 +13,7 @@ from bot.cards import span, stamp, state_label
 from bot.ids import format_id
 from bot.messages import Button, Card, Field, Reply, Severity
 from bot.models import Incident
+from bot.services.handover import Handover
 from bot.services.people import Person
 from bot.services.rules import DeskRules
 from bot.services.sla import ClockView, is_paused
@@ -121,6 +122,23 @@ def queue_card(
     )
 
 
+def handover_card(done: Handover, rules: DeskRules, now: datetime) -> Reply:
+    """What a handover moved, where each went, and what stayed (in groups the manager
+    doesn't manage)."""
+    moved, name_of = done.moved, rules.directory.name_of
+    previous = done.kept[0].assignee if done.kept else None
+    text = f"Handed over {counted(len(moved), 'open incident')}, closest to breach first."
+    if done.kept:
+        groups = ", ".join(sorted({i.group for i in done.kept}))
+        text += (
+            f" {counted(len(done.kept), 'other')} {'stays' if len(done.kept) == 1 else 'stay'}"
+            f" with {name_of(previous)}: "
+            f"in {groups}, which you don't manage."
+        )
+    lines = "\n".join(queue_line(i, rules, now) for i in sorted(moved, key=_due))
+    return Reply(text=text, card=Card(title=f"Handed over: {len(moved)}", body=lines))
+
+
 def _load_line(load: Sequence[OwnerLoad], rules: DeskRules) -> str:
     """ "Bob Baker (bob) 4 (1 overdue) · nobody 2": who holds how much of a team's queue."""
     parts = []
@@ -163,24 +181,33 @@ def _next_breach(incident: Incident, rules: DeskRules, now: datetime) -> str:
 
 
 DIGEST_LINES = 10  # the most urgent; the queue command lists the rest
-_DIGEST_WORDS = {"sla_warning": "SLA warnings", "sla_breach": "SLA breaches"}
+# each digested kind: the card's title, and what the notice says of n incidents
+_DIGEST_WORDS = {
+    "sla_warning": ("SLA warnings", "SLA warnings on {n} incidents"),
+    "sla_breach": ("SLA breaches", "SLA breaches on {n} incidents"),
+    "assigned": ("Reassigned", "{n} incidents reassigned"),  # a handover
+}
+
+
+_DIGEST_SEVERITY = {"sla_warning": Severity.WARNING, "sla_breach": Severity.DANGER}
 
 
 def sla_digest(kind: str, incidents: Sequence[Incident], rules: DeskRules, now: datetime) -> Reply:
-    """One notice for many SLA warnings (or breaches): the incidents closest to breach
-    first, and a button per support group to open its whole queue."""
+    """One notice for many SLA warnings (or breaches, or incidents handed over): the
+    incidents closest to breach first, and a button per support group to open its whole
+    queue."""
     ordered = sorted(incidents, key=_due)
     lines = "\n".join(queue_line(i, rules, now) for i in ordered[:DIGEST_LINES])
     rest = len(ordered) - DIGEST_LINES
     more = f"\n… and {rest} more: `/incident queue` lists them all." if rest > 0 else ""
-    words = _DIGEST_WORDS.get(kind, kind)
+    title, said = _DIGEST_WORDS.get(kind, (kind, kind + " on {n} incidents"))
     groups = sorted({i.group for i in ordered})
     return Reply(
-        text=f"{words} on {len(ordered)} incidents, closest to breach first.",
+        text=f"{said.format(n=len(ordered))}, closest to breach first.",
         card=Card(
-            title=f"{words}: {len(ordered)} incidents",
+            title=f"{title}: {len(ordered)} incidents",
             body=lines + more,
-            severity=Severity.DANGER if kind == "sla_breach" else Severity.WARNING,
+            severity=_DIGEST_SEVERITY.get(kind, Severity.INFO),
         ),
         buttons=tuple(
             Button(f"{group} queue", "incident.queue", f"--group {group}") for group in groups[:3]

@@ -37,6 +37,7 @@ from bot.registry import (
     static_choice,
 )
 from bot.services.classify import floor_note
+from bot.services.handover import hand_over
 from bot.services.incidents import (
     KINDS,
     RATINGS,
@@ -45,7 +46,7 @@ from bot.services.incidents import (
 from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import load_by_owner, sla_queue
-from bot.sla_cards import after_hours, own_queue, queue_card, sla_reply
+from bot.sla_cards import after_hours, handover_card, own_queue, queue_card, sla_reply
 from bot.typed_answers import rating_of
 from bot.wording import counted, sentences
 
@@ -324,6 +325,21 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
     found = await ctx.incidents.assign(incident, ctx.person, to)
     owner = ctx.rules.directory.name_of(found.assignee) if found.assignee else found.group
     return await _answer(ctx, found, f"{format_id(found.id)} is assigned to {owner}.")
+
+
+@registry.command(
+    "incident handover",
+    "Give all of an agent's open incidents to another agent, or back to the queues",
+    params=[
+        Param("owner", WORD, "whose: an agent's handle, or `me`"),
+        Param("to", WORD, "an agent, a group, or `queue` (each back to its own group's)"),
+    ],
+    role=Role.AGENT,
+    examples=["/incident handover bob erin", "/incident handover me queue"],
+)
+async def handover(ctx: CommandContext, owner: str, to: str) -> Reply:
+    done = await hand_over(ctx.incidents, ctx.person, owner, to)
+    return handover_card(done, ctx.rules, ctx.now)
 
 
 @registry.command(
