@@ -84,9 +84,11 @@ _AGENT_SAYS = (
         "incident assign {} {}",
     ),
     (
-        # a handover: "give all of bob's tickets to erin", "put my tickets back in the queue"
+        # a handover: "give all of bob's tickets to erin", "put my tickets back in the queue",
+        # after why if said first ("bob is off sick, ...")
         re.compile(
-            r"^(?:please )?(?:(?:hand(?: over)?|give|move|reassign|pass)\s+(?:all\s+(?:of\s+)?)?"
+            r"^(?:[\w'’ ]{1,40}[,;:.!-]+\s*)?(?:please )?"
+            r"(?:(?:hand(?: over)?|give|move|reassign|pass)\s+(?:all\s+(?:of\s+)?)?"
             r"(my|[a-z][\w.-]*?)(?:['’]s)?\s+(?:open\s+)?(?:tickets|incidents|queue|work)"
             r"(?:\s+over)?\s+to\s+(?:the\s+)?([a-z][\w.-]*?)(?:\s+team)?|put\s+(my|[a-z][\w.-]*?)"
             r"(?:['’]s)?\s+(?:open\s+)?(?:tickets|incidents)\s+back\s+(?:in|into)\s+the\s+"

@@ -61,7 +61,7 @@ async def test_back_to_the_queues_and_pending_ones_stay_pending(desk):
 async def test_in_chat_give_all_of_bobs_tickets_to_erin(desk):
     await bobs(desk, 1)
     for said, owner in (
-        ("give all of bob's tickets to erin", "erin"),
+        ("bob is off sick, give all of bob's tickets to erin", "erin"),
         ("hand over erins tickets to dave", "dave"),
     ):
         reply = await desk.message("carol", said)
