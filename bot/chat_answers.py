@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.cards import incident_reply, list_line, span
+from bot.cards import incident_reply, list_line, span, stamp
 from bot.config import Role, Settings
 from bot.context import CommandContext
 from bot.ids import format_id
@@ -16,7 +16,7 @@ from bot.messages import Card, Reply
 from bot.models import Incident
 from bot.services.bulletins import Bulletins, known_issue_line
 from bot.services.incidents import IncidentFilter, waits_on_reporter
-from bot.services.lifecycle import State
+from bot.services.lifecycle import OPEN, State
 from bot.services.people import Person
 from bot.sla_cards import own_queue
 
@@ -96,7 +96,25 @@ async def incident_status(ctx: CommandContext, incident: Incident) -> Reply:
     text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."
     if incident.state == State.PENDING and incident.pending_reason:
         text += f" It waits on {_whom(ctx, incident)}: {incident.pending_reason}"
+    elif incident.state in OPEN:
+        text += _expected(incident, ctx)
     return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
+
+
+def _expected(incident: Incident, ctx: CommandContext) -> str:
+    """When the next thing should happen, by its SLA: "how long will it take?" is what
+    people ask an open incident's status for."""
+    zone = ctx.rules.settings.desk.zone
+    if incident.responded_at is None:
+        due = incident.response_due_at
+        left = due - ctx.now
+        if left.total_seconds() >= 0:
+            return f" Someone should take it up by {stamp(due, zone)} (in {span(left)})."
+        return f" It should have been taken up by {stamp(due, zone)} ({span(left)} ago)."
+    due, left = incident.resolution_due_at, incident.resolution_due_at - ctx.now
+    if left.total_seconds() >= 0:
+        return f" The target to resolve it is {stamp(due, zone)} (in {span(left)})."
+    return f" It is past its target to be resolved, {stamp(due, zone)} ({span(left)} ago)."
 
 
 def _whom(ctx: CommandContext, incident: Incident) -> str:

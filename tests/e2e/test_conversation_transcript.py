@@ -139,9 +139,13 @@ def test_progress_questions_are_answered_in_chat(workdir: Path) -> None:
     ]
     turns = run(script, workdir)
     news, mine, missing, thanks = turns[4], turns[5], turns[6], turns[7]
-    assert news.reply == "INC-000001 is in progress, with Bob Baker (bob)."
+    assert news.reply.startswith(
+        "INC-000001 is in progress, with Bob Baker (bob). The target to resolve it is "
+    )
     assert news.fields()["Owner"] == "Bob Baker (bob)"
-    assert mine.reply == "INC-000001 is in progress, with Bob Baker (bob)."
+    assert mine.reply.startswith(
+        "INC-000001 is in progress, with Bob Baker (bob). The target to resolve it is "
+    )
     assert missing.reply == (
         "You have no incident INC-000007. `/incident list` shows the ones you reported."
     )

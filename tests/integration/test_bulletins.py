@@ -402,7 +402,10 @@ async def test_asking_for_news_names_the_known_problems_one_follows(desk, clock)
     assert news.text == f"You have no open incidents. Tell me if something is wrong.\n{followed}"
     await desk.ok("alice", "/incident open the printer on floor 2 is jammed")
     one = await desk.message("alice", "any news on my tickets?")
-    assert one.text.startswith("INC-000001 is new, waiting for the service-desk team.\n")
+    assert one.text.startswith(
+        "INC-000001 is new, waiting for the service-desk team. Someone should take it up by "
+        "2026-11-23 17:05 UTC (in 8h).\n"
+    )
     assert one.text.endswith(followed)
     await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
     ended = await desk.message("alice", "any news on my tickets?")

@@ -597,7 +597,10 @@ async def test_an_answer_to_the_other_question_is_kept_and_the_asked_one_comes_a
 async def test_any_news_on_an_incident(quiet):
     await open_by_chat(quiet)
     news = await quiet.message("alice", "any news on INC-1?")
-    assert news.text == "INC-000001 is new, waiting for the service-desk team."
+    assert news.text == (
+        "INC-000001 is new, waiting for the service-desk team."
+        " Someone should take it up by 2026-11-23 11:00 UTC (in 2h)."
+    )
     assert news.card.title == f"INC-000001 · {PRINTER}"
     await quiet.ok("bob", "/incident claim 1")
     await quiet.ok("bob", "/incident pending 1 which tray is it?")
@@ -613,7 +616,10 @@ async def test_my_tickets(quiet):
     assert none.text == "You have no open incidents. Tell me if something is wrong."
     await open_by_chat(quiet)
     one = await quiet.message("alice", "my tickets")
-    assert one.text == "INC-000001 is new, waiting for the service-desk team."
+    assert one.text == (
+        "INC-000001 is new, waiting for the service-desk team."
+        " Someone should take it up by 2026-11-23 11:00 UTC (in 2h)."
+    )
     await quiet.ok("alice", "/incident open Outlook crashes on start")
     two = await quiet.message("alice", "what's happening with my tickets?")
     assert two.text == "You have 2 incidents open. Ask “any news on INC-…?” for one of them."
@@ -650,7 +656,10 @@ async def test_an_agent_claims_and_reads_the_queue_in_plain_words(quiet):
     ).step == "idle"
     # Anyone else's "claim INC-1" asks after it, as before.
     asked = await quiet.message("alice", "claim INC-1")
-    assert asked.text == "INC-000001 is in progress, with Bob Baker (bob)."
+    assert asked.text == (
+        "INC-000001 is in progress, with Bob Baker (bob)."
+        " The target to resolve it is 2026-11-26 09:00 UTC (in 3d)."
+    )
 
 
 async def test_an_agent_works_an_incident_in_plain_words(quiet):
@@ -949,7 +958,8 @@ async def test_a_progress_question_in_the_middle_of_a_report_leaves_the_draft_wa
     news = await quiet.message("alice", "any news on INC-1?")
     # The answer, then the question the report waits on (before: the answer alone).
     assert news.text == (
-        f"INC-000001 is new, waiting for the service-desk team.\n\n{NOT_YET} {SCOPE}"
+        "INC-000001 is new, waiting for the service-desk team. Someone should take it up by "
+        f"2026-11-23 17:00 UTC (in 8h).\n\n{NOT_YET} {SCOPE}"
     )
     assert [b.label for b in news.buttons] == ["Just me", "My team", "Many people or a whole site"]
     helped = await quiet.message("alice", "help")
@@ -1029,7 +1039,10 @@ async def test_everyday_questions_are_not_taken_for_reports(quiet):
     assert thanks.text == "You're welcome!"
     await open_by_chat(quiet)
     chasing = await quiet.message("alice", "I reported something yesterday but never heard back")
-    assert chasing.text == "INC-000001 is new, waiting for the service-desk team."
+    assert chasing.text == (
+        "INC-000001 is new, waiting for the service-desk team."
+        " Someone should take it up by 2026-11-23 11:00 UTC (in 2h)."
+    )
     assert await incidents(quiet) != [] and len(await incidents(quiet)) == 1
 
 
@@ -1070,9 +1083,15 @@ async def test_an_incident_named_by_what_it_is_about_is_the_one_answered_or_canc
     await quiet.ok("alice", f"/incident open {PRINTER}")
     await quiet.ok("alice", "/incident open Outlook crashes when I open the calendar")
     printer = await quiet.message("alice", "any news on my printer ticket?")
-    assert printer.text == "INC-000001 is new, waiting for the service-desk team."
+    assert printer.text == (
+        "INC-000001 is new, waiting for the service-desk team."
+        " Someone should take it up by 2026-11-23 17:00 UTC (in 8h)."
+    )
     outlook = await quiet.message("alice", "what about the outlook one")
-    assert outlook.text == "INC-000002 is new, waiting for the service-desk team."
+    assert outlook.text == (
+        "INC-000002 is new, waiting for the service-desk team. Someone should take it up by "
+        "2026-11-23 17:00 UTC (in 8h)."
+    )
     offered = await quiet.message("alice", "cancel the printer one, it works now")
     assert offered.text.startswith(f"Glad it's sorted! Shall I cancel INC-000001 “{PRINTER}”?")
 
@@ -2312,3 +2331,19 @@ async def test_a_report_like_an_ordinary_open_incident_still_gets_articles_first
     await desk.message("alice", "yes")
     asked = await desk.message("frank", "vpn is not working")
     assert asked.text.startswith("These articles may fix it right away:")
+
+
+async def test_how_long_will_it_take_says_when_by_its_targets(quiet):
+    # Before, the answer named the state only ("is new, waiting for the ... team").
+    await open_by_chat(quiet)  # P3 (just me, stopped): taken up within 2h, fixed within 1d
+    waiting = await quiet.message("alice", "how long will it take?")
+    assert waiting.text.endswith("Someone should take it up by 2026-11-23 11:00 UTC (in 2h).")
+    quiet.core.clock.advance(hours=3)
+    late = await quiet.message("alice", "any news?")
+    assert late.text.endswith("It should have been taken up by 2026-11-23 11:00 UTC (1h ago).")
+    await quiet.ok("bob", "/incident claim 1")
+    working = await quiet.message("alice", "when will it be fixed?")
+    assert working.text.endswith("The target to resolve it is 2026-11-24 09:00 UTC (in 21h).")
+    await quiet.ok("bob", "/incident pending 1 which tray do you print from?")
+    paused = await quiet.message("alice", "any news?")
+    assert paused.text.endswith("It waits on you: which tray do you print from?"), paused.text
