@@ -110,6 +110,7 @@ _SERVICE_QUESTION = re.compile(
 _CONTACT = re.compile(
     r"\b(call me|phone me|ring me|call me back|call back|callback|phone number|number to call|"
     r"(speak|talk) to (a |an )?(someone|somebody|human|person|real person|agent|technician)|"
+    r"who (do|can|should) i (speak|talk) to|"
     r"(are you|is this) (a )?(real|human|bot|robot|person)|on[- ]call|out of hours|after hours)\b"
 )
 # "can I add a screenshot?", "how do I send you a photo of the error": how files reach
@@ -126,6 +127,8 @@ _HURRY = re.compile(
     rf"\b((make|mark|set|treat|flag) {_TICKET}( as)? (more |very )?(urgent|a priority|"
     r"(high|higher|top) priority)|"
     rf"(escalate|expedite|chase|hurry( up)?|speed up|prioriti[sz]e|bump|fast[- ]track) {_TICKET}|"
+    rf"(speed|hurry|move|push) {_TICKET} (up|along)|"
+    rf"(get|have) {_TICKET} (done|fixed|sorted|looked at) (faster|sooner|quicker|first)|"
     r"(raise|increase|bump|up|change) (the |its )?(priority|urgency))\b"
 )
 # Unhappy with how the desk handled something.

@@ -105,6 +105,10 @@ TABLE = [
     ("can you make INC-1 urgent? i need to print contracts today", IntentKind.HURRY, 1),
     ("please escalate my ticket, nobody has replied", IntentKind.HURRY, None),
     ("can I change the priority of my ticket", IntentKind.HURRY, None),
+    # before, each was asked "a note, or a new problem?"
+    ("can I speed this up?", IntentKind.HURRY, None),
+    ("is there any way to get it fixed sooner", IntentKind.HURRY, None),
+    ("who do I talk to about this?", IntentKind.CONTACT, None),
     ("the printer is urgent, it jams", REPORT, None),
     ("my escalation to my manager failed", REPORT, None),
     # Naming one's incident by what it is about.
