@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -52,7 +52,7 @@ def parse_duration(value: Any) -> timedelta:
     return duration
 
 
-Fail = Callable[[str, str], NoReturn]
+Fail = Callable[[str, str], None]  # notes a problem; all are raised together
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
@@ -506,7 +506,13 @@ def _expected(error: Any) -> str:
 
 
 def _check_references(s: Settings) -> None:
-    fail = _failer(s.source)
+    """What one field can't say alone: names that point at other sections. Every problem
+    is collected and raised at once, as the fields' own are."""
+    problems: list[ConfigError] = []
+
+    def fail(key: str, expected: str) -> None:
+        problems.append(ConfigError(s.source, key, expected))
+
     c = s.classification
     for key, levels in (("default_impact", c.impact), ("default_urgency", c.urgency)):
         if getattr(c, key) not in levels:
@@ -515,6 +521,7 @@ def _check_references(s: Settings) -> None:
         row = c.priority_matrix.get(impact)
         if row is None:
             fail(f"classification.priority_matrix.{impact}", "a row for every impact level")
+            continue
         for urgency in c.urgency:
             if row.get(urgency) not in s.priorities:
                 fail(
@@ -527,6 +534,9 @@ def _check_references(s: Settings) -> None:
     _check_reports(s, fail)
     if s.default_resolution_code not in s.resolution_codes:
         fail("default_resolution_code", f"one of {', '.join(s.resolution_codes)}")
+    if problems:
+        first, *more = problems
+        raise ConfigError(first.source, first.key, first.expected, more)
 
 
 def _check_categories(s: Settings, fail: Fail) -> None:
@@ -547,7 +557,7 @@ def _check_categories(s: Settings, fail: Fail) -> None:
                 known = ", ".join([name, *category.children])
                 fail(f"categories.{name}.keywords.{key}", f"one of {known}")
         if category.group and category.group not in s.groups:
-            fail(f"categories.{name}.group", f"one of the groups {', '.join(s.groups)}")
+            fail(f"categories.{name}.group", _one_of_groups(s, category.group))
         _check_floor(s, name, category.at_least, fail)
     if s.default_category not in s.categories:
         fail("default_category", f"one of the top-level categories {', '.join(s.categories)}")
@@ -565,12 +575,15 @@ def _check_floor(s: Settings, name: str, floor: dict[str, str], fail: Fail) -> N
 
 def _check_groups(s: Settings, fail: Fail) -> None:
     if s.default_group not in s.groups:
-        fail("default_group", f"one of the groups {', '.join(s.groups)}")
+        fail("default_group", _one_of_groups(s, s.default_group))
     for name, group in s.groups.items():
         if group.escalates_to and group.escalates_to not in s.groups:
-            fail(f"groups.{name}.escalates_to", f"one of the groups {', '.join(s.groups)}")
+            fail(f"groups.{name}.escalates_to", _one_of_groups(s, group.escalates_to))
         if group.manager and s.staff.get(group.manager, None) is None:
-            fail(f"groups.{name}.manager", "a handle listed under staff with role: manager")
+            fail(
+                f"groups.{name}.manager",
+                f"a handle listed under staff with role: manager, got {group.manager!r}",
+            )
         elif group.manager and s.staff[group.manager].role != "manager":
             fail(f"groups.{name}.manager", f"a manager, but {group.manager} is an agent")
     for handle, person in s.staff.items():
@@ -602,7 +615,7 @@ def _check_groups(s: Settings, fail: Fail) -> None:
 def _check_sla(s: Settings, fail: Fail) -> None:
     for group in s.sla.business_hours:
         if group not in s.groups:
-            fail(f"sla.business_hours.{group}", f"one of the groups {', '.join(s.groups)}")
+            fail(f"sla.business_hours.{group}", _one_of_groups(s, group))
     for key in ("escalate_breached", "announce_new"):
         for priority in getattr(s.sla, key):
             if priority not in s.priorities:
@@ -617,12 +630,9 @@ def _check_reports(s: Settings, fail: Fail) -> None:
     known = ", ".join(channels) if channels else "none yet: add one under bulletins.channels"
     if digest.channel is None:
         fail("reports.digest.channel", f"a broadcast channel to post the digest in ({known})")
-    if digest.channel not in channels:
+    elif digest.channel not in channels:
         fail("reports.digest.channel", f"one of the broadcast channels ({known})")
 
 
-def _failer(source: str) -> Fail:
-    def fail(key: str, expected: str) -> NoReturn:
-        raise ConfigError(source, key, expected)
-
-    return fail
+def _one_of_groups(s: Settings, given: str) -> str:
+    return f"one of the groups {', '.join(s.groups)}, got {given!r}"

@@ -524,7 +524,7 @@ def test_cli_config_check_refuses_a_bad_config_on_stderr(tmp_path, raw, capsys):
     assert out == ""
     assert err.strip() == (
         f"deskbot: {path}: groups.network.escalates_to: "
-        "expected one of the groups service-desk, desktop-support, network"
+        "expected one of the groups service-desk, desktop-support, network, got 'tier-3'"
     )
 
 
@@ -538,6 +538,24 @@ def test_cli_config_check_names_each_problem_on_its_own_line(tmp_path, raw, caps
     assert [line.split(": ")[:3] for line in lines] == [
         ["deskbot", str(path), "priorities.P1.foo"],
         ["deskbot", str(path), "priorities.P3.response"],
+    ]
+
+
+def test_cli_config_check_names_every_reference_problem_at_once(tmp_path, raw, capsys):
+    # Before, only the first: an admin fixing them met each in turn.
+    _set("groups.service-desk.escalates_to", "desktop-suport")(raw)
+    _set("groups.service-desk.manager", "carl")(raw)
+    _set("staff.dave.groups", ["desktop"])(raw)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    assert main(["--config", str(path), "config", "check"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"deskbot: {path}: groups.service-desk.escalates_to: expected one of the groups "
+        "service-desk, desktop-support, network, got 'desktop-suport'",
+        f"deskbot: {path}: groups.service-desk.manager: expected a handle listed under staff "
+        "with role: manager, got 'carl'",
+        f"deskbot: {path}: staff.dave.groups: expected groups from service-desk, "
+        "desktop-support, network, got 'desktop'",
     ]
 
 
