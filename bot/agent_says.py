@@ -100,7 +100,8 @@ _AGENT_SAYS = (
     (
         re.compile(
             r"^(?:(?:what['’]?s|what is|show(?: me)?|list|anything)\s+)?(?:the |still )?"
-            r"unassigned(?: tickets| incidents| ones| queue)?\W*$",
+            r"unassigned(?: tickets| incidents| ones| queue)?\W*$|"
+            r"^(?:which|what) (?:tickets|incidents|ones) (?:are|is) (?:still )?unassigned\W*$",
             re.I,
         ),
         "incident list --unassigned",
@@ -110,7 +111,8 @@ _AGENT_SAYS = (
             r"^(?:(?:what['’]?s|what is|anything)\s+(?:about to |close to |near(?:ly)? )?"
             r"(?:breach(?:ing)?|due)(?: soon)?|(?:show(?: me)? |list )?(?:the )?breaches|"
             r"(?:anything|what['’]?s|what has|which (?:ones|tickets|incidents) (?:have|has))\s+"
-            r"breached)\W*$",
+            r"breached|(?:anything|what['’]?s|what is|show(?: me)?|list)\s+(?:the\s+)?overdue"
+            r"(?: tickets| incidents| ones)?)\W*$",
             re.I,
         ),
         "incident queue",
@@ -131,6 +133,24 @@ _AGENT_SAYS = (
             re.I | re.S,
         ),
         "bulletin post {}",
+    ),
+    (
+        # "any p1s open?", "show me p1 incidents": the open ones of that priority
+        re.compile(
+            r"^(?:(?:any|show(?: me)?(?: the)?|list(?: the)?|what are the|are there any)\s+)?"
+            r"(?:open\s+)?(p[1-9])s?(?:\s+(?:tickets|incidents|ones))?(?:\s+open)?\W*$",
+            re.I,
+        ),
+        "incident list --priority {}",
+    ),
+    (
+        # "how is bob doing?": their queue, with what is overdue
+        re.compile(
+            r"^(?:how(?:['’]s| is) (?!(?:the|we|it|everything|everyone|things|desk|team|you)\b)"
+            r"([a-z][\w.-]*) (?:doing|getting on|coping)(?: today)?)\W*$",
+            re.I,
+        ),
+        "incident queue --agent {}",
     ),
     (
         # one's own, whatever one's role: "what's on my plate?", "my queue"
@@ -225,6 +245,12 @@ _MARKED = re.compile(
 
 
 # "how are we doing this week?", "show me the monthly report": the desk's figures.
+# "what breached this week?": what missed its SLA in a period is the report's review
+_BREACHED_IN = re.compile(
+    r"^(?:what|which (?:ones|tickets|incidents)) (?:has |have )?(?:breached|missed (?:the |their |"
+    r"its )?sla)(?: in| over)? (?:this|last|the last|the past) (week|month)\W*$",
+    re.I,
+)
 _REPORT_ASK = re.compile(
     r"^(?:so |ok |hey |hi )?(?:how are we doing|how['’]?s the desk doing|how is the desk doing|"
     r"how did we do|(?:show me |give me |send me |can i see )?(?:the |our )?"
@@ -245,7 +271,7 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         if match:
             found = (_number(g) for g in match.groups() if g is not None)
             return command.format(*found).strip()
-    asked = _REPORT_ASK.match(said)
+    asked = _REPORT_ASK.match(said) or _BREACHED_IN.match(said)
     if asked:
         monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
         return "report --since 30d" if monthly else "report"

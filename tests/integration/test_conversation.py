@@ -2347,3 +2347,22 @@ async def test_how_long_will_it_take_says_when_by_its_targets(quiet):
     await quiet.ok("bob", "/incident pending 1 which tray do you print from?")
     paused = await quiet.message("alice", "any news?")
     assert paused.text.endswith("It waits on you: which tray do you print from?"), paused.text
+
+
+async def test_a_managers_everyday_questions_are_answered_not_reported(quiet):
+    # Before, "what breached this week?" began a report of carol's own, and each question
+    # after it was "Sorry, I didn't get that" to the report's question.
+    await quiet.ok(
+        "alice", "/incident open Email is down for everyone --impact high --urgency high"
+    )
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    for said, command in (
+        ("what breached this week?", "/report"),
+        ("how is bob doing?", "/incident queue --agent bob"),
+        ("which tickets are unassigned?", "/incident list --unassigned"),
+        ("any p1s open?", "/incident list --priority P1"),
+        ("anything overdue?", "/incident queue --all"),
+    ):
+        answer = await quiet.message("carol", said)
+        assert answer.text == (await quiet.ok("carol", command)).text, said
+    assert await conversation(quiet, "carol") is None  # no report of her own begun

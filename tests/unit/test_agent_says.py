@@ -109,7 +109,28 @@ from bot.agent_says import agent_command
         ("post a bulletin: email is slow for everyone", "bulletin post email is slow for everyone"),
         ("post a bulletin saying the vpn is down", "bulletin post the vpn is down"),
         ("announce: printers on floor 2 are down", "bulletin post printers on floor 2 are down"),
+        # Found in use: before, each began a report of the manager's own.
+        ("what breached this week?", "report"),
+        ("which tickets missed their sla last month", "report --since 30d"),
+        ("how is bob doing?", "incident queue --agent bob"),
+        ("how's erin getting on", "incident queue --agent erin"),
+        ("which tickets are unassigned?", "incident list --unassigned"),
+        ("anything overdue?", "incident queue"),
+        ("show me overdue tickets", "incident queue"),
+        ("any p1s open?", "incident list --priority p1"),
+        ("show me P2 incidents", "incident list --priority P2"),
+        ("give all of bob's tickets to erin", "incident handover bob erin"),
+        ("bob is off sick, give all of bob's tickets to erin", "incident handover bob erin"),
+        ("put my tickets back in the queue", "incident handover my queue"),
+        ("take the next one", "incident next"),
+        ("next ticket please", "incident next"),
+        ("what's next?", "incident queue --agent me"),
+        ("how is the desk doing?", "report"),
         # Sentences stay sentences.
+        ("how is it going", None),
+        ("how is everyone doing", None),
+        ("what's next for my laptop?", None),
+        ("the next one jammed too", None),
         ("why is my ticket still open", None),
         ("can you post a bulletin", None),  # says nothing to post: the command would ask
         ("it is fixed", None),  # "it" names an incident only after a verb of the desk's
