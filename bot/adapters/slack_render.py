@@ -108,8 +108,9 @@ def _button(index: int, button: Button) -> dict[str, Any]:
         "type": "button",
         "text": {"type": "plain_text", "text": label, "emoji": True},
         "action_id": f"{ACTION_PREFIX}{index}:{button.action_id}",
-        "value": button.value,
     }
+    if button.value:  # optional in Block Kit; an empty one is left out, not sent blank
+        element["value"] = button.value
     if button.style in _STYLES:
         element["style"] = _STYLES[button.style]
     return element

@@ -209,7 +209,7 @@ class SlackTester:
                 "action_id": element["action_id"],
                 "block_id": "b",
                 "text": element["text"],
-                "value": element["value"],
+                **({"value": element["value"]} if "value" in element else {}),
                 "type": "button",
                 "action_ts": f"1800000000.{next(self._ids):06d}",
             }

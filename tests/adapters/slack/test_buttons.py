@@ -24,6 +24,13 @@ async def test_claim_replaces_the_card_and_a_second_claim_is_told_aside(slack):
     assert "INC-000001" in text_of(late.blocks)
 
 
+async def test_take_the_next_one_from_the_queue_claims_it(slack):
+    await slack.answer("/incident", f"open {PRINTER}")  # the service-desk's, bob's group
+    queue = await slack.answer("/incident", "queue", user="UBOB")
+    taken = await slack.press(queue, "Take the next one", user="UBOB")
+    assert "You own INC-000001 now" in text_of(taken.blocks)
+
+
 async def test_this_solved_it_and_i_still_need_help_after_incident_open(slack):
     first = await slack.answer("/incident", f"open {PRINTER}")
     assert "I still need help" in buttons(first.blocks)

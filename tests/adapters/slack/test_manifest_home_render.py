@@ -155,6 +155,13 @@ def test_render_escapes_every_user_string_and_numbers_buttons():
     assert action_of("someone-elses-button") is None
 
 
+def test_a_button_without_a_value_is_sent_without_one():
+    message = render(Reply(text="x", buttons=(Button("Take the next one", "incident.next", ""),)))
+    (element,) = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "value" not in element
+    assert action_of(element["action_id"]) == "incident.next"
+
+
 def test_render_splits_long_text_into_sections_within_slacks_limit():
     message = render(Reply(text=("line of text\n" * 400) + "<tail>"))
     sections = [b["text"]["text"] for b in message["blocks"]]
