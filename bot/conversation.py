@@ -108,6 +108,7 @@ from bot.typed_answers import (
     CANCEL,
     EDIT_FIELD,
     FOR_IT,
+    GOES_ON,
     NEED_HELP,
     NO,
     RATING,
@@ -196,6 +197,9 @@ class Chat:
                 return await self._withdrawal(text) or self.answer(self._dropped())
             if CANCEL.match(text.strip()) or gone:
                 return self.answer(self._dropped())
+            verdict = await self._verdict_over_question(text)
+            if verdict is not None:
+                return verdict
             reply = await self._answer_step(text, intent)
             if reply is not None:
                 return reply
@@ -251,8 +255,11 @@ class Chat:
         followed = await self._followed_incident()
         asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
         adding = bool(ADDING.match(text.strip()))  # "can you add that ...": it says where
-        asked = asked or adding
         elsewhere = followed is not None and not adding and self._elsewhere(text, followed)
+        # "and it only happens after lunch": more of the same, unless it names a problem
+        # or another topic
+        goes_on = bool(GOES_ON.match(text.strip())) and not names_a_problem(text)
+        asked = asked or adding or (goes_on and not elsewhere)
         if followed is not None and elsewhere and not asked and self.ctx.channel.is_direct:
             # "and now teams won't start" after a printer report: news, said to be so
             label = f"{format_id(followed.id)} “{followed.summary}”"
@@ -340,6 +347,22 @@ class Chat:
         )
         back = f"Came back after {format_id(incident.id)} “{incident.summary}”."
         return await self.start_report(f"{reason or incident.summary}\n{back}")
+
+    async def _verdict_over_question(self, text: str) -> Reply | None:
+        """ "no it still drops" while "a note, or a new problem?" waits, after the
+        incident it asked about was resolved and its reporter asked whether it works: the
+        question is stale, and the message they held is set aside, said so."""
+        if self.row.step != NOTE_OR_NEW or verdict_on_fix(text) is None:
+            return None
+        if await self._resolved_for_reporter() is None:
+            return None
+        held = self.row.held_text or ""
+        self.reset()  # the incident it is about stays followed
+        self._say(
+            f"I set your earlier message aside (“{short(held)}”); send it again if it still "
+            "matters."
+        )
+        return await self._verdict_on_fix(text)
 
     async def _verdict_on_fix(self, text: str) -> Reply | None:
         """The reporter, just asked whether the fix works, says so in words: a yes

@@ -2366,3 +2366,36 @@ async def test_a_managers_everyday_questions_are_answered_not_reported(quiet):
         answer = await quiet.message("carol", said)
         assert answer.text == (await quiet.ok("carol", command)).text, said
     assert await conversation(quiet, "carol") is None  # no report of her own begun
+
+
+async def test_and_more_said_after_an_answer_goes_onto_the_incident(quiet):
+    # Before, "and it only happens in the afternoon" was asked "a note, or a new problem?"
+    await claimed(quiet)
+    await quiet.ok("bob", "/incident note 1 Which tray do you print from?")
+    await quiet.message("alice", "tray 2")
+    more = await quiet.message("alice", "and it only happens in the afternoon")
+    assert more.text == "Added to INC-000001; Bob Baker (bob) will see it.", more.text
+    assert (await timeline(quiet))[-1] == (
+        "note",
+        "console:alice",
+        "and it only happens in the afternoon",
+    )
+    # a problem said so is still asked about
+    asked = await quiet.message("alice", "and the scanner keeps jamming too")
+    assert asked.text.startswith("Is this about INC-000001"), asked.text
+
+
+async def test_a_verdict_on_the_fix_outweighs_an_unanswered_note_or_new_question(quiet):
+    # Before, "no it still jams" after the fix was kept with the unanswered question's
+    # message ("I'll keep that with your last message"), and the fix went unanswered.
+    await claimed(quiet)
+    asked = await quiet.message("alice", "it happens mostly in the afternoons")
+    assert asked.text.startswith("Is this about INC-000001")
+    await quiet.ok("bob", "/incident resolve 1 Cleared the jam in tray 2")
+    verdict = await quiet.message("alice", "no it still jams")
+    assert verdict.text.startswith(
+        "I set your earlier message aside (“it happens mostly in the afternoons”); send it "
+        "again if it still matters.\nSorry it isn't fixed. What is still wrong with INC-000001?"
+    ), verdict.text
+    await quiet.message("alice", "tray 1 now")
+    assert (await incident(quiet)).state == "in_progress"
