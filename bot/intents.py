@@ -308,7 +308,8 @@ _VERDICT_WORDS = 8  # longer, it is likely about something else as well
 # The reporter says their open incident is no longer needed, or asks for it to go.
 _WORKS_AGAIN_WORDS = (
     r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
-    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it"
+    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
+    r"(seems|looks|appears) (to be )?(working|fine|ok|okay|good) (now|again)"
 )
 _WORKS_AGAIN = re.compile(rf"\b({_WORKS_AGAIN_WORDS})\b", re.I)
 # "not working again", "stopped working again": the opposite, read past before the above.

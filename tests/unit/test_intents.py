@@ -282,6 +282,8 @@ def test_a_short_word_on_a_fix(text, fixed):
         ("it still doesn't work", False),
         # "it" on its own, from the start: before, these were details of the report
         ("ok can you cancel it, found a spare one", True),
+        ("ok I removed and re-added it, seems fine now", True),
+        ("the screen looks fine but the sound doesn't work", False),
         ("please cancel that", True),
         ("actually, scrap this", True),
         ("you can cancel it now thanks", True),
