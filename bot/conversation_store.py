@@ -120,6 +120,17 @@ async def incident_here(session: AsyncSession, key: str, channel: ChannelRef) ->
     return row.incident_id if row is not None else None
 
 
+async def follow_here(ctx: CommandContext, number: int) -> None:
+    """The person's direct chat is about incident `number` from now on (unless a question
+    there waits for its answer): after "take the next one", "it" is that one."""
+    if not ctx.channel.is_direct:
+        return  # a thread is about what was opened in it
+    row = await find_row(ctx.session, ctx.person.key, place_of(ctx.channel))
+    row = row or await create_row(ctx)
+    if row.step == IDLE:
+        row.incident_id = number
+
+
 async def create_row(ctx: CommandContext) -> Conversation:
     """A person's first message in a place. Two first messages at once (a quick double
     send) both try to insert: the savepoint lets the second find the first's row."""

@@ -14,6 +14,7 @@ from bot.cards import (
 from bot.config import Role
 from bot.context import CommandContext
 from bot.conversation import Chat, confirm_fix, rated
+from bot.conversation_store import follow_here
 from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.messages import Button, Card, ChannelRef, Reply
@@ -43,7 +44,7 @@ from bot.services.incidents import (
     RATINGS,
     IncidentFilter,
 )
-from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
+from bot.services.lifecycle import NOT_FINAL, THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import load_by_owner, sla_queue
 from bot.sla_cards import after_hours, handover_card, own_queue, queue_card, sla_reply
@@ -67,6 +68,8 @@ RATING = ValueType("rating", _rating, choices=lambda _rules: RATINGS)
 async def _answer(
     ctx: CommandContext, incident: Incident, text: str, first: tuple[Button, ...] = ()
 ) -> Reply:
+    if ctx.person.is_agent and State(incident.state) in NOT_FINAL:
+        await follow_here(ctx, incident.id)  # "resolve it" next is about this one
     recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
     articles = await ctx.incidents.linked_articles(incident.id)
     return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent, articles, first)

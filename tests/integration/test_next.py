@@ -95,3 +95,12 @@ async def test_whats_next_shows_the_queue_and_claims_nothing(desk):
         assert reply.text == (await desk.ok("bob", "/incident queue")).text, asked
         assert [b.label for b in reply.buttons] == ["Take the next one"]
     assert (await incident(desk, 1)).assignee is None
+
+
+async def test_after_taking_the_next_one_it_is_that_one(desk):
+    # Before, "put it on hold" right after "take the next one" asked which incident.
+    await desk.ok("alice", "/incident open Outlook calendar does not sync to my phone")
+    await desk.message("bob", "take the next one")
+    held = await desk.message("bob", "put it on hold, waiting for alice to re-add the account")
+    assert held.text.startswith("INC-000001 waits on"), held.text
+    assert (await incident(desk, 1)).state == "pending"
