@@ -246,8 +246,9 @@ def _first_match(patterns: dict[str, str], text: str) -> str | None:
 
 def _answer(text: str, answers: Mapping[str, tuple[str, ...]]) -> str | None:
     cleaned = re.sub(r"[^\w' ]", " ", text.lower()).strip()
-    # "i'm stopped" is the button's "No, I'm stopped" said in one's own words
-    lead = r"^(it'?s |it is |just |only |i'?m |i am |we'?re |we are )?"
+    # "i'm stopped" is the button's "No, I'm stopped" said in one's own words, and "it's
+    # just for me" its "Just me"
+    lead = r"^(?:(?:it'?s|it is|just|only|i'?m|i am|we'?re|we are|for)\s+)*"
     cleaned = re.sub(lead, "", cleaned) if len(cleaned) > 3 else cleaned
     for key, words in answers.items():
         if cleaned in words or text.strip().lower() in words:

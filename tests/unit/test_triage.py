@@ -202,6 +202,10 @@ def test_nothing_is_inferred_when_the_text_does_not_say(triage, text):
         ("3 of us", "medium"),
         ("about 40 people", "high"),
         ("dozens of users", "high"),
+        # a request's "Who is it for?": before, "Sorry, I didn't get that"
+        ("for me", "low"),
+        ("it's just for me", "low"),
+        ("for my team", "medium"),
         ("4", None),
         ("0", None),
         ("purple", None),
