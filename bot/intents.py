@@ -72,7 +72,8 @@ _PROGRESS = re.compile(
 # "is it fixed?", "has my printer been repaired": their own problem (a service's, "is
 # email fixed?", is a status question).
 _OWN_FIXED = re.compile(
-    r"^(is|has) (it|this|that|(my|our) [\w' ]{1,30}) (been )?(fixed|sorted|resolved|repaired)\b"
+    r"^(is|has|have) (it|this|that|they|(my|our) [\w' ]{1,30}) (been )?(fixed|sorted|resolved|"
+    r"repaired|approved|granted|done|processed|set up|ordered|shipped|sent)\b"
 )
 _MY_TICKETS = re.compile(
     r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"

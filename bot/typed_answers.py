@@ -66,8 +66,13 @@ ADDING = re.compile(
     r"i?\s*forgot\s+to\s+(?:say|mention|add)\b)",
     re.I,
 )
-# "and it only happens in the afternoon": more of what was just said
-GOES_ON = re.compile(r"^(?:and|also|plus|oh and|oh,? and)\b", re.I)
+# "and it only happens in the afternoon": more of what was just said; "who approves it?":
+# a question about the incident the chat follows, for its owner
+GOES_ON = re.compile(
+    r"^(?:and|also|plus|oh and|oh,? and)\b|"
+    r"^(?=(?:\S+\s+){0,7}\S+\s*\?$).*\b(?:it|my (?:ticket|request|incident))\b",
+    re.I,
+)
 BELONGS_TO = re.compile(
     r"^(?:(?:please\s+)?(?:add|put|move)\s+(?:it|this|that)\s+(?:to|on|onto|in)|"
     r"(?:it'?s|it\s+is|this\s+is)\s+(?:about|for|part\s+of)|(?:it\s+|this\s+)?belongs\s+"

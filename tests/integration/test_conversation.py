@@ -2399,3 +2399,16 @@ async def test_a_verdict_on_the_fix_outweighs_an_unanswered_note_or_new_question
     ), verdict.text
     await quiet.message("alice", "tray 1 now")
     assert (await incident(quiet)).state == "in_progress"
+
+
+async def test_a_question_about_it_goes_to_its_owner_and_has_it_been_approved_is_progress(quiet):
+    # Before, both were asked "a note, or a new problem?"
+    await claimed(quiet)
+    asked = await quiet.message("alice", "who approves it?")
+    assert asked.text == "Added to INC-000001; Bob Baker (bob) will see it.", asked.text
+    await quiet.ok("bob", "/incident pending 1 waiting for the finance manager --on third-party")
+    news = await quiet.message("alice", "has it been approved yet?")
+    assert news.text.startswith(
+        "INC-000001 is pending, with Bob Baker (bob). It waits on a third party: waiting for "
+        "the finance manager"
+    ), news.text

@@ -55,6 +55,10 @@ TABLE = [
     ("my tickets", PROGRESS, None),
     ("show me my open tickets", PROGRESS, None),
     ("any update?", PROGRESS, None),
+    # a request's progress: before, "a note, or a new problem?"
+    ("has it been approved yet?", PROGRESS, None),
+    ("has my new laptop been ordered?", PROGRESS, None),
+    ("is my access set up yet", PROGRESS, None),
     ("who is working on INC-1", PROGRESS, 1),
     ("is someone looking at my printer ticket", PROGRESS, None),
     ("how is my laptop request going", PROGRESS, None),
