@@ -84,6 +84,27 @@ _AGENT_SAYS = (
         "incident assign {} {}",
     ),
     (
+        # "note on 2: asked her to bring it by", "add a note to 2 that she will bring it by"
+        re.compile(
+            r"^(?:please )?(?:add (?:a )?note (?:to|on|for)|note (?:to|on|for))\s+"
+            + _ONE
+            + r"(?:\s+(?:that|saying))?"
+            + _GAP
+            + r"(\S.*)$",
+            re.I | re.S,
+        ),
+        "incident note {} {}",
+    ),
+    (
+        # the desk's own: "internal note on 2: the dock is faulty, replace it"
+        re.compile(
+            r"^(?:please )?(?:add (?:an )?internal note (?:to|on|for)|internal note (?:to|on|for))"
+            r"\s+" + _ONE + r"(?:\s+(?:that|saying))?" + _GAP + r"(\S.*)$",
+            re.I | re.S,
+        ),
+        "incident note {} --internal {}",
+    ),
+    (
         # a handover: "give all of bob's tickets to erin", "put my tickets back in the queue",
         # after why if said first ("bob is off sick, ...")
         re.compile(

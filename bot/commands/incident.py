@@ -320,11 +320,13 @@ async def next_(ctx: CommandContext) -> Reply:
 @registry.command(
     "incident assign",
     "Give an incident to an agent or to a group's queue",
-    params=[INCIDENT_ID, Param("to", WORD, "an agent's handle or a group")],
+    params=[INCIDENT_ID, Param("to", WORD, "an agent's handle, `me`, or a group")],
     role=Role.AGENT,
     examples=["/incident assign 42 dave", "/incident assign 42 network"],
 )
 async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
+    if to.lower() in ("me", "myself") and ctx.person.handle:
+        to = ctx.person.handle  # "assign 3 to me"
     found = await ctx.incidents.assign(incident, ctx.person, to)
     owner = ctx.rules.directory.name_of(found.assignee) if found.assignee else found.group
     return await _answer(ctx, found, f"{format_id(found.id)} is assigned to {owner}.")

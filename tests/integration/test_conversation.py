@@ -2412,3 +2412,21 @@ async def test_a_question_about_it_goes_to_its_owner_and_has_it_been_approved_is
         "INC-000001 is pending, with Bob Baker (bob). It waits on a third party: waiting for "
         "the finance manager"
     ), news.text
+
+
+async def test_an_agent_notes_and_assigns_in_plain_words(quiet):
+    # Before, "note on 2: ..." began a report of bob's own, and "assign 3 to me" was
+    # refused: "'me' is neither an agent nor a group".
+    await open_by_chat(quiet)
+    noted = await quiet.message("bob", "note on 1: asked her to bring it by")
+    assert noted.text.startswith("Noted on INC-000001."), noted.text
+    await quiet.message("bob", "internal note on INC-1: the dock is faulty")
+    assert (await timeline(quiet))[-2:] == [
+        ("note", "bob", "asked her to bring it by"),
+        ("internal_note", "bob", "the dock is faulty"),
+    ]
+    mine = await quiet.message("bob", "assign 1 to me")
+    assert mine.text.startswith("INC-000001 is assigned to Bob Baker (bob)."), mine.text
+    # no report of his own was begun, and "it" is INC-1
+    done = await quiet.message("bob", "resolve it, swapped the dock")
+    assert done.text.startswith("INC-000001 is resolved"), done.text
