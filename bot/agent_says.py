@@ -13,6 +13,8 @@ from collections.abc import Collection
 
 from bot.ids import ID_PREFIX, SPOKEN_ID
 
+LATEST = "latest"  # the bulletin in force, when one is: "update the bulletin: ..."
+
 # Between an incident's id and what follows: spaces and punctuation, but not the dashes
 # of an option ("escalate 1 --hierarchic vendor issue").
 _GAP = r"(?:[\s,.:;!]|-(?!-))*"
@@ -296,7 +298,46 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     if asked:
         monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
         return "report --since 30d" if monthly else "report"
-    return _incident_action(said, groups)
+    return _bulletin_action(said) or _incident_action(said, groups)
+
+
+# A bulletin by its id, or "the bulletin": the one in force (`bot/commands/bulletin.py`).
+_BULLETIN = r"(?:the (?:bulletin|status)|(bul-?\d{1,9}|bulletin \d{1,9}))"
+_BULLETIN_UPDATE = re.compile(
+    r"^(?:please )?update " + _BULLETIN + r"(?:\s*[:,-]\s*|\s+(?:saying|with|to say|to)\s+)(\S.*)$",
+    re.I | re.S,
+)
+# "email is back, resolve the bulletin": what was said first is its last word
+_BULLETIN_RESOLVE = re.compile(
+    r"^(?:([^,;:]{1,80}?)\s*[,;:-]+\s*)?(?:please )?(?:resolve|close|end|clear|take down)\s+"
+    + _BULLETIN
+    + r"(?:\s*[:,.;-]\s*|\s+|$)(.*)$",
+    re.I | re.S,
+)
+_BULLETIN_LIST = re.compile(
+    r"^(?:(?:what|which|any|show(?: me)?|list)\s+)?(?:the\s+)?(?:active |current |open )?"
+    r"bulletins?(?:\s+(?:are\s+|is\s+)?(?:up|active|open|in force|posted|out))?\W*$",
+    re.I,
+)
+
+
+def _bulletin_action(said: str) -> str | None:
+    """ "update the bulletin: back in 20 minutes", "email is back, resolve BUL-1", "what
+    bulletins are up?": the /bulletin command each stands for."""
+    if _BULLETIN_LIST.match(said):
+        return "bulletin list"
+    match = _BULLETIN_UPDATE.match(said)
+    if match:
+        return f"bulletin update {_bulletin(match[1])} {match[2].strip()}"
+    match = _BULLETIN_RESOLVE.match(said)
+    if match:
+        last = match[3].strip() or (match[1] or "").strip()
+        return f"bulletin resolve {_bulletin(match[2])} {last}".strip()
+    return None
+
+
+def _bulletin(said: str | None) -> str:
+    return said.lower().removeprefix("bulletin ").strip() if said else LATEST
 
 
 def _incident_action(said: str, groups: Collection[str]) -> str | None:

@@ -23,11 +23,35 @@ from bot.wording import counted
 _BULLETIN_ID = re.compile(r"^(?:#|bul-?)?0*([0-9]{1,9})$", re.IGNORECASE)
 
 
+LATEST = 0  # `latest`: the one bulletin in force ("update the bulletin: ..." in chat)
+
+
 def _bulletin_id(text: str) -> int:
+    if text.strip().lower() == "latest":
+        return LATEST
     match = _BULLETIN_ID.match(text.strip())
     if not match or int(match.group(1)) == 0:
-        raise BadArguments(f"'{text[:40]}' is not a bulletin id. Write it as 3 or BUL-3.")
+        raise BadArguments(
+            f"'{text[:40]}' is not a bulletin id. Write it as 3 or BUL-3, or `latest` for "
+            "the one in force."
+        )
     return int(match.group(1))
+
+
+async def _which(ctx: CommandContext, bulletin: int, verb: str) -> int:
+    """The bulletin meant: the one named, or for `latest` the only one in force."""
+    if bulletin != LATEST:
+        return bulletin
+    active = await _service(ctx).listing()
+    if len(active) == 1:
+        return active[0].id
+    if not active:
+        raise BadArguments("No bulletin is in force. `/bulletin list` shows them.")
+    named = "; ".join(f"{format_bulletin(b.id)} · {b.text}" for b in active[:5])
+    raise BadArguments(
+        f"Which bulletin? {counted(len(active), 'is', 'are')} in force: {named}. Say its id, "
+        f"for example “{verb} {format_bulletin(active[0].id)} ...”."
+    )
 
 
 def _duration(text: str) -> timedelta:
@@ -39,7 +63,11 @@ def _duration(text: str) -> timedelta:
         ) from None
 
 
-BULLETIN_ID = Param("bulletin", ValueType("bulletin id", lambda t, _r: _bulletin_id(t)), "its id")
+BULLETIN_ID = Param(
+    "bulletin",
+    ValueType("bulletin id", lambda t, _r: _bulletin_id(t)),
+    "its id, or `latest` for the one in force",
+)
 SEVERITY = static_choice("severity", SEVERITIES)
 DURATION = ValueType("duration", lambda t, _r: _duration(t))
 
@@ -101,6 +129,7 @@ async def post(
     examples=["/bulletin update 3 A fix is being rolled out, back within the hour"],
 )
 async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
+    bulletin = await _which(ctx, bulletin, "update")
     found = await _service(ctx).update(ctx.person, bulletin, text)
     return Reply(text=f"Updated {format_bulletin(found.id)}.", card=bulletin_reply(found).card)
 
@@ -122,6 +151,7 @@ async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
     examples=["/bulletin resolve 3 Email is back for everyone"],
 )
 async def resolve(ctx: CommandContext, bulletin: int, text: str | None) -> Reply:
+    bulletin = await _which(ctx, bulletin, "resolve")
     found = await _service(ctx).resolve(ctx.person, bulletin, text)
     return Reply(text=f"Resolved {format_bulletin(found.id)}.", card=bulletin_reply(found).card)
 

@@ -548,3 +548,29 @@ async def test_a_bulletin_ended_without_words_takes_only_a_standing_fix(desk):
     await desk.ok("alice", "/incident reopen 1 still cannot log in")
     await desk.ok("carol", "/bulletin resolve 1")
     assert (await bulletin(desk)).final_note is None  # the reopened incident's fix failed
+
+
+async def test_a_manager_keeps_a_bulletin_current_in_plain_words(desk):
+    # Before, each of these was asked "Is this what you are seeing?" about her own bulletin.
+    await desk.ok("carol", "/bulletin post Email is down for everyone --severity major")
+    listed = await desk.message("carol", "what bulletins are up?")
+    assert listed.text == (await desk.ok("carol", "/bulletin list")).text
+    updated = await desk.message("carol", "update the bulletin: the mail server is restarting")
+    assert updated.text == "Updated BUL-1."
+    assert (await bulletin(desk, 1)).latest == "the mail server is restarting"
+    resolved = await desk.message("carol", "email is back, resolve the bulletin")
+    assert resolved.text == "Resolved BUL-1."
+    assert (await bulletin(desk, 1)).state == "resolved"
+
+
+async def test_the_bulletin_is_asked_about_when_several_are_in_force(desk):
+    await desk.ok("carol", "/bulletin post Email is down for everyone")
+    await desk.ok("carol", "/bulletin post The VPN is slow from home --service vpn")
+    which = await desk.err("carol", "/bulletin update latest back within the hour")
+    assert which.text == (
+        "Which bulletin? 2 are in force: BUL-2 · The VPN is slow from home; BUL-1 · Email is "
+        "down for everyone. Say its id, for example “update BUL-2 ...”."
+    )
+    done = await desk.message("carol", "resolve BUL-1 mail flows again")
+    assert done.text == "Resolved BUL-1."
+    assert (await bulletin(desk, 2)).state == "active"
