@@ -438,13 +438,24 @@ class Incidents:
     # -- working ----------------------------------------------------------
 
     async def pend(self, number: int, agent: Person, reason: str, on: str = REPORTER) -> Incident:
+        """Put on hold. Its owner may before claiming it (after a handover, say), and so
+        may an agent asking first about one nobody owns: it is theirs from then on, and
+        asking is the desk's first response."""
         incident = await self.get(number)
-        self._check("pending", incident)
+        takes = incident.state in (State.NEW, State.ASSIGNED) and incident.assignee in (
+            None,
+            agent.handle,
+        )
+        if takes:
+            self._respond(incident)
+        else:
+            self._check("pending", incident)
         self._change(
             incident,
             agent,
             "pending",
             state=State.PENDING.value,
+            assignee=agent.handle if takes else incident.assignee,
             pending_reason=reason,
             pending_on=on,
             text=reason,

@@ -113,3 +113,30 @@ async def test_a_manager_moves_only_what_is_in_the_groups_they_manage(
         "Evans (erin): in service-desk, which you don't manage."
     )
     assert [(await incident(desk, n)).assignee for n in (1, 2)] == [None, "erin"]
+
+
+async def test_after_a_handover_the_new_owner_puts_one_on_hold_without_claiming_it(desk):
+    # Before: "You can't put on pending INC-000001: it is assigned."
+    await bobs(desk, 1)
+    await desk.ok("carol", "/incident handover bob erin")
+    held = await desk.ok("erin", "/incident pending 1 which model is it?")
+    assert held.text.startswith("INC-000001 waits on"), held.text
+    found = await incident(desk, 1)
+    assert (found.state, found.assignee) == ("pending", "erin")
+
+
+async def test_asking_first_about_one_nobody_owns_takes_it_and_answers_its_clock(desk):
+    await desk.ok("alice", "/incident open Laptop will not boot")
+    await desk.ok("bob", "/incident pending 1 is the charger light on?")
+    found = await incident(desk, 1)
+    assert (found.state, found.assignee) == ("pending", "bob")
+    assert found.responded_at is not None
+    assert (await timeline(desk, 1))[-1][:2] == ("pending", "bob")
+
+
+async def test_one_assigned_to_someone_else_is_not_put_on_hold(desk):
+    await desk.ok("alice", "/incident open Laptop will not boot")
+    await desk.ok("bob", "/incident assign 1 erin")
+    refused = await desk.err("bob", "/incident pending 1 is the charger light on?")
+    assert refused.text.startswith("You can't put on pending INC-000001: it is assigned.")
+    assert (await incident(desk, 1)).assignee == "erin"
