@@ -334,7 +334,7 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
 
 @registry.command(
     "incident handover",
-    "Give all of an agent's open incidents to another agent, or back to the queues",
+    "Hand an agent's open incidents to a colleague or the queues (yours; a manager's: anyone's)",
     params=[
         Param("owner", WORD, "whose: an agent's handle, or `me`"),
         Param("to", WORD, "an agent, a group, or `queue` (each back to its own group's)"),
