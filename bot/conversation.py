@@ -16,6 +16,7 @@ typed answers ("just me", "2", "yes") work the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -78,6 +79,7 @@ from bot.intents import (
     recognise,
     reopen_request,
     said_besides,
+    split_at_besides,
     verdict_on_fix,
     without_lead_in,
     works_again,
@@ -143,6 +145,11 @@ _ASIDES = (
     IntentKind.CONTACT,
     IntentKind.FILES,
 )
+_NEXT_PROBLEM = "\n\n"  # between the problems set aside in `held_text` while drafting
+# Steps whose draft ends opened, fixed by an article or joined to an incident, each of
+# which then begins the problem set aside (a known problem's or another team's do not).
+_HOLDS_UNTIL_DONE = (SUGGESTED, DUPLICATE, SCOPE, BLOCKED, CONFIRM)
+_ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this one first."
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 
@@ -725,6 +732,31 @@ class Chat:
     # -- reporting ----------------------------------------------------------
 
     async def start_report(self, text: str, held: Sequence[str] = ()) -> Reply:
+        """A report; two problems in one message ("my laptop is slow, also outlook keeps
+        crashing") one at a time, the second set aside until the first is done with."""
+        two = self._two_problems(text)
+        if two is None:
+            return await self._report(text, held)
+        said = len(self.said)
+        first = await self._report(two[0], held)
+        if self.row.step not in _HOLDS_UNTIL_DONE:
+            del self.said[said:]  # a known problem or another team's: read as a whole
+            return await self._report(text, held)
+        self.row.held_text = two[1]
+        return replace(first, text=f"{_ONE_AT_A_TIME}\n{first.text}")
+
+    def _two_problems(self, text: str) -> tuple[str, str] | None:
+        """The message split where it says "also" before a second problem, when each
+        half says something is wrong and they name different branches of the tree."""
+        parts = split_at_besides(text)
+        if parts is None or not all(names_a_problem(part) for part in parts):
+            return None
+        named = [self.ctx.rules.triage.category(part) for part in parts]
+        if None in named or len({str(n).split("/")[0] for n in named}) < 2:
+            return None
+        return parts
+
+    async def _report(self, text: str, held: Sequence[str] = ()) -> Reply:
         """A known problem (an active bulletin) first; else self-help, then the questions.
         `held`: the lines of files sent with the message, if it was set aside first."""
         self.row.attachments = None  # a new report: files sent with an earlier one are not its
@@ -854,8 +886,10 @@ class Chat:
         if article_id not in self.row.articles:
             raise BadArguments(f"{article_id} was not one of the articles I suggested.")
         await self.ctx.incidents.record_feedback(None, self.ctx.person, [article_id], helpful=True)
+        held = self.row.held_text
         self.reset()
-        return self.answer(Reply(text=_FIXED))
+        fixed = self.answer(Reply(text=_FIXED))
+        return await self._other_problem(fixed, held) if held else fixed
 
     def _the_others(self, failed: int) -> Reply:
         """ "the first one didn't help": the others may, so they are asked about. Votes
@@ -917,6 +951,12 @@ class Chat:
             return await self.ask_next()
         number = self.row.candidate_id
         assert number is not None
+        held = self.row.held_text
+        joined = await self._join_the_same(number)
+        return await self._other_problem(joined, held) if held else joined
+
+    async def _join_the_same(self, number: int) -> Reply:
+        """The report is the incident `number`'s problem: onto it, opening nothing."""
         incident = await self.ctx.incidents.get(number)
         text, files = self.row.text, self.row.attachments or []
         self.reset()
@@ -969,28 +1009,31 @@ class Chat:
 
     async def _set_aside(self, text: str) -> Reply:
         """A second problem, kept to be reported on its own once this one is opened."""
-        kept = self._kept(without_lead_in(text))
-        self.row.held_text = "\n".join(filter(None, (self.row.held_text, kept)))
+        kept = re.sub(r"\n\s*\n", "\n", self._kept(without_lead_in(text)))
+        self.row.held_text = _NEXT_PROBLEM.join(filter(None, (self.row.held_text, kept)))
         self.said.append(
             "That sounds like a separate problem: I'll take it as a report of its own as "
             "soon as this one is opened."
         )
         return await self._ask_again()
 
-    async def _other_problem(self, opened: Reply, held: str) -> Reply:
-        """The report opened, then the one set aside while it was written, begun."""
-        self.said.clear()  # said once already, with the opened incident
-        lines = held.splitlines()
+    async def _other_problem(self, done: Reply, held: str) -> Reply:
+        """The report done with (opened, fixed by an article, joined to an incident), then
+        the first problem set aside while it was written, begun; the rest wait their turn."""
+        self.said.clear()  # said once already, with what was done
+        first, *rest = held.split(_NEXT_PROBLEM)
+        lines = first.splitlines()
         words = "\n".join(line for line in lines if not line.startswith(ATTACHED))
         files = [line for line in lines if line.startswith(ATTACHED)]
         begun = await self.start_report(words, files)
+        if rest and self.row.step in _DRAFTING:
+            self.row.held_text = _NEXT_PROBLEM.join(rest)
         summary = self.ctx.incidents.summary_of(words)
         # The opened incident's card would come after the new report's question: its
         # line says what was opened, and "any news on INC-1?" shows it.
         return replace(
             begun,
-            text=f"{opened.text}\n\nNow the other problem you mentioned, “{summary}”:\n"
-            f"{begun.text}",
+            text=f"{done.text}\n\nNow the other problem you mentioned, “{summary}”:\n{begun.text}",
         )
 
     def _add_to_report(self, text: str) -> None:

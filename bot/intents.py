@@ -219,6 +219,25 @@ def said_besides(text: str) -> bool:
     return bool(_BESIDES.search(text.strip()))
 
 
+# Where a message goes on to a second problem: "my laptop is slow, also outlook crashes"
+_SECOND = re.compile(
+    r"(?:[.;!?]\s+|,\s*|\s+)(?:and also|also|plus|oh and|btw|by the way|another thing(?: is)?|"
+    r"separately|on top of that)\b[,:]?\s+",
+    re.I,
+)
+
+
+def split_at_besides(text: str) -> tuple[str, str] | None:
+    """The message before and after its first "also" (or "btw", "plus", ...), if there
+    are words on both sides: what may be two problems."""
+    for found in _SECOND.finditer(text.strip()):
+        first = text.strip()[: found.start()].strip(" ,.;!?")
+        second = text.strip()[found.end() :].strip()
+        if first and second:
+            return first, second[:1].upper() + second[1:]
+    return None
+
+
 _LEAD_IN = re.compile(
     r"^(?:(?:oh|and|plus|also|btw|by the way|one more thing|another thing|separately|"
     r"on top of that)\b[\s,:;.!-]*)+",

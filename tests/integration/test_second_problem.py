@@ -67,7 +67,7 @@ async def test_at_the_summary_and_the_articles_too(desk):
     summary = await desk.message("alice", "oh and my headset doesn't work either")
     assert summary.text.startswith(f"{ASIDE}\n{SHALL_I}"), summary.text
     assert (await conversation(desk, "alice")).held_text == (
-        "Outlook keeps crashing as well\nMy headset doesn't work either"
+        "Outlook keeps crashing as well\n\nMy headset doesn't work either"
     )
 
 
@@ -89,3 +89,51 @@ async def test_a_jammed_printer_is_a_problem_too(desk):
     await desk.message("alice", "still need help")
     aside = await desk.message("alice", "also the printer on floor 2 is jammed")
     assert aside.text.startswith(ASIDE), aside.text
+
+
+ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this one first."
+
+
+async def test_two_problems_in_one_message_are_reported_one_at_a_time(quiet):
+    # Before (carried over since stop 19), both went into one incident.
+    first = await quiet.message("alice", "the vpn wont connect, also outlook keeps crashing")
+    assert first.text == f"{ONE_AT_A_TIME}\n{SCOPE}"
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "stopped")
+    opened = await quiet.message("alice", "yes")
+    assert opened.text.endswith(
+        f"\n\nNow the other problem you mentioned, “Outlook keeps crashing”:\n{SCOPE}"
+    ), opened.text
+    vpn = await incident(quiet, 1)
+    assert (vpn.summary, vpn.category) == ("the vpn wont connect", "network/vpn")
+
+
+async def test_one_problem_said_with_also_stays_one_report(quiet):
+    for said in (
+        "my vpn drops also when i am on the office wifi",  # one branch
+        "the printer is jammed, also i tried turning it off and on",  # nothing wrong after
+    ):
+        reply = await quiet.message("alice", said)
+        assert not reply.text.startswith(ONE_AT_A_TIME), said
+        await quiet.message("alice", "cancel")
+
+
+async def test_the_other_problem_is_begun_after_an_article_fixed_the_first(desk):
+    await desk.message("alice", "my laptop is really slow, also outlook keeps crashing")
+    fixed = await desk.message("alice", "1")
+    assert fixed.text.startswith(
+        "Glad that fixed it! Nothing was opened. If it comes back, just tell me.\n\n"
+        "Now the other problem you mentioned, “Outlook keeps crashing”:\n"
+    ), fixed.text
+    assert await incidents(desk) == []
+
+
+async def test_problems_set_aside_are_begun_one_after_the_other(quiet):
+    await quiet.message("alice", VPN)
+    await quiet.message("alice", "also my second monitor is not detected")
+    await quiet.message("alice", "oh and my headset doesn't work either")
+    await quiet.message("alice", "just me")
+    await quiet.message("alice", "stopped")
+    opened = await quiet.message("alice", "yes")
+    assert "“My second monitor is not detected”" in opened.text
+    assert (await conversation(quiet, "alice")).held_text == "My headset doesn't work either"

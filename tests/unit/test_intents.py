@@ -20,6 +20,7 @@ from bot.intents import (
     recognise,
     reopen_request,
     said_besides,
+    split_at_besides,
     verdict_on_fix,
     without_lead_in,
     works_again,
@@ -422,3 +423,20 @@ def test_a_me_too_can_name_its_incident(text, found):
 def test_a_second_thing_said_and_what_it_is_alone(text, besides, alone):
     assert said_besides(text) is besides
     assert without_lead_in(text) == alone
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "my laptop is slow, also outlook keeps crashing",
+            ("my laptop is slow", "Outlook keeps crashing"),
+        ),
+        ("printer jams. Also my monitor flickers", ("printer jams", "My monitor flickers")),
+        ("outlook crashes btw the printer is jammed", ("outlook crashes", "The printer is jammed")),
+        ("also my monitor is not detected", None),  # nothing before it
+        ("the printer is jammed", None),
+    ],
+)
+def test_where_a_message_goes_on_to_something_else(text, parts):
+    assert split_at_besides(text) == parts
