@@ -149,6 +149,7 @@ _NEXT_PROBLEM = "\n\n"  # between the problems set aside in `held_text` while dr
 # Steps whose draft ends opened, fixed by an article or joined to an incident, each of
 # which then begins the problem set aside (a known problem's or another team's do not).
 _HOLDS_UNTIL_DONE = (SUGGESTED, DUPLICATE, SCOPE, BLOCKED, CONFIRM)
+_FOR_THEM = "That one sounds like one for {team}, not part of this report:"
 _ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this one first."
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
@@ -869,8 +870,9 @@ class Chat:
     async def look_again(self, text: str) -> Reply:
         """More said after the articles: the articles that fit it, if they are not the
         ones just shown; else it goes into the report and on to the questions."""
-        if self._another_problem(text):
-            return await self._set_aside(text)
+        aside = await self._not_this_report(text)
+        if aside is not None:
+            return aside
         self._add_to_report(text)
         # Searched alone, so that what is new must fit by itself: with the first message
         # too, its words would carry weak articles past the evidence floor.
@@ -992,11 +994,31 @@ class Chat:
     async def add_detail(self, text: str) -> Reply:
         """People keep typing what else they notice: it goes into the report's
         description, and the question is asked again."""
-        if self._another_problem(text):
-            return await self._set_aside(text)
+        aside = await self._not_this_report(text)
+        if aside is not None:
+            return aside
         self._add_to_report(text)
         self.said.append("Added that to your report.")
         return await self.ask_next()
+
+    def _for_another_team(self, text: str) -> Referral | None:
+        """Another team's matter said mid-report ("whats my payslip say about pension"):
+        pointed there, not made a detail of an IT report."""
+        referral = self.ctx.rules.referrals.team_for(text)
+        if referral is None or self.ctx.knowledge.search(text, limit=1):
+            return None  # an article that fits makes it IT's, as for a first message
+        return referral
+
+    async def _not_this_report(self, text: str) -> Reply | None:
+        """More said mid-report that is not about it: a problem of its own, set aside for
+        later, or another team's matter, pointed there; then the question again."""
+        if self._another_problem(text):
+            return await self._set_aside(text)
+        referral = self._for_another_team(text)
+        if referral is None:
+            return None
+        self.said.append(f"{_FOR_THEM.format(team=referral.team)} {sentence(referral.contact)}")
+        return await self._ask_again()
 
     def _another_problem(self, text: str) -> bool:
         """Whether more said mid-report is a problem of its own: "also my second monitor

@@ -137,3 +137,17 @@ async def test_problems_set_aside_are_begun_one_after_the_other(quiet):
     opened = await quiet.message("alice", "yes")
     assert "“My second monitor is not detected”" in opened.text
     assert (await conversation(quiet, "alice")).held_text == "My headset doesn't work either"
+
+
+async def test_another_teams_matter_mid_report_is_pointed_there_not_added(desk):
+    # Before (noted at stop 24), it was added to the VPN report as a detail.
+    await desk.message("alice", VPN)
+    hr = await desk.message("alice", "whats my payslip say about pension")
+    assert hr.text.startswith("That one sounds like one for HR, not part of this report: "), hr.text
+    assert hr.text.endswith("Did one of the articles fix it? Say its number, or “still need help”.")
+    await desk.message("alice", "still need help")
+    facilities = await desk.message("alice", "the coffee machine is broken too")
+    assert facilities.text.startswith("That one sounds like one for Facilities"), facilities.text
+    assert facilities.text.endswith(SCOPE)
+    draft = await conversation(desk, "alice")
+    assert (draft.text, draft.held_text) == (VPN, None)
