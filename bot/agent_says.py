@@ -13,7 +13,8 @@ from collections.abc import Collection
 
 from bot.ids import ID_PREFIX, SPOKEN_ID
 
-LATEST = "latest"  # the bulletin in force, when one is: "update the bulletin: ..."
+# /bulletin's word for the one bulletin in force: "update the bulletin: ..."
+_IN_FORCE = "latest"
 
 # Between an incident's id and what follows: spaces and punctuation, but not the dashes
 # of an option ("escalate 1 --hierarchic vendor issue").
@@ -337,7 +338,7 @@ def _bulletin_action(said: str) -> str | None:
 
 
 def _bulletin(said: str | None) -> str:
-    return said.lower().removeprefix("bulletin ").strip() if said else LATEST
+    return said.lower().removeprefix("bulletin ").strip() if said else _IN_FORCE
 
 
 def _incident_action(said: str, groups: Collection[str]) -> str | None:

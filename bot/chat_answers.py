@@ -96,7 +96,7 @@ async def incident_status(ctx: CommandContext, incident: Incident) -> Reply:
     text = f"{format_id(incident.id)} is {incident.state.replace('_', ' ')}, {where}."
     if incident.state == State.PENDING and incident.pending_reason:
         text += f" It waits on {_whom(ctx, incident)}: {incident.pending_reason}"
-    elif incident.state in OPEN:
+    elif incident.state in OPEN - {State.PENDING}:  # a pending one's clocks stand still
         text += _expected(incident, ctx)
     return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent)
 

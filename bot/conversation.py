@@ -752,8 +752,8 @@ class Chat:
         parts = split_at_besides(text)
         if parts is None or not all(names_a_problem(part) for part in parts):
             return None
-        named = [self.ctx.rules.triage.category(part) for part in parts]
-        if None in named or len({str(n).split("/")[0] for n in named}) < 2:
+        first, second = (self.ctx.rules.triage.category(part) for part in parts)
+        if first is None or second is None or first.split("/")[0] == second.split("/")[0]:
             return None
         return parts
 
@@ -1030,12 +1030,12 @@ class Chat:
         return said_besides(text) and names_a_problem(text)
 
     async def _set_aside(self, text: str) -> Reply:
-        """A second problem, kept to be reported on its own once this one is opened."""
+        """A second problem, kept to be reported on its own once this one is done with."""
         kept = re.sub(r"\n\s*\n", "\n", self._kept(without_lead_in(text)))
         self.row.held_text = _NEXT_PROBLEM.join(filter(None, (self.row.held_text, kept)))
         self.said.append(
             "That sounds like a separate problem: I'll take it as a report of its own as "
-            "soon as this one is opened."
+            "soon as we're done with this one."
         )
         return await self._ask_again()
 

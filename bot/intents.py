@@ -230,9 +230,9 @@ _SECOND = re.compile(
 def split_at_besides(text: str) -> tuple[str, str] | None:
     """The message before and after its first "also" (or "btw", "plus", ...), if there
     are words on both sides: what may be two problems."""
-    for found in _SECOND.finditer(text.strip()):
-        first = text.strip()[: found.start()].strip(" ,.;!?")
-        second = text.strip()[found.end() :].strip()
+    said = text.strip()
+    for found in _SECOND.finditer(said):
+        first, second = said[: found.start()].strip(" ,.;!?"), said[found.end() :].strip()
         if first and second:
             return first, second[:1].upper() + second[1:]
     return None

@@ -23,12 +23,12 @@ from bot.wording import counted
 _BULLETIN_ID = re.compile(r"^(?:#|bul-?)?0*([0-9]{1,9})$", re.IGNORECASE)
 
 
-LATEST = 0  # `latest`: the one bulletin in force ("update the bulletin: ..." in chat)
+_IN_FORCE = 0  # `latest`: the one bulletin in force ("update the bulletin: ..." in chat)
 
 
 def _bulletin_id(text: str) -> int:
     if text.strip().lower() == "latest":
-        return LATEST
+        return _IN_FORCE
     match = _BULLETIN_ID.match(text.strip())
     if not match or int(match.group(1)) == 0:
         raise BadArguments(
@@ -40,7 +40,7 @@ def _bulletin_id(text: str) -> int:
 
 async def _which(ctx: CommandContext, bulletin: int, verb: str) -> int:
     """The bulletin meant: the one named, or for `latest` the only one in force."""
-    if bulletin != LATEST:
+    if bulletin != _IN_FORCE:
         return bulletin
     active = await _service(ctx).listing()
     if len(active) == 1:

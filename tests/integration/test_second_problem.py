@@ -16,7 +16,7 @@ from tests.integration.test_conversation import (
 VPN = "the vpn wont connect since this morning"
 ASIDE = (
     "That sounds like a separate problem: I'll take it as a report of its own as soon as "
-    "this one is opened."
+    "we're done with this one."
 )
 
 
