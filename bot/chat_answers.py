@@ -26,23 +26,29 @@ HELP_TEXT = (
     "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
     "Commands work too: `/help` lists them."
 )
-_AGENT_HELP = (
-    "As the desk's agent you can say it plainly too: “claim INC-12”, “resolve INC-12 "
-    "replaced the toner”, “assign INC-12 to dave”, “what's on my plate?”, “what's "
-    "unassigned?”, “what's about to breach?”, “show me the network queue”; in an incident's "
-    "thread, what you write is your note on it. “it” is the incident you last heard of here "
-    "(or the thread's): “i'll take it”, “put it on hold, waiting for the vendor”."
+AGENT_HELP = (
+    "As the desk's agent you can say it plainly too: “claim INC-12”, “take the next one”, "
+    "“resolve INC-12 replaced the toner”, “assign INC-12 to dave”, “note on INC-12: asked "
+    "her to bring it in”, “what's on my plate?”, “what's unassigned?”, “what's about to "
+    "breach?”, “show me the network queue”, “put my tickets back in the queue”; in an "
+    "incident's thread, what you write is your note on it. “it” is the incident you last "
+    "heard of or worked on here (or the thread's): “i'll take it”, “put it on hold, waiting "
+    "for the vendor”."
 )
-_MANAGER_HELP = "And for the figures: “how are we doing this week?”."
+MANAGER_HELP = (
+    "And for the team: “how are we doing this week?”, “what breached this week?”, “who's "
+    "overloaded?”, “give all of bob's tickets to erin”, “update the bulletin: back within "
+    "the hour”."
+)
 
 
 def help_text(person: Person) -> str:
     """What to say to the desk; the staff's plain-word commands for the staff."""
     lines = [HELP_TEXT]
     if person.is_agent:
-        lines.append(_AGENT_HELP)
+        lines.append(AGENT_HELP)
     if person.role >= Role.MANAGER:
-        lines.append(_MANAGER_HELP)
+        lines.append(MANAGER_HELP)
     return "\n".join(lines)
 
 

@@ -7,10 +7,14 @@ shipped knowledge base and depend only on the obvious top hits.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
+from bot.agent_says import agent_command
 from bot.app import Core
+from bot.chat_answers import AGENT_HELP, MANAGER_HELP
 from bot.conversation_store import expire_drafts
 from bot.messages import Actor, ChannelRef, FileLink, Message, Reply
 from bot.models import (
@@ -1013,7 +1017,15 @@ async def test_help_in_chat_tells_the_staff_what_they_can_say_plainly(quiet):
     carols = (await quiet.message("carol", "help")).text
     assert "“claim INC-12”" not in alices and bobs.startswith(alices)
     assert "“resolve INC-12 replaced the toner”" in bobs and "how are we doing" not in bobs
-    assert carols.endswith("And for the figures: “how are we doing this week?”.")
+    assert carols.endswith("“update the bulletin: back within the hour”.")
+
+
+def test_every_phrase_the_staffs_help_quotes_is_understood():
+    # The help is a promise: each phrase it quotes for agents and managers is a command.
+    quoted = re.findall(r"“([^”]+)”", f"{AGENT_HELP} {MANAGER_HELP}")
+    assert len(quoted) >= 15
+    groups = ("service-desk", "desktop-support", "network")
+    assert [q for q in quoted if agent_command(q, groups) is None and q != "it"] == []
 
 
 async def test_greetings_thanks_help_and_unclear_messages(quiet):
