@@ -103,6 +103,7 @@ from bot.services.referrals import Referral
 from bot.services.triage import MANY
 from bot.sla_cards import after_hours
 from bot.typed_answers import (
+    ABOUT_IT,
     ACK,
     ADDING,
     BARE_FIELD,
@@ -267,6 +268,7 @@ class Chat:
         # "and it only happens after lunch": more of the same, unless it names a problem
         # or another topic
         goes_on = bool(GOES_ON.match(text.strip())) and not names_a_problem(text)
+        goes_on = goes_on or bool(ABOUT_IT.search(text))
         asked = asked or adding or (goes_on and not elsewhere)
         if followed is not None and elsewhere and not asked and self.ctx.channel.is_direct:
             # "and now teams won't start" after a printer report: news, said to be so

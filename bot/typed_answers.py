@@ -73,6 +73,16 @@ GOES_ON = re.compile(
     r"^(?=(?:\S+\s+){0,7}\S+\s*\?$).*\b(?:it|my (?:ticket|request|incident))\b",
     re.I,
 )
+# Plainly about the incident the chat follows, even with a problem word in it: "my
+# colleague sam has the same problem", "can someone come to my desk?", "is there a loan
+# laptop I can use meanwhile?"
+ABOUT_IT = re.compile(
+    r"\b(?:has|have|having|got|gets|is getting|are getting)\s+(?:the\s+)?same\s+"
+    r"(?:problem|issue|thing|error)\b|"
+    r"\b(?:can|could)\s+(?:you|someone|somebody|anyone)\s+(?:send someone|come|pop|stop|drop|"
+    r"swing)\b|\b(?:meanwhile|in the meantime)\b",
+    re.I,
+)
 BELONGS_TO = re.compile(
     r"^(?:(?:please\s+)?(?:add|put|move)\s+(?:it|this|that)\s+(?:to|on|onto|in)|"
     r"(?:it'?s|it\s+is|this\s+is)\s+(?:about|for|part\s+of)|(?:it\s+|this\s+)?belongs\s+"

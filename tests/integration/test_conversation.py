@@ -2442,3 +2442,19 @@ async def test_an_agent_notes_and_assigns_in_plain_words(quiet):
     # no report of his own was begun, and "it" is INC-1
     done = await quiet.message("bob", "resolve it, swapped the dock")
     assert done.text.startswith("INC-000001 is resolved"), done.text
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my colleague sam has the same problem",
+        "can someone come to my desk?",
+        "is there a loan laptop I can use meanwhile?",
+    ],
+)
+async def test_words_plainly_about_the_followed_incident_go_onto_it(quiet, said):
+    # Before, each was asked "a note, or a new problem?"
+    await open_by_chat(quiet)
+    noted = await quiet.message("alice", said)
+    assert noted.text == "Added to INC-000001; the desk will see it.", noted.text
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", said)
