@@ -279,7 +279,17 @@ _REPORT_ASK = re.compile(
     r"^(?:so |ok |hey |hi )?(?:how are we doing|how['’]?s the desk doing|how is the desk doing|"
     r"how did we do|(?:show me |give me |send me |can i see )?(?:the |our )?"
     r"(?:weekly |monthly |sla )?(?:report|figures|stats|numbers))"
+    r"(?: for (?:the )?[\w-]+(?: team)?)?"
     r"(?:,? (?:this|for the|last|the past|past|over the last) (week|month))?\W*$",
+    re.IGNORECASE,
+)
+# "how many tickets did we close this week?", "what's the backlog?", "what is our sla
+# compliance this month?": questions the report's figures answer
+_FIGURES_ASK = re.compile(
+    r"^(?!.*\b(?:i|my|me)\b)"  # one's own count is one's queue, not the desk's figures
+    r"(?:how many (?:tickets|incidents|requests)\b[^?]*|"
+    r"(?:what['’]?s|what is|show me) (?:the |our )?backlog\b[^?]*|"
+    r"(?:what['’]?s|what is|how is|how['’]?s) (?:the |our )?sla\b[^?]*)\??\s*$",
     re.IGNORECASE,
 )
 
@@ -295,11 +305,18 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         if match:
             found = (_number(g) for g in match.groups() if g is not None)
             return command.format(*found).strip()
-    asked = _REPORT_ASK.match(said) or _BREACHED_IN.match(said)
-    if asked:
-        monthly = (asked[1] or "").lower() == "month" or "monthly" in said.lower()
-        return "report --since 30d" if monthly else "report"
+    if _REPORT_ASK.match(said) or _BREACHED_IN.match(said) or _FIGURES_ASK.match(said):
+        return _report_for(said, groups)
     return _bulletin_action(said) or _incident_action(said, groups)
+
+
+def _report_for(said: str, groups: Collection[str]) -> str:
+    """The report a question asks for: the month's when it says so, one team's when it
+    names a support group ("the report for the network team")."""
+    words = re.findall(r"[\w-]+", said.lower())
+    command = "report --since 30d" if {"month", "monthly"} & set(words) else "report"
+    named = next((g for g in groups if g.lower() in words), None)
+    return f"{command} --group {named}" if named else command
 
 
 # A bulletin by its id, or "the bulletin": the one in force (`bot/commands/bulletin.py`).

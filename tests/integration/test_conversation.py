@@ -2374,6 +2374,8 @@ async def test_a_managers_everyday_questions_are_answered_not_reported(quiet):
         ("which tickets are unassigned?", "/incident list --unassigned"),
         ("any p1s open?", "/incident list --priority P1"),
         ("anything overdue?", "/incident queue --all"),
+        ("how many tickets are open?", "/report"),
+        ("show me the report for the network team", "/report --group network"),
     ):
         answer = await quiet.message("carol", said)
         assert answer.text == (await quiet.ok("carol", command)).text, said

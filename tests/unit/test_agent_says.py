@@ -135,6 +135,10 @@ from bot.agent_says import agent_command
         ("next ticket please", "incident next"),
         ("what's next?", "incident queue --agent me"),
         ("how is the desk doing?", "report"),
+        ("how many tickets did we close this week?", "report"),
+        ("what's the backlog?", "report"),
+        ("what is our sla compliance this month?", "report --since 30d"),
+        ("how many tickets do i have", None),
         # Sentences stay sentences.
         ("how is it going", None),
         ("how is everyone doing", None),
@@ -181,3 +185,13 @@ GROUPS = ("service-desk", "desktop-support", "network")
 )
 def test_escalating_to_a_named_group(text, command):
     assert agent_command(text, GROUPS) == command
+
+
+def test_a_report_for_a_named_team():
+    # Before, "show me the report for the network team" began a report of one's own.
+    assert agent_command("show me the report for the network team", GROUPS) == (
+        "report --group network"
+    )
+    assert agent_command("how is the sla looking for network this month?", GROUPS) == (
+        "report --since 30d --group network"
+    )
