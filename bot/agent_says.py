@@ -180,7 +180,8 @@ _AGENT_SAYS = (
         # one's own, whatever one's role: "what's on my plate?", "my queue"
         re.compile(
             r"^(?:(?:what['’]?s|what is)\s+on my plate(?: today)?|(?:show(?: me)? )?my queue|"
-            r"what am i working on|what['’]?s next|what(?: should| do) i (?:work on|do|take) next)"
+            r"what am i working on|what['’]?s next|what(?: should| do) i (?:work on|do|take) next|"
+            r"how many (?:tickets|incidents) (?:do i have|have i got|are mine|are on my plate))"
             r"\W*$",
             re.I,
         ),

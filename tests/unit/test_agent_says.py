@@ -138,7 +138,7 @@ from bot.agent_says import agent_command
         ("how many tickets did we close this week?", "report"),
         ("what's the backlog?", "report"),
         ("what is our sla compliance this month?", "report --since 30d"),
-        ("how many tickets do i have", None),
+        ("how many tickets do i have", "incident queue --agent me"),
         # Sentences stay sentences.
         ("how is it going", None),
         ("how is everyone doing", None),
