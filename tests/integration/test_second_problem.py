@@ -95,7 +95,7 @@ ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this on
 
 
 async def test_two_problems_in_one_message_are_reported_one_at_a_time(quiet):
-    # Before (carried over since stop 19), both went into one incident.
+    # Before (carried over from earlier stops), both went into one incident.
     first = await quiet.message("alice", "the vpn wont connect, also outlook keeps crashing")
     assert first.text == f"{ONE_AT_A_TIME}\n{SCOPE}"
     await quiet.message("alice", "just me")
