@@ -206,9 +206,12 @@ def _thanks_for(lowered: str) -> bool:
 
 
 # "also my monitor...", "btw outlook crashes too", "oh and teams won't start either"
+# The words that say a message goes on to something else; each pattern below adds those
+# that only say so in its own place.
+_BESIDES_WORDS = r"also|btw|by the way|one more thing|another thing|separately|on top of that"
 _BESIDES = re.compile(
-    r"\b(also|as well|another (?:thing|problem|issue)|btw|by the way|one more thing|"
-    r"separately|on top of that|while i(?:'?m| am| have you) (?:at it|here))\b|"
+    rf"\b({_BESIDES_WORDS}|as well|another (?:problem|issue)|"
+    r"while i(?:'?m| am| have you) (?:at it|here))\b|"
     r"\b(?:too|either)\W*$|^(?:oh,? |and |plus )",
     re.I,
 )
@@ -221,8 +224,8 @@ def said_besides(text: str) -> bool:
 
 # Where a message goes on to a second problem: "my laptop is slow, also outlook crashes"
 _SECOND = re.compile(
-    r"(?:[.;!?]\s+|,\s*|\s+)(?:and also|also|plus|oh and|btw|by the way|another thing(?: is)?|"
-    r"separately|on top of that)\b[,:]?\s+",
+    rf"(?:[.;!?]\s+|,\s*|\s+)(?:and also|oh and|plus|another thing is|{_BESIDES_WORDS})\b"
+    r"[,:]?\s+",
     re.I,
 )
 
@@ -238,11 +241,7 @@ def split_at_besides(text: str) -> tuple[str, str] | None:
     return None
 
 
-_LEAD_IN = re.compile(
-    r"^(?:(?:oh|and|plus|also|btw|by the way|one more thing|another thing|separately|"
-    r"on top of that)\b[\s,:;.!-]*)+",
-    re.I,
-)
+_LEAD_IN = re.compile(rf"^(?:(?:oh|and|plus|{_BESIDES_WORDS})\b[\s,:;.!-]*)+", re.I)
 
 
 def without_lead_in(text: str) -> str:
