@@ -32,7 +32,7 @@ AGENT_HELP = (
     "her to bring it in”, “what's on my plate?”, “what's unassigned?”, “what's about to "
     "breach?”, “show me the network queue”, “put my tickets back in the queue”; in an "
     "incident's thread, what you write is your note on it. “it” is the incident you last "
-    "heard of or worked on here (or the thread's): “i'll take it”, “put it on hold, waiting "
+    "heard of or took on here (or the thread's): “i'll take it”, “put it on hold, waiting "
     "for the vendor”."
 )
 MANAGER_HELP = (

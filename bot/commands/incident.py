@@ -44,7 +44,7 @@ from bot.services.incidents import (
     RATINGS,
     IncidentFilter,
 )
-from bot.services.lifecycle import NOT_FINAL, THIRD_PARTY, WAITING_ON, State, waiting_on
+from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import load_by_owner, sla_queue
 from bot.sla_cards import after_hours, handover_card, own_queue, queue_card, sla_reply
@@ -68,8 +68,6 @@ RATING = ValueType("rating", _rating, choices=lambda _rules: RATINGS)
 async def _answer(
     ctx: CommandContext, incident: Incident, text: str, first: tuple[Button, ...] = ()
 ) -> Reply:
-    if ctx.person.is_agent and State(incident.state) in NOT_FINAL:
-        await follow_here(ctx, incident.id)  # "resolve it" next is about this one
     recent = await ctx.incidents.timeline(incident.id, ctx.person, last=3)
     articles = await ctx.incidents.linked_articles(incident.id)
     return incident_reply(text, incident, ctx.rules, ctx.now, ctx.person, recent, articles, first)
@@ -300,6 +298,7 @@ def _none_listed(ctx: CommandContext, words: str | None) -> str:
 )
 async def claim(ctx: CommandContext, incident: int) -> Reply:
     found = await ctx.incidents.claim(incident, ctx.person)
+    await follow_here(ctx, found.id)  # "put it on hold ..." next is about this one
     return await _answer(ctx, found, f"You own {format_id(found.id)} now.")
 
 
@@ -312,6 +311,7 @@ async def claim(ctx: CommandContext, incident: int) -> Reply:
 )
 async def next_(ctx: CommandContext) -> Reply:
     found = await ctx.incidents.claim_next(ctx.person)
+    await follow_here(ctx, found.id)
     return await _answer(
         ctx, found, f"You own {format_id(found.id)} now, the next due in the {found.group} queue."
     )
@@ -328,6 +328,8 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
     if to.lower() in ("me", "myself") and ctx.person.handle:
         to = ctx.person.handle  # "assign 3 to me"
     found = await ctx.incidents.assign(incident, ctx.person, to)
+    if found.assignee == ctx.person.handle:
+        await follow_here(ctx, found.id)
     owner = ctx.rules.directory.name_of(found.assignee) if found.assignee else found.group
     return await _answer(ctx, found, f"{format_id(found.id)} is assigned to {owner}.")
 
