@@ -45,6 +45,7 @@ from bot.services.incidents import (
     IncidentFilter,
 )
 from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
+from bot.services.people import SELF
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import load_by_owner, sla_queue
 from bot.sla_cards import after_hours, handover_card, own_queue, queue_card, sla_reply
@@ -325,7 +326,7 @@ async def next_(ctx: CommandContext) -> Reply:
     examples=["/incident assign 42 dave", "/incident assign 42 network"],
 )
 async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
-    if to.lower() in ("me", "myself") and ctx.person.handle:
+    if to.lower() in SELF and ctx.person.handle:
         to = ctx.person.handle  # "assign 3 to me"
     found = await ctx.incidents.assign(incident, ctx.person, to)
     if found.assignee == ctx.person.handle:
@@ -656,7 +657,7 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None, all: 
             )
         return await _team_queue(ctx, teams, f"your teams ({', '.join(teams)})")
     handle = ctx.person.handle
-    if agent and agent.lower() not in ("me", "myself"):
+    if agent and agent.lower() not in SELF:
         staff = ctx.rules.directory.staff(agent)
         if staff is None:
             known = ", ".join(ctx.rules.directory.handles())

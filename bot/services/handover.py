@@ -13,7 +13,7 @@ from bot.errors import BadArguments, Forbidden, NotFound
 from bot.models import Incident
 from bot.services.incidents import Incidents
 from bot.services.lifecycle import OPEN
-from bot.services.people import Person
+from bot.services.people import SELF, Person
 
 # `to` for "each back to its own group's queue"
 QUEUE = "queue"
@@ -46,7 +46,7 @@ async def hand_over(incidents: Incidents, actor: Person, owner: str, to: str) ->
 
 def _staff(incidents: Incidents, actor: Person, owner: str) -> Person:
     directory = incidents.rules.directory
-    if owner.lower() in ("me", "my", "mine", "myself"):
+    if owner.lower() in SELF:
         return actor
     # "bobs tickets", typed without the apostrophe
     found = directory.staff(owner) or directory.staff(owner.removesuffix("s"))

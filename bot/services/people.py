@@ -8,6 +8,9 @@ from bot.config import Role, Settings
 from bot.messages import Actor
 from bot.outbox import Recipient
 
+# What staff call themselves where a command wants an agent: "assign 3 to me", "my tickets"
+SELF = frozenset({"me", "my", "mine", "myself"})
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
