@@ -2452,6 +2452,7 @@ async def test_an_agent_notes_and_assigns_in_plain_words(quiet):
         "my colleague sam has the same problem",
         "can someone come to my desk?",
         "is there a loan laptop I can use meanwhile?",
+        "I am at desk 4.12 on floor 4",
     ],
 )
 async def test_words_plainly_about_the_followed_incident_go_onto_it(quiet, said):
