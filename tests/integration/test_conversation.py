@@ -799,11 +799,16 @@ async def test_a_number_at_the_summary_is_the_button_in_that_place(quiet, typed,
         "actually can you add that it started after the windows update",
         "forgot to mention, outlook also crashes since then",
         "please add this: it only happens on the docking station",
+        # plainly about the incident followed, though they don't say "add"
+        "my colleague sam has the same problem",
+        "can someone come to my desk?",
+        "is there a loan laptop I can use meanwhile?",
+        "I am at desk 4.12 on floor 4",
     ],
 )
 async def test_asking_to_add_something_adds_it_to_the_incident_followed(quiet, said):
-    # Before: "can you add that ..." right after opening was asked "Is this about
-    # INC-000001, or a new problem?", though it said where it goes.
+    # Before: each, right after opening, was asked "Is this about INC-000001, or a new
+    # problem?", though it said where it goes or could only be about that incident.
     await open_by_chat(quiet)
     added = await quiet.message("alice", said)
     assert added.text == "Added to INC-000001; the desk will see it."
@@ -2444,20 +2449,3 @@ async def test_an_agent_notes_and_assigns_in_plain_words(quiet):
     # no report of his own was begun, and "it" is INC-1
     done = await quiet.message("bob", "resolve it, swapped the dock")
     assert done.text.startswith("INC-000001 is resolved"), done.text
-
-
-@pytest.mark.parametrize(
-    "said",
-    [
-        "my colleague sam has the same problem",
-        "can someone come to my desk?",
-        "is there a loan laptop I can use meanwhile?",
-        "I am at desk 4.12 on floor 4",
-    ],
-)
-async def test_words_plainly_about_the_followed_incident_go_onto_it(quiet, said):
-    # Before, each was asked "a note, or a new problem?"
-    await open_by_chat(quiet)
-    noted = await quiet.message("alice", said)
-    assert noted.text == "Added to INC-000001; the desk will see it.", noted.text
-    assert (await timeline(quiet))[-1] == ("note", "console:alice", said)
