@@ -295,6 +295,20 @@ _FIGURES_ASK = re.compile(
 )
 
 
+# "what did i resolve this week?", "how many tickets did we close today?", "show my
+# closed tickets": the work finished in a period, one's own when said so
+_RESOLVED_ASK = re.compile(
+    r"^(?:so |ok )?(?:(?:what|which(?: tickets| incidents| ones)?|how many(?: tickets| incidents)?)"
+    r"\s+(?:did|have)\s+(i|we|the team)\s+(?:resolved?|closed?|fix(?:ed)?|finish(?:ed)?|"
+    r"sort(?:ed)?(?: out)?|done)|(?:show(?: me)?|list)\s+(my|our|the)\s+(?:resolved|closed|"
+    r"finished|fixed)\s+(?:tickets|incidents|ones))"
+    r"(?:\s+(?:so far\s+)?(today|yesterday|this week|this month|in the last week))?"
+    r"(?:\s+so far)?\W*$",
+    re.I,
+)
+_PERIODS = {"today": "today", "yesterday": "yesterday", "this month": "30d"}
+
+
 def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     """The command an agent's short chat message stands for ("claim INC-12" is
     "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
@@ -308,6 +322,12 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
             return command.format(*found).strip()
     if _REPORT_ASK.match(said) or _BREACHED_IN.match(said) or _FIGURES_ASK.match(said):
         return _report_for(said, groups)
+    resolved = _RESOLVED_ASK.match(said)
+    if resolved:
+        whose, mine, when = resolved.groups()
+        own = (whose or mine or "").lower() in ("i", "my")
+        period = _PERIODS.get((when or "").lower(), "7d")
+        return f"incident list{' --mine' if own else ''} --resolved {period}"
     return _bulletin_action(said) or _incident_action(said, groups)
 
 

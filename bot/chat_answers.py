@@ -19,21 +19,22 @@ from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.lifecycle import OPEN, State
 from bot.services.people import Person
 from bot.sla_cards import own_queue
+from bot.wording import counted
 
 HELP_TEXT = (
     "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
     "suggest fixes, and if they don't help, open an incident for you.\n"
-    "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
+    "Ask about progress: “any news on INC-42?”, “my tickets”, “my closed tickets”.\n"
     "Commands work too: `/help` lists them."
 )
 AGENT_HELP = (
     "As the desk's agent you can say it plainly too: “claim INC-12”, “take the next one”, "
     "“resolve INC-12 replaced the toner”, “assign INC-12 to dave”, “note on INC-12: asked "
     "her to bring it in”, “what's on my plate?”, “what's unassigned?”, “what's about to "
-    "breach?”, “show me the network queue”, “put my tickets back in the queue”; in an "
-    "incident's thread, what you write is your note on it. “it” is the incident you last "
-    "heard of or took on here (or the thread's): “i'll take it”, “put it on hold, waiting "
-    "for the vendor”."
+    "breach?”, “what did I resolve this week?”, “show me the network queue”, “put my "
+    "tickets back in the queue”; in an incident's thread, what you write is your note on "
+    "it. “it” is the incident you last heard of or took on here (or the thread's): “i'll "
+    "take it”, “put it on hold, waiting for the vendor”."
 )
 MANAGER_HELP = (
     "And for the team: “how are we doing this week?”, “what breached this week?”, “who's "
@@ -58,12 +59,17 @@ UNCLEAR_TEXT = (
 )
 
 
-async def progress(ctx: CommandContext, number: int | None, *, drafting: bool) -> Reply:
+async def progress(
+    ctx: CommandContext, number: int | None, *, drafting: bool, past: bool = False
+) -> Reply:
     """ "Any news on INC-4?", "my tickets": one incident, or all of the person's (an
-    agent's queue); `drafting` when a report of theirs is not opened yet."""
+    agent's queue); `drafting` when a report of theirs is not opened yet, `past` when
+    the finished ones are asked for too ("my closed tickets")."""
     if number is not None:
         found = await ctx.incidents.get_for(number, ctx.person)
         return await incident_status(ctx, found)
+    if past:
+        return await _reported(ctx)
     # An agent's "my tickets" are their queue; anyone else's, those they reported.
     if ctx.person.is_agent:
         reply = await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
@@ -91,6 +97,24 @@ async def _incidents_news(
     return Reply(
         text=f"You have {total} incidents open. Ask “any news on INC-…?” for one of them.",
         card=Card(title="Your incidents", body=body),
+    )
+
+
+async def _reported(ctx: CommandContext) -> Reply:
+    """The person's incidents in every state, the newest first: those they reported or
+    joined (an agent's: those they reported)."""
+    whose = ctx.person.key if ctx.person.is_agent else None
+    flt = IncidentFilter(state="all", reporter_key=whose)
+    rows, total = await ctx.incidents.search(ctx.person, flt)
+    if not rows:
+        return Reply(text="You haven't reported anything yet. Tell me if something is wrong.")
+    body = "\n".join(list_line(i, ctx.rules) for i in rows)
+    if total > len(rows):
+        body += f"\nShowing the latest {len(rows)}; `/incident list <words>` finds older ones."
+    return Reply(
+        text=f"You have {counted(total, 'incident')} in all, open and finished. Ask “any "
+        "news on INC-…?” for one of them.",
+        card=Card(title="Your incidents, newest first", body=body),
     )
 
 

@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="the desk's figures as Markdown, CSV or JSON")
     report.add_argument(
-        "--since", default="7d", help="7d, 30d, 2w, or a date like 2026-11-01 (default 7d)"
+        "--since",
+        default="7d",
+        help="7d, 30d, 2w, today, yesterday, or a date like 2026-11-01 (default 7d)",
     )
     report.add_argument("--group", default=None, help="only this support group's incidents")
     report.add_argument("--format", choices=["md", "csv", "json"], default="md")

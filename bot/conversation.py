@@ -69,6 +69,7 @@ from bot.intake_questions import (
 from bot.intents import (
     Intent,
     IntentKind,
+    asks_for_past,
     asks_to_cancel,
     me_too,
     me_too_on,
@@ -258,7 +259,8 @@ class Chat:
         if kind == IntentKind.PROGRESS:
             drafting = self.row.step in _DRAFTING
             number = intent.incident or await self._named(text)
-            return self.answer(await progress(self.ctx, number, drafting=drafting))
+            past = asks_for_past(text)
+            return self.answer(await progress(self.ctx, number, drafting=drafting, past=past))
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._followed_incident()

@@ -75,9 +75,20 @@ _OWN_FIXED = re.compile(
     r"^(is|has|have) (it|this|that|they|(my|our) [\w' ]{1,30}) (been )?(fixed|sorted|resolved|"
     r"repaired|approved|granted|done|processed|set up|ordered|shipped|sent)\b"
 )
+_TICKETS = r"(tickets?|incidents?|requests?|cases?)"
 _MY_TICKETS = re.compile(
     r"\b(my|our) (open )?(tickets?|incidents?|requests?|cases?|issues? (i|we) (reported|raised))\b"
     r"|\blist (my|our)\b|\bshow (me )?(my|our)\b|\bin (my|our) queue\b|^(my|our) queue\b"
+    # "what tickets do i have open?", "do i have any open tickets?"
+    rf"|^(what|which|how many) (open )?{_TICKETS} (do|have|did) (i|we)\b"
+    rf"|^(do|have) (i|we) (have |got |have got )?(any )?(open |other |more )?{_TICKETS}\b"
+)
+# "my closed tickets", "all my tickets", "what tickets have i raised?": every state,
+# the finished ones too (bot/chat_answers.py)
+_PAST_TICKETS = re.compile(
+    rf"\b(my|our) (closed|old|older|past|previous|earlier|resolved|finished|fixed) {_TICKETS}"
+    rf"|\ball (of )?(my|our) {_TICKETS}|^(what|which|how many) {_TICKETS} (have|did) (i|we) "
+    r"(ever )?(raise|raised|report|reported|open|opened|log|logged)\b"
 )
 # "show me INC-1", "tell me about ticket 12": asking to see one named incident.
 _SHOW_ONE = re.compile(
@@ -256,8 +267,13 @@ def names_a_problem(text: str) -> bool:
     return bool(_PROBLEM.search(text.lower()))
 
 
+def asks_for_past(text: str) -> bool:
+    """Whether "my tickets" asks for the finished ones too ("my closed tickets")."""
+    return bool(_PAST_TICKETS.search(text.lower()))
+
+
 def _is_progress(lowered: str, incident: int | None) -> bool:
-    if _MY_TICKETS.search(lowered) or _CHASING.search(lowered) or _OWN_FIXED.search(lowered):
+    if any(p.search(lowered) for p in (_MY_TICKETS, _PAST_TICKETS, _CHASING, _OWN_FIXED)):
         return True
     if incident is not None and len(_WORD.findall(lowered)) <= 3:
         return True  # "INC-42?", "what about #42"

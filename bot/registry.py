@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from bot.config import Role, Settings
 from bot.errors import BadArguments, UnknownCommand
 from bot.ids import parse_id
+from bot.services.report_window import parse_period
 from bot.services.rules import DeskRules
 
 Handler = Callable[..., Awaitable[Any]]
@@ -75,6 +76,8 @@ PRIORITY = ValueType(
 )
 GROUP = _choice("group", lambda rules: list(rules.settings.groups))
 RESOLUTION_CODE = _choice("resolution code", lambda rules: list(rules.settings.resolution_codes))
+# How far back: 7d, 2w, today or a date (`bot/services/report_window.py`).
+PERIOD = ValueType("period", lambda text, _rules: parse_period(text))
 
 
 def _priority(text: str, rules: DeskRules) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from bot.cards import (
     describe_event,
@@ -25,6 +26,7 @@ from bot.registry import (
     IMPACT,
     INCIDENT,
     INCIDENT_ID,
+    PERIOD,
     PERSON,
     PRIORITY,
     RESOLUTION_CODE,
@@ -46,6 +48,7 @@ from bot.services.incidents import (
 )
 from bot.services.lifecycle import THIRD_PARTY, WAITING_ON, State, waiting_on
 from bot.services.people import SELF
+from bot.services.report_window import Period, Window
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import load_by_owner, sla_queue
 from bot.sla_cards import after_hours, handover_card, own_queue, queue_card, sla_reply
@@ -236,12 +239,21 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
             flag=True,
             role=Role.AGENT,
         ),
+        Param(
+            "resolved",
+            PERIOD,
+            "only those resolved in this period: 7d, 2w, today, yesterday, or a date "
+            "like 2026-11-01",
+            required=False,
+            flag=True,
+        ),
     ],
     examples=[
         "/incident list --unassigned --priority P1",
         "/incident list --mine",
         "/incident list projector room 4",
         "/incident list --reporter @alice --state all",
+        "/incident list --mine --resolved 7d",
     ],
 )
 async def list_(
@@ -253,22 +265,43 @@ async def list_(
     priority: str | None,
     unassigned: bool,
     reporter: str | None,
+    resolved: Period | None,
 ) -> Reply:
     whose = ctx.rules.directory.person(ctx.account(reporter)).key if reporter else None
+    window = resolved.window(ctx.now, ctx.rules.settings.desk.timezone) if resolved else None
     flt = IncidentFilter(mine, state, group, priority, unassigned, reporter_key=whose)
-    flt, words = _searched(flt, words)
+    flt, words = _searched(replace(flt, resolved_in=_bounds(window, ctx.now)), words)
     rows, total = await ctx.incidents.search(ctx.person, flt)
-    said = f" mentioning “{words}”" if words else ""
+    said = (f" mentioning “{words}”" if words else "") + _resolved_in(window)
     if not rows:
-        return Reply(text=_none_listed(ctx, words))
+        return Reply(text=_none_listed(ctx, said))
     body = "\n".join(list_line(i, ctx.rules) for i in rows)
     more = (
         f"\nShowing {len(rows)} of {total}; narrow it with --state, --group or --priority."
         if total > len(rows)
         else ""
     )
-    title = f"Incidents{said}" + (", newest first" if words else "")
+    order = "" if flt.urgent_first else ", latest first" if window else ", newest first"
+    title = f"Incidents{said}{order}"
     return Reply(text=counted(total, "incident") + said, card=Card(title=title, body=body + more))
+
+
+def _bounds(window: Window | None, now: datetime) -> tuple[datetime, datetime | None] | None:
+    """The resolution times `--resolved` asks for; a window that ends now is open-ended,
+    so that what was resolved this very moment is in it."""
+    if window is None:
+        return None
+    return window.since, window.until if window.until < now else None
+
+
+def _resolved_in(window: Window | None) -> str:
+    """ " resolved today", " resolved yesterday", " resolved in the last 7 days",
+    " resolved since 2026-11-01"."""
+    if window is None:
+        return ""
+    label = window.label
+    when = f"in the {label}" if label.startswith("last") else label
+    return f" resolved {when}"
 
 
 def _searched(flt: IncidentFilter, words: str | None) -> tuple[IncidentFilter, str | None]:
@@ -282,11 +315,12 @@ def _searched(flt: IncidentFilter, words: str | None) -> tuple[IncidentFilter, s
     return replace(flt, words=tuple(words.split()) if words else ()), words
 
 
-def _none_listed(ctx: CommandContext, words: str | None) -> str:
+def _none_listed(ctx: CommandContext, said: str) -> str:
+    """Nothing found, saying what was looked for (" mentioning “vpn”", " resolved today")."""
     if ctx.person.is_agent:
-        return f"No incident mentions “{words}”." if words else "No incidents match."
-    if words:
-        return f"None of your incidents mention “{words}”."
+        return f"No incidents{said}." if said else "No incidents match."
+    if said:
+        return f"You have no incidents{said}."
     return "You have no incidents open. `/incident open <summary>` reports a problem."
 
 

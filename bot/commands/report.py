@@ -7,14 +7,12 @@ import asyncio
 from bot.config import Role
 from bot.context import CommandContext
 from bot.messages import Reply
-from bot.registry import GROUP, Param, ValueType, registry
+from bot.registry import GROUP, PERIOD, Param, registry
 from bot.report_card import report_reply
 from bot.report_chart import render_chart
-from bot.services.report_window import Period, parse_period
+from bot.services.report_window import Period
 from bot.services.reports import build_report
 from bot.services.review import review, review_lines
-
-PERIOD = ValueType("period", lambda text, _rules: parse_period(text))
 
 
 @registry.command(
@@ -25,7 +23,7 @@ PERIOD = ValueType("period", lambda text, _rules: parse_period(text))
         Param(
             "since",
             PERIOD,
-            "how far back: 7d, 30d, 2w or a date like 2026-11-01 (default 7d)",
+            "how far back: 7d, 30d, 2w, today, yesterday or a date like 2026-11-01 (default 7d)",
             required=False,
             flag=True,
         ),

@@ -56,7 +56,8 @@ SYSTEM = Person(key="deskbot", name="Deskbot", role=Role.MANAGER)
 class IncidentFilter:
     """What `/incident list` narrows to. `state` is a state, 'open' or 'all'; when it
     is not given, agents see the open queue and users also their resolved incidents
-    (those still waiting for their confirmation)."""
+    (those still waiting for their confirmation). `resolved_in`: only those resolved in
+    [since, until) (until None: up to now) and not reopened, in whatever state now."""
 
     mine: bool = False
     state: str | None = None
@@ -67,6 +68,14 @@ class IncidentFilter:
     # every state, newest first ("the projector ticket from last month").
     words: tuple[str, ...] = ()
     reporter_key: str | None = None
+    resolved_in: tuple[datetime, datetime | None] | None = None
+
+    @property
+    def urgent_first(self) -> bool:
+        """Open work is listed most urgent first; a list that takes in finished work,
+        newest first (what was done last week is looked for by when)."""
+        open_work = self.state in (None, "open", *OPEN)
+        return open_work and not (self.words or self.resolved_in)
 
 
 class Incidents:
@@ -168,7 +177,11 @@ class Incidents:
             {p: i for i, p in enumerate(self.rules.classifier.priorities)},
             value=Incident.priority,
         )
-        order = (Incident.opened_at.desc(),) if flt.words else (rank, Incident.opened_at)
+        order: tuple[Any, ...] = (rank, Incident.opened_at)
+        if flt.resolved_in:
+            order = (Incident.resolved_at.desc(), Incident.id.desc())
+        elif not flt.urgent_first:
+            order = (Incident.opened_at.desc(), Incident.id.desc())
         query = select(Incident).where(*conditions).order_by(*order)
         rows = await self.session.scalars(query.limit(LIST_LIMIT))
         return list(rows), total or 0
@@ -194,6 +207,12 @@ class Incidents:
             conditions.append(Incident.priority == flt.priority)
         if flt.unassigned:
             conditions.append(Incident.assignee.is_(None))
+        if flt.resolved_in:
+            # a reopened incident's resolution is undone (its resolved_at cleared)
+            since, until = flt.resolved_in
+            conditions.append(Incident.resolved_at >= since)
+            if until is not None:
+                conditions.append(Incident.resolved_at < until)
         return conditions
 
     # -- opening ----------------------------------------------------------
@@ -1012,11 +1031,16 @@ def waits_on_reporter(incident: Incident) -> bool:
 def _in_state(viewer: Person, flt: IncidentFilter) -> Any:
     """The filter's state condition; None for every state (`all`, or a search by words
     that names no state)."""
-    if flt.state is None and not flt.words:
+    if flt.state is None and flt.resolved_in:
+        # only these have a resolved_at: the (state, resolved_at) index finds them
+        states = frozenset({State.RESOLVED, State.CLOSED})
+    elif flt.state is None and flt.words:
+        return None
+    elif flt.state is None:
         states = OPEN if viewer.is_agent else NOT_FINAL
     elif flt.state == "open":
         states = OPEN
-    elif flt.state in (None, "all"):
+    elif flt.state == "all":
         return None
     else:
         return Incident.state == flt.state

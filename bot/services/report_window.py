@@ -1,7 +1,9 @@
-"""The period a report covers: `--since 7d|30d|2w|2026-11-01` read into a window.
+"""The period a report or a list covers: `--since 7d|30d|2w|today|yesterday|2026-11-01`
+read into a window.
 
-A window is [since, until): `until` is the moment the report is made, `since` either that
-long before it (7d, 2w) or the start of a date in the reports' time zone (2026-11-01).
+A window is [since, until): `until` is the moment the report is made (yesterday's: that
+day's end), `since` either that long before it (7d, 2w) or the start of a day in the
+reports' time zone (today, yesterday, 2026-11-01).
 The days of a window, for the per-day figures, are that time zone's calendar days.
 """
 
@@ -18,12 +20,14 @@ from bot.errors import BadArguments
 MAX_DAYS = 366  # a report covers at most a year
 _RELATIVE = re.compile(r"^(\d{1,4})\s*([dw])$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EXAMPLES = "Write 7d, 30d, 2w, or a date like 2026-11-01"
+_TODAY, _YESTERDAY = "today", "yesterday"
+_EXAMPLES = "Write 7d, 30d, 2w, today, yesterday, or a date like 2026-11-01"
 
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """What `--since` said, before it is placed relative to now: days, or a start date."""
+    """What `--since` said, before it is placed relative to now: days, a start date, or
+    today or yesterday (whose dates are only known once placed)."""
 
     days: int | None = None
     start: date | None = None
@@ -32,6 +36,8 @@ class Period:
     def window(self, now: datetime, zone: str, group: str | None = None) -> Window:
         """The window ending at `now`; a start date must lie in the past year."""
         tz = ZoneInfo(zone)
+        if self.text in (_TODAY, _YESTERDAY):
+            return self._day(now, tz, zone, group)
         if self.start is None:
             days = self.days or 7
             return Window(now - timedelta(days=days), now, self._label(days), zone, group)
@@ -49,6 +55,15 @@ class Period:
             )
         return Window(since, now, f"since {self.start.isoformat()}", zone, group)
 
+    def _day(self, now: datetime, tz: ZoneInfo, zone: str, group: str | None) -> Window:
+        """Today so far, or yesterday from midnight to midnight, in the time zone."""
+        today = now.astimezone(tz).date()
+        midnight = datetime.combine(today, time(0), tzinfo=tz).astimezone(UTC)
+        if self.text == _TODAY:
+            return Window(midnight, now, _TODAY, zone, group)
+        day_before = datetime.combine(today - timedelta(days=1), time(0), tzinfo=tz)
+        return Window(day_before.astimezone(UTC), midnight, _YESTERDAY, zone, group)
+
     def _label(self, days: int) -> str:
         if self.text.endswith("w"):
             return "last week" if days == 7 else f"last {days // 7} weeks"
@@ -56,8 +71,11 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """Read 7d, 30d, 2w or 2026-11-01; anything else is refused with examples."""
+    """Read 7d, 30d, 2w, today, yesterday or 2026-11-01; anything else is refused with
+    examples."""
     value = text.strip()
+    if value.lower() in (_TODAY, _YESTERDAY):
+        return Period(text=value.lower())
     relative = _RELATIVE.match(value)
     if relative:
         number, unit = int(relative.group(1)), relative.group(2).lower()

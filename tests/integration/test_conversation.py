@@ -1040,7 +1040,7 @@ async def test_greetings_thanks_help_and_unclear_messages(quiet):
     assert (await quiet.message("alice", "help")).text == (
         "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
         "suggest fixes, and if they don't help, open an incident for you.\n"
-        "Ask about progress: “any news on INC-42?”, “my tickets”.\n"
+        "Ask about progress: “any news on INC-42?”, “my tickets”, “my closed tickets”.\n"
         "Commands work too: `/help` lists them."
     )
     assert (await quiet.message("alice", "hmm")).text == UNCLEAR
@@ -2385,6 +2385,38 @@ async def test_a_managers_everyday_questions_are_answered_not_reported(quiet):
         answer = await quiet.message("carol", said)
         assert answer.text == (await quiet.ok("carol", command)).text, said
     assert await conversation(quiet, "carol") is None  # no report of her own begun
+
+
+async def test_an_agent_asking_what_they_resolved_gets_the_list(quiet):
+    # Before, "what did I resolve this week?" began a report of bob's own, and "show my
+    # resolved tickets" showed his open queue.
+    await resolved(quiet)  # this very moment: a window that ends now takes it in
+    await quiet.ok("alice", "/incident open VPN drops every hour")
+    for said, command in (
+        ("what did I resolve this week?", "/incident list --mine --resolved 7d"),
+        ("how many tickets did i close today?", "/incident list --mine --resolved today"),
+        ("show my resolved tickets", "/incident list --mine --resolved 7d"),
+    ):
+        answer = await quiet.message("bob", said)
+        assert answer.text == (await quiet.ok("bob", command)).text, said
+        assert answer.card.body.startswith("INC-000001 · P"), said
+
+
+async def test_an_employee_asking_for_their_old_tickets_sees_the_finished_ones_too(quiet):
+    # Before, "show me my closed tickets" listed the open ones only, and "what tickets
+    # have i raised?" began a report.
+    await resolved(quiet)
+    await quiet.message("alice", "yes it works")  # INC-1 closed
+    await quiet.ok("alice", "/incident open VPN drops every hour")
+    now_open = await quiet.message("alice", "do i have any open tickets?")
+    assert now_open.text.startswith("INC-000002 is new"), now_open.text
+    for said in ("show me my closed tickets", "what tickets have i raised?"):
+        past = await quiet.message("alice", said)
+        assert past.text.startswith("You have 2 incidents in all, open and finished."), said
+        assert [line[:10] for line in past.card.body.splitlines()] == [
+            "INC-000002",
+            "INC-000001",
+        ]
 
 
 async def test_and_more_said_after_an_answer_goes_onto_the_incident(quiet):

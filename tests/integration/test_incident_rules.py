@@ -973,6 +973,10 @@ async def test_the_rating_service_takes_only_good_ok_or_poor(desk):
 # -- finding incidents -----------------------------------------------------------------
 
 
+def numbers(reply) -> list[str]:
+    return [line[:10] for line in reply.card.body.splitlines()]
+
+
 async def open_three_projector_and_vpn(desk, clock) -> None:
     await desk.ok("alice", "/incident open Projector in room 4 shows no signal")
     clock.advance(minutes=1)
@@ -988,7 +992,7 @@ async def test_incident_list_finds_words_in_any_state_newest_first(desk, clock):
     found = await desk.ok("bob", "/incident list projector")
     assert found.text == "2 incidents mentioning “projector”"
     assert found.card.title == "Incidents mentioning “projector”, newest first"
-    assert [line[:10] for line in found.card.body.splitlines()] == ["INC-000003", "INC-000001"]
+    assert numbers(found) == ["INC-000003", "INC-000001"]
     fixed = await desk.ok("bob", "/incident list hdmi")  # the words of the fix count
     assert fixed.card.body.startswith("INC-000001 · P4 · resolved")
     both = await desk.ok("bob", "/incident list PROJECTOR room")  # every word, any case
@@ -996,22 +1000,67 @@ async def test_incident_list_finds_words_in_any_state_newest_first(desk, clock):
     still_open = await desk.ok("bob", "/incident list projector --state open")
     assert still_open.card.body.startswith("INC-000003")
     # A LIKE wildcard is a character like any other.
-    assert (await desk.ok("bob", "/incident list 100%")).text == "No incident mentions “100%”."
+    assert (await desk.ok("bob", "/incident list 100%")).text == "No incidents mentioning “100%”."
     # Someone who is not an agent finds only theirs.
     assert (await desk.ok("alice", "/incident list projector")).text == (
         "1 incident mentioning “projector”"
     )
     assert (await desk.ok("alice", "/incident list remote")).text == (
-        "None of your incidents mention “remote”."
+        "You have no incidents mentioning “remote”."
     )
 
 
 async def test_an_agent_lists_what_one_person_reported(desk, clock):
     await open_three_projector_and_vpn(desk, clock)
     alices = await desk.ok("bob", "/incident list --reporter @alice --state all")
-    assert [line[:10] for line in alices.card.body.splitlines()] == ["INC-000001", "INC-000002"]
+    assert numbers(alices) == ["INC-000002", "INC-000001"]  # finished work too: newest first
     refused = await desk.err("frank", "/incident list --reporter @alice")
     assert refused.text.startswith("--reporter is for the desk's agents")
+
+
+async def test_incident_list_resolved_in_a_period_latest_first(desk, clock):
+    # Before, nothing listed the work finished in a period ("what did I resolve this week?").
+    for summary in ("Printer jams", "VPN drops", "Monitor flickers", "Mouse is dead"):
+        await desk.ok("alice", f"/incident open {summary}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 new roller")
+    clock.advance(days=8)
+    for agent, number in (("bob", 2), ("erin", 3), ("bob", 4)):
+        await desk.ok(agent, f"/incident claim {number}")
+        await desk.ok(agent, f"/incident resolve {number} fixed it")
+        clock.advance(minutes=5)
+    await desk.ok("alice", "/incident confirm 2")  # closed since: still resolved this week
+    await desk.ok("alice", "/incident reopen 4 the mouse is still dead")  # undone
+    week = await desk.ok("bob", "/incident list --resolved 7d")
+    assert week.text == "2 incidents resolved in the last 7 days"
+    assert week.card.title == "Incidents resolved in the last 7 days, latest first"
+    assert numbers(week) == ["INC-000003", "INC-000002"]
+    assert numbers(await desk.ok("bob", "/incident list --mine --resolved 1w")) == ["INC-000002"]
+    month = await desk.ok("bob", "/incident list --resolved 30d")
+    assert numbers(month) == ["INC-000003", "INC-000002", "INC-000001"]
+    theirs = await desk.ok("alice", "/incident list --resolved 30d monitor")
+    assert theirs.text == "1 incident mentioning “monitor” resolved in the last 30 days"
+    clock.advance(days=1)
+    none = await desk.ok("bob", "/incident list --mine --resolved today")
+    assert none.text == "No incidents resolved today."
+    yesterday = await desk.ok("bob", "/incident list --resolved yesterday")
+    assert (yesterday.text, numbers(yesterday)) == (
+        "2 incidents resolved yesterday",
+        ["INC-000003", "INC-000002"],
+    )
+    refused = await desk.err("bob", "/incident list --resolved tuesday")
+    assert "'tuesday' is not a period. Write 7d, 30d, 2w, today, yesterday," in refused.text
+
+
+async def test_a_list_of_finished_work_is_newest_first_and_open_work_most_urgent_first(desk, clock):
+    await desk.ok("alice", "/incident open Printer jams --impact high --urgency high")
+    clock.advance(minutes=1)
+    await desk.ok("alice", "/incident open Mouse is dead")
+    urgent = await desk.ok("bob", "/incident list")
+    assert numbers(urgent) == ["INC-000001", "INC-000002"]
+    everything = await desk.ok("bob", "/incident list --state all")
+    assert everything.card.title == "Incidents, newest first"
+    assert numbers(everything) == ["INC-000002", "INC-000001"]
 
 
 @pytest.mark.parametrize(

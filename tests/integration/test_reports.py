@@ -404,7 +404,7 @@ async def test_an_agent_may_ask_and_a_user_may_not(desk):
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        ("/report --since yesterday", ["'yesterday' is not a period", "7d, 30d, 2w", "2026-11-01"]),
+        ("/report --since tuesday", ["'tuesday' is not a period", "7d, 30d, 2w", "2026-11-01"]),
         ("/report --since 0d", ["1 to 366 days"]),
         ("/report --since 2026-02-30", ["not a real date"]),
         ("/report --since 2027-01-01", ["not in the past", "today is 2026-11-23"]),

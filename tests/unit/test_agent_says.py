@@ -195,3 +195,25 @@ def test_a_report_for_a_named_team():
     assert agent_command("how is the sla looking for network this month?", GROUPS) == (
         "report --since 30d --group network"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        # Before, each began a report of the agent's own (or listed their open queue).
+        ("what did I resolve this week?", "incident list --mine --resolved 7d"),
+        ("what have i closed today?", "incident list --mine --resolved today"),
+        ("how many tickets did i close today?", "incident list --mine --resolved today"),
+        ("show my resolved tickets", "incident list --mine --resolved 7d"),
+        ("what have i done today", "incident list --mine --resolved today"),
+        ("what did we fix this month?", "incident list --resolved 30d"),
+        ("what did i resolve yesterday?", "incident list --mine --resolved yesterday"),
+        ("which tickets did the team resolve today", "incident list --resolved today"),
+        ("show me the closed tickets", "incident list --resolved 7d"),
+        # a sentence about one's work is not the list
+        ("what did i do wrong with INC-4?", None),
+        ("i resolved it but she says its still broken", None),
+    ],
+)
+def test_asking_what_was_resolved_lists_it(text, command):
+    assert agent_command(text) == command

@@ -55,6 +55,11 @@ TABLE = [
     ("what's the status of my ticket?", PROGRESS, None),
     ("my tickets", PROGRESS, None),
     ("show me my open tickets", PROGRESS, None),
+    # before, each began a report
+    ("what tickets do i have open?", PROGRESS, None),
+    ("do i have any open tickets?", PROGRESS, None),
+    ("what tickets have i raised?", PROGRESS, None),
+    ("all my tickets", PROGRESS, None),
     ("any update?", PROGRESS, None),
     # a request's progress: before, "a note, or a new problem?"
     ("has it been approved yet?", PROGRESS, None),

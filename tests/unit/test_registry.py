@@ -198,6 +198,7 @@ def test_switches_take_no_value(rules):
         "priority": None,
         "unassigned": False,
         "reporter": None,
+        "resolved": None,
     }
     values = run(rules, "/incident list --unassigned --priority 1 --state all --group network")
     assert values == {
@@ -208,6 +209,7 @@ def test_switches_take_no_value(rules):
         "priority": "P1",
         "unassigned": True,
         "reporter": None,
+        "resolved": None,
     }
     searched = run(rules, "/incident list projector room 4 --state all --reporter @alice")
     assert (searched["words"], searched["state"], searched["reporter"]) == (

@@ -29,6 +29,29 @@ def test_a_relative_period_ends_now_and_reaches_back(text, days, label):
     assert (window.since, window.until, window.label) == (NOW - timedelta(days=days), NOW, label)
 
 
+@pytest.mark.parametrize(
+    ("zone", "midnight"),
+    [
+        ("UTC", datetime(2026, 11, 23, tzinfo=UTC)),
+        ("America/New_York", datetime(2026, 11, 23, 5, tzinfo=UTC)),  # 04:30 there: the 23rd
+        ("Asia/Tokyo", datetime(2026, 11, 23, 15, tzinfo=UTC) - timedelta(days=1)),
+    ],
+)
+def test_today_starts_at_midnight_in_the_time_zone(zone, midnight):
+    window = parse_period(" Today ").window(NOW, zone)
+    assert (window.since, window.until, window.label) == (midnight, NOW, "today")
+
+
+def test_yesterday_is_the_whole_day_before_today_in_the_time_zone():
+    window = parse_period("yesterday").window(NOW, "America/New_York")
+    assert (window.since, window.until, window.label) == (
+        datetime(2026, 11, 22, 5, tzinfo=UTC),
+        datetime(2026, 11, 23, 5, tzinfo=UTC),
+        "yesterday",
+    )
+    assert [d.isoformat() for d in window.days()] == ["2026-11-22"]
+
+
 def test_a_date_starts_at_midnight_in_the_reports_time_zone():
     berlin = parse_period("2026-11-01").window(NOW, "Europe/Berlin")
     assert berlin.since == datetime(2026, 10, 31, 23, tzinfo=UTC)  # CET is UTC+1 in November
@@ -40,8 +63,11 @@ def test_a_date_starts_at_midnight_in_the_reports_time_zone():
     ("text", "words"),
     [
         (
-            "yesterday",
-            ["'yesterday' is not a period", "Write 7d, 30d, 2w, or a date like 2026-11-01"],
+            "last tuesday",
+            [
+                "'last tuesday' is not a period",
+                "Write 7d, 30d, 2w, today, yesterday, or a date like 2026-11-01",
+            ],
         ),
         ("7", ["'7' is not a period"]),
         ("7h", ["'7h' is not a period"]),
