@@ -172,12 +172,37 @@ FILES_TEXT = (
 )
 
 
-def contact_text(settings: Settings) -> str:
-    """Asked for a call or a person: the desk's other way in, if it has one."""
+def contact_text(settings: Settings, *, managers: bool = False) -> str:
+    """Asked for a call or a person: the desk's other way in, if it has one; asked for a
+    manager, who manages which of its groups (if any group names one)."""
     contact = settings.desk.contact
     other = f"You can also reach the desk another way: {contact}. " if contact else ""
+    named = _managers(settings) if managers else None
+    if named:
+        return f"{named} {other}{_TO_A_MANAGER}"
     return (
         f"I'm the desk's assistant, and what you tell me here reaches its people. {other}"
         "Tell me what's wrong and I'll open it; if you'd like a call back, say so in it "
         "and the agent who takes it will see."
     )
+
+
+# what reaches a manager from the chat (`Chat.complaint`, `Chat.hurry`)
+_TO_A_MANAGER = (
+    "Not happy with how an incident of yours was handled? Say so (“I'm not happy with how "
+    "INC-4 was handled”) and your words reach them; if one still open can't wait, say why "
+    "(“can you make INC-4 urgent? contracts are due today”) and its owner hears it at once."
+)
+
+
+def _managers(settings: Settings) -> str | None:
+    """ "The desk's managers: Carol Chen (service-desk, network)."; None if no group
+    names one."""
+    groups: dict[str, list[str]] = {}
+    for name, group in settings.groups.items():
+        if group.manager:
+            groups.setdefault(group.manager, []).append(name)
+    if not groups:
+        return None
+    named = (f"{settings.staff[m].name or m} ({', '.join(g)})" for m, g in groups.items())
+    return f"The desk's managers: {'; '.join(named)}."

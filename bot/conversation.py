@@ -69,6 +69,7 @@ from bot.intake_questions import (
 from bot.intents import (
     Intent,
     IntentKind,
+    asks_for_manager,
     asks_for_past,
     asks_to_cancel,
     me_too,
@@ -247,7 +248,8 @@ class Chat:
         if kind == IntentKind.PRIORITY:
             return self.answer(Reply(text=priority_text(self.ctx.rules.settings, intent.text)))
         if kind == IntentKind.CONTACT:
-            return self.answer(Reply(text=contact_text(self.ctx.rules.settings)))
+            wanted = asks_for_manager(text)
+            return self.answer(Reply(text=contact_text(self.ctx.rules.settings, managers=wanted)))
         if kind == IntentKind.FILES:
             return self.answer(Reply(text=FILES_TEXT))
         if kind == IntentKind.COMPLAINT:

@@ -119,11 +119,20 @@ _SERVICE_QUESTION = re.compile(
 )
 # Asking for a person or a phone; a problem said with it ("call me, my laptop is dead")
 # is a report.
+# "can I speak to a manager?", "who is the IT manager?", "who's in charge of the desk?"
+_MANAGER_ASK = (
+    r"((speak|talk) to (a|the|your) (manager|supervisor|boss)|who('?s| is) (in charge|"
+    r"(the |your )?((it|desk|service desk|help ?desk|support) )?(manager|boss|head|supervisor"
+    r"|lead))|head of it)"
+    # "who is the lead on INC-4?" asks who has an incident
+    r"(?![^?]*\b(inc-?\d|#\d|ticket|incident)\b)"
+)
 _CONTACT = re.compile(
     r"\b(call me|phone me|ring me|call me back|call back|callback|phone number|number to call|"
     r"(speak|talk) to (a |an )?(someone|somebody|human|person|real person|agent|technician)|"
     r"who (do|can|should) i (speak|talk) to|"
-    r"(are you|is this) (a )?(real|human|bot|robot|person)|on[- ]call|out of hours|after hours)\b"
+    r"(are you|is this) (a )?(real|human|bot|robot|person)|on[- ]call|out of hours|after hours|"
+    rf"{_MANAGER_ASK})\b"
 )
 # "can I add a screenshot?", "how do I send you a photo of the error": how files reach
 # the desk. A bare "file" is too often the problem itself ("how do I share a big file").
@@ -265,6 +274,11 @@ def without_lead_in(text: str) -> str:
 def names_a_problem(text: str) -> bool:
     """Whether the text says something is wrong ("crashes", "can't", "broken")."""
     return bool(_PROBLEM.search(text.lower()))
+
+
+def asks_for_manager(text: str) -> bool:
+    """Whether asking for a person means the desk's managers ("who is the IT manager?")."""
+    return bool(re.search(_MANAGER_ASK, text.lower()))
 
 
 def asks_for_past(text: str) -> bool:

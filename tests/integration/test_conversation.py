@@ -1161,6 +1161,21 @@ async def test_asking_for_a_person_or_a_call_gets_the_desks_other_way_in(
     assert await incidents(phone) == []
 
 
+async def test_asking_for_a_manager_names_the_desks_managers_and_how_to_reach_them(quiet):
+    # Before, "who is the IT manager?" began a report, and while one was being drafted,
+    # "can I speak to a manager?" was "Sorry, I didn't get that".
+    answer = await quiet.message("alice", "who is the IT manager?")
+    assert answer.text.startswith(
+        "The desk's managers: Carol Chen (service-desk, desktop-support, network). Not "
+        "happy with how an incident of yours was handled? Say so"
+    ), answer.text
+    assert await incidents(quiet) == []
+    await quiet.message("alice", PRINTER)
+    meanwhile = await quiet.message("alice", "can I speak to a manager?")
+    assert meanwhile.text.startswith("The desk's managers: Carol Chen"), meanwhile.text
+    assert meanwhile.text.endswith(f"{NOT_YET} {SCOPE}"), meanwhile.text
+
+
 async def test_a_complaint_about_a_fixed_incident_reaches_the_manager_as_a_poor_rating(quiet):
     # Before: "terrible service" began a problem report.
     early = await quiet.message("alice", "I want to complain about how my ticket was handled")

@@ -126,6 +126,12 @@ TABLE = [
     ("any news on my printer ticket?", PROGRESS, None),
     ("what about the printer, it jams again", REPORT, None),
     ("who is on call tonight?", IntentKind.CONTACT, None),
+    # asking for the desk's managers (before: reports, and "Sorry" while one was drafted)
+    ("who is the IT manager?", IntentKind.CONTACT, None),
+    ("can I speak to a manager?", IntentKind.CONTACT, None),
+    ("who's in charge of the service desk?", IntentKind.CONTACT, None),
+    ("my manager needs access to the finance drive", REPORT, None),
+    ("who is the lead on INC-4?", PROGRESS, 4),
     ("the vpn doesnt work after hours", REPORT, None),
     # How files reach the desk; sharing a big file is a problem of its own.
     ("can I add a screenshot?", IntentKind.FILES, None),
