@@ -95,7 +95,8 @@ async def run_service(
     jobs = asyncio.create_task(scheduler.run(interval))
     try:
         for adapter in adapters:
-            await _start(adapter)
+            if not await _start_unless_stopped(adapter, stop):
+                return
             started.append(adapter)
             log.info("%s adapter started", adapter.platform)
         settle_heap()
@@ -115,6 +116,27 @@ def settle_heap() -> None:
     event or SLA sweep happens to be running. They live as long as the process anyway."""
     gc.collect()
     gc.freeze()
+
+
+async def _start_unless_stopped(adapter: Adapter, stop: asyncio.Event) -> bool:
+    """Start the adapter, unless told to stop first: a platform that can't be reached
+    is retried by its library for ever, and Ctrl-C or SIGTERM must still end the run.
+    False when stopped; what it half-opened is closed then."""
+    log.info("%s adapter starting", adapter.platform)
+    starting = asyncio.create_task(_start(adapter))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait((starting, stopping), return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if starting.done():
+        starting.result()  # its failure, if it failed
+        return True
+    starting.cancel()
+    with contextlib.suppress(asyncio.CancelledError, AdapterFailed):
+        await starting
+    with contextlib.suppress(Exception):
+        await adapter.stop()
+    log.info("%s adapter: stopped while starting", adapter.platform)
+    return False
 
 
 async def _start(adapter: Adapter) -> None:

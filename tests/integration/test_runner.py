@@ -128,6 +128,27 @@ async def test_run_service_starts_delivers_through_the_adapter_and_stops(
     assert adapter.events == ["start", "stop"]
 
 
+async def test_stopping_while_a_platform_is_still_starting_ends_the_run(
+    adapter_module, monkeypatch, settings, database
+):
+    # Before, with Slack unreachable (its library retries for ever), Ctrl-C and SIGTERM
+    # set the stop event nobody waited on yet, and only SIGKILL ended `deskbot run`.
+    async def unreachable(self) -> None:
+        self.events.append("start")
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(RecordingAdapter, "start", unreachable)
+    stop = asyncio.Event()
+    service = asyncio.create_task(
+        runner.run_service(settings, database, {"FAKE_TOKEN": "x"}, stop=stop, interval=0.05)
+    )
+    while not adapter_module or adapter_module[0].events != ["start"]:
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(service, 5)
+    assert adapter_module[0].events == ["start", "stop"]  # what it half-opened is closed
+
+
 def test_a_platform_refusing_to_start_is_one_clear_line(adapter_module, monkeypatch, capsys):
     async def refuse(self) -> None:
         self.events.append("start")
