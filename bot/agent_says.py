@@ -99,6 +99,41 @@ _AGENT_SAYS = (
         "incident note {} {}",
     ),
     (
+        # to its reporter: "reply to INC-2: please restart outlook", "tell the reporter of
+        # 2 that the toner is on order"
+        re.compile(
+            r"^(?:please )?(?:reply (?:to|on)|respond (?:to|on)|answer|(?:tell|message|update) "
+            r"the (?:reporter|user|customer|requester) (?:of|on|for))\s+"
+            + _ONE
+            + r"(?:\s+(?:that|saying))?"
+            + _GAP
+            + r"(\S.*)$",
+            re.I | re.S,
+        ),
+        "incident note {} {}",
+    ),
+    (
+        # "show pending tickets", "which of my tickets are on hold?", "what's waiting on the
+        # user?": what waits on someone else (one's own when said so)
+        re.compile(
+            r"^(?:(?:show(?: me)?|list|any|what are)(?: the| all)?\s+)?(?:pending|on hold|paused)"
+            r"(?: tickets| incidents| ones)?\W*$|^(?:what['’]?s|what is|anything)\s+(?:on hold|"
+            r"pending|paused|waiting on (?:the )?(?:user|reporter|customer|requester|"
+            r"vendor|supplier|third part(?:y|ies))s?)\W*$",
+            re.I,
+        ),
+        "incident list --state pending",
+    ),
+    (
+        re.compile(
+            r"^(?:(?:show(?: me)?|list)\s+)?my\s+(?:pending|on hold|paused)(?: tickets| incidents"
+            r"| ones)?\W*$|^(?:which|what) of my (?:tickets|incidents) (?:are|is) (?:on hold|"
+            r"pending|paused)\W*$|^what am i waiting (?:on|for)\W*$",
+            re.I,
+        ),
+        "incident list --mine --state pending",
+    ),
+    (
         # the desk's own: "internal note on 2: the dock is faulty, replace it"
         re.compile(
             r"^(?:please )?(?:add (?:an )?internal note (?:to|on|for)|internal note (?:to|on|for))"

@@ -69,6 +69,7 @@ from bot.intake_questions import (
 from bot.intents import (
     Intent,
     IntentKind,
+    asks_about_tickets,
     asks_for_manager,
     asks_for_past,
     asks_to_cancel,
@@ -265,7 +266,7 @@ class Chat:
             return self.answer(await progress(self.ctx, number, drafting=drafting, past=past))
         if kind == IntentKind.STATUS:
             return await self.status(text)
-        followed = await self._followed_incident()
+        followed = await self._reported_and_followed(text)
         asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
         adding = bool(ADDING.match(text.strip()))  # "can you add that ...": it says where
         elsewhere = followed is not None and not adding and self._elsewhere(text, followed)
@@ -576,6 +577,16 @@ class Chat:
             return None  # elsewhere only the incident being followed there
         waiting = await self.ctx.incidents.waiting_for_word(self.ctx.person)
         return waiting[0] if len(waiting) == 1 else None
+
+    async def _reported_and_followed(self, text: str) -> Incident | None:
+        """The followed incident, if what the person says may be more about it. An
+        agent's chat follows what they take on or hear of, and their reply to news of it
+        may be a note to its reporter; their question about the desk's tickets is not."""
+        followed = await self._followed_incident()
+        staff = self.ctx.person.is_agent
+        if followed is None or (staff and asks_about_tickets(text)):
+            return None
+        return followed
 
     async def _followed_incident(self) -> Incident | None:
         """The open incident this place's conversation is about, if any."""

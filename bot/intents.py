@@ -276,6 +276,21 @@ def names_a_problem(text: str) -> bool:
     return bool(_PROBLEM.search(text.lower()))
 
 
+# "what's the oldest open ticket?", "show me tickets from yesterday": about the desk's
+# tickets in general, not one followed
+_ABOUT_TICKETS = re.compile(
+    r"^(?:show|list|what|which|how many|any|are there|is there)\b(?!.*\b(?:it|this|that)\b)"
+    r".*\b(?:tickets?|incidents?|queues?)\b",
+    re.I,
+)
+
+
+def asks_about_tickets(text: str) -> bool:
+    """Whether the message asks about tickets in general ("what's the oldest open
+    ticket?"), not about the one a chat follows."""
+    return bool(_ABOUT_TICKETS.search(text.strip()))
+
+
 def asks_for_manager(text: str) -> bool:
     """Whether asking for a person means the desk's managers ("who is the IT manager?")."""
     return bool(re.search(_MANAGER_ASK, text.lower()))

@@ -2417,6 +2417,26 @@ async def test_an_agent_asking_what_they_resolved_gets_the_list(quiet):
         assert answer.card.body.startswith("INC-000001 · P"), said
 
 
+async def test_an_agents_questions_about_tickets_are_no_note_to_a_reporter(quiet):
+    # Before, after "claim 1" the chat followed INC-1 and bob's questions to the desk
+    # ("what's the oldest open ticket?", "show pending tickets") were asked "a note, or a
+    # new problem?" and kept; "reply to INC-1: ..." then settled it, and all of them went
+    # to alice as his note.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.message("bob", "claim 1")
+    chatter = await quiet.message("bob", "what's the oldest open ticket?")
+    assert "INC-000001" not in chatter.text, chatter.text
+    replied = await quiet.message("bob", "reply to INC-1: which tray do you print from?")
+    assert replied.text == "Noted on INC-000001.", replied.text
+    notes = [(actor, said) for kind, actor, said in await timeline(quiet) if kind == "note"]
+    assert notes == [("bob", "which tray do you print from?")]
+    # what waits on someone else, in words
+    await quiet.message("bob", "put it on hold, waiting for alice")
+    pending = await quiet.message("bob", "which of my tickets are on hold?")
+    assert pending.text == (await quiet.ok("bob", "/incident list --mine --state pending")).text
+    assert pending.card.body.startswith("INC-000001 · P"), pending.card.body
+
+
 async def test_an_employee_asking_for_their_old_tickets_sees_the_finished_ones_too(quiet):
     # Before, "show me my closed tickets" listed the open ones only, and "what tickets
     # have i raised?" began a report.

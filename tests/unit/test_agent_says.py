@@ -217,3 +217,24 @@ def test_a_report_for_a_named_team():
 )
 def test_asking_what_was_resolved_lists_it(text, command):
     assert agent_command(text) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        # Before, each was asked "a note, or a new problem?" about the incident followed,
+        # or began a report of the agent's own.
+        ("reply to INC-2: please restart outlook", "incident note 2 please restart outlook"),
+        (
+            "tell the reporter of 2 that the toner is on order",
+            "incident note 2 the toner is on order",
+        ),
+        ("show pending tickets", "incident list --state pending"),
+        ("what's waiting on the user?", "incident list --state pending"),
+        ("which of my tickets are on hold?", "incident list --mine --state pending"),
+        ("what am i waiting on?", "incident list --mine --state pending"),
+        ("answer the phone please", None),
+    ],
+)
+def test_replies_and_what_waits_on_someone_else(text, command):
+    assert agent_command(text) == command
