@@ -77,7 +77,7 @@ _AGENT_SAYS = (
     ),
     (
         re.compile(
-            r"^(?:please )?(?:give|hand(?: over)?|pass)\s+"
+            r"^(?:please )?(?:give|hand(?: over)?|pass|move|send|transfer)\s+"
             + _ONE
             + r"\s+(?:over\s+)?to\s+"
             + _WHO
@@ -316,16 +316,23 @@ _REPORT_ASK = re.compile(
     r"how did we do|(?:show me |give me |send me |can i see )?(?:the |our )?"
     r"(?:weekly |monthly |sla )?(?:report|figures|stats|numbers))"
     r"(?: for (?:the )?[\w-]+(?: team)?)?"
-    r"(?:,? (?:this|for the|last|the past|past|over the last) (week|month))?\W*$",
+    r"(?:,? (?:(?:this|for the|last|the past|past|over the last) (week|month)|(?:for )?"
+    r"(today|yesterday)))?\W*$",
     re.IGNORECASE,
 )
 # "how many tickets did we close this week?", "what's the backlog?", "what is our sla
 # compliance this month?": questions the report's figures answer
 _FIGURES_ASK = re.compile(
     r"^(?!.*\b(?:i|my|me)\b)"  # one's own count is one's queue, not the desk's figures
-    r"(?:how many (?:tickets|incidents|requests)\b[^?]*|"
+    r"(?:how many (?:tickets|incidents|requests|p[1-9]s?)\b[^?]*|"
     r"(?:what['’]?s|what is|show me) (?:the |our )?backlog\b[^?]*|"
-    r"(?:what['’]?s|what is|how is|how['’]?s) (?:the |our )?sla\b[^?]*)\??\s*$",
+    r"(?:what['’]?s|what is|how is|how['’]?s) (?:the |our )?sla\b[^?]*|"
+    # "what's the average resolution time this month?", "what is our mttr?"
+    r"(?:what['’]?s|what is|what are|how['’]?s|how is|show me) (?:the |our )?(?:average |"
+    r"mean |median )?(?:resolution time|response time|time to (?:resolve|respond)|mttr|mtta|"
+    r"satisfaction|csat|reopen rate|deflection)\b[^?]*|"
+    # "who resolved the most tickets this week?"
+    r"who (?:resolved|closed|fixed) the most\b[^?]*)\??\s*$",
     re.IGNORECASE,
 )
 
@@ -366,11 +373,15 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     return _bulletin_action(said) or _incident_action(said, groups)
 
 
+_REPORT_PERIODS = {"today": "today", "yesterday": "yesterday", "month": "30d", "monthly": "30d"}
+
+
 def _report_for(said: str, groups: Collection[str]) -> str:
-    """The report a question asks for: the month's when it says so, one team's when it
-    names a support group ("the report for the network team")."""
-    words = re.findall(r"[\w-]+", said.lower())
-    command = "report --since 30d" if {"month", "monthly"} & set(words) else "report"
+    """The report a question asks for: the month's, today's or yesterday's when it says
+    so, one team's when it names a support group ("the report for the network team")."""
+    words = set(re.findall(r"[\w-]+", said.lower()))
+    period = next((p for w, p in _REPORT_PERIODS.items() if w in words), None)
+    command = f"report --since {period}" if period else "report"
     named = next((g for g in groups if g.lower() in words), None)
     return f"{command} --group {named}" if named else command
 

@@ -53,6 +53,11 @@ def help_text(person: Person) -> str:
     return "\n".join(lines)
 
 
+STAFF_UNCLEAR_TEXT = (
+    "I didn't get that question. “help” lists what the desk's staff can ask me in plain "
+    "words, and `/help` every command; to report a problem of your own, tell me what's "
+    "wrong."
+)
 UNCLEAR_TEXT = (
     "I'm not sure what you need. Are you reporting a problem (tell me what's wrong), "
     "asking about a ticket (“any news on INC-42?”), or looking for help (“help”)?"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from bot.cards import ago, incident_reply, suggestion_line
 from bot.chat_answers import (
     FILES_TEXT,
+    STAFF_UNCLEAR_TEXT,
     UNCLEAR_TEXT,
     contact_text,
     help_text,
@@ -73,6 +74,7 @@ from bot.intents import (
     asks_for_manager,
     asks_for_past,
     asks_to_cancel,
+    is_question,
     me_too,
     me_too_on,
     named_no_longer_needed,
@@ -286,9 +288,17 @@ class Chat:
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
         if followed is not None and (asked or not too_short_to_note(text, kind)):
             return await self._about_incident(followed, text, asked=asked, elsewhere=elsewhere)
-        if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
+        fits = bool(self.ctx.knowledge.search(text, limit=1))
+        if self._staff_question(text) and not fits:
+            return self.answer(Reply(text=STAFF_UNCLEAR_TEXT))
+        if kind == IntentKind.REPORT or fits:
             return await self.start_report(intent.text or text)
         return self.answer(Reply(text=UNCLEAR_TEXT))
+
+    def _staff_question(self, text: str) -> bool:
+        """A question from the desk's staff that names nothing wrong ("what's our first
+        time fix rate?"): one of theirs not understood, not a problem of their own."""
+        return self.ctx.person.is_agent and is_question(text) and not names_a_problem(text)
 
     def _meanwhile(self, step: str, reply: Reply) -> Reply:
         """A question answered while a report is written: the answer, then the question

@@ -285,6 +285,11 @@ _ABOUT_TICKETS = re.compile(
 )
 
 
+def is_question(text: str) -> bool:
+    """Whether the message asks something ("what is the mttr?", "how do i ...")."""
+    return bool(_QUESTION.search(text.strip().lower()))
+
+
 def asks_about_tickets(text: str) -> bool:
     """Whether the message asks about tickets in general ("what's the oldest open
     ticket?"), not about the one a chat follows."""

@@ -2417,6 +2417,24 @@ async def test_an_agent_asking_what_they_resolved_gets_the_list(quiet):
         assert answer.card.body.startswith("INC-000001 · P"), said
 
 
+async def test_a_staff_question_not_understood_says_so_instead_of_beginning_a_report(desk):
+    # Before, carol's "what's our first time fix rate?" began a report of her own, and
+    # every question after it was "Sorry, I didn't get that" to "Who is affected?".
+    asked = await desk.message("carol", "what's our first time fix rate?")
+    assert asked.text.startswith("I didn't get that question. “help” lists what the desk's"), (
+        asked.text
+    )
+    assert (await desk.message("carol", "how are we doing today?")).text.startswith(
+        "IT Service Desk report, today ("
+    )
+    # a question naming a problem, or one an article fits, is still the staff's own report
+    crashing = await desk.message("bob", "why does outlook keep crashing?")
+    assert crashing.text.startswith(SUGGESTIONS), crashing.text
+    # and an employee's question is read as before
+    alices = await desk.message("alice", "what's our first time fix rate?")
+    assert alices.text.startswith("Who is affected?"), alices.text
+
+
 async def test_an_agents_questions_about_tickets_are_no_note_to_a_reporter(quiet):
     # Before, after "claim 1" the chat followed INC-1 and bob's questions to the desk
     # ("what's the oldest open ticket?", "show pending tickets") were asked "a note, or a

@@ -238,3 +238,26 @@ def test_asking_what_was_resolved_lists_it(text, command):
 )
 def test_replies_and_what_waits_on_someone_else(text, command):
     assert agent_command(text) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        # Found in use: before, each began a report of the manager's own, and "the report
+        # for yesterday" was the last 7 days' ("yesterday" taken for a team).
+        ("how are we doing today?", "report --since today"),
+        ("show me the report for yesterday", "report --since yesterday"),
+        ("how did we do yesterday?", "report --since yesterday"),
+        ("what's the average resolution time this month?", "report --since 30d"),
+        ("what is the mttr?", "report"),
+        ("who resolved the most tickets this week?", "report"),
+        ("how many p1s did we have this month?", "report --since 30d"),
+        ("the report for network today", "report --since today --group network"),
+        ("move INC-2 to the network team", "incident assign 2 network"),
+        ("send 3 to dave", "incident assign 3 dave"),
+        ("move 2 windows to the other screen", None),
+        ("what is my resolution time", None),
+    ],
+)
+def test_a_managers_questions_about_a_period_and_moving_work(text, command):
+    assert agent_command(text, GROUPS) == command
