@@ -23,7 +23,7 @@ _GAP = r"(?:[\s,.:;!]|-(?!-))*"
 IT = "it"
 _ONE = ID_PREFIX + r"(\d{1,9}|it\b|this\b|that\b)(?: one\b)?"
 _PRONOUNS = frozenset({"it", "this", "that"})
-_WHO = r"(?:the\s+)?([a-z][\w.-]*)(?:\s+team)?"
+_WHO = r"(?:the\s+)?(?!p[1-9]\b)([a-z][\w.-]*)(?:\s+team)?"  # "move 2 to p3" is a priority
 
 _AGENT_SAYS = (
     (
@@ -97,6 +97,24 @@ _AGENT_SAYS = (
             re.I | re.S,
         ),
         "incident note {} {}",
+    ),
+    (
+        # "make INC-1 a P2", "change the priority of 3 to p1, the whole floor is down",
+        # "INC-4 should be a P3": the nearest impact and urgency that give it
+        re.compile(
+            r"^(?:please )?(?:(?:make|set|mark|raise|lower|bump|drop|move|change)\s+"
+            + _ONE
+            + r"\s+(?:to\s+|as\s+|up to\s+|down to\s+)?|(?:change|set|raise|lower)\s+the\s+"
+            r"priority\s+(?:of|on|for)\s+"
+            + _ONE
+            + r"\s+to\s+|"
+            + SPOKEN_ID
+            + r"\s+should\s+be\s+)(?:an?\s+)?(p[1-9])\b"
+            + _GAP
+            + r"(.*?)(?:\W*\b(?:please|pls|thanks))?\W*$",
+            re.I | re.S,
+        ),
+        "incident classify {} --priority {} {}",
     ),
     (
         # to its reporter: "reply to INC-2: please restart outlook", "tell the reporter of

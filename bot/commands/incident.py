@@ -589,18 +589,26 @@ async def note(ctx: CommandContext, incident: int, text: str, internal: bool) ->
 
 @registry.command(
     "incident classify",
-    "Change category, impact or urgency (the priority follows)",
+    "Change category, impact or urgency (the priority follows), or ask for a priority",
     params=[
         INCIDENT_ID,
         Param("category", CATEGORY, "the new category", required=False, flag=True),
         Param("impact", IMPACT, "the new impact", required=False, flag=True),
         Param("urgency", URGENCY, "the new urgency", required=False, flag=True),
+        Param(
+            "priority",
+            PRIORITY,
+            "instead of both levels: the nearest impact and urgency that give it",
+            required=False,
+            flag=True,
+        ),
         Param("reason", TEXT, "why, for the timeline", required=False),
     ],
     role=Role.AGENT,
     examples=[
         "/incident classify 42 --category network/vpn --impact high",
         "/incident classify 42 --impact high the whole floor is affected",
+        "/incident classify 42 --priority P2 the CEO's laptop",
     ],
 )
 async def classify(
@@ -609,10 +617,17 @@ async def classify(
     category: str | None,
     impact: str | None,
     urgency: str | None,
+    priority: str | None,
     reason: str | None,
 ) -> Reply:
     found = await ctx.incidents.reclassify(
-        incident, ctx.person, category=category, impact=impact, urgency=urgency, reason=reason
+        incident,
+        ctx.person,
+        category=category,
+        impact=impact,
+        urgency=urgency,
+        reason=reason,
+        priority=priority,
     )
     return await _answer(
         ctx, found, f"{format_id(found.id)} is reclassified: {found.priority}, {found.category}."

@@ -74,6 +74,22 @@ class Classifier:
         """The matrix's priority for this impact and urgency."""
         return self._matrix[impact][urgency]
 
+    def levels_for(self, priority: str, impact: str, urgency: str) -> tuple[str, str]:
+        """The impact and urgency nearest to these that give `priority`: the fewest steps
+        along the matrix, moving urgency before impact (who is affected is a fact; how
+        pressing it is, the desk's judgement)."""
+        pairs = [
+            (i, u) for i in self.impacts for u in self.urgencies if self._matrix[i][u] == priority
+        ]
+        if not pairs:
+            raise BadArguments(f"No impact and urgency give {priority} in the priority matrix.")
+
+        def steps(pair: tuple[str, str]) -> tuple[int, int]:
+            moved = abs(self.impacts.index(pair[0]) - self.impacts.index(impact))
+            return moved + abs(self.urgencies.index(pair[1]) - self.urgencies.index(urgency)), moved
+
+        return min(pairs, key=steps)
+
     def classify(
         self,
         category: str | None,

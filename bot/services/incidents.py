@@ -775,14 +775,23 @@ class Incidents:
         impact: str | None,
         urgency: str | None,
         reason: str | None = None,
+        priority: str | None = None,
     ) -> Incident:
         """Change the classification; a new priority moves the SLA due times (the
-        timeline row records both, and the reason when one is given)."""
+        timeline row records both, and the reason when one is given). A priority asked
+        for moves impact and urgency to the nearest levels that give it."""
         incident = await self.get(number)
         self._check("classify", incident)
-        if not (category or impact or urgency):
-            raise BadArguments("Say what to change: --category, --impact and/or --urgency.")
+        if not (category or impact or urgency or priority):
+            raise BadArguments("Say what to change: --category, --impact, --urgency or --priority.")
         classifier = self.rules.classifier
+        if priority:
+            if impact or urgency:
+                raise BadArguments(
+                    "Give --priority, or --impact and --urgency, not both: the priority "
+                    f"follows from those two. Example: /incident classify {number} --priority P2"
+                )
+            impact, urgency = classifier.levels_for(priority, incident.impact, incident.urgency)
         moved = category is not None and classifier.category(category) != incident.category
         # The agent's own levels stand; a move into a category with a floor lifts the rest.
         floor = [k for k, given in (("impact", impact), ("urgency", urgency)) if not given]

@@ -656,6 +656,21 @@ async def test_classify_recomputes_due_times_from_opened_at(desk, clock):
     }
 
 
+async def test_classify_to_a_priority_moves_urgency_before_impact(desk):
+    # Before, a P2 had to be worked out as an impact and an urgency from the matrix.
+    await desk.ok("alice", f"/incident open {SUMMARY} --category other")  # low, medium: P4
+    reply = await desk.ok("bob", "/incident classify 1 --priority P3 she prints contracts")
+    assert reply.text == "INC-000001 is reclassified: P3, other."
+    assert await classified(desk) == ("other", "low", "high", "P3")
+    [_, event] = await timeline(desk)
+    assert event.text == "she prints contracts"
+    both = await desk.err("bob", "/incident classify 1 --priority P2 --impact high")
+    assert both.text.startswith("Give --priority, or --impact and --urgency, not both")
+    said = await desk.message("bob", "make INC-1 a P2, the whole team uses it")
+    assert said.text == "INC-000001 is reclassified: P2, other.", said.text
+    assert await classified(desk) == ("other", "medium", "high", "P2")
+
+
 async def test_classify_twice_keeps_the_initial_classification(desk):
     await desk.ok("alice", f"/incident open {SUMMARY} --category printer --urgency high")
     await desk.ok("bob", "/incident classify 1 --impact high")
@@ -719,7 +734,7 @@ async def test_classify_to_the_same_values_is_refused(desk, flags):
 async def test_classify_needs_something_to_change(desk):
     await desk.ok("alice", f"/incident open {SUMMARY}")
     text = await refused_without_change(desk, "bob", "/incident classify 1")
-    assert "Say what to change: --category, --impact and/or --urgency." in text
+    assert "Say what to change: --category, --impact, --urgency or --priority." in text
 
 
 @pytest.mark.parametrize(

@@ -261,3 +261,23 @@ def test_replies_and_what_waits_on_someone_else(text, command):
 )
 def test_a_managers_questions_about_a_period_and_moving_work(text, command):
     assert agent_command(text, GROUPS) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        # Before, each began a report of the agent's own.
+        ("make INC-1 a P2", "incident classify 1 --priority P2"),
+        (
+            "change the priority of 3 to p1, the whole floor is down",
+            "incident classify 3 --priority p1 the whole floor is down",
+        ),
+        ("INC-4 should be a P3", "incident classify 4 --priority P3"),
+        ("raise it to P1 - ceo cannot work", "incident classify it --priority P1 ceo cannot work"),
+        ("make it a P2 please", "incident classify it --priority P2"),
+        ("move 2 to p3", "incident classify 2 --priority p3"),
+        ("make 2 copies of the report", None),
+    ],
+)
+def test_a_priority_said_in_words(text, command):
+    assert agent_command(text) == command

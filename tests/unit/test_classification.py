@@ -67,6 +67,33 @@ def test_levels_are_read_case_and_space_insensitively(classifier, impact, urgenc
     assert (result.impact, result.urgency, result.priority) == (impact, urgency, priority)
 
 
+@pytest.mark.parametrize(
+    ("priority", "impact", "urgency", "levels"),
+    [
+        ("P2", "low", "medium", ("medium", "high")),  # low impact can't be P2: one step each
+        ("P3", "low", "medium", ("low", "high")),  # urgency moves, impact (a fact) stays
+        ("P5", "high", "high", ("low", "low")),
+        ("P1", "medium", "high", ("high", "high")),
+        ("P4", "low", "medium", ("low", "medium")),  # already: nothing moves
+    ],
+)
+def test_a_priority_asked_for_is_the_nearest_levels_that_give_it(
+    classifier, priority, impact, urgency, levels
+):
+    assert classifier.levels_for(priority, impact, urgency) == levels
+    assert classifier.priority(*levels) == priority
+
+
+def test_a_priority_no_cell_gives_is_refused(settings):
+    matrix = {
+        i: {u: "P1" for u in row} for i, row in settings.classification.priority_matrix.items()
+    }
+    classification = settings.classification.model_copy(update={"priority_matrix": matrix})
+    only_p1 = Classifier(settings.model_copy(update={"classification": classification}))
+    with pytest.raises(BadArguments, match="No impact and urgency give P3 in the priority matrix"):
+        only_p1.levels_for("P3", "low", "low")
+
+
 def test_levels_are_listed_most_severe_first(classifier):
     assert classifier.impacts == ("high", "medium", "low")
     assert classifier.urgencies == ("high", "medium", "low")
