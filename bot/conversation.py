@@ -74,6 +74,7 @@ from bot.intents import (
     asks_for_manager,
     asks_for_past,
     asks_to_cancel,
+    fixed_but,
     is_question,
     me_too,
     me_too_on,
@@ -393,15 +394,23 @@ class Chat:
         """The reporter, just asked whether the fix works, says so in words: a yes
         confirms it, a no asks what is still wrong. A question or a longer message is
         left to the usual handling."""
-        fixed = verdict_on_fix(text)
+        besides = fixed_but(text)
+        fixed = True if besides else verdict_on_fix(text)
         if fixed is None:
             return None
         incident = await self._resolved_for_reporter()
-        if incident is None or self._elsewhere(text, incident):
+        if incident is None or (besides is None and self._elsewhere(text, incident)):
             return None
         if not fixed:
             return self.ask_reopen_reason(incident)
-        return self.answer(await confirm_fix(self.ctx, incident.id))
+        confirmed = await confirm_fix(self.ctx, incident.id)
+        if besides is None:
+            return self.answer(confirmed)
+        # the new problem is asked about now; the rating can wait for the next fix
+        self.said.append(f"Thanks for confirming. {format_id(incident.id)} is closed.")
+        return await self.start_report(
+            f"{besides} (after {format_id(incident.id)} “{incident.summary}”)"
+        )
 
     async def _me_too(self, text: str) -> Reply | None:
         """ "Same here" in a channel thread where someone else's incident was opened: they

@@ -418,6 +418,23 @@ def verdict_on_fix(text: str) -> bool | None:
     return True if _FIXED.search(said) else None
 
 
+# "it works but it's really slow now": the fix confirmed, and a new problem after it
+_BUT = re.compile(
+    r"^(.*?\S)[\s,;.-]*\b(?:but|though|although|except|however)\b[\s,]*(\S.*)$", re.I | re.S
+)
+
+
+def fixed_but(text: str) -> str | None:
+    """What is wrong besides a confirmed fix ("it works but it's really slow now": "it's
+    really slow now"); None unless the first half confirms it and the rest names a new
+    problem ("yes but it still jams" is no fix at all)."""
+    split = _BUT.match(text.strip())
+    if split is None or verdict_on_fix(split[1]) is not True:
+        return None
+    rest = split[2]
+    return rest if names_a_problem(rest) and not _NOT_FIXED.search(rest) else None
+
+
 # Words that say nothing of their own around a verdict ("yes, it's all working now").
 _FILLER = frozenset(
     """it its it's is was are now again thanks thank you cheers ty thx all the a an and

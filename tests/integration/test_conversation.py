@@ -1908,7 +1908,6 @@ async def test_saying_it_is_not_fixed_in_words_asks_why_then_reopens(quiet, said
         "is INC-000001 fixed?",  # a question, not an answer
         "ok",  # an acknowledgement as often as a yes: the buttons are there for that
         "any news on INC-1?",
-        "it works but now my monitor flickers every few seconds and the dock is dead",
         "my laptop is working slowly",  # a new problem, not a word on the fix
         "teams not working",  # the same: about another branch than the printer's
     ],
@@ -2433,6 +2432,37 @@ async def test_a_staff_question_not_understood_says_so_instead_of_beginning_a_re
     # and an employee's question is read as before
     alices = await desk.message("alice", "what's our first time fix rate?")
     assert alices.text.startswith("Who is affected?"), alices.text
+
+
+@pytest.mark.parametrize(
+    ("said", "besides"),
+    [
+        ("it works but it's really slow now", "it's really slow now"),
+        (
+            "it works but now my monitor flickers every few seconds and the dock is dead",
+            "now my monitor flickers every few seconds and the dock is dead",
+        ),
+    ],
+)
+async def test_it_works_but_a_new_problem_closes_the_fix_and_begins_the_new_one(
+    quiet, said, besides
+):
+    # Before, "it works but it's really slow now" closed INC-1 and the slowness was lost;
+    # a longer new problem left the fix unconfirmed and read the whole message as a report.
+    await resolved(quiet)
+    reply = await quiet.message("alice", said)
+    assert reply.text.startswith("Thanks for confirming. INC-000001 is closed.\n"), reply.text
+    assert "How did we do?" not in reply.text  # the new problem first
+    assert (await incident(quiet)).state == "closed"
+    draft = await conversation(quiet, "alice")
+    assert draft.text == f"{besides} (after INC-000001 “{PRINTER}”)"
+
+
+async def test_yes_but_it_still_fails_is_no_fix(quiet):
+    await resolved(quiet)
+    still = await quiet.message("alice", "yes but it still jams")
+    assert still.text.startswith("Sorry it isn't fixed."), still.text
+    assert (await incident(quiet)).state == "resolved"
 
 
 async def test_an_agents_questions_about_tickets_are_no_note_to_a_reporter(quiet):

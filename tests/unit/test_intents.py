@@ -11,6 +11,7 @@ from bot.intents import (
     Intent,
     IntentKind,
     asks_to_cancel,
+    fixed_but,
     me_too,
     me_too_on,
     mentions_incident,
@@ -451,3 +452,18 @@ def test_a_second_thing_said_and_what_it_is_alone(text, besides, alone):
 )
 def test_where_a_message_goes_on_to_something_else(text, parts):
     assert split_at_besides(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "besides"),
+    [
+        ("it works but it's really slow now", "it's really slow now"),
+        ("yes thanks, but now outlook crashes", "now outlook crashes"),
+        ("yes but it still jams", None),  # no fix at all
+        ("it works, but thanks anyway", None),  # nothing wrong besides
+        ("no but the screen flickers", None),  # not confirmed
+        ("my laptop works but teams is slow", "teams is slow"),
+    ],
+)
+def test_a_fix_confirmed_with_a_new_problem_after_but(text, besides):
+    assert fixed_but(text) == besides
