@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeGuard
 
 from bot.cards import ago, incident_reply, suggestion_line
 from bot.chat_answers import (
@@ -73,6 +74,7 @@ from bot.intents import (
     asks_about_tickets,
     asks_for_manager,
     asks_for_past,
+    asks_how_long,
     asks_to_cancel,
     fixed_but,
     is_question,
@@ -270,6 +272,8 @@ class Chat:
         if kind == IntentKind.STATUS:
             return await self.status(text)
         followed = await self._reported_and_followed(text)
+        if self._how_long_for(followed, text):
+            return self.answer(await progress(self.ctx, followed.id, drafting=False))
         asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
         adding = bool(ADDING.match(text.strip()))  # "can you add that ...": it says where
         elsewhere = followed is not None and not adding and self._elsewhere(text, followed)
@@ -596,6 +600,14 @@ class Chat:
             return None  # elsewhere only the incident being followed there
         waiting = await self.ctx.incidents.waiting_for_word(self.ctx.person)
         return waiting[0] if len(waiting) == 1 else None
+
+    def _how_long_for(self, followed: Incident | None, text: str) -> TypeGuard[Incident]:
+        """ "How long does a new keyboard usually take?" of the followed incident: its
+        SLA's answer, not a note. Not while it waits on someone: then only its owner can
+        say, and the question goes to them."""
+        if followed is None or followed.state == State.PENDING or not asks_how_long(text):
+            return False
+        return not self._elsewhere(text, followed)
 
     async def _reported_and_followed(self, text: str) -> Incident | None:
         """The followed incident, if what the person says may be more about it. An

@@ -290,6 +290,20 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text.strip().lower()))
 
 
+# "how long does a new keyboard usually take?", "when will they fix it": when, asked of
+# the incident a chat follows (bot/conversation.py checks it is about that one)
+_HOW_LONG = re.compile(
+    r"^(?:so |and |ok,? )?(?:how long|how soon|when (?:will|can|should|do|might|would)|"
+    r"(?:what['’]?s|what is) the eta|any idea (?:when|how long))\b",
+    re.I,
+)
+
+
+def asks_how_long(text: str) -> bool:
+    """Whether the message asks when something will happen or how long it takes."""
+    return bool(_HOW_LONG.search(text.strip()))
+
+
 def asks_about_tickets(text: str) -> bool:
     """Whether the message asks about tickets in general ("what's the oldest open
     ticket?"), not about the one a chat follows."""

@@ -75,12 +75,15 @@ GOES_ON = re.compile(
 )
 # Plainly about the incident the chat follows, even with a problem word in it: "my
 # colleague sam has the same problem", "can someone come to my desk?", "is there a loan
-# laptop I can use meanwhile?", "I am at desk 4.12"
+# laptop I can use meanwhile?", "I am at desk 4.12", "can you send it to my desk?"
 ABOUT_IT = re.compile(
     r"\b(?:has|have|having|got|gets|is getting|are getting)\s+(?:the\s+)?same\s+"
     r"(?:problem|issue|thing|error)\b|"
     r"\b(?:can|could)\s+(?:you|someone|somebody|anyone)\s+(?:send someone|come|pop|stop|drop|"
     r"swing)\b|\b(?:meanwhile|in the meantime)\b|"
+    # "can you send it to my desk?", "could they leave it at reception"
+    r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|they)\s+(?:send|bring|deliver|"
+    r"leave|drop|post|ship)\s+(?:it|them)\b|"
     # where to find them: "I am at desk 4.12 on floor 4", "my desk is by the window"
     r"^(?:i'?m|i am|i sit|we'?re|we are) (?:at|in|on) (?:desk|room|floor|building|level)\b|"
     r"^my desk is\b",

@@ -804,6 +804,7 @@ async def test_a_number_at_the_summary_is_the_button_in_that_place(quiet, typed,
         "can someone come to my desk?",
         "is there a loan laptop I can use meanwhile?",
         "I am at desk 4.12 on floor 4",
+        "can you send it to my desk? I'm at 3.14",
     ],
 )
 async def test_asking_to_add_something_adds_it_to_the_incident_followed(quiet, said):
@@ -2362,6 +2363,20 @@ async def test_a_report_like_an_ordinary_open_incident_still_gets_articles_first
     await desk.message("alice", "yes")
     asked = await desk.message("frank", "vpn is not working")
     assert asked.text.startswith("These articles may fix it right away:")
+
+
+async def test_how_long_asked_of_the_followed_incident_in_its_own_words_is_its_status(quiet):
+    # Before, "how long does a printer repair usually take?" was asked "a note, or a new
+    # problem?" and, answered, went onto the incident as a note.
+    await open_by_chat(quiet)
+    asked = await quiet.message("alice", "how long does a printer repair usually take?")
+    assert asked.text.startswith("INC-000001 is new, waiting for the service-desk team."), (
+        asked.text
+    )
+    assert asked.text.endswith("Someone should take it up by 2026-11-23 11:00 UTC (in 2h).")
+    # about another branch of the tree: not this incident's question
+    other = await quiet.message("alice", "how long does the vpn take to set up?")
+    assert not other.text.startswith("INC-000001 is"), other.text
 
 
 async def test_how_long_will_it_take_says_when_by_its_targets(quiet):
