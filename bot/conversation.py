@@ -812,7 +812,7 @@ class Chat:
         self._say(self._keep_files(held))
         known = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).matching(text)
         if known is not None:
-            return self._known_issue(known, text)
+            return await self._known_issue(known, text)
         referral = self.ctx.rules.referrals.team_for(text)
         # an article that fits makes it IT's ("out of office for my annual leave")
         if referral is not None and not self.ctx.knowledge.search(text, limit=1):
@@ -841,7 +841,7 @@ class Chat:
         bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
         known = await bulletins.matching(text)
         if known is not None:
-            return self._known_issue(known, text)
+            return await self._known_issue(known, text)
         active = await bulletins.listing()
         if active and is_general_status(text):
             lines = "\n".join(f"• {known_issue_line(b, self.ctx.now)}" for b in active)
@@ -856,7 +856,18 @@ class Chat:
             )
         )
 
-    def _known_issue(self, bulletin: Bulletin, text: str) -> Reply:
+    async def _known_issue(self, bulletin: Bulletin, text: str) -> Reply:
+        """A known problem: are they hit by it? Not asked again of someone who said so
+        ("when will email be back?"): its latest word is the answer."""
+        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        if bulletin in await bulletins.followed_by(self.ctx.person):
+            return self.answer(
+                Reply(
+                    text=f"Known issue, we're on it: {known_issue_line(bulletin, self.ctx.now)}"
+                    f"\nYou're on the list for {format_bulletin(bulletin.id)}: you'll hear as "
+                    "soon as it's fixed."
+                )
+            )
         row = self.row
         reset(row)
         row.step, row.candidate_id, row.text = KNOWN, bulletin.id, text

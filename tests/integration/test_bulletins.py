@@ -412,6 +412,22 @@ async def test_asking_for_news_names_the_known_problems_one_follows(desk, clock)
     assert "BUL-1" not in ended.text  # only problems still being worked on
 
 
+async def test_someone_on_a_bulletins_list_is_not_asked_again_whether_it_hits_them(desk):
+    # Before, "when will email be back?" after saying so asked "Is this what you are
+    # seeing?" again, and the question hung on: "thanks!" was answered with it.
+    await desk.ok("carol", POST)
+    await desk.message("alice", "outlook won't load my inbox")
+    await desk.press("alice", "intake.affected")
+    for asked in ("when will email be back?", "my outlook still won't load my inbox"):
+        again = await desk.message("alice", asked)
+        assert again.text.startswith("Known issue, we're on it: BUL-1 · Email is down"), asked
+        assert again.text.endswith(
+            "You're on the list for BUL-1: you'll hear as soon as it's fixed."
+        ), asked
+        assert again.buttons == (), asked
+    assert (await desk.message("alice", "thanks!")).text == "You're welcome!"
+
+
 @pytest.mark.parametrize(("severity", "matched"), [("critical", True), ("minor", False)])
 async def test_a_major_outage_matches_reports_on_its_branch(desk, severity, matched):
     # Before: "no internet here either" during a critical Wi-Fi outage got Wi-Fi articles.
