@@ -96,6 +96,7 @@ from bot.messages import Button, ChannelRef, FileLink, Reply
 from bot.models import Bulletin, Conversation, Incident
 from bot.notices import HOW_DID_WE_DO, at_work, rating_buttons
 from bot.services.bulletins import (
+    ACTIVE,
     Bulletins,
     fixed_line,
     format_bulletin,
@@ -206,6 +207,7 @@ class Chat:
             rating = await self._typed_rating(text.strip())
             if rating is not None:
                 return rating
+        await self._known_ended()
         if self.row.step != IDLE:
             # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
             # and asked whether a message is a note, it is about the incident itself.
@@ -880,6 +882,19 @@ class Chat:
                 ("No, something else", "intake.other"),
             )
         )
+
+    async def _known_ended(self) -> None:
+        """ "Is this what you are seeing?" asked of a problem resolved since: the question
+        lapses, and they hear how it ended; the message is read afresh."""
+        if self.row.step != KNOWN or self.row.candidate_id is None:
+            return
+        bulletin = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).get(
+            self.row.candidate_id
+        )
+        if bulletin.state == ACTIVE:
+            return
+        self.reset()
+        self.said.append(fixed_line(bulletin, self.ctx.now))
 
     async def known(self, affected: bool) -> Reply:
         """The answer to a known issue: follow the bulletin, or go on with the report."""

@@ -428,6 +428,19 @@ async def test_someone_on_a_bulletins_list_is_not_asked_again_whether_it_hits_th
     assert (await desk.message("alice", "thanks!")).text == "You're welcome!"
 
 
+async def test_whether_a_problem_hits_them_lapses_once_it_is_resolved(desk):
+    # Before, "Is this what you are seeing?" left unanswered outlived the bulletin:
+    # "thanks!" after it was resolved was answered "Is it the known problem?".
+    await desk.ok("carol", POST)
+    await desk.message("alice", "is email down?")
+    await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
+    thanks = await desk.message("alice", "thanks!")
+    assert thanks.text == (
+        "BUL-1 · Email is down for everyone was resolved just now: Mail flows again. If it "
+        "still isn't working for you, tell me what you see and I'll help.\nYou're welcome!"
+    )
+
+
 @pytest.mark.parametrize(("severity", "matched"), [("critical", True), ("minor", False)])
 async def test_a_major_outage_matches_reports_on_its_branch(desk, severity, matched):
     # Before: "no internet here either" during a critical Wi-Fi outage got Wi-Fi articles.
