@@ -211,14 +211,15 @@ class Chat:
         if self.row.step != IDLE:
             # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
             # and asked whether a message is a note, it is about the incident itself.
+            # "thanks, all good now" about a fix that asked for their word is that word
+            verdict = await self._verdict_over_question(text)
+            if verdict is not None:
+                return verdict
             gone = self.row.step != WITHDRAW and no_longer_needed(text)
             if gone and self.row.step == NOTE_OR_NEW:
                 return await self._withdrawal(text) or self.answer(self._dropped())
             if CANCEL.match(text.strip()) or gone:
                 return self.answer(self._dropped())
-            verdict = await self._verdict_over_question(text)
-            if verdict is not None:
-                return verdict
             reply = await self._answer_step(text, intent)
             if reply is not None:
                 return reply

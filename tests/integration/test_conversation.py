@@ -2534,6 +2534,33 @@ async def test_and_more_said_after_an_answer_goes_onto_the_incident(quiet):
     assert asked.text.startswith("Is this about INC-000001"), asked.text
 
 
+async def test_all_good_now_confirms_the_fix_though_a_note_or_new_question_waits(quiet):
+    # Before, "thanks, all good now" was read as "never mind" to the unanswered question
+    # ("OK, I set that message aside.") and the fix it was said of stayed unconfirmed.
+    await claimed(quiet)
+    asked = await quiet.message("alice", "it happens mostly in the afternoons")
+    assert asked.text.startswith("Is this about INC-000001")
+    await quiet.ok("bob", "/incident resolve 1 Cleared the jam in tray 2")
+    verdict = await quiet.message("alice", "thanks, all good now")
+    assert verdict.text.startswith(
+        "I set your earlier message aside (“it happens mostly in the afternoons”); send it "
+        "again if it still matters.\nThanks for confirming. INC-000001 is closed."
+    ), verdict.text
+    assert (await incident(quiet)).state == "closed"
+
+
+async def test_call_me_on_my_number_goes_onto_the_incident_followed(quiet):
+    # Before, it was asked "a note, or a new problem?"; without an incident it is still
+    # the contact question.
+    await open_by_chat(quiet)
+    said = "can you call me instead? my number is 07700 900123"
+    added = await quiet.message("alice", said)
+    assert added.text == "Added to INC-000001; the desk will see it.", added.text
+    assert (await timeline(quiet))[-1] == ("note", "console:alice", said)
+    asked = await quiet.message("dave", "can someone call me?")
+    assert asked.text.startswith("I'm the desk's assistant"), asked.text
+
+
 async def test_a_verdict_on_the_fix_outweighs_an_unanswered_note_or_new_question(quiet):
     # Before, "no it still jams" after the fix was kept with the unanswered question's
     # message ("I'll keep that with your last message"), and the fix went unanswered.
