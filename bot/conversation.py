@@ -45,6 +45,7 @@ from bot.conversation_store import (
     REOPEN_REASON,
     SCOPE,
     SUGGESTED,
+    TOPIC,
     WHAT_WENT_WRONG,
     WHICH,
     WITHDRAW,
@@ -250,6 +251,8 @@ class Chat:
         kind = intent.kind
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
+        if kind == IntentKind.OPENER:
+            return self._ask_what_is_wrong(intent.text)
         if kind == IntentKind.THANKS:
             return self.answer(Reply(text=await self._thanks()))
         if kind == IntentKind.HELP:
@@ -701,6 +704,8 @@ class Chat:
             # "can you escalate INC-1?" says which: both messages are about it
             self.row.held_text = f"{self.row.held_text}\n{self._kept(clean)}"
             return await self.note_or_new(add=True)
+        elif step == TOPIC:
+            return await self._about_topic(clean, intent)
         elif step == REOPEN_REASON:
             return await self.reopen_with(clean)
         elif step == WHAT_WENT_WRONG:
@@ -883,6 +888,33 @@ class Chat:
                 ("No, something else", "intake.other"),
             )
         )
+
+    def _ask_what_is_wrong(self, topic: str) -> Reply:
+        """ "I need help with my laptop": what is wrong with it, asked; the answer is read
+        with the topic, so that "it won't charge" is about the laptop."""
+        self.reset()
+        self.row.step, self.row.text = TOPIC, topic
+        self._extend()
+        if not topic:
+            return self.answer(
+                Reply(text="Of course. What's wrong? Tell me in your own words what you see.")
+            )
+        yours = re.sub(r"^(?:my|our)\b", "your", topic)
+        return self.answer(
+            Reply(
+                text=f"Sure. What's happening with {yours}? Tell me what you see (an error, "
+                "what stopped working), and I'll look for a fix."
+            )
+        )
+
+    async def _about_topic(self, clean: str, intent: Intent) -> Reply | None:
+        """What is wrong with the topic asked about; a question of another kind, or a
+        greeting, is read afresh (the topic lapses)."""
+        topic = self.row.text
+        self.reset()
+        if intent.kind in (*_ASIDES, IntentKind.GREETING, IntentKind.THANKS, IntentKind.OPENER):
+            return None
+        return await self.start_report(f"{topic}: {clean}" if topic else clean)
 
     async def _known_ended(self) -> None:
         """ "Is this what you are seeing?" asked of a problem resolved since: the question

@@ -25,6 +25,7 @@ WITHDRAW = "withdraw"  # asked whether to cancel the followed incident: it works
 WHICH = "which"  # told an article fixed it, asked which one
 WHAT_WENT_WRONG = "what_went_wrong"  # rated poor: asked why (incident_id)
 REFERRED = "referred"  # pointed to another team (text): "It's for IT" takes it after all
+TOPIC = "topic"  # "I need help with my laptop": asked what is wrong with it (text: the topic)
 
 
 def place_of(channel: ChannelRef) -> str:
@@ -36,8 +37,9 @@ def place_of(channel: ChannelRef) -> str:
 
 def expired_text(row: Conversation) -> str | None:
     """What to tell someone whose question went unanswered too long (nothing, when it
-    was only "How did we do?" or where another team is reached)."""
-    if row.step in (RATE, REFERRED):
+    was only "How did we do?", where another team is reached, or what is wrong with a
+    topic)."""
+    if row.step in (RATE, REFERRED, TOPIC):
         return None
     label = format_id(row.incident_id) if row.incident_id else "the incident"
     if row.step == REOPEN_REASON:

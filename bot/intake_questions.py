@@ -21,6 +21,7 @@ from bot.conversation_store import (
     NOTE_OR_NEW,
     SCOPE,
     SUGGESTED,
+    TOPIC,
     WHAT_WENT_WRONG,
     WHICH,
     WITHDRAW,
@@ -70,6 +71,7 @@ _ASKED = {
     NOTE_OR_NEW: "Say 1 to add it to the incident, 2 for a new problem.",
     WITHDRAW: "Shall I cancel the incident? Say yes or no.",
     WHAT_WENT_WRONG: "What went wrong? Or say “cancel”.",
+    TOPIC: "What's happening? Tell me what you see.",
 }
 
 

@@ -29,6 +29,7 @@ class IntentKind(StrEnum):
     HURRY = "hurry"  # "can you make INC-1 urgent?", "please escalate my ticket"
     GREETING = "greeting"
     THANKS = "thanks"
+    OPENER = "opener"  # "I need help with my laptop": the text is the topic, if named
     UNCLEAR = "unclear"
 
 
@@ -181,6 +182,26 @@ _PRIORITY_QUESTION = re.compile(
 )
 
 
+# Asking for help before saying what is wrong: "can you help me with outlook?", "I have
+# a question about my laptop", "got a problem with teams", "can anyone help me?"
+_OPENER = re.compile(
+    r"^(?:(?:can|could|would) (?:you|someone|somebody|anyone|anybody) help(?: me)?|"
+    r"(?:i )?need (?:some |a bit of )?help|help me|i have a (?:quick )?question|quick question|"
+    r"(?:can|could) i ask (?:you )?(?:a (?:quick )?question|something)|"
+    r"(?:i(?:'ve| have)? )?(?:got |having )?(?:a |some )?(?:problem|issue|trouble)s?)"
+    r"(?: (?:with|about|on) (?P<topic>(?:my |our |the |a )?[\w'-]+(?: [\w'-]+){0,2}?))?"
+    r"(?: please| pls| thanks)?$"
+)
+
+
+def _opener(lowered: str) -> re.Match[str] | None:
+    """The message asks for help and names at most a topic, nothing wrong with it."""
+    found = _OPENER.match(" ".join(_WORD.findall(lowered)))
+    if found is None or (found["topic"] and _PROBLEM.search(found["topic"])):
+        return None
+    return found
+
+
 def recognise(text: str) -> Intent:
     """Classify one message. Total: any string in, an Intent out."""
     raw = text.strip()
@@ -195,6 +216,9 @@ def recognise(text: str) -> Intent:
     plain = " ".join(_WORD.findall(lowered))
     if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
         return Intent(IntentKind.HELP, None, core)
+    opener = _opener(lowered) if incident is None else None
+    if opener is not None:
+        return Intent(IntentKind.OPENER, None, opener["topic"] or "")
     words = len(_WORD.findall(lowered))
     # Said with a problem ("not happy with how my laptop keeps crashing"), it is a report.
     trouble = bool(_PROBLEM.search(_COMPLAINT.sub("", lowered)))

@@ -2534,6 +2534,31 @@ async def test_and_more_said_after_an_answer_goes_onto_the_incident(quiet):
     assert asked.text.startswith("Is this about INC-000001"), asked.text
 
 
+async def test_asking_for_help_with_a_topic_asks_what_is_wrong_and_reads_the_answer_with_it(
+    desk,
+):
+    # Before, "I need help with my laptop" was offered the lost-laptop, software-install
+    # and admin-rights articles on the word "laptop", and "it won't charge" after it was
+    # read without the laptop.
+    asked = await desk.message("alice", "I need help with my laptop")
+    assert asked.text == (
+        "Sure. What's happening with your laptop? Tell me what you see (an error, what "
+        "stopped working), and I'll look for a fix."
+    )
+    offered = await desk.message("alice", "it won't charge")
+    assert offered.text.startswith(SUGGESTIONS + "\n1. laptop-battery · "), offered.text
+    assert (await conversation(desk, "alice")).text == "my laptop: it won't charge"
+    assert await incidents(desk) == []
+
+
+async def test_a_question_of_another_kind_after_an_opener_is_read_afresh(quiet):
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.message("alice", "hello, can anyone help me?")
+    news = await quiet.message("alice", "any news on INC-1?")
+    assert news.text.startswith("INC-000001 is new"), news.text
+    assert (await conversation(quiet, "alice")).step == "idle"
+
+
 async def test_all_good_now_confirms_the_fix_though_a_note_or_new_question_waits(quiet):
     # Before, "thanks, all good now" was read as "never mind" to the unanswered question
     # ("OK, I set that message aside.") and the fix it was said of stayed unconfirmed.

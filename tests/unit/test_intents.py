@@ -127,6 +127,14 @@ TABLE = [
     ("any news on my printer ticket?", PROGRESS, None),
     ("what about the printer, it jams again", REPORT, None),
     ("who is on call tonight?", IntentKind.CONTACT, None),
+    # asking for help before saying what is wrong (before: reports matched on "laptop",
+    # "question" or "problem")
+    ("hello, can anyone help me?", IntentKind.OPENER, None),
+    ("I have a question about my laptop", IntentKind.OPENER, None),
+    ("can you help me with outlook?", IntentKind.OPENER, None),
+    ("got a problem with teams", IntentKind.OPENER, None),
+    ("can you help me with my laptop that wont start", REPORT, None),
+    ("i need help with a password reset", REPORT, None),
     # asking for the desk's managers (before: reports, and "Sorry" while one was drafted)
     ("who is the IT manager?", IntentKind.CONTACT, None),
     ("can I speak to a manager?", IntentKind.CONTACT, None),
@@ -467,3 +475,15 @@ def test_where_a_message_goes_on_to_something_else(text, parts):
 )
 def test_a_fix_confirmed_with_a_new_problem_after_but(text, besides):
     assert fixed_but(text) == besides
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("I need help with my laptop", "my laptop"),
+        ("having trouble with the printer", "the printer"),
+        ("I have a problem", ""),
+    ],
+)
+def test_an_opener_keeps_the_topic_it_names(text, topic):
+    assert recognise(text) == Intent(IntentKind.OPENER, None, topic)
