@@ -87,13 +87,13 @@ _AGENT_SAYS = (
         "incident assign {} {}",
     ),
     (
-        # "note on 2: asked her to bring it by", "add a note to 2 that she will bring it by"
+        # "note on 2: asked her to bring it by", "add a note to 2 that she will bring it by";
+        # to its reporter: "reply to INC-2: please restart outlook", "tell the reporter of
+        # 2 that the toner is on order"
         re.compile(
-            r"^(?:please )?(?:add (?:a )?note (?:to|on|for)|note (?:to|on|for))\s+"
-            + _ONE
-            + r"(?:\s+(?:that|saying))?"
-            + _GAP
-            + r"(\S.*)$",
+            r"^(?:please )?(?:add (?:a )?note (?:to|on|for)|note (?:to|on|for)|reply (?:to|on)|"
+            r"respond (?:to|on)|answer|(?:tell|message|update) the (?:reporter|user|customer|"
+            r"requester) (?:of|on|for))\s+" + _ONE + r"(?:\s+(?:that|saying))?" + _GAP + r"(\S.*)$",
             re.I | re.S,
         ),
         "incident note {} {}",
@@ -115,20 +115,6 @@ _AGENT_SAYS = (
             re.I | re.S,
         ),
         "incident classify {} --priority {} {}",
-    ),
-    (
-        # to its reporter: "reply to INC-2: please restart outlook", "tell the reporter of
-        # 2 that the toner is on order"
-        re.compile(
-            r"^(?:please )?(?:reply (?:to|on)|respond (?:to|on)|answer|(?:tell|message|update) "
-            r"the (?:reporter|user|customer|requester) (?:of|on|for))\s+"
-            + _ONE
-            + r"(?:\s+(?:that|saying))?"
-            + _GAP
-            + r"(\S.*)$",
-            re.I | re.S,
-        ),
-        "incident note {} {}",
     ),
     (
         # "show pending tickets", "which of my tickets are on hold?", "what's waiting on the
