@@ -352,7 +352,8 @@ _RESOLVED_ASK = re.compile(
     r"(?:\s+so far)?\W*$",
     re.I,
 )
-_PERIODS = {"today": "today", "yesterday": "yesterday", "this month": "30d"}
+# the words that name a period, as `--since` and `--resolved` take it (else 7d)
+_PERIOD_WORDS = {"today": "today", "yesterday": "yesterday", "month": "30d", "monthly": "30d"}
 
 
 def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
@@ -372,19 +373,22 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     if resolved:
         whose, mine, when = resolved.groups()
         own = (whose or mine or "").lower() in ("i", "my")
-        period = _PERIODS.get((when or "").lower(), "7d")
+        period = _period_in(when or "") or "7d"
         return f"incident list{' --mine' if own else ''} --resolved {period}"
     return _bulletin_action(said) or _incident_action(said, groups)
 
 
-_REPORT_PERIODS = {"today": "today", "yesterday": "yesterday", "month": "30d", "monthly": "30d"}
+def _period_in(said: str) -> str | None:
+    """The period a question names ("this month": 30d), if it names one."""
+    words = set(re.findall(r"[\w-]+", said.lower()))
+    return next((p for w, p in _PERIOD_WORDS.items() if w in words), None)
 
 
 def _report_for(said: str, groups: Collection[str]) -> str:
     """The report a question asks for: the month's, today's or yesterday's when it says
     so, one team's when it names a support group ("the report for the network team")."""
     words = set(re.findall(r"[\w-]+", said.lower()))
-    period = next((p for w, p in _REPORT_PERIODS.items() if w in words), None)
+    period = _period_in(said)
     command = f"report --since {period}" if period else "report"
     named = next((g for g in groups if g.lower() in words), None)
     return f"{command} --group {named}" if named else command

@@ -210,12 +210,12 @@ class Chat:
                 return rating
         await self._known_ended()
         if self.row.step != IDLE:
-            # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
-            # and asked whether a message is a note, it is about the incident itself.
             # "thanks, all good now" about a fix that asked for their word is that word
             verdict = await self._verdict_over_question(text)
             if verdict is not None:
                 return verdict
+            # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
+            # and asked whether a message is a note, it is about the incident itself.
             gone = self.row.step != WITHDRAW and no_longer_needed(text)
             if gone and self.row.step == NOTE_OR_NEW:
                 return await self._withdrawal(text) or self.answer(self._dropped())
@@ -299,10 +299,9 @@ class Chat:
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
         if followed is not None and (asked or not too_short_to_note(text, kind)):
             return await self._about_incident(followed, text, asked=asked, elsewhere=elsewhere)
-        fits = bool(self.ctx.knowledge.search(text, limit=1))
-        if self._staff_question(text) and not fits:
+        if self._staff_question(text) and not self.ctx.knowledge.search(text, limit=1):
             return self.answer(Reply(text=STAFF_UNCLEAR_TEXT))
-        if kind == IntentKind.REPORT or fits:
+        if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
             return await self.start_report(intent.text or text)
         return self.answer(Reply(text=UNCLEAR_TEXT))
 

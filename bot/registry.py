@@ -76,7 +76,7 @@ PRIORITY = ValueType(
 )
 GROUP = _choice("group", lambda rules: list(rules.settings.groups))
 RESOLUTION_CODE = _choice("resolution code", lambda rules: list(rules.settings.resolution_codes))
-# How far back: 7d, 2w, today or a date (`bot/services/report_window.py`).
+# How far back: 7d, 2w, today, yesterday or a date (`bot/services/report_window.py`).
 PERIOD = ValueType("period", lambda text, _rules: parse_period(text))
 
 
