@@ -164,6 +164,7 @@ _FOR_THEM = "That one sounds like one for {team}, not part of this report:"
 _ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this one first."
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
+_ASKING = re.compile(r"\b(?:question|ask)\b", re.I)  # "can I ask something?": not a fault
 
 
 @dataclass
@@ -252,7 +253,7 @@ class Chat:
         if kind == IntentKind.GREETING:
             return self.answer(Reply(text=self._greeting()))
         if kind == IntentKind.OPENER:
-            return self._ask_what_is_wrong(intent.text)
+            return self._ask_what_is_wrong(intent.text, asking=bool(_ASKING.search(text)))
         if kind == IntentKind.THANKS:
             return self.answer(Reply(text=await self._thanks()))
         if kind == IntentKind.HELP:
@@ -888,23 +889,25 @@ class Chat:
             )
         )
 
-    def _ask_what_is_wrong(self, topic: str) -> Reply:
+    def _ask_what_is_wrong(self, topic: str, *, asking: bool) -> Reply:
         """ "I need help with my laptop": what is wrong with it, asked; the answer is read
-        with the topic, so that "it won't charge" is about the laptop."""
+        with the topic, so that "it won't charge" is about the laptop. `asking`: they
+        have a question, not necessarily a fault."""
         self.reset()
         self.row.step, self.row.text = TOPIC, topic
         self._extend()
-        if not topic:
-            return self.answer(
-                Reply(text="Of course. What's wrong? Tell me in your own words what you see.")
-            )
         yours = re.sub(r"^(?:my|our)\b", "your", topic)
-        return self.answer(
-            Reply(
-                text=f"Sure. What's happening with {yours}? Tell me what you see (an error, "
-                "what stopped working), and I'll look for a fix."
+        if asking:
+            about = f" about {yours}" if topic else ""
+            text = f"Of course, go ahead: what would you like to know{about}?"
+        elif topic:
+            text = (
+                f"Sure. What's happening with {yours}? Tell me what you see (an error, what "
+                "stopped working), and I'll look for a fix."
             )
-        )
+        else:
+            text = "Of course. What's wrong? Tell me in your own words what you see."
+        return self.answer(Reply(text=text))
 
     async def _about_topic(self, clean: str, intent: Intent) -> Reply | None:
         """What is wrong with the topic asked about; a question of another kind, or a

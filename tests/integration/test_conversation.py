@@ -2551,6 +2551,24 @@ async def test_asking_for_help_with_a_topic_asks_what_is_wrong_and_reads_the_ans
     assert await incidents(desk) == []
 
 
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("can i ask a question", "Of course, go ahead: what would you like to know?"),
+        (
+            "I have a question about my laptop",
+            "Of course, go ahead: what would you like to know about your laptop?",
+        ),
+        (
+            "hello, can anyone help me?",
+            "Of course. What's wrong? Tell me in your own words what you see.",
+        ),
+    ],
+)
+async def test_an_opener_is_answered_as_what_it_asks(quiet, said, answer):
+    assert (await quiet.message("alice", said)).text == answer
+
+
 async def test_a_question_of_another_kind_after_an_opener_is_read_afresh(quiet):
     await quiet.ok("alice", f"/incident open {PRINTER}")
     await quiet.message("alice", "hello, can anyone help me?")
