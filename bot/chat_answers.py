@@ -18,8 +18,9 @@ from bot.services.bulletins import Bulletins, known_issue_line
 from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.lifecycle import OPEN, State
 from bot.services.people import Person
+from bot.services.rules import DeskRules
 from bot.sla_cards import own_queue
-from bot.wording import counted
+from bot.wording import counted, listed
 
 HELP_TEXT = (
     "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
@@ -177,12 +178,12 @@ FILES_TEXT = (
 )
 
 
-def contact_text(settings: Settings, *, managers: bool = False) -> str:
+def contact_text(rules: DeskRules, *, managers: bool = False) -> str:
     """Asked for a call or a person: the desk's other way in, if it has one; asked for a
     manager, who manages which of its groups (if any group names one)."""
-    contact = settings.desk.contact
+    contact = rules.settings.desk.contact
     other = f"You can also reach the desk another way: {contact}. " if contact else ""
-    named = _managers(settings) if managers else None
+    named = _managers(rules) if managers else None
     if named:
         return f"{named} {other}{_TO_A_MANAGER}"
     return (
@@ -200,14 +201,14 @@ _TO_A_MANAGER = (
 )
 
 
-def _managers(settings: Settings) -> str | None:
-    """ "The desk's managers: Carol Chen (service-desk, network)."; None if no group
-    names one."""
+def _managers(rules: DeskRules) -> str | None:
+    """ "Carol Chen (carol) manages service-desk and network."; None if no group names
+    a manager."""
     groups: dict[str, list[str]] = {}
-    for name, group in settings.groups.items():
+    for name, group in rules.settings.groups.items():
         if group.manager:
             groups.setdefault(group.manager, []).append(name)
     if not groups:
         return None
-    named = (f"{settings.staff[m].name or m} ({', '.join(g)})" for m, g in groups.items())
-    return f"The desk's managers: {'; '.join(named)}."
+    each = (f"{rules.directory.name_of(m)} manages {listed(g)}" for m, g in groups.items())
+    return "; ".join(each) + "."

@@ -262,7 +262,7 @@ class Chat:
             return self.answer(Reply(text=priority_text(self.ctx.rules.settings, intent.text)))
         if kind == IntentKind.CONTACT:
             wanted = asks_for_manager(text)
-            return self.answer(Reply(text=contact_text(self.ctx.rules.settings, managers=wanted)))
+            return self.answer(Reply(text=contact_text(self.ctx.rules, managers=wanted)))
         if kind == IntentKind.FILES:
             return self.answer(Reply(text=FILES_TEXT))
         if kind == IntentKind.COMPLAINT:

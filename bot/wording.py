@@ -3,6 +3,8 @@ never "1 incident(s)"; sentences that may be left out, without stray spaces."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """`count` and the noun in the number it needs; `plural` when adding "s" is wrong."""
@@ -23,3 +25,8 @@ def sentence(text: str) -> str:
     """The text with a full stop, unless it ends a sentence already."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def listed(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

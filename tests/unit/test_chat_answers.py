@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.chat_answers import contact_text
+from bot.services.rules import DeskRules
+from bot.wording import listed
 
 
 def test_asked_for_a_manager_each_is_named_with_the_groups_they_manage(settings):
@@ -12,16 +14,23 @@ def test_asked_for_a_manager_each_is_named_with_the_groups_they_manage(settings)
     }
     groups = {**settings.groups}
     groups["network"] = groups["network"].model_copy(update={"manager": "dave"})
-    text = contact_text(
-        settings.model_copy(update={"staff": staff, "groups": groups}), managers=True
+    rules = DeskRules.from_settings(settings.model_copy(update={"staff": staff, "groups": groups}))
+    assert contact_text(rules, managers=True).startswith(
+        "Carol Chen (carol) manages service-desk and desktop-support; Dave Diaz (dave) "
+        "manages network. "
     )
-    assert text.startswith(
-        "The desk's managers: Carol Chen (service-desk, desktop-support); Dave Diaz (network). "
-    ), text
 
 
 def test_with_no_manager_named_the_desks_usual_way_in_is_the_answer(settings):
     groups = {n: g.model_copy(update={"manager": None}) for n, g in settings.groups.items()}
-    plain = settings.model_copy(update={"groups": groups})
+    plain = DeskRules.from_settings(settings.model_copy(update={"groups": groups}))
     assert contact_text(plain, managers=True) == contact_text(plain)
-    assert "managers" not in contact_text(plain)
+    assert "manages" not in contact_text(plain)
+
+
+def test_a_list_reads_as_a_sentence():
+    assert [listed(["a"]), listed(["a", "b"]), listed(["a", "b", "c"])] == [
+        "a",
+        "a and b",
+        "a, b and c",
+    ]
