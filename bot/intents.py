@@ -194,9 +194,10 @@ _OPENER = re.compile(
 )
 
 
-def _opener(lowered: str) -> re.Match[str] | None:
-    """The message asks for help and names at most a topic, nothing wrong with it."""
-    found = _OPENER.match(" ".join(_WORD.findall(lowered)))
+def _opener(plain: str) -> re.Match[str] | None:
+    """The message (its words, one space apart) asks for help and names at most a topic,
+    nothing wrong with it."""
+    found = _OPENER.match(plain)
     if found is None or (found["topic"] and _PROBLEM.search(found["topic"])):
         return None
     return found
@@ -216,7 +217,7 @@ def recognise(text: str) -> Intent:
     plain = " ".join(_WORD.findall(lowered))
     if _HELP.match(plain) or _HELP.match(lowered.strip(" .!")):
         return Intent(IntentKind.HELP, None, core)
-    opener = _opener(lowered) if incident is None else None
+    opener = _opener(plain) if incident is None else None
     if opener is not None:
         return Intent(IntentKind.OPENER, None, opener["topic"] or "")
     words = len(_WORD.findall(lowered))
