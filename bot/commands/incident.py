@@ -268,7 +268,8 @@ async def list_(
     resolved: Period | None,
 ) -> Reply:
     whose = ctx.rules.directory.person(ctx.account(reporter)).key if reporter else None
-    window = resolved.window(ctx.now, ctx.rules.settings.desk.timezone) if resolved else None
+    zone = ctx.rules.settings.desk.timezone
+    window = resolved.window(ctx.now, zone, flag="--resolved") if resolved else None
     flt = IncidentFilter(mine, state, group, priority, unassigned, reporter_key=whose)
     flt, words = _searched(replace(flt, resolved_in=_bounds(window, ctx.now)), words)
     rows, total = await ctx.incidents.search(ctx.person, flt)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import BadArguments
 
-MAX_DAYS = 366  # a report covers at most a year
+MAX_DAYS = 366  # a period covers at most a year
 _RELATIVE = re.compile(r"^(\d{1,4})\s*([dw])$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TODAY, _YESTERDAY = "today", "yesterday"
@@ -33,8 +33,11 @@ class Period:
     start: date | None = None
     text: str = "7d"
 
-    def window(self, now: datetime, zone: str, group: str | None = None) -> Window:
-        """The window ending at `now`; a start date must lie in the past year."""
+    def window(
+        self, now: datetime, zone: str, group: str | None = None, *, flag: str = "--since"
+    ) -> Window:
+        """The window ending at `now`; a start date must lie in the past year (`flag`:
+        the option it was given with, for the error)."""
         tz = ZoneInfo(zone)
         if self.text in (_TODAY, _YESTERDAY):
             return self._day(now, tz, zone, group)
@@ -45,12 +48,12 @@ class Period:
         if since >= now:
             today = now.astimezone(tz).date().isoformat()
             raise BadArguments(
-                f"--since {self.start.isoformat()} is not in the past (today is {today} in "
+                f"{flag} {self.start.isoformat()} is not in the past (today is {today} in "
                 f"{zone}). {_EXAMPLES}."
             )
         if now - since > timedelta(days=MAX_DAYS):
             raise BadArguments(
-                f"--since {self.start.isoformat()} is more than {MAX_DAYS} days ago; a report "
+                f"{flag} {self.start.isoformat()} is more than {MAX_DAYS} days ago; a period "
                 f"covers at most a year. {_EXAMPLES}."
             )
         return Window(since, now, f"since {self.start.isoformat()}", zone, group)
@@ -82,7 +85,7 @@ def parse_period(text: str) -> Period:
         days = number * (7 if unit == "w" else 1)
         if not 1 <= days <= MAX_DAYS:
             raise BadArguments(
-                f"'{value}' is {days} days; a report covers 1 to {MAX_DAYS} days. {_EXAMPLES}."
+                f"'{value}' is {days} days; a period covers 1 to {MAX_DAYS} days. {_EXAMPLES}."
             )
         return Period(days=days, text=value.replace(" ", "").lower())
     if _DATE.match(value):

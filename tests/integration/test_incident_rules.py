@@ -1065,6 +1065,9 @@ async def test_incident_list_resolved_in_a_period_latest_first(desk, clock):
     )
     refused = await desk.err("bob", "/incident list --resolved tuesday")
     assert "'tuesday' is not a period. Write 7d, 30d, 2w, today, yesterday," in refused.text
+    # before, a date out of range was refused as "--since ...", a flag the list has not
+    future = await desk.err("bob", "/incident list --resolved 2027-01-01")
+    assert future.text.startswith("--resolved 2027-01-01 is not in the past"), future.text
 
 
 async def test_a_list_of_finished_work_is_newest_first_and_open_work_most_urgent_first(desk, clock):

@@ -72,7 +72,7 @@ def test_a_date_starts_at_midnight_in_the_reports_time_zone():
         ("7", ["'7' is not a period"]),
         ("7h", ["'7h' is not a period"]),
         ("-7d", ["'-7d' is not a period"]),
-        ("0d", ["'0d' is 0 days; a report covers 1 to 366 days"]),
+        ("0d", ["'0d' is 0 days; a period covers 1 to 366 days"]),
         ("53w", ["'53w' is 371 days"]),
         ("2026-13-01", ["'2026-13-01' is not a real date"]),
         ("01/11/2026", ["is not a period"]),
