@@ -147,7 +147,7 @@ _FILES_QUESTION = re.compile(
 _TICKET = r"(it|this|that|(my|the|this|that) (ticket|incident|request|case|one)|inc-?#?\d+|#\d+)"
 _HURRY = re.compile(
     rf"\b((make|mark|set|treat|flag) {_TICKET}( as)? (more |very )?(urgent|a priority|"
-    r"(high|higher|top) priority)|"
+    r"(high|higher|top) priority|an? p[1-9])|"
     rf"(escalate|expedite|chase|hurry( up)?|speed up|prioriti[sz]e|bump|fast[- ]track) {_TICKET}|"
     rf"(speed|hurry|move|push) {_TICKET} (up|along)|"
     rf"(get|have) {_TICKET} (done|fixed|sorted|looked at) (faster|sooner|quicker|first)|"

@@ -116,6 +116,9 @@ TABLE = [
     ("can you make INC-1 urgent? i need to print contracts today", IntentKind.HURRY, 1),
     ("please escalate my ticket, nobody has replied", IntentKind.HURRY, None),
     ("can I change the priority of my ticket", IntentKind.HURRY, None),
+    # an employee asking for a priority by name (before: added to a report of their own)
+    ("make INC-1 a P2", IntentKind.HURRY, 1),
+    ("make my ticket a p1", IntentKind.HURRY, None),
     # before, each was asked "a note, or a new problem?"
     ("can I speed this up?", IntentKind.HURRY, None),
     ("is there any way to get it fixed sooner", IntentKind.HURRY, None),
