@@ -25,6 +25,15 @@ _ONE = ID_PREFIX + r"(\d{1,9}|it\b|this\b|that\b)(?: one\b)?"
 _PRONOUNS = frozenset({"it", "this", "that"})
 _WHO = r"(?:the\s+)?(?!p[1-9]\b)([a-z][\w.-]*)(?:\s+team)?"  # "move 2 to p3" is a priority
 
+
+def _noted(leads: str) -> re.Pattern[str]:
+    """A note said as one of `leads`, the incident, then the words: "note on 2: …"."""
+    return re.compile(
+        rf"^(?:please )?(?:{leads})\s+" + _ONE + r"(?:\s+(?:that|saying))?" + _GAP + r"(\S.*)$",
+        re.I | re.S,
+    )
+
+
 _AGENT_SAYS = (
     (
         re.compile(
@@ -90,11 +99,9 @@ _AGENT_SAYS = (
         # "note on 2: asked her to bring it by", "add a note to 2 that she will bring it by";
         # to its reporter: "reply to INC-2: please restart outlook", "tell the reporter of
         # 2 that the toner is on order"
-        re.compile(
-            r"^(?:please )?(?:add (?:a )?note (?:to|on|for)|note (?:to|on|for)|reply (?:to|on)|"
-            r"respond (?:to|on)|answer|(?:tell|message|update) the (?:reporter|user|customer|"
-            r"requester) (?:of|on|for))\s+" + _ONE + r"(?:\s+(?:that|saying))?" + _GAP + r"(\S.*)$",
-            re.I | re.S,
+        _noted(
+            r"add (?:a )?note (?:to|on|for)|note (?:to|on|for)|reply (?:to|on)|respond (?:to|on)|"
+            r"answer|(?:tell|message|update) the (?:reporter|user|customer|requester) (?:of|on|for)"
         ),
         "incident note {} {}",
     ),
@@ -139,11 +146,7 @@ _AGENT_SAYS = (
     ),
     (
         # the desk's own: "internal note on 2: the dock is faulty, replace it"
-        re.compile(
-            r"^(?:please )?(?:add (?:an )?internal note (?:to|on|for)|internal note (?:to|on|for))"
-            r"\s+" + _ONE + r"(?:\s+(?:that|saying))?" + _GAP + r"(\S.*)$",
-            re.I | re.S,
-        ),
+        _noted(r"add (?:an )?internal note (?:to|on|for)|internal note (?:to|on|for)"),
         "incident note {} --internal {}",
     ),
     (
