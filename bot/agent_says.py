@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 
 from bot.ids import ID_PREFIX, SPOKEN_ID
+from bot.intents import asks_about_priority
 
 # /bulletin's word for the one bulletin in force: "update the bulletin: ..."
 _IN_FORCE = "latest"
@@ -370,6 +371,8 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         if match:
             found = (_number(g) for g in match.groups() if g is not None)
             return command.format(*found).strip()
+    if asks_about_priority(said) is not None:
+        return None  # what a priority promises is the chat's answer, not the figures
     if _REPORT_ASK.match(said) or _BREACHED_IN.match(said) or _FIGURES_ASK.match(said):
         return _report_for(said, groups)
     resolved = _RESOLVED_ASK.match(said)

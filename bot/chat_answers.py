@@ -160,7 +160,19 @@ def _whom(ctx: CommandContext, incident: Incident) -> str:
 
 
 def priority_text(settings: Settings, name: str) -> str:
-    """What a priority promises, from config.yaml's targets."""
+    """What a priority promises, from config.yaml's targets; every priority's when
+    `name` is empty."""
+    if not name:
+        each = (
+            f"{p} ({v.name}): taken up within {span(v.response)}, resolved within "
+            f"{span(v.resolution)}"
+            for p, v in settings.priorities.items()
+        )
+        return (
+            "What each priority promises (in its team's working hours): "
+            + "; ".join(each)
+            + ". The priority comes from how many people are affected and how urgent it is."
+        )
     if name not in settings.priorities:
         known = ", ".join(f"{p} ({v.name})" for p, v in settings.priorities.items())
         return f"There is no {name}. The priorities are {known}."

@@ -180,6 +180,27 @@ _PRIORITY_QUESTION = re.compile(
     r"^(?:(?:what|whats|what's|what is|what does|explain|meaning of)\b[^?]*?)?"
     r"\b(p[0-9])\b(?:\s+(?:mean|means|priority|sla|stand for))?\s*\??$"
 )
+# "what are the sla targets?", "what are the priorities?": every priority's promise.
+# "our sla" is how the desk is doing (the report), not what it promises.
+_PRIORITIES_QUESTION = re.compile(
+    r"^(?:what|whats|what's|what are|what is|show me|list|tell me|explain)\s+(?:are |is )?"
+    r"(?:the |your |all the )?(?:different )?(?:slas?|sla targets?|sla times|service levels?"
+    r"|priorities|priority levels|response and resolution times|response times|targets)"
+    r"(?: targets)?(?: (?:for|of) (?:each|every|all|the) priorit(?:y|ies))?\s*\??$"
+)
+_MAX_PRIORITY_WORDS = 8
+
+
+def asks_about_priority(text: str) -> str | None:
+    """The priority a short question asks the meaning of ("what does P4 mean?": "P4"),
+    "" when it asks about all of them ("what are the sla targets?"), else None."""
+    lowered = _LEADING.sub("", text.strip()).strip().lower()
+    if len(_WORD.findall(lowered)) > _MAX_PRIORITY_WORDS:
+        return None
+    asked = _PRIORITY_QUESTION.search(lowered)
+    if asked:
+        return asked.group(1).upper()
+    return "" if _PRIORITIES_QUESTION.match(lowered) else None
 
 
 # Asking for help before saying what is wrong: "can you help me with outlook?", "I have
@@ -231,9 +252,9 @@ def recognise(text: str) -> Intent:
         return Intent(IntentKind.CONTACT, None, core)
     if _FILES_QUESTION.search(lowered) and words <= 14:
         return Intent(IntentKind.FILES, None, core)
-    asked = _PRIORITY_QUESTION.search(lowered)
-    if asked and words <= 8:
-        return Intent(IntentKind.PRIORITY, None, asked.group(1).upper())
+    asked = asks_about_priority(core)
+    if asked is not None:
+        return Intent(IntentKind.PRIORITY, None, asked)
     if _is_progress(lowered, incident):
         return Intent(IntentKind.PROGRESS, incident, core)
     if _is_status(lowered):

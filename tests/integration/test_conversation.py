@@ -1012,6 +1012,24 @@ async def test_what_a_priority_means_is_answered_from_the_config(quiet):
     assert (await quiet.message("alice", "yes")).text.startswith("Opened INC-000001 (P5")
 
 
+async def test_every_priority_and_what_it_promises(quiet):
+    # Found in use: "what's the sla for p2?" from the staff was the desk's report, and
+    # "what are the sla targets?" was not understood.
+    every = (
+        "What each priority promises (in its team's working hours): P1 (Critical): taken up "
+        "within 15m, resolved within 4h; P2 (High): taken up within 30m, resolved within 8h; "
+        "P3 (Moderate): taken up within 2h, resolved within 1d; P4 (Low): taken up within "
+        "8h, resolved within 3d; P5 (Planning): taken up within 1d, resolved within 10d. The "
+        "priority comes from how many people are affected and how urgent it is."
+    )
+    for who in ("alice", "bob", "carol"):
+        assert (await quiet.message(who, "what are the sla targets?")).text == every
+        assert (await quiet.message(who, "what's the sla for p2?")).text.startswith(
+            "P2 is High: someone takes it up within 30m"
+        )
+    assert (await quiet.message("carol", "what are the priorities?")).text == every
+
+
 # -- small talk ----------------------------------------------------------------------
 
 
