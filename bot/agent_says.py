@@ -187,7 +187,10 @@ _AGENT_SAYS = (
     (
         re.compile(
             r"^(?:(?:show(?: me)?|list)\s+)?(?:all\s+)?(?:the\s+)?open\s+"
-            r"(?:tickets|incidents)\W*$|^what['’]?s open\W*$",
+            r"(?:tickets|incidents)\W*$|^what['’]?s (?:still )?open(?: right now| now)?\W*$|"
+            # "show me everything open", "list everything that's still open"
+            r"^(?:show(?: me)?|list)\s+(?:everything|all|anything)\s+(?:that['’]?s |that is )?"
+            r"(?:still )?open(?: right now| now)?\W*$",
             re.I,
         ),
         "incident list",

@@ -139,7 +139,10 @@ from bot.agent_says import agent_command
         ("what's the backlog?", "report"),
         ("what is our sla compliance this month?", "report --since 30d"),
         ("how many tickets do i have", "incident queue --agent me"),
-        ("how many p1s did we have this month?", "report --since 30d"),
+        # Found in use: a report of the agent's own, before.
+        ("show me everything open", "incident list"),
+        ("list everything that's still open", "incident list"),
+        ("what's still open?", "incident list"),
         # What a priority promises is the chat's answer (before: the desk's report).
         ("what's the sla for p2?", None),
         ("what are the sla targets?", None),
