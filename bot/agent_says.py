@@ -25,6 +25,14 @@ IT = "it"
 _ONE = ID_PREFIX + r"(\d{1,9}|it\b|this\b|that\b)(?: one\b)?"
 _PRONOUNS = frozenset({"it", "this", "that"})
 _WHO = r"(?:the\s+)?(?!p[1-9]\b)([a-z][\w.-]*)(?:\s+team)?"  # "move 2 to p3" is a priority
+# Someone named to be told something, by name or as the chat mentions them ("<@U1|alice>")
+_THEM = r"(?:her|him|them|the (?:reporter|user|customer|requester|caller))\b"
+_PERSON = (
+    r"(?!(?:me|us|you|everyone|everybody|anyone|anybody|someone|somebody|all|her|him|them|"
+    r"the|my|our|this|that|it)\b)(<@!?[\w-]+(?:\|[^>]*)?>|@?[a-z][\w.-]*)"
+)
+# Before a reporter named in place of an incident (`bot/app.py` finds which they mean)
+REPORTER_OF = "reporter:"
 
 
 def _noted(leads: str) -> re.Pattern[str]:
@@ -144,6 +152,25 @@ _AGENT_SAYS = (
             re.I,
         ),
         "incident list --mine --state pending",
+    ),
+    (
+        # "tell alice the toner is on order", "let alice know it's fixed": the incident she
+        # reported (`bot/services/reporters.py` finds which)
+        re.compile(
+            r"^(?:please )?(?:tell\s+" + _PERSON + r"|let\s+" + _PERSON + r"\s+know|"
+            r"message\s+" + _PERSON + r"\s*:)(?:\s+that)?" + _GAP + r"(\S.*)$",
+            re.I | re.S,
+        ),
+        "incident note " + REPORTER_OF + "{} {}",
+    ),
+    (
+        # "tell her the toner is on order": the reporter of the incident followed
+        re.compile(
+            r"^(?:please )?(?:tell\s+" + _THEM + r"|let\s+" + _THEM + r"\s+know|"
+            r"message\s+" + _THEM + r"\s*:)(?:\s+that)?" + _GAP + r"(\S.*)$",
+            re.I | re.S,
+        ),
+        "incident note it {}",
     ),
     (
         # the desk's own: "internal note on 2: the dock is faulty, replace it"

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.commands  # noqa: F401  (registers every command)
-from bot.agent_says import IT, agent_command
+from bot.agent_says import IT, REPORTER_OF, agent_command
 from bot.cards import list_line
 from bot.clock import Clock, SystemClock
 from bot.config import Role, Settings
@@ -39,6 +39,7 @@ from bot.services.duplicates import named_by
 from bot.services.incidents import IncidentFilter, Incidents
 from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
+from bot.services.reporters import reported_by
 from bot.services.rules import DeskRules
 from bot.services.sla_queue import unowned_incidents
 
@@ -163,10 +164,19 @@ class Core:
     async def _on_it(self, ctx: CommandContext, spec: CommandSpec, text: str) -> Reply:
         """ "claim it", "resolve it, new toner": the incident this thread is about, or the
         one the person's direct chat follows (the last they heard news of); "claim the
-        wifi one": the one nobody owns in their groups that those words name."""
+        wifi one": the one nobody owns in their groups that those words name; "tell
+        alice …": the one she reported that the note is about."""
         about = _THE_ONE.match(text.strip())
+        told = _TOLD.match(text)
         if about:
             number, rest = await _unowned_about(ctx, about[1]), ""
+        elif told:
+            here = await incident_here(ctx.session, ctx.person.key, ctx.channel)
+            owner, groups = ctx.person.handle, ctx.rules.directory.teams(ctx.person)
+            number = await reported_by(
+                ctx.session, told[1], followed=here, owner=owner, groups=groups
+            )
+            rest = " " + told[2]
         else:
             number, rest = await self._followed(ctx, spec), text.strip()[len(IT) :]
         values = self.registry.parse(spec, f"{number}{rest}", self.rules)
@@ -310,6 +320,7 @@ def _near(text: str, position: int) -> str:
 
 
 _THE_ONE = re.compile(r"^the\s+(.+?)\s+one$", re.I)  # "claim the wifi one"
+_TOLD = re.compile(rf"^{REPORTER_OF}(\S+)\s+(.*)$", re.S)  # "tell alice ..." (agent_says)
 
 
 def _points(spec: CommandSpec, text: str) -> bool:
@@ -318,6 +329,8 @@ def _points(spec: CommandSpec, text: str) -> bool:
     if not spec.params or spec.params[0] is not INCIDENT_ID:
         return False
     if spec.path == ("incident", "claim") and _THE_ONE.match(text.strip()):
+        return True
+    if spec.path == ("incident", "note") and text.startswith(REPORTER_OF):
         return True
     return text.split(maxsplit=1)[:1] == [IT]
 

@@ -31,11 +31,12 @@ HELP_TEXT = (
 AGENT_HELP = (
     "As the desk's agent you can say it plainly too: “claim INC-12”, “take the next one”, "
     "“resolve INC-12 replaced the toner”, “assign INC-12 to dave”, “note on INC-12: asked "
-    "her to bring it in”, “what's on my plate?”, “what's unassigned?”, “what's about to "
-    "breach?”, “what did I resolve this week?”, “show me the network queue”, “put my "
-    "tickets back in the queue”; in an incident's thread, what you write is your note on "
-    "it. “it” is the incident you last heard of or took on here (or the thread's): “i'll "
-    "take it”, “put it on hold, waiting for the vendor”."
+    "her to bring it in”, “tell alice the toner is on order”, “what's on my plate?”, "
+    "“what's unassigned?”, “what's about to breach?”, “what did I resolve this week?”, "
+    "“show me the network queue”, “put my tickets back in the queue”; in an incident's "
+    "thread, what you write is your note on it. “it” is the incident you last heard of "
+    "or took on here (or the thread's): “i'll take it”, “put it on hold, waiting for the "
+    "vendor”."
 )
 MANAGER_HELP = (
     "And for the team: “how are we doing this week?”, “what breached this week?”, “who's "

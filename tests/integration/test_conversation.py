@@ -2665,3 +2665,40 @@ async def test_an_agent_notes_and_assigns_in_plain_words(quiet):
     # no report of his own was begun, and "it" is INC-1
     done = await quiet.message("bob", "resolve it, swapped the dock")
     assert done.text.startswith("INC-000001 is resolved"), done.text
+
+
+async def test_telling_a_reporter_notes_the_incident_of_hers_that_is_meant(quiet):
+    # Found in use: "tell alice we are looking at it" began a report of the agent's own,
+    # or was asked "a note, or a new problem?" and kept.
+    await quiet.ok("alice", f"/incident open {PRINTER}")  # INC-1, service-desk
+    await quiet.ok("alice", "/incident open VPN drops every hour --category network/vpn")
+    # bob works in service-desk only: the printer is the one of hers in his queue
+    assert (await quiet.message("bob", "tell alice we are on it")).text == ("Noted on INC-000001.")
+    # erin works in both: which one, she is asked
+    both = await quiet.message("erin", "let @alice know it's being looked at")
+    assert both.is_error
+    assert both.text.startswith("alice has 2 incidents open or resolved (INC-000002 “VPN"), (
+        both.text
+    )
+    await quiet.message("erin", "claim 2")
+    assert (await quiet.message("erin", "tell alice try the other gateway")).text == (
+        "Noted on INC-000002."
+    )
+    assert (await quiet.message("erin", "tell her it should work now")).text == (
+        "Noted on INC-000002."
+    )
+    unknown = await quiet.message("erin", "tell zed hi")
+    assert unknown.text.startswith("I found no open or resolved incident reported by “zed”")
+    notes = [
+        (n, actor, said)
+        for n in (1, 2)
+        for kind, actor, said in await timeline(quiet, n)
+        if kind == "note"
+    ]
+    assert notes == [
+        (1, "bob", "we are on it"),
+        (2, "erin", "try the other gateway"),
+        (2, "erin", "it should work now"),
+    ]
+    heard = [text for _, text in await told(quiet, "console:alice")]
+    assert any(t.endswith("“VPN drops every hour”: it should work now") for t in heard), heard
