@@ -185,6 +185,41 @@ def priority_text(settings: Settings, name: str) -> str:
     )
 
 
+def team_text(rules: DeskRules, person: Person, named: str) -> str:
+    """Who works in the team named ("network", "service desk"), in the asker's own ("my"),
+    or in each of the desk's (""); a team besides IT's, how to reach it."""
+    groups = list(rules.settings.groups)
+    wanted = named.replace("-", " ").strip()
+    chosen = [g for g in groups if g.replace("-", " ").lower() == wanted]
+    lead = f"There is no team “{named}” at the desk. " if named else ""
+    if named in ("my", "our"):
+        chosen = rules.directory.teams(person)
+        lead = (
+            "You work in none of the desk's teams. "
+            if person.is_agent
+            else "I know only the IT desk's teams. "
+        )
+    for name, other in rules.settings.other_teams.items():
+        if name.lower() == wanted:
+            return f"{name} is not the IT desk's team: you reach them at {other.contact}."
+    if chosen:
+        return "\n".join(_team_line(rules, g) for g in chosen)
+    return lead + "The desk's teams:\n" + "\n".join(_team_line(rules, g) for g in groups)
+
+
+def _team_line(rules: DeskRules, group: str) -> str:
+    """ "network (Network and VPN team): Erin Evans (erin). Its manager is Carol Chen
+    (carol)." """
+    settings, directory = rules.settings.groups[group], rules.directory
+    names = [directory.name_of(h) for h in directory.members(group) if h != settings.manager]
+    if directory.by_chat_group(group):
+        names.append("whoever their Slack or Discord group makes its agents")
+    about = f" ({settings.description})" if settings.description else ""
+    who = listed(names) if names else "nobody named yet"
+    head = f" Its manager is {directory.name_of(settings.manager)}." if settings.manager else ""
+    return f"{group}{about}: {who}.{head}"
+
+
 FILES_TEXT = (
     "Yes: attach it to a message here, with a few words on what it shows. While you tell "
     "me about a problem it goes with your report; once the incident is open, it goes onto it."

@@ -30,6 +30,7 @@ from bot.chat_answers import (
     help_text,
     priority_text,
     progress,
+    team_text,
 )
 from bot.context import CommandContext
 from bot.conversation_store import (
@@ -155,6 +156,7 @@ _ASIDES = (
     IntentKind.PRIORITY,
     IntentKind.CONTACT,
     IntentKind.FILES,
+    IntentKind.TEAM,
 )
 _NEXT_PROBLEM = "\n\n"  # between the problems set aside in `held_text` while drafting
 # Steps whose draft ends opened, fixed by an article or joined to an incident, each of
@@ -265,6 +267,8 @@ class Chat:
             return self.answer(Reply(text=contact_text(self.ctx.rules, managers=wanted)))
         if kind == IntentKind.FILES:
             return self.answer(Reply(text=FILES_TEXT))
+        if kind == IntentKind.TEAM:
+            return self.answer(Reply(text=team_text(self.ctx.rules, self.ctx.person, intent.text)))
         if kind == IntentKind.COMPLAINT:
             return await self.complaint(intent.incident)
         if kind == IntentKind.HURRY:

@@ -30,6 +30,7 @@ class IntentKind(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
     OPENER = "opener"  # "I need help with my laptop": the text is the topic, if named
+    TEAM = "team"  # "who's on the network team?": the text is the team, "my" or "" (all)
     UNCLEAR = "unclear"
 
 
@@ -175,6 +176,13 @@ _STATUS = re.compile(
 _ABOUT = re.compile(r"\b(of|on|with|for) (the |our |my )?(?!ticket|incident|request|case)[a-z]")
 _IT = re.compile(r"\b(it|this|that)\b")
 _MIN_REPORT_WORDS = 4
+# "who's on the network team?", "who is in my team?", "what teams are there?"
+_TEAM_ASK = re.compile(
+    r"^(?:who(?:'s| is| are)(?: working)?|who works)\s+(?:on|in|for)\s+(?:the\s+)?"
+    r"(?P<team>[a-z][\w' -]{0,40}?)\s+(?:team|group)\s*\??$"
+    r"|^(?:(?:what|which) teams (?:are there|do you have|does the desk have)|"
+    r"(?:list|show me|name) (?:the|all the|your) teams)\s*\??$"
+)
 # "what does P4 mean?", "what's the SLA for a P2", "P1?": a question about a priority.
 _PRIORITY_QUESTION = re.compile(
     r"^(?:(?:what|whats|what's|what is|what does|explain|meaning of)\b[^?]*?)?"
@@ -248,6 +256,9 @@ def recognise(text: str) -> Intent:
         return Intent(IntentKind.COMPLAINT, incident, core)
     if _HURRY.search(lowered) and words <= 25:
         return Intent(IntentKind.HURRY, incident, core)
+    team = _TEAM_ASK.match(lowered)
+    if team:
+        return Intent(IntentKind.TEAM, None, team["team"] or "")
     if _CONTACT.search(lowered) and words <= 7 and not _PROBLEM.search(lowered):
         return Intent(IntentKind.CONTACT, None, core)
     if _FILES_QUESTION.search(lowered) and words <= 14:

@@ -90,6 +90,19 @@ class Directory:
         groups = self._settings.groups.items()
         return [name for name, g in groups if person.handle and g.manager == person.handle]
 
+    def members(self, group: str) -> list[str]:
+        """The handles config.yaml puts in `group`, in its order."""
+        return [h for h, p in self._staff.items() if group in p.groups]
+
+    def by_chat_group(self, group: str) -> bool:
+        """Whether people work in `group` by their Slack or Discord group (`roles:`), not
+        by name: they can't be listed, only said to be there."""
+        default = (self._settings.default_group,)
+        return any(
+            group in (m.groups or default) and (m.slack_groups or m.discord_roles)
+            for m in self._settings.roles.values()
+        )
+
     def teams(self, person: Person) -> list[str]:
         """The groups `person` works in, then those they manage: whose work is theirs to
         watch."""

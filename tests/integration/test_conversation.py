@@ -2702,3 +2702,15 @@ async def test_telling_a_reporter_notes_the_incident_of_hers_that_is_meant(quiet
     ]
     heard = [text for _, text in await told(quiet, "console:alice")]
     assert any(t.endswith("“VPN drops every hour”: it should work now") for t in heard), heard
+
+
+async def test_who_is_in_a_team_is_answered_to_anyone(quiet):
+    # Found in use: "who's on the service desk team?" was "a note, or a new problem?" while
+    # erin's chat followed an incident, and "I didn't get that question" before.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.message("erin", "claim 1")
+    team = "service-desk (First-line support): Bob Baker (bob) and Erin Evans (erin)."
+    for who in ("erin", "alice"):
+        asked = await quiet.message(who, "who's on the service desk team?")
+        assert asked.text.startswith(team), asked.text
+    assert [kind for kind, *_ in await timeline(quiet)] == ["opened", "claimed"]

@@ -93,6 +93,11 @@ TABLE = [
     ("what does P4 mean", IntentKind.PRIORITY, None),
     ("whats a p1?", IntentKind.PRIORITY, None),
     ("what is the sla for a P2", IntentKind.PRIORITY, None),
+    # Who works where (before: not understood, or a report).
+    ("who's on the network team?", IntentKind.TEAM, None),
+    ("who is in my team", IntentKind.TEAM, None),
+    ("what teams are there?", IntentKind.TEAM, None),
+    ("who is on the printer team and why is it always broken", REPORT, None),
     ("my p4 ticket is still not fixed", REPORT, None),
     # Found by asking as an employee (before: a report each, or articles).
     ("is there a problem with email right now?", IntentKind.STATUS, None),
