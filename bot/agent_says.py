@@ -358,6 +358,19 @@ _REPORT_ASK = re.compile(
     r"(today|yesterday)))?\W*$",
     re.IGNORECASE,
 )
+# "export the report as csv", "can i get this month's figures as a spreadsheet?": the
+# report as a file
+_EXPORT_ASK = re.compile(
+    r"^(?:please )?(?:(?:can|could) (?:i|you) (?:get|have|send me|export|download)|export|"
+    r"download|send me|give me|email me|save)\s+(?:the |this |our |a )?(?:(?:weekly|monthly|"
+    r"(?:this|last) (?:week|month)['’]?s|today['’]?s|yesterday['’]?s)\s+)?"
+    r"(?:report|figures|stats|numbers)(?:\s+for\s+(?:the\s+)?[\w-]+(?:\s+team)?)?"
+    r"(?:\s+(?:as|in|to|into)\s+(?:an?\s+)?([\w-]+)"
+    r"(?:\s+(?:file|format))?)?(?: please| pls)?\W*$",
+    re.I,
+)
+# the words for the formats /report --format takes; another ("pdf") is left to it to refuse
+_FORMATS = {"": "csv", "excel": "csv", "spreadsheet": "csv", "markdown": "md"}
 # "how many tickets did we close this week?", "what's the backlog?", "what is our sla
 # compliance this month?": questions the report's figures answer
 _FIGURES_ASK = re.compile(
@@ -403,6 +416,10 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
             return command.format(*found).strip()
     if asks_about_priority(said) is not None:
         return None  # what a priority promises is the chat's answer, not the figures
+    exported = _EXPORT_ASK.match(said)
+    if exported:
+        fmt = (exported[1] or "").lower()
+        return f"{_report_for(said, groups)} --format {_FORMATS.get(fmt, fmt)}"
     if _REPORT_ASK.match(said) or _BREACHED_IN.match(said) or _FIGURES_ASK.match(said):
         return _report_for(said, groups)
     resolved = _RESOLVED_ASK.match(said)

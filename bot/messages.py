@@ -135,13 +135,23 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (the report as CSV): its name, which says its type, and
+    its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """What the bot answers: text, optionally a card, buttons and an image."""
+    """What the bot answers: text, optionally a card, buttons, an image and a file."""
 
     text: str
     card: Card | None = None
     buttons: tuple[Button, ...] = ()
     image: bytes | None = None
+    file: Attachment | None = None
     ephemeral: bool = False
     in_thread: bool = True
     is_error: bool = False

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import OutboxSettings
 from bot.db import Database
-from bot.messages import Button, Card, Field, Reply, Severity
+from bot.messages import Attachment, Button, Card, Field, Reply, Severity
 from bot.models import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -418,6 +418,9 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
         },
         "buttons": [[b.label, b.action_id, b.value, b.style] for b in reply.buttons],
         "image": base64.b64encode(reply.image).decode() if reply.image else None,
+        "file": [reply.file.name, base64.b64encode(reply.file.data).decode()]
+        if reply.file
+        else None,
     }
 
 
@@ -434,10 +437,11 @@ def reply_from_payload(payload: Mapping[str, Any]) -> Reply:
             severity=Severity(raw_card["severity"]),
         )
     )
-    image = payload.get("image")
+    image, file = payload.get("image"), payload.get("file")
     return Reply(
         text=payload["text"],
         card=card,
         buttons=tuple(Button(*button) for button in payload.get("buttons", [])),
         image=base64.b64decode(image) if image else None,
+        file=Attachment(file[0], base64.b64decode(file[1])) if file else None,
     )

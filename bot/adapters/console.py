@@ -24,6 +24,7 @@ from rich.text import Text
 from bot.app import Core
 from bot.messages import (
     Actor,
+    Attachment,
     Button,
     ChannelRef,
     CommandCall,
@@ -110,12 +111,26 @@ def save_image(image: bytes, folder: Path) -> Path:
     return path.resolve()
 
 
+def save_file(file: Attachment, folder: Path) -> Path:
+    """Write a reply's file (the report as CSV) in `folder` under its name, or, if one by
+    that name is there already, beside it under a new one. Returns its full path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file.name
+    if path.exists():
+        path = path.with_stem(f"{path.stem}-{uuid.uuid4().hex[:6]}")
+    path.write_bytes(file.data)
+    return path.resolve()
+
+
 def show(console: Console, reply: Reply, charts: Path) -> None:
-    """Print a reply; an image is saved under `charts` and its path printed."""
+    """Print a reply; an image or a file is saved under `charts` and its path printed."""
     console.print(render(reply))
     if reply.image:
         path = save_image(reply.image, charts)
         console.print(Text(f"Chart saved to {path}", style="dim"), soft_wrap=True)
+    if reply.file:
+        path = save_file(reply.file, charts)
+        console.print(Text(f"File saved to {path}", style="dim"), soft_wrap=True)
 
 
 class ConsoleSender:

@@ -135,6 +135,8 @@ def render(reply: Reply) -> Rendered:
         files.append(discord.File(io.BytesIO(reply.image), filename=IMAGE_FILE))
         if embed is not None:
             embed.set_image(url=f"attachment://{IMAGE_FILE}")
+    if reply.file is not None:
+        files.append(discord.File(io.BytesIO(reply.file.data), filename=reply.file.name))
     if cut_content or cut_embed:
         whole = full_text(reply).encode("utf-8")
         files.append(discord.File(io.BytesIO(whole), filename=FULL_TEXT_FILE))

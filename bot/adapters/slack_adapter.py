@@ -51,7 +51,7 @@ from bot.adapters.slack_modal import (
 )
 from bot.adapters.slack_people import SlackPeople
 from bot.adapters.slack_render import ACTION_PATTERN, action_of, plain, render
-from bot.adapters.slack_sender import DirectChats, SlackSender, upload_image
+from bot.adapters.slack_sender import DirectChats, SlackSender, upload_files
 from bot.app import Core
 from bot.config import Settings
 from bot.messages import Action, Actor, ChannelRef, CommandCall, FileLink, Message, Reply
@@ -381,8 +381,7 @@ class SlackAdapter:
         await self._upload(channel.channel_id, where.get("thread_ts"), reply)
 
     async def _upload(self, channel: str, thread: str | None, reply: Reply) -> None:
-        if reply.image:
-            await upload_image(self.client, channel, thread, reply.image)
+        await upload_files(self.client, channel, thread, reply)
 
     # -- App Home ---------------------------------------------------------------
 

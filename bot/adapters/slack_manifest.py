@@ -26,7 +26,7 @@ BASE_SCOPES = {
     "app_mentions:read": "app_mention events",
     "chat:write": "chat.postMessage, chat.update, chat.postEphemeral",
     "commands": "the slash commands",
-    "files:write": "files.uploadV2, for chart images",
+    "files:write": "files.uploadV2, for chart images and report files",
     "im:history": "message.im events: direct messages to the bot",
     "im:write": "conversations.open, to reach a person in their direct chat",
     "users:read": "users.info, for people's names",

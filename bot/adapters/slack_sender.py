@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_render import render
+from bot.messages import Reply
 from bot.outbox import Notice, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -88,22 +89,25 @@ class SlackSender:
                 {"thread_ts": recipient.thread_id} if recipient.thread_id else {}
             )
             done = await self.client.chat_postMessage(channel=channel, **thread, **message)
-        if notice.reply.image:
-            await upload_image(self.client, channel, str(done["ts"]), notice.reply.image)
+        await upload_files(self.client, channel, str(done["ts"]), notice.reply)
         return str(done["ts"])
 
 
-async def upload_image(
-    client: AsyncWebClient, channel: str, thread: str | None, image: bytes
+async def upload_files(
+    client: AsyncWebClient, channel: str, thread: str | None, reply: Reply
 ) -> None:
-    """Attach a chart under a message that already went out. A refusal is logged, not
-    raised: the text is delivered, and a retry would post it a second time."""
-    try:
-        await client.files_upload_v2(
-            channel=channel, file=image, filename="deskbot.png", thread_ts=thread
-        )
-    except SlackApiError as exc:
-        log.warning("Slack refused an image upload: %s", exc.response.get("error"))
+    """Attach a reply's chart and file under a message that already went out. A refusal
+    is logged, not raised: the text is delivered, and a retry would post it again."""
+    files = [("deskbot.png", reply.image)] if reply.image else []
+    if reply.file:
+        files.append((reply.file.name, reply.file.data))
+    for name, data in files:
+        try:
+            await client.files_upload_v2(
+                channel=channel, file=data, filename=name, thread_ts=thread
+            )
+        except SlackApiError as exc:
+            log.warning("Slack refused the upload of %s: %s", name, exc.response.get("error"))
 
 
 def retry_after(headers: dict[str, Any]) -> float:

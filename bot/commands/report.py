@@ -1,4 +1,5 @@
-"""/report: the desk's figures for a period, as a card and a chart image."""
+"""/report: the desk's figures for a period, as a card and a chart image, or as a file
+(CSV, JSON or Markdown, as `deskbot report` writes them)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import asyncio
 
 from bot.config import Role
 from bot.context import CommandContext
-from bot.messages import Reply
-from bot.registry import GROUP, PERIOD, Param, registry
-from bot.report_card import report_reply
+from bot.messages import Attachment, Reply
+from bot.registry import GROUP, PERIOD, Param, registry, static_choice
+from bot.report_card import report_reply, summary_text
 from bot.report_chart import render_chart
-from bot.services.report_window import Period
-from bot.services.reports import build_report
+from bot.report_export import FORMATS, export
+from bot.services.report_window import Period, Window
+from bot.services.reports import DeskReport, build_report
 from bot.services.review import review, review_lines
 
 
@@ -28,16 +30,49 @@ from bot.services.review import review, review_lines
             flag=True,
         ),
         Param("group", GROUP, "only this support group's incidents", required=False, flag=True),
+        Param(
+            "format",
+            static_choice("format", FORMATS),
+            "the figures as a file instead, for a spreadsheet or a dashboard: csv, json or md",
+            required=False,
+            flag=True,
+        ),
     ],
     role=Role.AGENT,
-    examples=["/report", "/report --since 30d --group network", "/report --since 2026-11-01"],
+    examples=[
+        "/report",
+        "/report --since 30d --group network",
+        "/report --since 2026-11-01",
+        "/report --since 30d --format csv",
+    ],
 )
-async def report(ctx: CommandContext, since: Period | None, group: str | None) -> Reply:
+async def report(
+    ctx: CommandContext, since: Period | None, group: str | None, format: str | None
+) -> Reply:
     settings = ctx.rules.settings.reports
     window = (since or Period()).window(ctx.now, settings.timezone, group)
     figures = await build_report(ctx.session, ctx.rules, window)
+    if format:
+        return await _as_file(ctx, figures, window, format)
     found = await review(ctx.session, window)
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other
     # chats are answered meanwhile.
     image = await asyncio.to_thread(render_chart, figures)
     return report_reply(figures, image, review_lines(found, "in this period", all_lists=False))
+
+
+async def _as_file(ctx: CommandContext, figures: DeskReport, window: Window, fmt: str) -> Reply:
+    """The report as `deskbot report --format` writes it, every incident behind its
+    figures included, attached under a name that says its period."""
+    found = await review(ctx.session, window, limit=None)
+    name = _file_name(window, fmt)
+    data = export(figures, fmt, found).encode("utf-8")
+    text = f"{summary_text(figures)} The figures are attached as {name}."
+    return Reply(text=text, file=Attachment(name, data))
+
+
+def _file_name(window: Window, fmt: str) -> str:
+    """ "deskbot-report-network-20261129-20261206.csv": whose, and from when to when."""
+    first, last = window.since.astimezone(window.zone), window.until.astimezone(window.zone)
+    whose = f"-{window.group}" if window.group else ""
+    return f"deskbot-report{whose}-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}"

@@ -446,6 +446,56 @@ async def test_the_console_saves_the_chart_and_prints_where(settings, database, 
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+async def test_the_report_as_a_file_in_chat_is_the_clis(settings, database, monkeypatch, tmp_path):
+    # Found in use as a manager: "export the report as csv" began a report of her own; the
+    # CSV was only `deskbot report`'s, on the server.
+    await _small_desk_now(settings, database)
+    desk = Desk(Core(settings, database))
+    said = await desk.message("carol", "export this month's report as csv")
+    assert said.file is not None, said.text
+    assert said.file.name.startswith("deskbot-report-") and said.file.name.endswith(".csv")
+    assert said.text.endswith(f"The figures are attached as {said.file.name}.")
+    out = tmp_path / "report.csv"
+    args = ("--since", "30d", "--format", "csv", "--out", str(out))
+    assert await asyncio.to_thread(_cli, database, monkeypatch, *args) == 0
+    ours, theirs = said.file.data.decode().splitlines(), out.read_text().splitlines()
+    # the same figures, but for the moments the two were made
+    assert [r for r in ours if not r.startswith("window,")] == [
+        r for r in theirs if not r.startswith("window,")
+    ]
+    typed = await desk.ok("carol", "/report --format json --group network")
+    assert typed.file is not None and typed.file.name.endswith(".json")
+    assert json.loads(typed.file.data)["window"]["group"] == "network"
+    refused = await desk.err("carol", "/report --format pdf")
+    assert "'pdf' is not a known format. Use one of: md, csv, json." in refused.text
+
+
+async def test_the_console_saves_a_reports_file_and_prints_where(
+    settings, database, clock, tmp_path
+):
+    core = Core(report_settings(settings), database, clock=clock)
+    out = StringIO()
+    lines = iter(["/report --format csv\n", "/report --format csv\n", ""])
+    chat = ConsoleChat(
+        core,
+        "carol",
+        console=console_for(out),
+        readline=lambda: next(lines),
+        interactive=False,
+        charts=tmp_path / "charts",
+    )
+    await chat.run()
+    saved = [
+        Path(line.removeprefix("File saved to "))
+        for line in out.getvalue().splitlines()
+        if line.startswith("File saved to ")
+    ]
+    assert len(saved) == 2 and saved[0] != saved[1]  # the second beside the first
+    for path in saved:
+        assert path.parent == (tmp_path / "charts").resolve() and path.suffix == ".csv"
+        assert path.read_text().startswith("section,item,measure,value\n")
+
+
 # -- deskbot report ----------------------------------------------------------------------
 
 

@@ -267,6 +267,15 @@ def test_replies_and_what_waits_on_someone_else(text, command):
         ("who resolved the most tickets this week?", "report"),
         ("how many p1s did we have this month?", "report --since 30d"),
         ("the report for network today", "report --since today --group network"),
+        # The report as a file (found in use: a report of the manager's own, before).
+        ("export the report as csv", "report --format csv"),
+        ("can i get this month's figures as a spreadsheet?", "report --since 30d --format csv"),
+        (
+            "download the report for the network team as json",
+            "report --group network --format json",
+        ),
+        ("export the report as pdf", "report --format pdf"),  # refused by /report, saying why
+        ("export my contacts to outlook", None),
         ("move INC-2 to the network team", "incident assign 2 network"),
         ("send 3 to dave", "incident assign 3 dave"),
         ("move 2 windows to the other screen", None),

@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import Button, Card, Field, Reply, Severity
+from bot.messages import Attachment, Button, Card, Field, Reply, Severity
 from bot.outbox import reply_from_payload, reply_to_payload
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\xff\x00"
@@ -35,6 +35,9 @@ def test_a_full_reply_round_trips():
             Button("Reopen", "incident.reopen", "1"),
         ),
         image=PNG,
+        file=Attachment(
+            "deskbot-report-20261129-20261206.csv", b"section,item\r\nwindow,\xe2\x80\x93"
+        ),
     )
     assert through_the_database(reply) == reply
 
@@ -59,6 +62,7 @@ def test_the_payload_is_plain_json():
         },
         "buttons": [["Go", "incident.claim", "7", "primary"]],
         "image": base64.b64encode(b"\x00\x01\xfe\xff").decode(),
+        "file": None,
     }
     assert json.loads(json.dumps(payload)) == payload
 

@@ -12,7 +12,7 @@ from bot.adapters.discord_render import (
     render,
 )
 from bot.adapters.discord_sender import DiscordSender
-from bot.messages import Button, Card, Field, Reply, Severity
+from bot.messages import Attachment, Button, Card, Field, Reply, Severity
 from bot.outbox import Notice, Recipient
 from tests.adapters.discord.harness import CHANNEL_ID
 
@@ -123,6 +123,13 @@ def test_an_image_goes_with_its_card():
     assert [f.filename for f in rendered.files] == ["deskbot-image.png"]
     assert rendered.embed is not None
     assert rendered.embed.image.url == "attachment://deskbot-image.png"
+
+
+def test_a_file_goes_under_its_own_name():
+    report = Attachment("deskbot-report-20261129-20261206.csv", b"section,item,measure,value\n")
+    rendered = render(Reply(text="The figures are attached", file=report))
+    assert [f.filename for f in rendered.files] == [report.name]
+    assert rendered.files[0].fp.read() == report.data
 
 
 def test_an_empty_reply_is_still_a_message():

@@ -136,6 +136,18 @@ async def test_report_answers_with_the_figures_and_uploads_the_chart(slack, fake
     assert fake.to("upload")[0].body["size"] > 1000  # a real PNG went up
 
 
+async def test_the_report_as_csv_is_uploaded_under_its_name(slack, fake):
+    await slack.answer("/incident", "open VPN drops every few minutes")
+    answer = await slack.answer("/report", "--format csv", user="UCAROL", channel="C777")
+    assert "The figures are attached as deskbot-report-" in text_of(answer.blocks)
+    (asked,) = await fake.wait_for("files.getUploadURLExternal")
+    assert asked.body["filename"].startswith("deskbot-report-")
+    assert asked.body["filename"].endswith(".csv")
+    (upload,) = await fake.wait_for("files.completeUploadExternal")
+    assert upload.body["channel_id"] == "C777"
+    assert int(asked.body["length"]) == fake.to("upload")[0].body["size"]
+
+
 async def test_an_agent_logs_an_incident_for_a_mentioned_person(slack, fake, core, adapter):
     """Escaped mentions (<@U…|name>, the manifest's should_escape) name the account:
     before, an agent had no way to log what someone told them by phone or in a DM."""
