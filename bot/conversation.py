@@ -213,10 +213,11 @@ class Chat:
                 return rating
         await self._known_ended()
         if self.row.step != IDLE:
-            # "thanks, all good now" about a fix that asked for their word is that word
-            verdict = await self._verdict_over_question(text)
-            if verdict is not None:
-                return verdict
+            # "thanks, all good now" about a fix that asked for their word is that word, and
+            # "pro" the answer to the question its owner asked since
+            answer = await self._over_a_stale_question(text)
+            if answer is not None:
+                return answer
             # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
             # and asked whether a message is a note, it is about the incident itself.
             gone = self.row.step != WITHDRAW and no_longer_needed(text)
@@ -388,13 +389,16 @@ class Chat:
         back = f"Came back after {format_id(incident.id)} “{incident.summary}”."
         return await self.start_report(f"{reason or incident.summary}\n{back}")
 
-    async def _verdict_over_question(self, text: str) -> Reply | None:
-        """ "no it still drops" while "a note, or a new problem?" waits, after the
-        incident it asked about was resolved and its reporter asked whether it works: the
-        question is stale, and the message they held is set aside, said so."""
-        if self.row.step != NOTE_OR_NEW or verdict_on_fix(text) is None:
+    async def _over_a_stale_question(self, text: str) -> Reply | None:
+        """A message while "a note, or a new problem?" waits, after the incident it asked
+        about asked its reporter something since: "no it still drops" once it was resolved
+        and they were asked whether it works, "pro" once its owner asked "standard or
+        pro?". The question is stale: the message they held is set aside, said so, and
+        this one is read as usual, as the answer it is. A yes, no, 1 or 2 still answers
+        the question."""
+        if self.row.step != NOTE_OR_NEW or YES.match(text.strip()) or NO.match(text.strip()):
             return None
-        if await self._resolved_for_reporter() is None:
+        if not await self._asked_since(text):
             return None
         held = self.row.held_text or ""
         self.reset()  # the incident it is about stays followed
@@ -402,7 +406,18 @@ class Chat:
             f"I set your earlier message aside (“{short(held)}”); send it again if it still "
             "matters."
         )
-        return await self._verdict_on_fix(text)
+        return await self._fresh(text, recognise(text))
+
+    async def _asked_since(self, text: str) -> bool:
+        """Whether the incident a "note, or new problem?" question is about now waits for
+        the reporter's word (its owner asked them something), or, for a verdict ("no it
+        still drops"), a fix of theirs does. It didn't when the question was asked, or
+        their message would have gone onto it."""
+        if verdict_on_fix(text) is not None and await self._resolved_for_reporter() is not None:
+            return True
+        number = self.row.incident_id
+        incident = await self.ctx.session.get(Incident, number) if number is not None else None
+        return incident is not None and await self.ctx.incidents.asked(incident, self.ctx.person)
 
     async def _verdict_on_fix(self, text: str) -> Reply | None:
         """The reporter, just asked whether the fix works, says so in words: a yes

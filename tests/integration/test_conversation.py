@@ -2636,6 +2636,31 @@ async def test_a_verdict_on_the_fix_outweighs_an_unanswered_note_or_new_question
     assert (await incident(quiet)).state == state
 
 
+async def test_the_answer_to_the_owners_question_outweighs_an_unanswered_note_or_new(quiet):
+    # Found in use: while "a note, or a new problem?" waited, bob asked "standard or
+    # pro?", and alice's "pro" was "Sorry, I didn't get that. Say 1 to add it ...".
+    await claimed(quiet)
+    asked = await quiet.message("alice", "it happens mostly in the afternoons")
+    assert asked.text.startswith("Is this about INC-000001")
+    await quiet.message("bob", "reply to INC-1: which tray, the top or the bottom one?")
+    answer = await quiet.message("alice", "the bottom one")
+    assert answer.text == (
+        "I set your earlier message aside (“it happens mostly in the afternoons”); send it "
+        "again if it still matters.\nAdded to INC-000001; Bob Baker (bob) will see it."
+    ), answer.text
+    notes = [(actor, said) for kind, actor, said in await timeline(quiet) if kind == "note"]
+    assert notes[-1] == ("console:alice", "the bottom one")
+
+
+async def test_a_number_still_answers_the_note_or_new_question_after_the_owner_asked(quiet):
+    await claimed(quiet)
+    await quiet.message("alice", "it happens mostly in the afternoons")
+    await quiet.message("bob", "reply to INC-1: which tray?")
+    assert (await quiet.message("alice", "1")).text.startswith("Added to INC-000001")
+    notes = [said for kind, _, said in await timeline(quiet) if kind == "note"]
+    assert notes[-1] == "it happens mostly in the afternoons"
+
+
 async def test_a_question_about_it_goes_to_its_owner_and_has_it_been_approved_is_progress(quiet):
     # Before, both were asked "a note, or a new problem?"
     await claimed(quiet)
