@@ -297,10 +297,13 @@ _AGENT_SAYS = (
         "incident queue --all",
     ),
     (
-        # "what's dave working on?", "dave's queue": an agent's, by handle
+        # "what's dave working on?", "dave's queue", "how many tickets does erin have?": an
+        # agent's, by handle
         re.compile(
             r"^(?:(?:what['’]?s|what is)\s+(?!everyone|anyone|everybody|anybody|it\b|this\b)"
-            r"([a-z][\w.-]*)\s+working on|([a-z][\w.-]*)['’]s\s+queue)\W*$",
+            r"([a-z][\w.-]*)\s+working on|([a-z][\w.-]*)['’]s\s+queue|how many (?:tickets|"
+            r"incidents) (?:does|has) (?!every|any|the\b)([a-z][\w.-]*) (?:have|got)"
+            r"(?: open| on)?)\W*$",
             re.I,
         ),
         "incident queue --agent {}",
@@ -349,6 +352,17 @@ _BREACHED_IN = re.compile(
     r"its )?sla)(?: in| over)? (?:this|last|the last|the past) (week|month)\W*$",
     re.I,
 )
+# "show me the reopened tickets", "who rated us poorly?", "any complaints this week?":
+# the incidents behind the report's figures, which its review lists
+_REVIEW_ASK = re.compile(
+    r"^(?:(?:show(?: me)?|list|any|what|which)(?: are| were)?(?: the| all)?\s+)?(?:(?:tickets|"
+    r"incidents) )?(?:(?:were|have been|got) )?(?:reopened|re-opened|poor(?:ly)? rat(?:ed|ings?)|"
+    r"bad ratings?|complaints?)(?: tickets| incidents| ones)?(?:\s+(?:this|last|in the last|"
+    r"over the last) (?:week|month)|\s+today|\s+yesterday)?\W*$|"
+    r"^who (?:rated us (?:poorly|badly|poor|bad)|complained|gave us (?:a )?(?:poor|bad) "
+    r"ratings?)(?:\s+(?:this|last) (?:week|month)|\s+today|\s+yesterday)?\W*$",
+    re.I,
+)
 _REPORT_ASK = re.compile(
     r"^(?:so |ok |hey |hi )?(?:how are we doing|how['’]?s the desk doing|how is the desk doing|"
     r"how did we do|(?:show me |give me |send me |can i see )?(?:the |our )?"
@@ -380,7 +394,8 @@ _FIGURES_ASK = re.compile(
     r"(?:what['’]?s|what is|how is|how['’]?s) (?:the |our )?sla\b[^?]*|"
     # "what's the average resolution time this month?", "what is our mttr?"
     r"(?:what['’]?s|what is|what are|how['’]?s|how is|show me) (?:the |our )?(?:average |"
-    r"mean |median )?(?:resolution time|response time|time to (?:resolve|respond)|mttr|mtta|"
+    r"mean |median )?(?:(?:first )?resolution time|(?:first )?response time|time to (?:resolve|"
+    r"respond|first response|first reply)|mttr|mtta|"
     r"satisfaction|csat|reopen rate|deflection)\b[^?]*|"
     # "who resolved the most tickets this week?"
     r"who (?:resolved|closed|fixed) the most\b[^?]*)\??\s*$",
@@ -388,13 +403,16 @@ _FIGURES_ASK = re.compile(
 )
 
 
+# An agent named by handle in a question: not a pronoun ("what did you fix?")
+_AGENT = r"(?!(?:you|they|he|she|it|someone|anyone|everyone|people|others)\b)[a-z][\w.-]*"
 # "what did i resolve this week?", "how many tickets did we close today?", "show my
 # closed tickets": the work finished in a period, one's own when said so
 _RESOLVED_ASK = re.compile(
     r"^(?:so |ok )?(?:(?:what|which(?: tickets| incidents| ones)?|how many(?: tickets| incidents)?)"
-    r"\s+(?:did|have)\s+(i|we|the team)\s+(?:resolved?|closed?|fix(?:ed)?|finish(?:ed)?|"
-    r"sort(?:ed)?(?: out)?|done)|(?:show(?: me)?|list)\s+(my|our|the)\s+(?:resolved|closed|"
-    r"finished|fixed)\s+(?:tickets|incidents|ones))"
+    r"\s+(?:did|have|has)\s+(i|we|the team|" + _AGENT + r")\s+(?:resolved?|closed?|fix(?:ed)?|"
+    r"finish(?:ed)?|sort(?:ed)?(?: out)?|done)|(?:show(?: me)?|list)\s+(my|our|the|"
+    + _AGENT
+    + r"['’]s)\s+(?:resolved|closed|finished|fixed)\s+(?:tickets|incidents|ones))"
     r"(?:\s+(?:so far\s+)?(today|yesterday|this week|this month|in the last week))?"
     r"(?:\s+so far)?\W*$",
     re.I,
@@ -414,21 +432,30 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         if match:
             found = (_number(g) for g in match.groups() if g is not None)
             return command.format(*found).strip()
+    resolved = _RESOLVED_ASK.match(said)
+    if resolved:
+        whose, mine, when = resolved.groups()
+        owner = _whose(whose or mine or "")
+        if owner or not _FIGURES_ASK.match(said):  # "how many did we close?": the figures
+            return f"incident list{owner} --resolved {_period_in(when or '') or '7d'}"
     if asks_about_priority(said) is not None:
         return None  # what a priority promises is the chat's answer, not the figures
     exported = _EXPORT_ASK.match(said)
     if exported:
         fmt = (exported[1] or "").lower()
         return f"{_report_for(said, groups)} --format {_FORMATS.get(fmt, fmt)}"
-    if _REPORT_ASK.match(said) or _BREACHED_IN.match(said) or _FIGURES_ASK.match(said):
+    if any(p.match(said) for p in (_REPORT_ASK, _BREACHED_IN, _FIGURES_ASK, _REVIEW_ASK)):
         return _report_for(said, groups)
-    resolved = _RESOLVED_ASK.match(said)
-    if resolved:
-        whose, mine, when = resolved.groups()
-        own = (whose or mine or "").lower() in ("i", "my")
-        period = _period_in(when or "") or "7d"
-        return f"incident list{' --mine' if own else ''} --resolved {period}"
     return _bulletin_action(said) or _incident_action(said, groups)
+
+
+def _whose(said: str) -> str:
+    """The list's option for whose work a question names: "i" or "my" is one's own,
+    "bob" or "bob's" an agent's, "we" or "the team" everyone's."""
+    who = said.lower().removesuffix("'s").removesuffix("’s")
+    if who in ("i", "my"):
+        return " --mine"
+    return "" if who in ("we", "our", "the", "the team") else f" --owner {who}"
 
 
 def _period_in(said: str) -> str | None:

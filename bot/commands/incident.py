@@ -240,6 +240,14 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
             role=Role.AGENT,
         ),
         Param(
+            "owner",
+            WORD,
+            "only those this agent owns (or owned when resolved): their handle",
+            required=False,
+            flag=True,
+            role=Role.AGENT,
+        ),
+        Param(
             "resolved",
             PERIOD,
             "only those resolved in this period: 7d, 2w, today, yesterday, or a date "
@@ -254,6 +262,7 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
         "/incident list projector room 4",
         "/incident list --reporter @alice --state all",
         "/incident list --mine --resolved 7d",
+        "/incident list --owner bob --resolved 30d",
     ],
 )
 async def list_(
@@ -265,15 +274,18 @@ async def list_(
     priority: str | None,
     unassigned: bool,
     reporter: str | None,
+    owner: str | None,
     resolved: Period | None,
 ) -> Reply:
     whose = ctx.rules.directory.person(ctx.account(reporter)).key if reporter else None
     zone = ctx.rules.settings.desk.timezone
     window = resolved.window(ctx.now, zone, flag="--resolved") if resolved else None
     flt = IncidentFilter(mine, state, group, priority, unassigned, reporter_key=whose)
+    flt = replace(flt, owner=_agent_handle(ctx, owner) if owner else None)
     flt, words = _searched(replace(flt, resolved_in=_bounds(window, ctx.now)), words)
     rows, total = await ctx.incidents.search(ctx.person, flt)
-    said = (f" mentioning “{words}”" if words else "") + _resolved_in(window)
+    owned = f" owned by {ctx.rules.directory.name_of(flt.owner)}" if flt.owner else ""
+    said = (f" mentioning “{words}”" if words else "") + owned + _resolved_in(window)
     if not rows:
         return Reply(text=_none_listed(ctx, said))
     body = "\n".join(list_line(i, ctx.rules) for i in rows)
@@ -706,14 +718,19 @@ async def queue(ctx: CommandContext, group: str | None, agent: str | None, all: 
                 "You are in no support group. `/incident queue --group <group>` lists one."
             )
         return await _team_queue(ctx, teams, f"your teams ({', '.join(teams)})")
-    handle = ctx.person.handle
-    if agent and agent.lower() not in SELF:
-        staff = ctx.rules.directory.staff(agent)
-        if staff is None:
-            known = ", ".join(ctx.rules.directory.handles())
-            raise BadArguments(f"'{agent}' is not an agent. Agents: {known}.")
-        handle = staff.handle
+    handle = _agent_handle(ctx, agent) if agent else ctx.person.handle
     if handle == ctx.person.handle:
         return await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
     rows, total = await sla_queue(ctx.session, assignee=handle)
     return queue_card(rows, total, ctx.rules.directory.name_of(handle), ctx.rules, ctx.now)
+
+
+def _agent_handle(ctx: CommandContext, named: str) -> str | None:
+    """The handle of the agent named ("dave", "@dave", or "me" for oneself)."""
+    if named.lower() in SELF:
+        return ctx.person.handle
+    staff = ctx.rules.directory.staff(named)
+    if staff is None:
+        known = ", ".join(ctx.rules.directory.handles())
+        raise BadArguments(f"'{named}' is not an agent. Agents: {known}.")
+    return staff.handle

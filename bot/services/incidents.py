@@ -69,6 +69,7 @@ class IncidentFilter:
     words: tuple[str, ...] = ()
     reporter_key: str | None = None
     resolved_in: tuple[datetime, datetime | None] | None = None
+    owner: str | None = None  # an agent's handle
 
     @property
     def urgent_first(self) -> bool:
@@ -207,6 +208,8 @@ class Incidents:
             conditions.append(Incident.priority == flt.priority)
         if flt.unassigned:
             conditions.append(Incident.assignee.is_(None))
+        if flt.owner:
+            conditions.append(Incident.assignee == flt.owner)
         if flt.resolved_in:
             # a reopened incident's resolution is undone (its resolved_at cleared)
             since, until = flt.resolved_in

@@ -2449,6 +2449,31 @@ async def test_an_agent_asking_what_they_resolved_gets_the_list(quiet):
         assert answer.card.body.startswith("INC-000001 · P"), said
 
 
+async def test_a_manager_asking_what_an_agent_resolved_or_holds_gets_their_list(quiet):
+    # Found in use as carol: "what did bob resolve this week?" and "show me the reopened
+    # tickets" began a report of her own (swallowing every question after), "how many
+    # tickets does erin have?" was the desk's report.
+    await resolved(quiet)
+    await quiet.ok("alice", "/incident open VPN drops every hour")
+    await quiet.message("erin", "claim 2")
+    for said, command in (
+        ("what did bob resolve this week?", "/incident list --owner bob --resolved 7d"),
+        ("show me bob's closed tickets", "/incident list --owner bob --resolved 7d"),
+        ("how many tickets does erin have?", "/incident queue --agent erin"),
+        ("show me the reopened tickets", "/report"),
+        ("who rated us poorly this month?", "/report --since 30d"),
+        ("what's the average time to first response?", "/report"),
+    ):
+        answer = await quiet.message("carol", said)
+        assert answer.text == (await quiet.ok("carol", command)).text, said
+    listed = await quiet.message("carol", "what did bob resolve this week?")
+    assert listed.card.body.startswith("INC-000001 · P"), listed.card.body
+    assert "INC-000002" not in listed.card.body  # erin's, and open
+    assert await conversation(quiet, "carol") is None  # no report of her own begun
+    unknown = await quiet.err("carol", "/incident list --owner zed")
+    assert unknown.text == "'zed' is not an agent. Agents: bob, dave, erin, carol."
+
+
 async def test_a_staff_question_not_understood_says_so_instead_of_beginning_a_report(desk):
     # Before, carol's "what's our first time fix rate?" began a report of her own, and
     # every question after it was "Sorry, I didn't get that" to "Who is affected?".

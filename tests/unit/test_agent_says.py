@@ -276,6 +276,16 @@ def test_replies_and_what_waits_on_someone_else(text, command):
         ),
         ("export the report as pdf", "report --format pdf"),  # refused by /report, saying why
         ("export my contacts to outlook", None),
+        # What another agent did or holds, and what the review lists (found in use)
+        ("what did bob resolve this week?", "incident list --owner bob --resolved 7d"),
+        ("how many tickets did erin close today?", "incident list --owner erin --resolved today"),
+        ("show me bob's closed tickets", "incident list --owner bob --resolved 7d"),
+        ("what did you fix?", None),
+        ("how many tickets does erin have?", "incident queue --agent erin"),
+        ("which tickets were reopened this month?", "report --since 30d"),
+        ("any complaints this week?", "report"),
+        ("who rated us poorly?", "report"),
+        ("what's the average time to first response?", "report"),
         ("move INC-2 to the network team", "incident assign 2 network"),
         ("send 3 to dave", "incident assign 3 dave"),
         ("move 2 windows to the other screen", None),
