@@ -278,6 +278,27 @@ _AGENT_SAYS = (
         "incident sla {}",
     ),
     (
+        # "show me the tickets alice raised", "list incidents reported by alice": every
+        # state, the finished too
+        re.compile(
+            r"^(?:show(?: me)?|list|find)\s+(?:all\s+|every\s+|the\s+)?(?:tickets|incidents)"
+            r"\s+(?:(?:raised|reported|opened|logged)\s+by\s+(@?[a-z][\w.-]*)|(?!that\b|which\b)"
+            r"(@?[a-z][\w.-]*)\s+(?:raised|reported|opened|logged))\W*$",
+            re.I,
+        ),
+        "incident list --state all --reporter {}",
+    ),
+    (
+        # "list every ticket about printers": by the words they hold
+        re.compile(
+            r"^(?:show(?: me)?|list|find|search(?: for)?)\s+(?:all\s+|every\s+|any\s+|the\s+)?"
+            r"(?:tickets|incidents|ticket|incident)\s+(?:about|mentioning|that mention|on|with)\s+"
+            r"(?:the\s+)?(\S.*?)\W*$",
+            re.I,
+        ),
+        "incident list {}",
+    ),
+    (
         # "show me the network queue": a group's, by its name (the command checks it)
         re.compile(
             r"^(?:(?:show(?: me)?|list|what['’]?s in|what is in)\s+)?the\s+([a-z0-9][\w-]*)"

@@ -167,6 +167,9 @@ _ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this o
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 _ASKING = re.compile(r"\b(?:question|ask)\b", re.I)  # "can I ask something?": not a fault
+_SHOW_ME = re.compile(
+    r"^(?:please |can you |could you )?(?:show|list|give|get|find|pull up)\b", re.I
+)
 
 
 @dataclass
@@ -312,9 +315,11 @@ class Chat:
         return self.answer(Reply(text=UNCLEAR_TEXT))
 
     def _staff_question(self, text: str) -> bool:
-        """A question from the desk's staff that names nothing wrong ("what's our first
-        time fix rate?"): one of theirs not understood, not a problem of their own."""
-        return self.ctx.person.is_agent and is_question(text) and not names_a_problem(text)
+        """A question or a request to be shown something from the desk's staff that names
+        nothing wrong ("what's our first time fix rate?", "show me the tickets alice
+        raised"): one of theirs not understood, not a problem of their own."""
+        asks = is_question(text) or bool(_SHOW_ME.match(text.strip()))
+        return self.ctx.person.is_agent and asks and not names_a_problem(text)
 
     def _meanwhile(self, step: str, reply: Reply) -> Reply:
         """A question answered while a report is written: the answer, then the question

@@ -1060,13 +1060,28 @@ def _in_state(viewer: Person, flt: IncidentFilter) -> Any:
 
 
 def _mentioning(word: str) -> Any:
-    """An incident whose summary, description or fix holds the word, in any case."""
+    """An incident whose summary, description or fix holds the word, in any case, or
+    the word without its plural ending ("printers" finds "printer")."""
+    stem = _singular(word)
     return or_(
         *(
-            column.icontains(word, autoescape=True)
+            column.icontains(stem, autoescape=True)
             for column in (Incident.summary, Incident.description, Incident.resolution_note)
         )
     )
+
+
+def _singular(word: str) -> str:
+    """ "printers": "printer", "switches": "switch", "batteries": "batter" (which
+    "battery" holds too); short words and "access" as they are."""
+    lowered = word.lower()
+    if len(lowered) <= 3 or lowered.endswith("ss"):
+        return word
+    if lowered.endswith("ies"):
+        return word[:-3]
+    if lowered.endswith(("ches", "shes", "xes", "zes", "sses")):
+        return word[:-2]
+    return word[:-1] if lowered.endswith("s") else word
 
 
 def _queues(groups: Sequence[str]) -> str:

@@ -2474,6 +2474,27 @@ async def test_a_manager_asking_what_an_agent_resolved_or_holds_gets_their_list(
     assert unknown.text == "'zed' is not an agent. Agents: bob, dave, erin, carol."
 
 
+async def test_the_staff_find_tickets_by_reporter_or_words_and_are_told_what_is_not_understood(
+    quiet,
+):
+    # Found in use: "list every ticket about printers" was offered printer articles as a
+    # report of carol's own, and "show me the tickets alice raised last month" began one.
+    await resolved(quiet)
+    await quiet.ok("dave", "/incident open Dock dead on desk 4")
+    for said, command in (
+        ("list every ticket about printers", "/incident list printers"),
+        ("show me the tickets alice raised", "/incident list --state all --reporter alice"),
+    ):
+        answer = await quiet.message("carol", said)
+        assert answer.text == (await quiet.ok("carol", command)).text, said
+        assert answer.card.body.startswith("INC-000001 · P") and "INC-000002" not in (
+            answer.card.body
+        )
+    unclear = await quiet.message("carol", "show me the tickets alice raised last month")
+    assert unclear.text.startswith("I didn't get that question."), unclear.text
+    assert await conversation(quiet, "carol") is None
+
+
 async def test_a_staff_question_not_understood_says_so_instead_of_beginning_a_report(desk):
     # Before, carol's "what's our first time fix rate?" began a report of her own, and
     # every question after it was "Sorry, I didn't get that" to "Who is affected?".

@@ -286,6 +286,11 @@ def test_replies_and_what_waits_on_someone_else(text, command):
         ("any complaints this week?", "report"),
         ("who rated us poorly?", "report"),
         ("what's the average time to first response?", "report"),
+        # Tickets by their reporter or their words (before: a report of one's own)
+        ("show me the tickets alice raised", "incident list --state all --reporter alice"),
+        ("list incidents reported by @alice", "incident list --state all --reporter @alice"),
+        ("list every ticket about printers", "incident list printers"),
+        ("find tickets mentioning the projector", "incident list projector"),
         ("move INC-2 to the network team", "incident assign 2 network"),
         ("send 3 to dave", "incident assign 3 dave"),
         ("move 2 windows to the other screen", None),
