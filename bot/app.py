@@ -131,7 +131,10 @@ class Core:
         person = self.rules.directory.person(inbound.actor)
         if isinstance(inbound, Message) and (line := self._agent_says(inbound, person)):
             top, _, rest = line.partition(" ")
-            inbound = CommandCall(inbound.actor, inbound.channel, (top,), inbound.event_id, rest)
+            said = inbound
+            inbound = CommandCall(
+                said.actor, said.channel, (top,), said.event_id, rest, people=said.people
+            )
         if isinstance(inbound, Message):
             text, files = inbound.text, inbound.files
 
@@ -173,8 +176,14 @@ class Core:
         elif told:
             here = await incident_here(ctx.session, ctx.person.key, ctx.channel)
             owner, groups = ctx.person.handle, ctx.rules.directory.teams(ctx.person)
+            mentioned = ctx.mentioned.get(told[1])
             number = await reported_by(
-                ctx.session, told[1], followed=here, owner=owner, groups=groups
+                ctx.session,
+                told[1],
+                followed=here,
+                owner=owner,
+                groups=groups,
+                account=mentioned.key if mentioned else None,
             )
             rest = " " + told[2]
         else:

@@ -68,6 +68,9 @@ class Message:
     text: str
     event_id: str
     files: tuple[FileLink, ...] = ()
+    # The accounts it mentions, by how its text shows them ("@U123", "<@42>"), so that a
+    # staff member's "show me the tickets @alice raised" names her account.
+    people: Mapping[str, Actor] | None = None
 
 
 @dataclass(frozen=True, slots=True)

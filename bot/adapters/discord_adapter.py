@@ -33,7 +33,7 @@ from bot.adapters.discord_render import NO_MENTIONS, DeskButton, render
 from bot.adapters.discord_sender import DiscordSender, thread_name
 from bot.app import Core
 from bot.config import DiscordSettings, Settings
-from bot.messages import Action, ChannelRef, FileLink, Message
+from bot.messages import Action, Actor, ChannelRef, FileLink, Message
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "DISCORD_BOT_TOKEN"
@@ -86,7 +86,8 @@ class DeskClient(discord.Client):
         if found is None:
             return
         place, target = found
-        inbound = Message(actor_of(message.author), place, text, str(message.id), files)
+        text, people = _mentions_named(text, message, self.user)
+        inbound = Message(actor_of(message.author), place, text, str(message.id), files, people)
         for reply in await self.core.handle(inbound):
             if reply.receipt and message.guild is not None and await _reacted(message):
                 continue  # no private reply to a message in a server: a reaction says it
@@ -224,3 +225,19 @@ async def _reacted(message: discord.Message) -> bool:
 def files_of(message: discord.Message) -> tuple[FileLink, ...]:
     """The files attached to a message, by their links."""
     return tuple(FileLink(a.filename, a.url) for a in message.attachments)
+
+
+def _mentions_named(
+    text: str, message: discord.Message, bot: discord.ClientUser | None
+) -> tuple[str, dict[str, Actor]]:
+    """The text with each person it mentions ("<@42>", "<@!42>") as "@username", as
+    Slack's are read, and those accounts by that name: a staff member's "show me the
+    tickets @alice raised" names her account."""
+    found: dict[str, Actor] = {}
+    for user in message.mentions:
+        if bot is not None and user.id == bot.id:
+            continue
+        named = f"@{user.name}"
+        text = re.sub(rf"<@!?{user.id}>", named, text)
+        found[named] = actor_of(user)
+    return text, found

@@ -357,7 +357,8 @@ class SlackAdapter:
     async def _converse(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, direct: bool
     ) -> None:
-        text = plain(_without_mention(event.get("text") or "", context.bot_user_id))
+        raw = _without_mention(event.get("text") or "", context.bot_user_id)
+        text, people = plain(raw), await self._mentioned(raw)
         actor = await self.people.actor(event["user"])
         # In a channel the mention's thread is the place (and the incident's, once opened).
         thread = event.get("thread_ts") or (None if direct else event["ts"])
@@ -365,7 +366,7 @@ class SlackAdapter:
             PLATFORM, event["channel"], is_direct=direct, thread_id=None if direct else thread
         )
         event_id = body.get("event_id") or f"{event['channel']}:{event['ts']}"
-        inbound = Message(actor, channel, text, event_id, files_of(event))
+        inbound = Message(actor, channel, text, event_id, files_of(event), people)
         for reply in await self.core.handle(inbound):
             await self._post(channel, event["user"], thread, reply)
 

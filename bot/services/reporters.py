@@ -29,12 +29,13 @@ async def reported_by(
     followed: int | None,
     owner: str | None,
     groups: Sequence[str] = (),
+    account: str | None = None,
 ) -> int:
     """The incident `who` reported that a note to them is about: the one the chat
     follows if theirs, else their only one `owner` holds, else their only one in the
     owner's `groups`, else their only one. Refused, naming what fits, when none or
-    several do."""
-    theirs = await _theirs(session, who)
+    several do. `account` is their key, when the chat resolved a mention of them."""
+    theirs = await _theirs(session, who, account)
     if not theirs:
         raise BadArguments(
             f"I found no open or resolved incident reported by “{who}”. Say the incident "
@@ -55,23 +56,19 @@ async def reported_by(
     )
 
 
-async def _theirs(session: AsyncSession, who: str) -> Sequence[Incident]:
-    """Incidents not finished whose reporter is `who`: a mention, an account, their
-    name or its first word; the newest first."""
+async def _theirs(session: AsyncSession, who: str, account: str | None) -> Sequence[Incident]:
+    """Incidents not finished whose reporter is `who`: the account a mention resolved
+    to, else an account id, their name or its first word; the newest first."""
+    query = select(Incident).where(Incident.state.in_(_TOLD)).order_by(Incident.id.desc())
+    if account is not None:
+        return list(await session.scalars(query.where(Incident.reporter_key == account)))
     mention = _MENTION.match(who)
-    account = (mention[1] if mention else who.removeprefix("@")).lower()
-    escaped = re.sub(r"([\\%_])", r"\\\1", account)
+    said = (mention[1] if mention else who.removeprefix("@")).lower()
+    escaped = re.sub(r"([\\%_])", r"\\\1", said)
     name = func.lower(Incident.reporter_name)
-    rows = await session.scalars(
-        select(Incident)
-        .where(
-            Incident.state.in_(_TOLD),
-            or_(
-                func.lower(Incident.reporter_key).like(f"%:{escaped}", escape="\\"),
-                name == account,
-                name.like(f"{escaped} %", escape="\\"),
-            ),
-        )
-        .order_by(Incident.id.desc())
+    named = or_(
+        func.lower(Incident.reporter_key).like(f"%:{escaped}", escape="\\"),
+        name == said,
+        name.like(f"{escaped} %", escape="\\"),
     )
-    return list(rows)
+    return list(await session.scalars(query.where(named)))

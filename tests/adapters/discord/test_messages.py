@@ -15,6 +15,7 @@ from bot.outbox import Deliverer
 from tests.adapters.discord.harness import (
     AGENT_ID,
     AGENT_ROLE_ID,
+    BOB_DISCORD_ID,
     BOT_ID,
     BOT_USER,
     CHANNEL_ID,
@@ -231,3 +232,20 @@ async def test_an_agents_word_in_the_incidents_thread_is_noted_with_a_reaction(c
             select(IncidentEvent.text).where(IncidentEvent.kind == "note")
         )
         assert list(notes) == ["I've ordered a new fuser, it comes tomorrow"]
+
+
+async def test_a_person_mentioned_in_a_staff_message_is_their_account(client, fake, core):
+    # Before, "show me the tickets <@…> raised" from bob named nobody the core could find.
+    mason = Actor("discord", str(USER_ID), "Mason")
+    place = ChannelRef("discord", str(DM_CHANNEL), is_direct=True)
+    opened = CommandCall(mason, place, ("incident",), uuid.uuid4().hex, "open VPN drops hourly")
+    await core.handle(opened)
+    user = {"id": str(USER_ID), "username": "Mason", "discriminator": "0", "avatar": None}
+    for said in (f"show me the tickets <@{USER_ID}> raised", f"tell <@!{USER_ID}> we are on it"):
+        asked = message_create(
+            said, channel_id=DM_CHANNEL, mentions=[user], author_id=int(BOB_DISCORD_ID)
+        )
+        await receive(client, asked)
+        shown = json.dumps(last_message(fake))
+        assert "INC-000001" in shown, shown
+    assert "Noted on INC-000001." in last_message(fake)["content"]

@@ -184,3 +184,16 @@ async def test_same_here_in_the_incidents_thread_joins_it_without_a_mention(slac
     joined = (await fake.wait_for("chat.postMessage", sent + 1))[-1]
     assert (joined.body["channel"], joined.body["thread_ts"]) == ("C111", thread)
     assert "You're on INC-000001 now (2 people affected)" in text_of(joined.blocks)
+
+
+async def test_a_person_mentioned_in_a_staff_message_is_their_account(slack, fake):
+    # Before, "show me the tickets @alice raised" in bob's DM reached the core as
+    # "--reporter @UALICE" with no account behind it: "I can't tell who '@UALICE' is".
+    await slack.answer("/incident", "open VPN drops every few minutes")  # alice's
+    await slack.event(slack.message("show me the tickets <@UALICE> raised", user="UBOB"))
+    (listed,) = await fake.wait_for("chat.postMessage")
+    assert listed.body["channel"] == "DBOB"
+    assert "INC-000001" in text_of(listed.blocks), text_of(listed.blocks)
+    await slack.event(slack.message("tell <@UALICE> we are on it", user="UBOB"))
+    noted = (await fake.wait_for("chat.postMessage", 2))[1]
+    assert "Noted on INC-000001." in text_of(noted.blocks), text_of(noted.blocks)
