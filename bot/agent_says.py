@@ -447,7 +447,7 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
     "what's unassigned?" lists those nobody owns), or None. `groups` are the support
     groups' names, so that "escalate 12 to network" names where it goes."""
-    said = text.strip()
+    said = _groups_as_named(text.strip(), groups)
     for pattern, command in _AGENT_SAYS:
         match = pattern.match(said)
         if match:
@@ -468,6 +468,15 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     if any(p.match(said) for p in (_REPORT_ASK, _BREACHED_IN, _FIGURES_ASK, _REVIEW_ASK)):
         return _report_for(said, groups)
     return _bulletin_action(said) or _incident_action(said, groups)
+
+
+def _groups_as_named(said: str, groups: Collection[str]) -> str:
+    """ "to the service desk team" as "to the service-desk team": a group said in words
+    where one is named (to or for it), as the commands spell it."""
+    for group in (g for g in groups if "-" in g):
+        spaced = r"[\s-]+".join(map(re.escape, group.split("-")))
+        said = re.sub(rf"\b(to|for)(\s+the)?\s+{spaced}\b", rf"\1\2 {group}", said, flags=re.I)
+    return said
 
 
 def _whose(said: str) -> str:

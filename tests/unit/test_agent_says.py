@@ -195,6 +195,13 @@ GROUPS = ("service-desk", "desktop-support", "network")
         # "to" that names no group is the reason's own word.
         ("escalate 1 to get it fixed faster", "incident escalate 1 to get it fixed faster"),
         ("escalate 1 needs second line", "incident escalate 1 needs second line"),
+        # A group said in words (found in use: "desktop support" became the reason)
+        (
+            "escalate it to desktop support, needs a profile rebuild",
+            "incident escalate it needs a profile rebuild --to desktop-support",
+        ),
+        ("give 2 to the service desk team", "incident assign 2 service-desk"),
+        ("show me the report for the service desk team", "report --group service-desk"),
     ],
 )
 def test_escalating_to_a_named_group(text, command):
