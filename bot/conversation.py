@@ -1410,9 +1410,11 @@ class Chat:
         rating = rating_of(found.group(1)) if found else None
         self.reset()
         # "great, now outlook crashes too" is a new problem, not a comment on the last one
-        if found is None or rating is None or number is None or names_a_problem(found.group(2)):
+        if found is None or rating is None or number is None or names_a_problem(found.group(3)):
             return None
-        return await rated(self.ctx, number, rating, found.group(2).strip() or None)
+        # "great service, dave was quick": the word is part of the comment, not before it
+        comment = found.group(3).strip() if found["gap"].strip() else clean
+        return await rated(self.ctx, number, rating, comment if found.group(3).strip() else None)
 
     async def poor_because(self, comment: str) -> Reply:
         number = self.row.incident_id

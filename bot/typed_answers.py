@@ -45,7 +45,7 @@ RATING_WORDS = {
 RATING = re.compile(
     r"^(?:thanks|thank you|thx)?[\s,!.]*"
     rf"({'|'.join(w for words in RATING_WORDS.values() for w in words)})"
-    r"(?! (?:morning|afternoon|evening|day|night)\b)\b[\s,!.:;-]*(.*)$",
+    r"(?! (?:morning|afternoon|evening|day|night)\b)\b(?P<gap>[\s,!.:;-]*)(.*)$",
     re.IGNORECASE,
 )
 

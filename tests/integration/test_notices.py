@@ -683,6 +683,8 @@ async def satisfaction(desk) -> str | None:
         ("thanks! excellent", "good", None),
         ("fine", "ok", None),
         ("bad: nobody told me it was waiting on a part", "poor", "nobody told me it was waiting"),
+        # found in use: the comment was "service, dave was quick"
+        ("great service, bob was quick", "good", ": good: great service, bob was quick"),
     ],
 )
 async def test_a_typed_answer_to_how_did_we_do_rates_it(desk, by, said, rating, comment):
