@@ -285,7 +285,10 @@ class SlackAdapter:
         user = body["user"]["id"]
         actor = await self.people.actor(user)
         event_id = body.get("trigger_id") or f"{user}:{action.get('action_ts')}"
-        pressed = Action(actor, _where_pressed(body), action_id, value, event_id)
+        home = _in_app_home(body)
+        # the App Home's buttons act as if pressed in the person's DM, where they answer
+        place = await self._dm(user) if home else _where_pressed(body)
+        pressed = Action(actor, place, action_id, value, event_id)
         form = self.core.form_for(pressed)
         if form is not None and body.get("trigger_id"):
             view = self._button_form(*form, body)
@@ -293,6 +296,11 @@ class SlackAdapter:
             return
         for reply in await self.core.handle(pressed):
             await self._update_pressed(body, respond, reply)
+        if home:  # the tab shows the queue as it is now
+            await publish_home(self.client, self.core, actor, f"{event_id}:home")
+
+    async def _dm(self, user: str) -> ChannelRef:
+        return ChannelRef(PLATFORM, await self.chats.channel_for(user), is_direct=True)
 
     def _button_form(
         self, spec: CommandSpec, presets: dict[str, Any], body: dict[str, Any]
@@ -422,6 +430,12 @@ def _without_mention(text: str, bot_user_id: str | None) -> str:
     if not bot_user_id:
         return text.strip()
     return re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text).strip()
+
+
+def _in_app_home(body: Mapping[str, Any]) -> bool:
+    """Whether a button was pressed in the App Home tab (a view with no message)."""
+    container = body.get("container") or {}
+    return container.get("type") == "view" and (body.get("view") or {}).get("type") == "home"
 
 
 def _where_pressed(body: Mapping[str, Any]) -> ChannelRef:

@@ -1,5 +1,6 @@
 """The App Home tab: the known problems, a person's open incidents and, for agents,
-their queue (for managers, their teams').
+their queue (for managers, their teams'), with its buttons: pressed here, they act and
+answer as in the person's DM, and the tab is published again.
 
 The data comes through the core like any command (`/bulletin list`, `/incident list
 --mine`, `/incident queue`, `/incident list --unassigned`), so the tab shows exactly what
@@ -57,7 +58,8 @@ async def home_blocks(core: Core, actor: Actor, event_id: str) -> list[dict[str,
             return None
         blocks.append({"type": "header", "text": {"type": "plain_text", "text": title}})
         for reply in replies:
-            blocks += render(reply, buttons=False)["blocks"]
+            # pressed here, a button answers in the DM (`SlackAdapter._on_button`)
+            blocks += render(reply)["blocks"]
     return blocks[:MAX_HOME_BLOCKS]
 
 

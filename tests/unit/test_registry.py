@@ -198,6 +198,7 @@ def test_switches_take_no_value(rules):
         "priority": None,
         "unassigned": False,
         "reporter": None,
+        "owner": None,
         "resolved": None,
     }
     values = run(rules, "/incident list --unassigned --priority 1 --state all --group network")
@@ -209,6 +210,7 @@ def test_switches_take_no_value(rules):
         "priority": "P1",
         "unassigned": True,
         "reporter": None,
+        "owner": None,
         "resolved": None,
     }
     searched = run(rules, "/incident list projector room 4 --state all --reporter @alice")

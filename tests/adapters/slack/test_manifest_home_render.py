@@ -12,7 +12,8 @@ from bot.adapters.slack_manifest import BOT_EVENTS, print_manifest
 from bot.adapters.slack_people import SlackPeople
 from bot.adapters.slack_render import action_of, escape, plain, render
 from bot.config import parse_settings
-from bot.messages import Button, Card, Field, Reply, Severity
+from bot.conversation_store import incident_here
+from bot.messages import Button, Card, ChannelRef, Field, Reply, Severity
 from bot.registry import registry
 from tests.adapters.slack.harness import text_of
 from tests.conftest import ROOT
@@ -129,6 +130,56 @@ async def test_app_home_shows_a_users_incidents(slack, fake):
     assert headers == ["Known problems", "Your teams, closest to breach first"]
     assert "VPN drops every few minutes" in text_of(blocks)  # her teams' work
     assert len(fake.to("views.publish")) == 3
+
+
+def _home_opened(slack, user: str) -> dict:
+    payload = slack.mention("x")
+    payload["event_id"] = slack.next_id("Ev")
+    payload["event"] = {
+        "type": "app_home_opened",
+        "user": user,
+        "tab": "home",
+        "channel": "D" + user[1:],
+        "event_ts": "1800000000.000200",
+    }
+    return payload
+
+
+async def test_take_the_next_one_is_pressed_in_the_app_home(slack, fake, core):
+    # Before, the Home tab dropped every button: an agent saw what waits for an owner
+    # there but had to go to the DM to take it.
+    await slack.answer("/incident", "open printer jams on floor 2")  # service-desk's
+    await slack.event(_home_opened(slack, "UBOB"))
+    view = (await fake.wait_for("views.publish"))[0].body["view"]
+    take = [
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "Take the next one"
+    ]
+    assert len(take) == 1
+    press = {
+        "type": "block_actions",
+        "user": {"id": "UBOB", "username": "bob", "name": "bob", "team_id": "T111"},
+        "api_app_id": "A111",
+        "token": "verification_token",
+        "container": {"type": "view", "view_id": "V0001"},
+        "view": {"id": "V0001", "type": "home", "blocks": view["blocks"]},
+        "trigger_id": "111.222.home",
+        "team": {"id": "T111", "domain": "workspace-domain"},
+        "actions": [{**take[0], "block_id": "b", "action_ts": "1800000000.000300"}],
+    }
+    status, _ = await slack.interactive(press)
+    assert status == 200
+    (answer,) = await fake.wait_for("chat.postMessage")
+    assert answer.body["channel"] == "DBOB"  # his DM: the Home tab has no thread
+    assert "You own INC-000001 now" in text_of(answer.blocks), text_of(answer.blocks)
+    again = (await fake.wait_for("views.publish", 2))[1].body["view"]
+    assert "Take the next one" not in json.dumps(again)  # nothing waits any more
+    async with core.database.transaction() as session:
+        dm = ChannelRef("slack", "DBOB", is_direct=True)
+        assert await incident_here(session, "bob", dm) == 1  # "it" in his DM is INC-1
 
 
 def test_render_escapes_every_user_string_and_numbers_buttons():
