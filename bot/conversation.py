@@ -167,6 +167,7 @@ _ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this o
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 _ASKING = re.compile(r"\b(?:question|ask)\b", re.I)  # "can I ask something?": not a fault
+_IT = re.compile(r"\b(?:it|this)\b", re.I)  # "it asks me for a key": about the fix just made
 _SHOW_ME = re.compile(
     r"^(?:please |can you |could you )?(?:show|list|give|get|find|pull up)\b", re.I
 )
@@ -242,6 +243,9 @@ class Chat:
         verdict = await self._verdict_on_fix(text)
         if verdict is not None:
             return verdict
+        unsure = await self._still_wrong_or_new(text, intent)
+        if unsure is not None:
+            return unsure
         withdrawal = await self._withdrawal(text)
         if withdrawal is not None:
             return withdrawal
@@ -444,6 +448,31 @@ class Chat:
         self.said.append(f"Thanks for confirming. {format_id(incident.id)} is closed.")
         return await self.start_report(
             f"{besides} (after {format_id(incident.id)} “{incident.summary}”)"
+        )
+
+    async def _still_wrong_or_new(self, text: str, intent: Intent) -> Reply | None:
+        """ "hmm it asks me for a licence key" once a fix asked for the reporter's word:
+        about "it", and no verdict either way, so the fix may not have worked or this is
+        something new. Asked which: 1 reopens the incident with these words, 2 reports
+        them (naming the incident before)."""
+        if intent.kind != IntentKind.REPORT or is_question(text) or said_besides(text):
+            return None
+        if not self.ctx.channel.is_direct or not _IT.search(text):
+            return None
+        incident = await self._resolved_for_reporter()
+        if incident is None or self._elsewhere(text, incident):
+            return None
+        self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
+        self.row.incident_id = incident.id
+        self._extend()
+        number, label = format_id(incident.id), f"{format_id(incident.id)} “{incident.summary}”"
+        return self.answer(
+            two_ways(
+                f"Is {label} not fixed after all, or is this a new problem?\n"
+                f"1. It isn't fixed: reopen {number}\n2. It's a new problem",
+                (f"Not fixed: reopen {number}", "intake.note"),
+                ("New problem", "intake.new"),
+            )
         )
 
     async def _me_too(self, text: str) -> Reply | None:
@@ -1366,11 +1395,24 @@ class Chat:
         self._expect(NOTE_OR_NEW)
         text, number = self.row.held_text or "", self.row.incident_id
         self.reset()
+        resolved = await self._resolved(number)
+        if add and resolved is not None:  # "not fixed after all": these words reopen it
+            self.row.incident_id = resolved.id
+            return await self.reopen_with(text)
         if add and number is not None:
             return await self.add_note(number, text)
+        if resolved is not None:
+            text = f"{text} (after {format_id(resolved.id)} “{resolved.summary}”)"
         lines = text.splitlines()
         words = "\n".join(line for line in lines if not line.startswith(ATTACHED))
         return await self.start_report(words, [line for line in lines if line.startswith(ATTACHED)])
+
+    async def _resolved(self, number: int | None) -> Incident | None:
+        """Incident `number`, if it is resolved and waits for this reporter's word."""
+        incident = await self.ctx.session.get(Incident, number) if number is not None else None
+        if incident is None or incident.state != State.RESOLVED:
+            return None
+        return incident if incident.reporter_key == self.ctx.person.key else None
 
     def ask_reopen_reason(self, incident: Incident) -> Reply:
         return self._ask(

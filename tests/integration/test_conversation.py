@@ -2785,3 +2785,39 @@ async def test_who_is_in_a_team_is_answered_to_anyone(quiet):
         asked = await quiet.message(who, "who's on the service desk team?")
         assert asked.text.startswith(team), asked.text
     assert [kind for kind, *_ in await timeline(quiet)] == ["opened", "claimed"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "state", "kind"),
+    [("1", "in_progress", "reopened"), ("2", "resolved", None)],
+)
+async def test_after_a_fix_it_with_no_verdict_asks_not_fixed_or_new(quiet, choice, state, kind):
+    # Found in use: after "Does it work for you now?", "hmm it asks me for a tray setting"
+    # began a report that named nothing of the printer (and read articles on "tray").
+    await resolved(quiet)
+    asked = await quiet.message("alice", "hmm now it asks me which tray to use")
+    assert asked.text == (
+        f"Is INC-000001 “{PRINTER}” not fixed after all, or is this a new problem?\n"
+        "1. It isn't fixed: reopen INC-000001\n2. It's a new problem"
+    ), asked.text
+    assert [b.action_id for b in asked.buttons] == ["intake.note", "intake.new"]
+    answer = await quiet.message("alice", choice)
+    assert (await incident(quiet)).state == state
+    kinds = [k for k, *_ in await timeline(quiet)]
+    if kind:
+        assert answer.text == "INC-000001 is reopened; the desk has your reason."
+        reopened = [said for k, _, said in await timeline(quiet) if k == "reopened"]
+        assert reopened == ["hmm now it asks me which tray to use"]
+    else:
+        assert "reopened" not in kinds
+        draft = await conversation(quiet, "alice")
+        assert draft.text == (
+            f"hmm now it asks me which tray to use (after INC-000001 “{PRINTER}”)"
+        )
+
+
+async def test_after_a_fix_a_question_or_another_topic_is_not_asked_about(quiet):
+    await resolved(quiet)
+    other = await quiet.message("alice", "the wifi on floor 3 keeps dropping")
+    assert not other.text.startswith("Is INC-000001"), other.text
+    assert (await incident(quiet)).state == "resolved"
