@@ -422,21 +422,27 @@ async def test_a_bad_period_or_group_is_refused_saying_what_is_accepted(desk, li
     assert "7d, 30d, 2w" in refused.text or "Use one of" in refused.text
 
 
-async def test_the_console_saves_the_chart_and_prints_where(settings, database, clock, tmp_path):
-    core = Core(report_settings(settings), database, clock=clock)
-    await Desk(core).ok("alice", "/incident open Printer jams")
+async def _carol_in_the_console(core: Core, said: list[str], charts: Path) -> str:
+    """What the console prints while carol types `said`, saving images and files in
+    `charts`."""
     out = StringIO()
-    lines = iter(["/report\n", ""])
+    lines = iter([*(f"{line}\n" for line in said), ""])
     chat = ConsoleChat(
         core,
         "carol",
         console=console_for(out),
         readline=lambda: next(lines),
         interactive=False,
-        charts=tmp_path / "charts",
+        charts=charts,
     )
     await chat.run()
-    transcript = out.getvalue()
+    return out.getvalue()
+
+
+async def test_the_console_saves_the_chart_and_prints_where(settings, database, clock, tmp_path):
+    core = Core(report_settings(settings), database, clock=clock)
+    await Desk(core).ok("alice", "/incident open Printer jams")
+    transcript = await _carol_in_the_console(core, ["/report"], tmp_path / "charts")
     assert "IT Service Desk report, last 7 days" in transcript
     saved = [line for line in transcript.splitlines() if line.startswith("Chart saved to ")]
     assert len(saved) == 1
@@ -474,20 +480,11 @@ async def test_the_console_saves_a_reports_file_and_prints_where(
     settings, database, clock, tmp_path
 ):
     core = Core(report_settings(settings), database, clock=clock)
-    out = StringIO()
-    lines = iter(["/report --format csv\n", "/report --format csv\n", ""])
-    chat = ConsoleChat(
-        core,
-        "carol",
-        console=console_for(out),
-        readline=lambda: next(lines),
-        interactive=False,
-        charts=tmp_path / "charts",
-    )
-    await chat.run()
+    said = ["/report --format csv", "/report --format csv"]
+    transcript = await _carol_in_the_console(core, said, tmp_path / "charts")
     saved = [
         Path(line.removeprefix("File saved to "))
-        for line in out.getvalue().splitlines()
+        for line in transcript.splitlines()
         if line.startswith("File saved to ")
     ]
     assert len(saved) == 2 and saved[0] != saved[1]  # the second beside the first
