@@ -174,18 +174,7 @@ class Core:
         if about:
             number, rest = await _unowned_about(ctx, about[1]), ""
         elif told:
-            here = await incident_here(ctx.session, ctx.person.key, ctx.channel)
-            owner, groups = ctx.person.handle, ctx.rules.directory.teams(ctx.person)
-            mentioned = ctx.mentioned.get(told[1])
-            number = await reported_by(
-                ctx.session,
-                told[1],
-                followed=here,
-                owner=owner,
-                groups=groups,
-                account=mentioned.key if mentioned else None,
-            )
-            rest = " " + told[2]
+            number, rest = await _reported_by(ctx, told[1]), " " + told[2]
         else:
             number, rest = await self._followed(ctx, spec), text.strip()[len(IT) :]
         values = self.registry.parse(spec, f"{number}{rest}", self.rules)
@@ -330,6 +319,19 @@ def _near(text: str, position: int) -> str:
 
 _THE_ONE = re.compile(r"^the\s+(.+?)\s+one$", re.I)  # "claim the wifi one"
 _TOLD = re.compile(rf"^{REPORTER_OF}(\S+)\s+(.*)$", re.S)  # "tell alice ..." (agent_says)
+
+
+async def _reported_by(ctx: CommandContext, who: str) -> int:
+    """The incident `who` reported that the agent's note to them is about."""
+    mentioned = ctx.mentioned.get(who)
+    return await reported_by(
+        ctx.session,
+        who,
+        followed=await incident_here(ctx.session, ctx.person.key, ctx.channel),
+        owner=ctx.person.handle,
+        groups=ctx.rules.directory.teams(ctx.person),
+        account=mentioned.key if mentioned else None,
+    )
 
 
 def _points(spec: CommandSpec, text: str) -> bool:

@@ -280,8 +280,10 @@ async def list_(
     whose = ctx.rules.directory.person(ctx.account(reporter)).key if reporter else None
     zone = ctx.rules.settings.desk.timezone
     window = resolved.window(ctx.now, zone, flag="--resolved") if resolved else None
-    flt = IncidentFilter(mine, state, group, priority, unassigned, reporter_key=whose)
-    flt = replace(flt, owner=_agent_handle(ctx, owner) if owner else None)
+    held_by = _agent_handle(ctx, owner) if owner else None
+    flt = IncidentFilter(
+        mine, state, group, priority, unassigned, reporter_key=whose, owner=held_by
+    )
     flt, words = _searched(replace(flt, resolved_in=_bounds(window, ctx.now)), words)
     rows, total = await ctx.incidents.search(ctx.person, flt)
     owned = f" owned by {ctx.rules.directory.name_of(flt.owner)}" if flt.owner else ""
