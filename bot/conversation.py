@@ -1454,9 +1454,10 @@ class Chat:
         # "great, now outlook crashes too" is a new problem, not a comment on the last one
         if found is None or rating is None or number is None or names_a_problem(found.group(3)):
             return None
+        rest = found.group(3).strip()
         # "great service, dave was quick": the word is part of the comment, not before it
-        comment = found.group(3).strip() if found["gap"].strip() else clean
-        return await rated(self.ctx, number, rating, comment if found.group(3).strip() else None)
+        comment = (rest if found["gap"].strip() else clean) if rest else None
+        return await rated(self.ctx, number, rating, comment)
 
     async def poor_because(self, comment: str) -> Reply:
         number = self.row.incident_id

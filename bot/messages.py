@@ -68,8 +68,8 @@ class Message:
     text: str
     event_id: str
     files: tuple[FileLink, ...] = ()
-    # The accounts it mentions, by how its text shows them ("@U123", "<@42>"), so that a
-    # staff member's "show me the tickets @alice raised" names her account.
+    # The accounts it mentions, by how its text shows them (Slack's "@U123", Discord's
+    # "@alice"), so that a staff member's "show me the tickets @alice raised" names her.
     people: Mapping[str, Actor] | None = None
 
 
