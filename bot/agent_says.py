@@ -453,12 +453,9 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         if match:
             found = (_number(g) for g in match.groups() if g is not None)
             return command.format(*found).strip()
-    resolved = _RESOLVED_ASK.match(said)
-    if resolved:
-        whose, mine, when = resolved.groups()
-        owner = _whose(whose or mine or "")
-        if owner or not _FIGURES_ASK.match(said):  # "how many did we close?": the figures
-            return f"incident list{owner} --resolved {_period_in(when or '') or '7d'}"
+    resolved = _resolved_list(said)
+    if resolved is not None:
+        return resolved
     if asks_about_priority(said) is not None:
         return None  # what a priority promises is the chat's answer, not the figures
     exported = _EXPORT_ASK.match(said)
@@ -468,6 +465,19 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     if any(p.match(said) for p in (_REPORT_ASK, _BREACHED_IN, _FIGURES_ASK, _REVIEW_ASK)):
         return _report_for(said, groups)
     return _bulletin_action(said) or _incident_action(said, groups)
+
+
+def _resolved_list(said: str) -> str | None:
+    """ "what did bob resolve this week?": the list of what was resolved in the period,
+    one's own or an agent's when said so. "How many did we close?" is the figures'."""
+    resolved = _RESOLVED_ASK.match(said)
+    if resolved is None:
+        return None
+    whose, mine, when = resolved.groups()
+    owner = _whose(whose or mine or "")
+    if not owner and _FIGURES_ASK.match(said):
+        return None
+    return f"incident list{owner} --resolved {_period_in(when or '') or '7d'}"
 
 
 def _groups_as_named(said: str, groups: Collection[str]) -> str:
