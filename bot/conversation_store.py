@@ -122,17 +122,31 @@ async def incident_here(session: AsyncSession, key: str, channel: ChannelRef) ->
     return row.incident_id if row is not None else None
 
 
-async def follow_here(ctx: CommandContext, number: int) -> None:
+async def follow_here(ctx: CommandContext, number: int) -> str | None:
     """The person's direct chat is about incident `number` from now on (unless a question
     there waits for its answer): after "take the next one", "it" is that one. Called only
     when an agent takes an incident on: on every command it measured 17.0 against 18.2
-    open-claim-resolve cycles/s without it (`python bench/commands.py --only sqlite`)."""
+    open-claim-resolve cycles/s without it (`python bench/commands.py --only sqlite`).
+
+    "A note, or a new problem?" about another incident lapses: taking this one on moves
+    the chat on, or "resolve it" would act on the old one. What it held is set aside, and
+    the line saying so is returned, for the reply."""
     if not ctx.channel.is_direct:
-        return  # a thread is about what was opened in it
+        return None  # a thread is about what was opened in it
     row = await find_row(ctx.session, ctx.person.key, place_of(ctx.channel))
     row = row or await create_row(ctx)
+    aside = None
+    if row.step == NOTE_OR_NEW and row.incident_id != number:
+        held = " / ".join((row.held_text or "").splitlines())
+        label = format_id(row.incident_id) if row.incident_id else "the incident"
+        aside = (
+            f"I set aside what you said before (“{short(held, 60)}”), which waited to be "
+            f"called a note on {label} or a new problem: send it again if it matters."
+        )
+        reset(row)
     if row.step == IDLE:
         row.incident_id = number
+    return aside
 
 
 async def create_row(ctx: CommandContext) -> Conversation:

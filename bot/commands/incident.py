@@ -348,8 +348,8 @@ def _none_listed(ctx: CommandContext, said: str) -> str:
 )
 async def claim(ctx: CommandContext, incident: int) -> Reply:
     found = await ctx.incidents.claim(incident, ctx.person)
-    await follow_here(ctx, found.id)  # "put it on hold ..." next is about this one
-    return await _answer(ctx, found, f"You own {format_id(found.id)} now.")
+    aside = await follow_here(ctx, found.id)  # "put it on hold ..." next is about this one
+    return await _answer(ctx, found, _then(f"You own {format_id(found.id)} now.", aside))
 
 
 @registry.command(
@@ -361,10 +361,9 @@ async def claim(ctx: CommandContext, incident: int) -> Reply:
 )
 async def next_(ctx: CommandContext) -> Reply:
     found = await ctx.incidents.claim_next(ctx.person)
-    await follow_here(ctx, found.id)
-    return await _answer(
-        ctx, found, f"You own {format_id(found.id)} now, the next due in the {found.group} queue."
-    )
+    aside = await follow_here(ctx, found.id)
+    taken = f"You own {format_id(found.id)} now, the next due in the {found.group} queue."
+    return await _answer(ctx, found, _then(taken, aside))
 
 
 @registry.command(
@@ -378,10 +377,9 @@ async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
     if to.lower() in SELF and ctx.person.handle:
         to = ctx.person.handle  # "assign 3 to me"
     found = await ctx.incidents.assign(incident, ctx.person, to)
-    if found.assignee == ctx.person.handle:
-        await follow_here(ctx, found.id)
+    aside = await follow_here(ctx, found.id) if found.assignee == ctx.person.handle else None
     owner = ctx.rules.directory.name_of(found.assignee) if found.assignee else found.group
-    return await _answer(ctx, found, f"{format_id(found.id)} is assigned to {owner}.")
+    return await _answer(ctx, found, _then(f"{format_id(found.id)} is assigned to {owner}.", aside))
 
 
 @registry.command(
@@ -736,3 +734,8 @@ def _agent_handle(ctx: CommandContext, named: str) -> str | None:
         known = ", ".join(ctx.rules.directory.handles())
         raise BadArguments(f"'{named}' is not an agent. Agents: {known}.")
     return staff.handle
+
+
+def _then(text: str, aside: str | None) -> str:
+    """The answer, then what taking the incident on set aside, if anything."""
+    return f"{text}\n{aside}" if aside else text

@@ -2821,3 +2821,22 @@ async def test_after_a_fix_a_question_or_another_topic_is_not_asked_about(quiet)
     other = await quiet.message("alice", "the wifi on floor 3 keeps dropping")
     assert not other.text.startswith("Is INC-000001"), other.text
     assert (await incident(quiet)).state == "resolved"
+
+
+async def test_taking_another_incident_on_moves_it_past_an_unanswered_note_or_new(quiet):
+    # Found in use: bob's "claim the visio one" while "a note, or a new problem?" waited
+    # about INC-1 left his chat on INC-1, and his "resolve it, installed from the portal"
+    # resolved the laptop that would not boot, and told alice so.
+    await quiet.ok("alice", "/incident open laptop won't boot, black screen")
+    await quiet.ok("alice", "/incident open need visio installed")
+    await quiet.message("bob", "claim 1")
+    asked = await quiet.message("bob", "it's probably the ssd, asked her to bring it in")
+    assert asked.text.startswith("Is this about INC-000001"), asked.text
+    taken = await quiet.message("bob", "claim 2")
+    assert taken.text.startswith(
+        "You own INC-000002 now.\nI set aside what you said before (“it's probably the ssd, "
+        "asked her to bring it in”), which waited to be called a note on INC-000001 or a "
+        "new problem: send it again if it matters."
+    ), taken.text
+    await quiet.message("bob", "resolve it, installed from the portal")
+    assert [(await incident(quiet, n)).state for n in (1, 2)] == ["in_progress", "resolved"]
