@@ -20,6 +20,10 @@ _IN_FORCE = "latest"
 # Between an incident's id and what follows: spaces and punctuation, but not the dashes
 # of an option ("escalate 1 --hierarchic vendor issue").
 _GAP = r"(?:[\s,.:;!]|-(?!-))*"
+# Words before a command that change nothing: "actually assign it to dave", "ok resolve 2"
+_FILLER = re.compile(
+    r"^(?:(?:actually|ok|okay|right|oh|and|also|then|now|hmm+|um+)\b[,.!]?\s+)+", re.I
+)
 # An incident's number, or "it": the one this chat follows (`bot/app.py` finds it).
 IT = "it"
 _ONE = ID_PREFIX + r"(\d{1,9}|it\b|this\b|that\b)(?: one\b)?"
@@ -99,10 +103,12 @@ _AGENT_SAYS = (
             + _ONE
             + r"\s+(?:over\s+)?to\s+"
             + _WHO
-            + r"\W*$",
-            re.I,
+            # and why: "give it to dave, the dock is dead"
+            + r"(?:(?:\s*[,;:.-]+\s*(?:because\s+|as\s+|since\s+)?|\s+(?:because|as|since)\s+)"
+            + r"(\S.*?))?\W*$",
+            re.I | re.S,
         ),
-        "incident assign {} {}",
+        "incident assign {} {} {}",
     ),
     (
         # "note on 2: asked her to bring it by", "add a note to 2 that she will bring it by";
@@ -254,6 +260,8 @@ _AGENT_SAYS = (
         re.compile(
             r"^(?:(?:what['’]?s|what is)\s+on my plate(?: today)?|(?:show(?: me)? )?my queue|"
             r"what am i working on|what['’]?s next|what(?: should| do) i (?:work on|do|take) next|"
+            r"what['’]?s left(?: for me)?(?: to do)?|anything (?:new )?for me|any (?:new )?"
+            r"(?:tickets|incidents|work) for me|"
             r"how many (?:tickets|incidents) (?:do i have|have i got|are mine|are on my plate))"
             r"\W*$",
             re.I,
@@ -447,12 +455,14 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
     "incident claim 12", "resolve 12 replaced the toner" resolves it with that note,
     "what's unassigned?" lists those nobody owns), or None. `groups` are the support
     groups' names, so that "escalate 12 to network" names where it goes."""
-    said = _groups_as_named(text.strip(), groups)
+    said = _groups_as_named(_FILLER.sub("", text.strip()), groups)
     for pattern, command in _AGENT_SAYS:
         match = pattern.match(said)
         if match:
-            found = (_number(g) for g in match.groups() if g is not None)
-            return command.format(*found).strip()
+            # alternatives leave groups unmatched, and a last one may be left unsaid
+            found = [_number(g) for g in match.groups() if g is not None]
+            unsaid = [""] * (command.count("{}") - len(found))
+            return command.format(*found, *unsaid).strip()
     resolved = _resolved_list(said)
     if resolved is not None:
         return resolved
@@ -561,10 +571,14 @@ def _incident_action(said: str, groups: Collection[str]) -> str | None:
     if action in _NO_TEXT and rest:
         return None
     if action == "assign":
-        rest = re.sub(r"^to\s+", "", rest, flags=re.IGNORECASE)
+        rest = _ASSIGNED_TO.sub(r"\1\2", rest)
     if action == "escalate":
         rest = _escalated_to(rest, groups)
     return f"incident {action} {number} {rest}".strip()
+
+
+# "to dave, the dock is dead" after "assign 2": the agent or group, then why
+_ASSIGNED_TO = re.compile(r"^to\s+(?:the\s+)?(\S+?)(?:\s+team)?\b[,;:.-]*(\s|$)", re.I)
 
 
 def _marked(said: str) -> str | None:

@@ -131,12 +131,16 @@ def _announced(c: Change) -> str | None:
     return f"New {i.priority} for the {i.group} team: {c.label}."
 
 
+def _why(c: Change) -> str:
+    """ ": the dock needs replacing" when the change says why, else the sentence's end."""
+    return f": {c.event.text}" if c.event.text else "."
+
+
 def _escalated(c: Change) -> str:
     """The team an incident lands on hears why, or that nobody claimed it in time."""
     if c.actor.key == SYSTEM.key:
         return f"{c.label} came to the {c.incident.group} team: nobody claimed it in time."
-    why = f": {c.event.text}" if c.event.text else "."
-    return f"{c.actor.name} escalated {c.label} to the {c.incident.group} team{why}"
+    return f"{c.actor.name} escalated {c.label} to the {c.incident.group} team{_why(c)}"
 
 
 def _to_manager(c: Change) -> str:
@@ -215,13 +219,13 @@ DESK_ACTS: dict[str, list[Rule]] = {
     "assigned": [
         ((PREVIOUS,), _taken_from),
         (_TO_REPORTER, lambda c: f"{c.label} is with {_owner_name(c)} now."),
-        ((OWNER,), lambda c: f"{c.actor.name} assigned {c.label} to you."),
+        ((OWNER,), lambda c: f"{c.actor.name} assigned {c.label} to you{_why(c)}"),
         (
             (DESK,),
             lambda c: (
                 None
                 if c.incident.assignee  # the owner was told just above
-                else f"{c.actor.name} put {c.label} in the {c.incident.group} team's queue."
+                else f"{c.actor.name} put {c.label} in the {c.incident.group} team's queue{_why(c)}"
             ),
         ),
     ],

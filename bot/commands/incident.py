@@ -369,14 +369,22 @@ async def next_(ctx: CommandContext) -> Reply:
 @registry.command(
     "incident assign",
     "Give an incident to an agent or to a group's queue",
-    params=[INCIDENT_ID, Param("to", WORD, "an agent's handle, `me`, or a group")],
+    params=[
+        INCIDENT_ID,
+        Param("to", WORD, "an agent's handle, `me`, or a group"),
+        Param("reason", TEXT, "why: on the timeline, and the new owner hears it", required=False),
+    ],
     role=Role.AGENT,
-    examples=["/incident assign 42 dave", "/incident assign 42 network"],
+    examples=[
+        "/incident assign 42 dave",
+        "/incident assign 42 network",
+        "/incident assign 42 dave the dock needs replacing",
+    ],
 )
-async def assign(ctx: CommandContext, incident: int, to: str) -> Reply:
+async def assign(ctx: CommandContext, incident: int, to: str, reason: str | None) -> Reply:
     if to.lower() in SELF and ctx.person.handle:
         to = ctx.person.handle  # "assign 3 to me"
-    found = await ctx.incidents.assign(incident, ctx.person, to)
+    found = await ctx.incidents.assign(incident, ctx.person, to, reason)
     aside = await follow_here(ctx, found.id) if found.assignee == ctx.person.handle else None
     owner = ctx.rules.directory.name_of(found.assignee) if found.assignee else found.group
     return await _answer(ctx, found, _then(f"{format_id(found.id)} is assigned to {owner}.", aside))

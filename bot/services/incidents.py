@@ -375,15 +375,21 @@ class Incidents:
             )
         return await self.claim(incident.id, agent)
 
-    async def assign(self, number: int, agent: Person, target: str) -> Incident:
-        """Give the incident to an agent (by handle) or to a group's queue."""
+    async def assign(
+        self, number: int, agent: Person, target: str, reason: str | None = None
+    ) -> Incident:
+        """Give the incident to an agent (by handle) or to a group's queue; the reason,
+        if given, is on the timeline and goes to whoever it is given to."""
         incident = await self.get(number)
         self._check("assign", incident)
         keep_pending = incident.state == State.PENDING
         state = State.PENDING.value if keep_pending else State.ASSIGNED.value
         owner, group = self._assignee_and_group(incident, target)
-        if not self._change(incident, agent, "assigned", state=state, assignee=owner, group=group):
+        if (incident.assignee, incident.group, incident.state) == (owner, group, state):
             raise Conflict(f"{format_id(number)} is already assigned to {owner or group}.")
+        self._change(
+            incident, agent, "assigned", text=reason, state=state, assignee=owner, group=group
+        )
         return incident
 
     def _assignee_and_group(self, incident: Incident, target: str) -> tuple[str | None, str]:

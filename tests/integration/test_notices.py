@@ -137,6 +137,26 @@ async def test_an_assignment_tells_the_new_owner_and_the_reporter(desk):
     assert found[0].card_title is None
 
 
+async def test_an_assignment_says_why_to_whoever_it_is_given(desk):
+    # Found in use: "assign it to dave, hardware" was refused ("I don't know what to do
+    # with 'hardware'"): an assignment took no reason.
+    await desk.ok("alice", f"/incident open {SUMMARY}")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.message("bob", "actually assign it to dave, hardware fault")
+    await desk.message("dave", "give 1 to the network team because it is the switch port")
+    assert [(h.to, h.text) for h in await heard(desk, "assigned") if h.to != "console:alice"] == [
+        ("dave", f"Bob Baker assigned {LABEL} to you: hardware fault"),
+        ("erin", f"Dave Diaz put {LABEL} in the network team's queue: it is the switch port"),
+    ]
+    async with desk.core.database.transaction() as session:
+        said = await session.scalars(
+            select(IncidentEvent.text).where(IncidentEvent.kind == "assigned")
+        )
+        assert list(said) == ["hardware fault", "it is the switch port"]
+    again = await desk.err("dave", "/incident assign 1 network still the switch")
+    assert again.text == "INC-000001 is already assigned to network."
+
+
 async def test_an_assignment_to_a_group_tells_the_reporter_and_the_team(desk):
     # Before, the team whose queue it went to was told nothing.
     await desk.ok("alice", f"/incident open {SUMMARY}")

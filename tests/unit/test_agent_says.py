@@ -201,6 +201,14 @@ GROUPS = ("service-desk", "desktop-support", "network")
             "incident escalate it needs a profile rebuild --to desktop-support",
         ),
         ("give 2 to the service desk team", "incident assign 2 service-desk"),
+        # with why, and said after a word that changes nothing (found in use)
+        ("actually assign it to dave, hardware", "incident assign it dave hardware"),
+        ("give it to dave, the dock is dead", "incident assign it dave the dock is dead"),
+        ("transfer 2 to dave because it is hardware", "incident assign 2 dave it is hardware"),
+        ("ok resolve 2 new toner", "incident resolve 2 new toner"),
+        ("what's left?", "incident queue --agent me"),
+        ("any new tickets for me?", "incident queue --agent me"),
+        ("and then the printer jammed", None),
         ("show me the report for the service desk team", "report --group service-desk"),
     ],
 )
