@@ -77,6 +77,15 @@ _AGENT_SAYS = (
         "incident claim the {} one",
     ),
     (
+        # "what's the visio one about?", "show me the printer one": by what it is about
+        re.compile(
+            r"^(?:show(?: me)?|(?:what['’]?s|what is)|details (?:of|on))\s+the\s+(?!next\b)"
+            r"([\w'-]+(?: [\w'-]+){0,3}?)\s+(?:one|ticket|incident)(?:\s+about)?\W*$",
+            re.I,
+        ),
+        "incident show the {} one",
+    ),
+    (
         # after "New P1 for the network team: INC-3", or in its thread
         re.compile(
             r"^(?:ok,? )?(?:(?:i['’]?ll|i will|let me) (?:take|grab|handle|pick up) "

@@ -172,7 +172,8 @@ class Core:
         about = _THE_ONE.match(text.strip())
         told = _TOLD.match(text)
         if about:
-            number, rest = await _unowned_about(ctx, about[1]), ""
+            claiming = spec.path == ("incident", "claim")
+            number, rest = await _one_about(ctx, about[1], unowned=claiming), ""
         elif told:
             number, rest = await _reported_by(ctx, told[1]), " " + told[2]
         else:
@@ -318,6 +319,7 @@ def _near(text: str, position: int) -> str:
 
 
 _THE_ONE = re.compile(r"^the\s+(.+?)\s+one$", re.I)  # "claim the wifi one"
+_BY_WHAT_ABOUT = {("incident", "claim"), ("incident", "show")}  # "show me the visio one"
 _TOLD = re.compile(rf"^{REPORTER_OF}(\S+)\s+(.*)$", re.S)  # "tell alice ..." (agent_says)
 
 
@@ -339,20 +341,26 @@ def _points(spec: CommandSpec, text: str) -> bool:
     what it is about ("claim the wifi one")."""
     if not spec.params or spec.params[0] is not INCIDENT_ID:
         return False
-    if spec.path == ("incident", "claim") and _THE_ONE.match(text.strip()):
+    if spec.path in _BY_WHAT_ABOUT and _THE_ONE.match(text.strip()):
         return True
     if spec.path == ("incident", "note") and text.startswith(REPORTER_OF):
         return True
     return text.split(maxsplit=1)[:1] == [IT]
 
 
-async def _unowned_about(ctx: CommandContext, about: str) -> int:
-    """The one incident nobody owns in the person's groups that `about` names."""
-    waiting = await unowned_incidents(ctx.session, ctx.rules.directory.teams(ctx.person))
-    found = named_by(about, waiting)
-    if found is None:
+async def _one_about(ctx: CommandContext, about: str, *, unowned: bool) -> int:
+    """The one open incident in the person's groups that `about` names: to claim, the
+    one nobody owns."""
+    teams = ctx.rules.directory.teams(ctx.person)
+    found = named_by(about, await unowned_incidents(ctx.session, teams, owned_too=not unowned))
+    if found is not None:
+        return found.id
+    if unowned:
         raise BadArguments(
             f"No incident nobody owns in your groups is about “{about}” alone: say its "
             "number, for example “claim INC-12” (“what's unassigned?” lists them)."
         )
-    return found.id
+    raise BadArguments(
+        f"No open incident in your groups is about “{about}” alone: say its number, for "
+        "example “show me INC-12” (“list every ticket about …” finds them by their words)."
+    )

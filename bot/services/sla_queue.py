@@ -73,19 +73,18 @@ async def load_by_owner(
     return sorted(loads, key=lambda load: (load.owner is None, -load.open, load.owner or ""))
 
 
-async def unowned_incidents(session: AsyncSession, groups: Sequence[str]) -> list[Incident]:
-    """The open incidents nobody owns in `groups`, the newest first (at most LIMIT)."""
+async def unowned_incidents(
+    session: AsyncSession, groups: Sequence[str], *, owned_too: bool = False
+) -> list[Incident]:
+    """The open incidents nobody owns in `groups` (or every open one there, with
+    `owned_too`), the newest first (at most LIMIT)."""
     if not groups:
         return []
+    conditions = [Incident.state.in_([s.value for s in OPEN]), Incident.group.in_(groups)]
+    if not owned_too:
+        conditions.append(Incident.assignee.is_(None))
     rows = await session.scalars(
-        select(Incident)
-        .where(
-            Incident.state.in_([s.value for s in OPEN]),
-            Incident.assignee.is_(None),
-            Incident.group.in_(groups),
-        )
-        .order_by(Incident.id.desc())
-        .limit(LIMIT)
+        select(Incident).where(*conditions).order_by(Incident.id.desc()).limit(LIMIT)
     )
     return list(rows)
 

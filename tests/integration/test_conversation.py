@@ -879,6 +879,17 @@ async def test_an_agent_claims_an_unowned_incident_by_what_it_is_about(quiet):
     assert [i.assignee for i in await incidents(quiet)] == [None, "erin", None]
 
 
+async def test_an_agent_asks_about_an_incident_by_what_it_is_about(quiet):
+    # Found in use: bob's "what's the visio one about?" was held as a note-or-new message.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.ok("alice", "/incident open need visio installed")
+    await quiet.message("bob", "claim the visio one")  # owned now, and still found
+    shown = await quiet.message("bob", "what's the visio one about?")
+    assert shown.text == (await quiet.ok("bob", "/incident show 2")).text
+    none = await quiet.message("bob", "show me the scanner one")
+    assert none.text.startswith("No open incident in your groups is about “scanner” alone")
+
+
 async def test_it_with_no_incident_followed_asks_which(quiet):
     await quiet.ok("alice", f"/incident open {PRINTER}")
     which = await quiet.message("bob", "on it")

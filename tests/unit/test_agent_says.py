@@ -209,6 +209,9 @@ GROUPS = ("service-desk", "desktop-support", "network")
         ("what's left?", "incident queue --agent me"),
         ("any new tickets for me?", "incident queue --agent me"),
         ("and then the printer jammed", None),
+        ("what's the visio one about?", "incident show the visio one"),
+        ("show me the printer ticket", "incident show the printer one"),
+        ("what's the next one?", None),
         ("show me the report for the service desk team", "report --group service-desk"),
     ],
 )
