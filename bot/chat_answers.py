@@ -77,17 +77,19 @@ async def progress(
         return await incident_status(ctx, found)
     if past:
         return await _reported(ctx)
+    # A known problem they said affects them is news they are waiting for too.
+    followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
+    lines = "\n".join(known_issue_line(b, ctx.now) for b in followed)
     # An agent's "my tickets" are their queue; anyone else's, those they reported.
     if ctx.person.is_agent:
         reply = await own_queue(ctx.session, ctx.rules, ctx.now, ctx.person)
     else:
         rows, total = await ctx.incidents.search(ctx.person, IncidentFilter())
+        if not rows and followed and not drafting:  # "when will it be fixed?" of that
+            return Reply(text=f"You'll hear here as soon as it is fixed:\n{lines}")
         reply = await _incidents_news(ctx, rows, total, drafting)
-    # A known problem they said affects them is news they are waiting for too.
-    followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
     if not followed:
         return reply
-    lines = "\n".join(known_issue_line(b, ctx.now) for b in followed)
     return replace(reply, text=f"{reply.text}\nYou'll hear when these are fixed:\n{lines}")
 
 

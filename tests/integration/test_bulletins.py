@@ -399,7 +399,11 @@ async def test_asking_for_news_names_the_known_problems_one_follows(desk, clock)
         "BUL-1 · Email is down for everyone (major, posted 5m ago)"
     )
     news = await desk.message("alice", "any news on my tickets?")
-    assert news.text == f"You have no open incidents. Tell me if something is wrong.\n{followed}"
+    # before: "You have no open incidents. Tell me if something is wrong." first
+    assert news.text == (
+        "You'll hear here as soon as it is fixed:\n"
+        "BUL-1 · Email is down for everyone (major, posted 5m ago)"
+    )
     await desk.ok("alice", "/incident open the printer on floor 2 is jammed")
     one = await desk.message("alice", "any news on my tickets?")
     assert one.text.startswith(
