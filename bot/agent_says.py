@@ -103,8 +103,22 @@ _AGENT_SAYS = (
         "incident pending {} {}",
     ),
     (
-        re.compile(r"^(?:please )?(?:take|bring)\s+" + _ONE + r"\s+off hold\W*$", re.I),
-        "incident resume {}",
+        # "take 1 off hold, the dock arrived": and what changed
+        re.compile(
+            r"^(?:please )?(?:take|bring)\s+" + _ONE + r"\s+off hold(?:\s*[,;:.-]+\s*(\S.*?))?\W*$",
+            re.I | re.S,
+        ),
+        "incident resume {} {}",
+    ),
+    (
+        # "the dock arrived, take 1 off hold": what changed, said first
+        re.compile(
+            r"^([^,;:]{1,120}?)\s*[,;:-]+\s*(?:please )?(?:take|bring)\s+"
+            + _ONE
+            + r"\s+off hold\W*$",
+            re.I | re.S,
+        ),
+        "incident resume {1} {0}",
     ),
     (
         re.compile(

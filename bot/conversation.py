@@ -1349,6 +1349,8 @@ class Chat:
         before = await ctx.session.get(Incident, number)
         answers = before is not None and ctx.incidents.answers(before, ctx.person)
         incident = await ctx.incidents.note(number, ctx.person, self._kept(text))
+        if ctx.person.is_agent and incident.reporter_key != ctx.person.key:
+            return self.answer(Reply(text=f"Noted on {format_id(number)}."))  # as /incident note
         who = ctx.rules.directory.name_of(incident.assignee) if incident.assignee else None
         hears = f"{who} will see it" if who else "the desk will see it"
         if answers:

@@ -481,12 +481,15 @@ async def pending(ctx: CommandContext, incident: int, reason: str, on: str | Non
 @registry.command(
     "incident resume",
     "Carry on with a pending incident",
-    params=[INCIDENT_ID],
+    params=[
+        INCIDENT_ID,
+        Param("note", TEXT, "what changed: on the timeline, and its reporter hears it", False),
+    ],
     role=Role.AGENT,
-    examples=["/incident resume 42"],
+    examples=["/incident resume 42", "/incident resume 42 the new dock arrived"],
 )
-async def resume(ctx: CommandContext, incident: int) -> Reply:
-    found = await ctx.incidents.resume(incident, ctx.person)
+async def resume(ctx: CommandContext, incident: int, note: str | None) -> Reply:
+    found = await ctx.incidents.resume(incident, ctx.person, note)
     return await _answer(ctx, found, f"{format_id(found.id)} is back in progress.")
 
 

@@ -490,10 +490,11 @@ class Incidents:
         )
         return incident
 
-    async def resume(self, number: int, agent: Person) -> Incident:
+    async def resume(self, number: int, agent: Person, note: str | None = None) -> Incident:
+        """Carry on with a pending incident; the note, if any, says what changed."""
         incident = await self.get(number)
         self._check("resume", incident)
-        self._back_to_work(incident, agent, "resumed")
+        self._back_to_work(incident, agent, "resumed", note)
         return incident
 
     def _back_to_work(

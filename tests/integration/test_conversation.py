@@ -716,7 +716,9 @@ async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quie
     asked = await quiet.message("bob", "ok I will order a new roller for it")
     assert asked.text.startswith(f"Is this about INC-000001 “{PRINTER}”, or a new problem?")
     added = await quiet.message("bob", "1")
-    assert added.text.startswith("Added to INC-000001")
+    # as /incident note answers (before: "Added to INC-000001; Bob Baker (bob) will see
+    # it", to bob himself)
+    assert added.text == "Noted on INC-000001."
     assert (await timeline(quiet))[-1] == ("note", "bob", "ok I will order a new roller for it")
     assert (await told(quiet, "console:alice"))[-1] == (
         "note",
@@ -724,6 +726,21 @@ async def test_an_owners_direct_reply_to_news_of_an_incident_can_go_onto_it(quie
     )
     # His thanks is no reporter's: nothing to keep him posted on.
     assert (await quiet.message("bob", "thanks")).text == "You're welcome!"
+
+
+async def test_what_changed_goes_with_taking_an_incident_off_hold(quiet):
+    # Found in use: bob's "the dock arrived, take 1 off hold" went to alice as his note,
+    # and the incident stayed on hold.
+    await claimed(quiet)
+    await quiet.message("bob", "put it on hold, waiting for a new dock from the supplier")
+    back = await quiet.message("bob", "the dock arrived, take 1 off hold")
+    assert back.text == "INC-000001 is back in progress.", back.text
+    assert (await incident(quiet)).state == "in_progress"
+    assert (await timeline(quiet))[-1][0::2] == ("resumed", "the dock arrived")
+    assert (await told(quiet, "console:alice"))[-1] == (
+        "resumed",
+        f"INC-000001 “{PRINTER}” is back in progress, with Bob Baker (bob): the dock arrived",
+    )
 
 
 FACILITIES = (
