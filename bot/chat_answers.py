@@ -222,6 +222,12 @@ def _team_line(rules: DeskRules, group: str) -> str:
     return f"{group}{about}: {who}.{head}"
 
 
+CHANGE_TEXT = (
+    "I can't change what an incident says, but what you tell me here goes onto it for the "
+    "desk: say what it should say (“the summary should say both monitors are dead”). Its "
+    "priority is the desk's to set: “can you make it urgent?” tells its owner why it "
+    "can't wait."
+)
 FILES_TEXT = (
     "Yes: attach it to a message here, with a few words on what it shows. While you tell "
     "me about a problem it goes with your report; once the incident is open, it goes onto it."

@@ -23,6 +23,7 @@ from typing import TypeGuard
 
 from bot.cards import ago, incident_reply, suggestion_line
 from bot.chat_answers import (
+    CHANGE_TEXT,
     FILES_TEXT,
     STAFF_UNCLEAR_TEXT,
     UNCLEAR_TEXT,
@@ -125,6 +126,7 @@ from bot.typed_answers import (
     GOES_ON,
     NEED_HELP,
     NO,
+    ON_THE_TICKET,
     RATING,
     SOLVED,
     STILL,
@@ -157,6 +159,7 @@ _ASIDES = (
     IntentKind.CONTACT,
     IntentKind.FILES,
     IntentKind.TEAM,
+    IntentKind.CHANGE,
 )
 _NEXT_PROBLEM = "\n\n"  # between the problems set aside in `held_text` while drafting
 # Steps whose draft ends opened, fixed by an article or joined to an incident, each of
@@ -275,6 +278,8 @@ class Chat:
             return self.answer(Reply(text=contact_text(self.ctx.rules, managers=wanted)))
         if kind == IntentKind.FILES:
             return self.answer(Reply(text=FILES_TEXT))
+        if kind == IntentKind.CHANGE:
+            return self.answer(Reply(text=CHANGE_TEXT))
         if kind == IntentKind.TEAM:
             return self.answer(Reply(text=team_text(self.ctx.rules, self.ctx.person, intent.text)))
         if kind == IntentKind.COMPLAINT:
@@ -294,7 +299,8 @@ class Chat:
         if self._how_long_for(followed, text):
             return self.answer(await progress(self.ctx, followed.id, drafting=False))
         asked = followed is not None and await self.ctx.incidents.asked(followed, self.ctx.person)
-        adding = bool(ADDING.match(text.strip()))  # "can you add that ...": it says where
+        # "can you add that ...", "... on the ticket": it says where
+        adding = bool(ADDING.match(text.strip()) or ON_THE_TICKET.search(text))
         elsewhere = followed is not None and not adding and self._elsewhere(text, followed)
         # "and it only happens after lunch": more of the same, unless it names a problem
         # or another topic

@@ -31,6 +31,7 @@ class IntentKind(StrEnum):
     THANKS = "thanks"
     OPENER = "opener"  # "I need help with my laptop": the text is the topic, if named
     TEAM = "team"  # "who's on the network team?": the text is the team, "my" or "" (all)
+    CHANGE = "change"  # "can I change the title of my ticket?": how a reporter does
     UNCLEAR = "unclear"
 
 
@@ -176,6 +177,13 @@ _STATUS = re.compile(
 _ABOUT = re.compile(r"\b(of|on|with|for) (the |our |my )?(?!ticket|incident|request|case)[a-z]")
 _IT = re.compile(r"\b(it|this|that)\b")
 _MIN_REPORT_WORDS = 4
+# "can I change the title of my ticket?", "how do I edit my request?"
+_CHANGE_ASK = re.compile(
+    r"^(?:can|could|may|how (?:do|can|should))\s+(?:i|you|we)\s+(?:change|edit|update|correct|"
+    r"rename|amend)\s+(?:(?:the|my|its)\s+(?:title|summary|description|subject|wording)"
+    r"(?:\s+(?:of|on)\s+(?:my|the|this)\s+(?:ticket|incident|request|report))?|"
+    r"(?:my|the|this)\s+(?:ticket|incident|request|report))\s*\??$"
+)
 # "who's on the network team?", "who is in my team?", "what teams are there?"
 _TEAM_ASK = re.compile(
     r"^(?:who(?:'s| is| are)(?: working)?|who works)\s+(?:on|in|for)\s+(?:the\s+)?"
@@ -256,6 +264,8 @@ def recognise(text: str) -> Intent:
         return Intent(IntentKind.COMPLAINT, incident, core)
     if _HURRY.search(lowered) and words <= 25:
         return Intent(IntentKind.HURRY, incident, core)
+    if _CHANGE_ASK.match(lowered) and incident is None:
+        return Intent(IntentKind.CHANGE, None, core)
     team = _TEAM_ASK.match(lowered)
     if team:
         return Intent(IntentKind.TEAM, None, team["team"] or "")

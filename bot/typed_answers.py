@@ -92,6 +92,14 @@ ABOUT_IT = re.compile(
     r"^my desk is\b",
     re.I,
 )
+# Said to be for the ticket itself, whatever it is about: "update my phone number on the
+# ticket", "the summary should say both monitors"
+ON_THE_TICKET = re.compile(
+    r"\b(?:on|in|to)\s+(?:the|my|this)\s+(?:ticket|incident|request)\b|"
+    r"^(?:the\s+|its\s+|my\s+ticket'?s\s+)?(?:summary|title|description|subject)\s+"
+    r"(?:should|needs to|must|ought to)\b",
+    re.I,
+)
 BELONGS_TO = re.compile(
     r"^(?:(?:please\s+)?(?:add|put|move)\s+(?:it|this|that)\s+(?:to|on|onto|in)|"
     r"(?:it'?s|it\s+is|this\s+is)\s+(?:about|for|part\s+of)|(?:it\s+|this\s+)?belongs\s+"

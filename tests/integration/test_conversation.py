@@ -2868,3 +2868,23 @@ async def test_taking_another_incident_on_moves_it_past_an_unanswered_note_or_ne
     ), taken.text
     await quiet.message("bob", "resolve it, installed from the portal")
     assert [(await incident(quiet, n)).state for n in (1, 2)] == ["in_progress", "resolved"]
+
+
+async def test_what_is_said_to_be_for_the_ticket_goes_onto_it(quiet):
+    # Found in use: "the summary should say both monitors are not detected" was asked
+    # "a note, or a new problem?", "can you update my phone number on the ticket?" too,
+    # and "can i change the title of my ticket?" was answered with its status.
+    await quiet.ok("alice", "/incident open my second monitor is not detected")
+    how = await quiet.message("alice", "can i change the title of my ticket?")
+    assert how.text.startswith("I can't change what an incident says, but what you tell me")
+    for said in (
+        "the summary should say both monitors are not detected",
+        "can you update my phone number on the ticket? it's 07700 900123",
+    ):
+        added = await quiet.message("alice", said)
+        assert added.text == "Added to INC-000001; the desk will see it.", added.text
+    notes = [text for kind, _, text in await timeline(quiet) if kind == "note"]
+    assert notes == [
+        "the summary should say both monitors are not detected",
+        "can you update my phone number on the ticket? it's 07700 900123",
+    ]

@@ -97,6 +97,8 @@ TABLE = [
     ("who's on the network team?", IntentKind.TEAM, None),
     ("who is in my team", IntentKind.TEAM, None),
     ("what teams are there?", IntentKind.TEAM, None),
+    ("can i change the title of my ticket?", IntentKind.CHANGE, None),
+    ("can you fix it?", REPORT, None),
     ("who is on the printer team and why is it always broken", REPORT, None),
     ("my p4 ticket is still not fixed", REPORT, None),
     # Found by asking as an employee (before: a report each, or articles).
