@@ -343,6 +343,8 @@ _AGENT_SAYS = (
         re.compile(
             r"^(?:(?:who['’]?s|who is)\s+(?:over ?loaded|swamped|busiest)|"
             r"how busy is (?:everyone|every ?body|the team)|(?:the )?(?:team['’]?s? )?workload|"
+            r"how many (?:tickets|incidents) (?:does|has) (?:everyone|every ?body|each (?:agent|"
+            r"person)) (?:have|got)(?: open| on)?|"
             r"what['’]?s (?:everyone|every ?body) working on)\W*$",
             re.I,
         ),

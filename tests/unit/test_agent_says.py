@@ -300,6 +300,7 @@ def test_replies_and_what_waits_on_someone_else(text, command):
         ("show me bob's closed tickets", "incident list --owner bob --resolved 7d"),
         ("what did you fix?", None),
         ("how many tickets does erin have?", "incident queue --agent erin"),
+        ("how many tickets does everyone have?", "incident queue --all"),
         ("which tickets were reopened this month?", "report --since 30d"),
         ("any complaints this week?", "report"),
         ("who rated us poorly?", "report"),
