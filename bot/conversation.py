@@ -740,7 +740,7 @@ class Chat:
             # The question asked is still open: ask it again, keeping any news it brought.
             if brings_news(clean, intent.kind):
                 return await self.add_detail(clean)
-            self.said.append("Noted.")
+            self.said.append(self._noted_other(step))
             return await self.ask_next()
         elif step == CONFIRM and clean.rstrip(".") == "2":
             return self.edit()  # the buttons' order: Confirm, Edit, Cancel
@@ -798,6 +798,17 @@ class Chat:
         """More about a problem, not a bare answer: "i forgot my password and im locked
         out" answers "Who is affected?" only by the way (it says "my password")."""
         return more_detail(clean, intent.kind) and bool(self.ctx.rules.triage.category(clean))
+
+    def _noted_other(self, step: str) -> str:
+        """ "Noted: Work is slowed down, or a workaround exists." for the answer given to
+        the question not yet asked, so that the person sees what was understood."""
+        levels = self.ctx.rules.settings.classification
+        meaning = (
+            levels.urgency.get(self.row.urgency or "")
+            if step == SCOPE
+            else levels.impact.get(self.row.impact or "")
+        )
+        return f"Noted: {meaning[:1].lower()}{meaning[1:]}." if meaning else "Noted."
 
     def _kept_other_answer(self, step: str, clean: str) -> bool:
         """Whether the message answered the other of the two questions ("just me" when

@@ -582,14 +582,17 @@ async def test_an_answer_to_the_other_question_is_kept_and_the_asked_one_comes_a
     # Before: "Sorry, I didn't get that." and the answer was lost.
     assert (await quiet.message("alice", PRINTER)).text == SCOPE
     noted = await quiet.message("alice", "i can't work at all")
-    assert noted.text == f"Noted.\n{SCOPE}"
+    # what was understood is said (before: a bare "Noted.")
+    assert noted.text == f"Noted: work has stopped and there is no workaround.\n{SCOPE}"
     assert (await quiet.message("alice", "just me")).text == SHALL_I  # not asked again
     await quiet.message("alice", "cancel")
     assert (await quiet.message("alice", PRINTER)).text == SCOPE
     # A bare no is too short to be "No, I'm stopped" for the other question.
     assert (await quiet.message("alice", "no")).text == f"Sorry, I didn't get that. {SCOPE}"
     assert (await quiet.message("alice", "just me")).text == BLOCKED
-    assert (await quiet.message("alice", "my team")).text == f"Noted.\n{BLOCKED}"
+    assert (await quiet.message("alice", "my team")).text == (
+        f"Noted: a team or a department is affected.\n{BLOCKED}"
+    )
     summary = await quiet.message("alice", "it can wait")
     fields = {f.label: f.value for f in summary.card.fields}
     assert fields["Affected"].startswith("medium")  # "my team", said second, stands
