@@ -47,6 +47,16 @@ def _noted(leads: str) -> re.Pattern[str]:
     )
 
 
+def _told(who: str) -> re.Pattern[str]:
+    """Words for someone, said to be for `who`: "tell alice that …", "let her know …"."""
+    return re.compile(
+        rf"^(?:please )?(?:tell\s+{who}|let\s+{who}\s+know|message\s+{who}\s*:)(?:\s+that)?"
+        + _GAP
+        + r"(\S.*)$",
+        re.I | re.S,
+    )
+
+
 _AGENT_SAYS = (
     (
         re.compile(
@@ -185,20 +195,12 @@ _AGENT_SAYS = (
     (
         # "tell alice the toner is on order", "let alice know it's fixed": the incident she
         # reported (`bot/services/reporters.py` finds which)
-        re.compile(
-            r"^(?:please )?(?:tell\s+" + _PERSON + r"|let\s+" + _PERSON + r"\s+know|"
-            r"message\s+" + _PERSON + r"\s*:)(?:\s+that)?" + _GAP + r"(\S.*)$",
-            re.I | re.S,
-        ),
+        _told(_PERSON),
         "incident note " + REPORTER_OF + "{} {}",
     ),
     (
         # "tell her the toner is on order": the reporter of the incident followed
-        re.compile(
-            r"^(?:please )?(?:tell\s+" + _THEM + r"|let\s+" + _THEM + r"\s+know|"
-            r"message\s+" + _THEM + r"\s*:)(?:\s+that)?" + _GAP + r"(\S.*)$",
-            re.I | re.S,
-        ),
+        _told(_THEM),
         "incident note it {}",
     ),
     (

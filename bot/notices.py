@@ -265,13 +265,7 @@ DESK_ACTS: dict[str, list[Rule]] = {
         ((OWNER,), lambda c: f"{c.actor.name} on {c.label}, for the desk: {c.event.text}")
     ],
     "resumed": [
-        (
-            _TO_REPORTER,
-            lambda c: (
-                f"{c.label} is back in progress, with {_owner_name(c)}"
-                + (f": {c.event.text}" if c.event.text else ".")
-            ),
-        )
+        (_TO_REPORTER, lambda c: f"{c.label} is back in progress, with {_owner_name(c)}{_why(c)}")
     ],
     "resolved": [(_TO_REPORTER, lambda c: f"{c.label} is resolved: {c.event.text}")],
     "closed": [(_TO_REPORTER, lambda c: f"{c.label} is closed.")],

@@ -483,7 +483,12 @@ async def pending(ctx: CommandContext, incident: int, reason: str, on: str | Non
     "Carry on with a pending incident",
     params=[
         INCIDENT_ID,
-        Param("note", TEXT, "what changed: on the timeline, and its reporter hears it", False),
+        Param(
+            "note",
+            TEXT,
+            "what changed: on the timeline, and its reporter hears it",
+            required=False,
+        ),
     ],
     role=Role.AGENT,
     examples=["/incident resume 42", "/incident resume 42 the new dock arrived"],
