@@ -564,7 +564,7 @@ class Chat:
         await bulletins.follow(self.ctx.person, number)
         return Reply(
             text=f"Thanks, you're on the list for {format_bulletin(number)}: you'll hear "
-            "when it's resolved. Nothing new was opened."
+            "each update and when it's resolved. Nothing new was opened."
         )
 
     async def _thread_incident(self, states: frozenset[State] = OPEN) -> Incident | None:

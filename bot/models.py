@@ -349,7 +349,7 @@ class BulletinCopy(Base):
 
 
 class BulletinFollower(Base):
-    """Someone who said a bulletin's problem affects them: they hear when it is resolved."""
+    """Someone who said a bulletin's problem affects them: they hear its news until it ends."""
 
     __tablename__ = "bulletin_followers"
 

@@ -115,6 +115,8 @@ class Bulletins:
         bulletin.latest, bulletin.updated_at = text, self.now
         bulletin.updates += 1
         await self._republish(bulletin, f"Update: {text}")
+        news = f"Update on the problem you told us about ({_about(bulletin)}): {sentence(text)}"
+        await self._tell_followers(bulletin, author, news, kind="bulletin_update")
         return bulletin
 
     async def resolve(self, author: Person, number: int, text: str | None) -> Bulletin:
@@ -125,7 +127,9 @@ class Bulletins:
         text = text or await self._incident_fix(bulletin)
         bulletin.final_note = text
         await self._end(bulletin, RESOLVED, f"Resolved: {text}" if text else "Resolved.")
-        await self._tell_followers(bulletin, text)
+        news = f"Good news: the problem you told us about ({_about(bulletin)}) is resolved"
+        news = f"{news}: {sentence(text)}" if text else f"{news}."
+        await self._tell_followers(bulletin, author, f"{news} {STILL_WRONG}.")
         return bulletin
 
     async def expire_due(self) -> int:
@@ -197,7 +201,7 @@ class Bulletins:
         return found if found and "/" in found else None
 
     async def follow(self, person: Person, number: int) -> Bulletin:
-        """`person` is affected by the bulletin's problem: they hear when it ends."""
+        """`person` is affected by the bulletin's problem: they hear its updates and its end."""
         bulletin = await self._active(number, "follow")
         if await self.session.get(BulletinFollower, (number, person.key)) is None:
             self.session.add(
@@ -291,17 +295,20 @@ class Bulletins:
             self.outbox.add(recipient, card, kind="bulletin_edit", edit_of=original.id)
             self.outbox.add(recipient, said, kind="bulletin_line", reply_to=original.id)
 
-    async def _tell_followers(self, bulletin: Bulletin, text: str | None) -> None:
+    async def _tell_followers(
+        self, bulletin: Bulletin, author: Person, news: str, kind: str = "bulletin_resolved"
+    ) -> None:
+        """Everyone who said the problem hits them hears its news in a direct message;
+        the one who wrote it knows already."""
         followers = await self.session.scalars(
-            select(BulletinFollower).where(BulletinFollower.bulletin_id == bulletin.id)
+            select(BulletinFollower).where(
+                BulletinFollower.bulletin_id == bulletin.id,
+                BulletinFollower.person_key != author.key,
+            )
         )
-        about = bulletin.service or bulletin.text
-        news = f"Good news: the problem you told us about ({about}) is resolved"
-        news = f"{news}: {sentence(text)}" if text else f"{news}."
-        news += f" {STILL_WRONG}."
         for follower in followers:
             recipient = self.rules.directory.recipient(follower.person_key, follower.person_name)
-            self.outbox.add(recipient, Reply(text=news), kind="bulletin_resolved")
+            self.outbox.add(recipient, Reply(text=news), kind=kind)
 
 
 _GENERAL = re.compile(
@@ -351,6 +358,10 @@ def fixed_line(bulletin: Bulletin, now: datetime) -> str:
     line = f"{format_bulletin(bulletin.id)} · {bulletin.text} was resolved {ended}"
     line = f"{line}: {sentence(bulletin.final_note)}" if bulletin.final_note else f"{line}."
     return f"{line} {STILL_WRONG} and I'll help."
+
+
+def _about(bulletin: Bulletin) -> str:
+    return bulletin.service or bulletin.text
 
 
 def _service_named(service: str | None, text: str) -> float:

@@ -378,7 +378,7 @@ async def test_same_here_under_a_posted_bulletin_follows_it(desk, scheduler, pla
     assert not await desk.core.follows(elsewhere, "same here")
     joined = await desk.message("alice", "same here", channel=thread)
     assert joined.text == (
-        "Thanks, you're on the list for BUL-1: you'll hear when it's resolved. "
+        "Thanks, you're on the list for BUL-1: you'll hear each update and when it's resolved. "
         "Nothing new was opened."
     )
     async with desk.core.database.transaction() as session:
@@ -560,6 +560,27 @@ async def test_fixing_the_announced_incident_asks_the_poster_to_end_the_bulletin
         "Good news: the problem you told us about (email) is resolved: Restarted the mail "
         "gateway. If it still isn't working for you, tell me what you see.",
     )
+
+
+async def test_those_on_the_list_hear_each_update_and_its_author_does_not(desk):
+    # Before, they were told "I'll tell you when there is news" and heard only the end.
+    await desk.ok("carol", POST)
+    for affected in ("alice", "dave", "carol"):
+        await desk.message(affected, "outlook won't load my inbox")
+        await desk.press(affected, "intake.affected")
+    async with desk.core.database.transaction() as session:
+        followers = list(await session.scalars(select(BulletinFollower.person_key)))
+    assert sorted(followers) == ["carol", "console:alice", "dave"]
+    await desk.ok("carol", "/bulletin update 1 the mail server is restarting, back by 3pm")
+    told = [(r.recipient_key, r.payload["text"]) for r in await outbox(desk)]
+    news = (
+        "Update on the problem you told us about (email): the mail server is restarting, "
+        "back by 3pm."
+    )
+    assert [who for who, text in told if text == news] == ["console:alice", "dave"]
+    await desk.ok("carol", "/bulletin resolve 1 Mail flows again")
+    ended = [r.recipient_key for r in await outbox(desk) if r.kind == "bulletin_resolved"]
+    assert ended == ["console:alice", "dave"]
 
 
 async def test_a_cancelled_announced_incident_asks_too_and_others_do_not(desk):

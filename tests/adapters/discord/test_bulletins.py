@@ -138,6 +138,6 @@ async def test_in_the_bulletins_thread_same_here_follows_it_and_chatter_is_left_
     await receive(client, message_create("same here", channel_id=thread, guild=True))
     answers = fake.sent("POST", rf"/channels/{thread}/messages")[lines:]
     assert [a.body["content"] for a in answers] == [
-        "Thanks, you're on the list for BUL-1: you'll hear when it's resolved. "
+        "Thanks, you're on the list for BUL-1: you'll hear each update and when it's resolved. "
         "Nothing new was opened."
     ]

@@ -99,7 +99,7 @@ async def test_a_report_of_the_known_problem_joins_the_bulletin(slack, fake, cor
     known = [c for c in await fake.wait_for("chat.postMessage", 4) if c.body["channel"] == "DALICE"]
     assert "Known issue, we're on it" in text_of(known[0].blocks)
     joined = await slack.press(known[0], "Yes, I'm affected")
-    assert "you'll hear when it's resolved" in text_of(joined.blocks)
+    assert "you'll hear each update and when it's resolved" in text_of(joined.blocks)
 
     await slack.answer("/bulletin", "resolve 1 Email is back", user="UCAROL")
     await deliver(core, adapter, fake)
