@@ -57,6 +57,9 @@ def _told(who: str) -> re.Pattern[str]:
     )
 
 
+_ON_HOLD = re.compile(
+    r"^(?:please )?(?:put|place|set)\s+" + _ONE + r"\s+on hold" + _GAP + r"(.*)$", re.I | re.S
+)
 _AGENT_SAYS = (
     (
         re.compile(
@@ -105,13 +108,7 @@ _AGENT_SAYS = (
         ),
         "incident claim it",
     ),
-    (
-        re.compile(
-            r"^(?:please )?(?:put|place|set)\s+" + _ONE + r"\s+on hold" + _GAP + r"(.*)$",
-            re.I | re.S,
-        ),
-        "incident pending {} {}",
-    ),
+    (_ON_HOLD, "incident pending {} {}"),
     (
         # "take 1 off hold, the dock arrived": and what changed
         re.compile(
@@ -591,6 +588,38 @@ def _bulletin(said: str | None) -> str:
 
 
 def _incident_action(said: str, groups: Collection[str]) -> str | None:
+    return _said_plainly(said, groups) or _after_a_clause(said, groups)
+
+
+def _after_a_clause(said: str, groups: Collection[str]) -> str | None:
+    """ "the roller arrived, resolve it, replaced the roller": what happened, said before
+    an action that takes words, is the start of its note or reason. A clause before one
+    that takes none ("close 2") is not read: those can't be undone."""
+    for gap in _CLAUSE_END.finditer(said, 1, _LONGEST_CLAUSE + 1):
+        command = _said_plainly(said[gap.end() :], groups) or _put_on_hold(said[gap.end() :])
+        if command is None or command.split()[1] in _NO_TEXT:
+            continue
+        lead = said[: gap.start()].strip()
+        if agent_command(lead, groups) is not None:
+            return None  # two commands in one message ("claim 12, resolve it")
+        head, _, rest = _split_words(command)
+        tail = f" {rest}" if rest.startswith("--") else f", {rest}" if rest else ""
+        return f"{head} {lead}{tail}"
+    return None
+
+
+def _put_on_hold(said: str) -> str | None:
+    match = _ON_HOLD.match(said)
+    return f"incident pending {_number(match[1])} {match[2]}".strip() if match else None
+
+
+def _split_words(command: str) -> tuple[str, str, str]:
+    """ "incident resolve it new toner" as its action ("incident resolve it") and text."""
+    words = command.split(" ", 3)
+    return " ".join(words[:3]), " ", words[3] if len(words) > 3 else ""
+
+
+def _said_plainly(said: str, groups: Collection[str]) -> str | None:
     match = _AGENT_ACT.match(said)
     if match is None:
         return _marked(said)
@@ -602,6 +631,11 @@ def _incident_action(said: str, groups: Collection[str]) -> str | None:
     if action == "escalate":
         rest = _escalated_to(rest, groups)
     return f"incident {action} {number} {rest}".strip()
+
+
+# Where a clause said before an action ends ("the roller arrived, resolve it")
+_CLAUSE_END = re.compile(r"\s*[,;:]\s*|\s+-+\s+")
+_LONGEST_CLAUSE = 120
 
 
 # "to dave, the dock is dead" after "assign 2": the agent or group, then why

@@ -68,18 +68,19 @@ _HINTS = {
 }
 
 
+# How a refusal says each action, the incident where "{}" is
 _VERBS = {
-    "claim": "claim",
-    "assign": "assign",
-    "escalate": "escalate",
-    "pending": "put on pending",
-    "resume": "resume",
-    "resolve": "resolve",
-    "close": "close",
-    "reopen": "reopen",
-    "note": "add a note to",
-    "classify": "reclassify",
-    "cancel": "cancel",
+    "claim": "claim {}",
+    "assign": "assign {}",
+    "escalate": "escalate {}",
+    "pending": "put {} on hold",
+    "resume": "resume {}",
+    "resolve": "resolve {}",
+    "close": "close {}",
+    "reopen": "reopen {}",
+    "note": "add a note to {}",
+    "classify": "reclassify {}",
+    "cancel": "cancel {}",
 }
 
 
@@ -95,4 +96,4 @@ def check(action: str, state: State, label: str) -> None:
     shown = state.value.replace("_", " ")
     possible = allowed_actions(state)
     then = f"From {shown} you can: {', '.join(possible)}." if possible else _HINTS[state]
-    raise InvalidTransition(f"You can't {_VERBS[action]} {label}: it is {shown}. {then}")
+    raise InvalidTransition(f"You can't {_VERBS[action].format(label)}: it is {shown}. {then}")

@@ -746,6 +746,21 @@ async def test_what_changed_goes_with_taking_an_incident_off_hold(quiet):
     )
 
 
+async def test_what_happened_said_before_resolving_is_the_start_of_the_fix(quiet):
+    # Found in use: "the roller arrived, resolve it, …" was asked "a note, or a new
+    # problem?" about INC-1, and it stayed in progress.
+    await claimed(quiet)
+    done = await quiet.message(
+        "bob", "the roller arrived, resolve it, replaced the pickup roller on tray 2"
+    )
+    assert done.text == "INC-000001 is resolved (fixed).", done.text
+    assert (await incident(quiet)).resolution_note == (
+        "the roller arrived, replaced the pickup roller on tray 2"
+    )
+    held = await quiet.message("bob", "she is happy; put it on hold")
+    assert held.text.startswith("You can't put INC-000001 on hold"), held.text
+
+
 FACILITIES = (
     "That sounds like one for Facilities rather than the IT desk: the facilities desk, "
     "ext. 4000 or facilities@example.com. If it is an IT problem after all, press "

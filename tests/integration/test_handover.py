@@ -116,7 +116,7 @@ async def test_a_manager_moves_only_what_is_in_the_groups_they_manage(
 
 
 async def test_after_a_handover_the_new_owner_puts_one_on_hold_without_claiming_it(desk):
-    # Before: "You can't put on pending INC-000001: it is assigned."
+    # Before: "You can't put INC-000001 on hold: it is assigned."
     await bobs(desk, 1)
     await desk.ok("carol", "/incident handover bob erin")
     held = await desk.ok("erin", "/incident pending 1 which model is it?")
@@ -138,5 +138,5 @@ async def test_one_assigned_to_someone_else_is_not_put_on_hold(desk):
     await desk.ok("alice", "/incident open Laptop will not boot")
     await desk.ok("bob", "/incident assign 1 erin")
     refused = await desk.err("bob", "/incident pending 1 is the charger light on?")
-    assert refused.text.startswith("You can't put on pending INC-000001: it is assigned.")
+    assert refused.text.startswith("You can't put INC-000001 on hold: it is assigned.")
     assert (await incident(desk, 1)).assignee == "erin"

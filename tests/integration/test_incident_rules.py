@@ -18,19 +18,19 @@ SUMMARY = "Printer on floor 3 jams on every page"
 SECRET = "Payroll spreadsheet of the board is corrupted"
 AGENTS = ["bob", "dave", "erin", "carol"]
 
-# How a refusal names the action ("You can't put on pending ...").
+# How a refusal names the action ("You can't put INC-… on hold").
 VERB = {
-    "close": "close",
-    "resume": "resume",
-    "reopen": "reopen",
-    "claim": "claim",
-    "pending": "put on pending",
-    "note": "add a note to",
-    "classify": "reclassify",
-    "resolve": "resolve",
-    "assign": "assign",
-    "escalate": "escalate",
-    "cancel": "cancel",
+    "close": "close {}",
+    "resume": "resume {}",
+    "reopen": "reopen {}",
+    "claim": "claim {}",
+    "pending": "put {} on hold",
+    "note": "add a note to {}",
+    "classify": "reclassify {}",
+    "resolve": "resolve {}",
+    "assign": "assign {}",
+    "escalate": "escalate {}",
+    "cancel": "cancel {}",
 }
 
 
@@ -447,7 +447,7 @@ async def test_illegal_transition_is_refused_and_changes_nothing(
     await desk.ok("alice", f"/incident open {SUMMARY}")
     await run(desk, setup)
     text = await refused_without_change(desk, "bob", line)
-    assert text == f"You can't {VERB[action]} INC-000001: it is {state}. {allowed}"
+    assert text == f"You can't {VERB[action].format('INC-000001')}: it is {state}. {allowed}"
 
 
 ON_CANCELLED = {
@@ -470,7 +470,8 @@ async def test_nothing_is_possible_on_a_cancelled_incident(desk, action, line):
     await desk.ok("alice", f"/incident open {SUMMARY}")
     await desk.ok("bob", "/incident cancel 1 opened by mistake")
     text = await refused_without_change(desk, "erin", line)
-    assert text == f"You can't {VERB[action]} INC-000001: it is cancelled. {CANCELLED_HINT}"
+    refused = VERB[action].format("INC-000001")
+    assert text == f"You can't {refused}: it is cancelled. {CANCELLED_HINT}"
 
 
 async def test_reporter_cannot_note_a_cancelled_incident(desk):

@@ -91,6 +91,22 @@ from bot.agent_says import agent_command
         ("i'll take the wifi one", "incident claim the wifi one"),
         ("claim the printer ticket", "incident claim the printer one"),
         ("take the vpn incident from alice", None),
+        # What happened, said first: the start of the note or reason. Before, each began
+        # a report of the agent's own (or a note on the incident followed).
+        (
+            "the roller arrived, resolve it, replaced the roller",
+            "incident resolve it the roller arrived, replaced the roller",
+        ),
+        ("replaced the roller - resolve INC-4", "incident resolve 4 replaced the roller"),
+        ("new toner, mark 3 as resolved", "incident resolve 3 new toner"),
+        (
+            "e-mail works again; resolve it --code workaround",
+            "incident resolve it e-mail works again --code workaround",
+        ),
+        ("the vendor is slow; put it on hold", "incident pending it the vendor is slow"),
+        ("ok she confirmed, close 12", None),  # can't be undone: the number and nothing else
+        ("claim 12, resolve it", None),  # two commands
+        ("my printer jams, i tried everything", None),
         # On hold, and handed to someone: before, each became a report's detail.
         ("put 1 on hold, waiting for the vendor", "incident pending 1 waiting for the vendor"),
         ("put INC-3 on hold", "incident pending 3"),

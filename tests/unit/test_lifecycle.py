@@ -84,19 +84,19 @@ def test_every_state_and_action_is_covered():
     }
 
 
-# How a refusal names each action: "You can't put on pending INC-…", not "can't pending".
+# How a refusal names each action: "You can't put INC-… on hold", not "can't pending".
 VERB = {
-    "claim": "claim",
-    "assign": "assign",
-    "escalate": "escalate",
-    "pending": "put on pending",
-    "resume": "resume",
-    "resolve": "resolve",
-    "close": "close",
-    "reopen": "reopen",
-    "note": "add a note to",
-    "classify": "reclassify",
-    "cancel": "cancel",
+    "claim": "claim {}",
+    "assign": "assign {}",
+    "escalate": "escalate {}",
+    "pending": "put {} on hold",
+    "resume": "resume {}",
+    "resolve": "resolve {}",
+    "close": "close {}",
+    "reopen": "reopen {}",
+    "note": "add a note to {}",
+    "classify": "reclassify {}",
+    "cancel": "cancel {}",
 }
 
 
@@ -113,7 +113,7 @@ def test_check_passes_exactly_when_allowed(action, state):
     with pytest.raises(InvalidTransition) as raised:
         check(action, state, LABEL)
     message = str(raised.value)
-    assert message.startswith(f"You can't {VERB[action]} {LABEL}: it is {SPOKEN[state]}. ")
+    assert message.startswith(f"You can't {VERB[action].format(LABEL)}: it is {SPOKEN[state]}. ")
     assert "_" not in message.replace(LABEL, "")
     if EXPECTED[state]:
         assert message.endswith(f"From {SPOKEN[state]} you can: {', '.join(EXPECTED[state])}.")
