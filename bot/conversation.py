@@ -39,8 +39,10 @@ from bot.conversation_store import (
     CONFIRM,
     DUPLICATE,
     EDIT,
+    HOLDING,
     IDLE,
     KNOWN,
+    NOT_FIXED,
     NOTE_OR_NEW,
     RATE,
     REFERRED,
@@ -228,7 +230,7 @@ class Chat:
             # "never mind, it works now" mid-report drops it too (but answers "cancel it?"),
             # and asked whether a message is a note, it is about the incident itself.
             gone = self.row.step != WITHDRAW and no_longer_needed(text)
-            if gone and self.row.step == NOTE_OR_NEW:
+            if gone and self.row.step in HOLDING:
                 return await self._withdrawal(text) or self.answer(self._dropped())
             if CANCEL.match(text.strip()) or gone:
                 return self.answer(self._dropped())
@@ -374,7 +376,10 @@ class Chat:
         if incident is None:
             return self.answer(self._dropped())
         self.row.held_text = f"{self.row.held_text}\n{self._kept(text)}"
-        return self._note_or_new_question(incident, "I'll keep that with your last message. ")
+        kept = "I'll keep that with your last message. "
+        if self.row.step == NOT_FIXED:
+            return self._not_fixed_question(incident, kept)
+        return self._note_or_new_question(incident, kept)
 
     async def _reopen_asked(self, text: str) -> Reply | None:
         """The reporter asks for their incident back ("reopen INC-1 its jamming again"):
@@ -411,8 +416,12 @@ class Chat:
         pro?". The question is stale: the message they held is set aside, said so, and
         this one is read as usual, as the answer it is. A yes, no, 1 or 2 still answers
         the question."""
-        if self.row.step != NOTE_OR_NEW or YES.match(text.strip()) or NO.match(text.strip()):
+        if self.row.step not in HOLDING or YES.match(text.strip()) or NO.match(text.strip()):
             return None
+        if self.row.step == NOT_FIXED:
+            answered = await self._fixed_or_not(text)
+            if answered is not None:
+                return answered
         if not await self._asked_since(text):
             return None
         held = self.row.held_text or ""
@@ -422,6 +431,20 @@ class Chat:
             "matters."
         )
         return await self._fresh(text, recognise(text))
+
+    async def _fixed_or_not(self, text: str) -> Reply | None:
+        """A verdict in words while "not fixed after all, or new?" waits: "no it still
+        jams" reopens it, what they held and this its reason; "oh it works now" confirms
+        the fix, and what they held no longer matters."""
+        fixed = verdict_on_fix(text)
+        if fixed is False:
+            self.row.held_text = f"{self.row.held_text}\n{self._kept(text)}"
+            return await self.note_or_new(add=True)
+        incident = await self._resolved(self.row.incident_id)
+        if incident is None or not (fixed or works_again(text)):
+            return None
+        self.reset()
+        return self.answer(await confirm_fix(self.ctx, incident.id))
 
     async def _asked_since(self, text: str) -> bool:
         """Whether the incident a "note, or new problem?" question is about now waits for
@@ -468,13 +491,16 @@ class Chat:
         incident = await self._resolved_for_reporter()
         if incident is None or self._elsewhere(text, incident):
             return None
-        self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
+        self.row.step, self.row.held_text = NOT_FIXED, self._kept(text)
         self.row.incident_id = incident.id
+        return self._not_fixed_question(incident)
+
+    def _not_fixed_question(self, incident: Incident, before: str = "") -> Reply:
         self._extend()
         number, label = format_id(incident.id), f"{format_id(incident.id)} “{incident.summary}”"
         return self.answer(
             two_ways(
-                f"Is {label} not fixed after all, or is this a new problem?\n"
+                f"{before}Is {label} not fixed after all, or is this a new problem?\n"
                 f"1. It isn't fixed: reopen {number}\n2. It's a new problem",
                 (f"Not fixed: reopen {number}", "intake.note"),
                 ("New problem", "intake.new"),
@@ -757,9 +783,9 @@ class Chat:
             return self._field_now(field[1].lower())
         elif step in (EDIT, CONFIRM) and (step == EDIT or EDIT_FIELD.match(clean)):
             return self.apply_edit(clean)
-        elif step == NOTE_OR_NEW and (YES.match(clean) or NO.match(clean)):
+        elif step in HOLDING and (YES.match(clean) or NO.match(clean)):
             return await self.note_or_new(add=bool(YES.match(clean)))
-        elif step == NOTE_OR_NEW and intent.incident and intent.incident == self.row.incident_id:
+        elif step in HOLDING and intent.incident and intent.incident == self.row.incident_id:
             # "can you escalate INC-1?" says which: both messages are about it
             self.row.held_text = f"{self.row.held_text}\n{self._kept(clean)}"
             return await self.note_or_new(add=True)
@@ -785,10 +811,10 @@ class Chat:
         if step == KNOWN and intent.kind == IntentKind.REPORT:
             return None  # not the known problem: a report of its own, in the person's words
         polite = intent.kind in (IntentKind.THANKS, IntentKind.GREETING) or ACK.match(clean)
-        if step == NOTE_OR_NEW and not polite and not too_short_to_note(clean, intent.kind):
+        if step in HOLDING and not polite and not too_short_to_note(clean, intent.kind):
             return await self._hold_too(clean)
         if polite:
-            if step == NOTE_OR_NEW:  # "thanks", "bye": done, the message was no question
+            if step in HOLDING:  # "thanks", "bye": done, the message was no question
                 self.said.append(self._dropped().text)
                 return None
             return await self._ask_again()  # polite, not misunderstood: no "sorry"
@@ -1411,7 +1437,7 @@ class Chat:
         )
 
     async def note_or_new(self, *, add: bool) -> Reply:
-        self._expect(NOTE_OR_NEW)
+        self._expect(*HOLDING)
         text, number = self.row.held_text or "", self.row.incident_id
         self.reset()
         resolved = await self._resolved(number)
@@ -1524,7 +1550,7 @@ class Chat:
             return Reply(text=f"OK, {format_id(number)} stays open.")
         if step == WHAT_WENT_WRONG and number is not None:
             return Reply(text=f"OK, your rating of {format_id(number)} stands.")
-        if step == NOTE_OR_NEW:
+        if step in HOLDING:
             return Reply(text="OK, I set that message aside.")
         if held:
             return Reply(

@@ -26,6 +26,9 @@ WHICH = "which"  # told an article fixed it, asked which one
 WHAT_WENT_WRONG = "what_went_wrong"  # rated poor: asked why (incident_id)
 REFERRED = "referred"  # pointed to another team (text): "It's for IT" takes it after all
 TOPIC = "topic"  # "I need help with my laptop": asked what is wrong with it (text: the topic)
+# "it asks me for a key" after a fix: asked whether it isn't fixed (incident_id) or is new
+NOT_FIXED = "not_fixed_or_new"
+HOLDING = (NOTE_OR_NEW, NOT_FIXED)  # a message held (held_text) until told where it goes
 
 
 def place_of(channel: ChannelRef) -> str:
@@ -51,6 +54,11 @@ def expired_text(row: Conversation) -> str | None:
         return f"{label} stays open: I didn't hear whether to cancel it."
     if row.step == WHAT_WENT_WRONG:
         return f"Your rating of {label} stands; I didn't hear what went wrong."
+    if row.step == NOT_FIXED:
+        return (
+            f"I didn't hear whether “{short(row.held_text or '', 60)}” meant {label} isn't "
+            f"fixed or was a new problem, so I set it aside; {label} stays resolved."
+        )
     if row.step == NOTE_OR_NEW:
         return (
             f"I didn't hear whether “{short(row.held_text or '', 60)}” was about {label} or a "
@@ -136,7 +144,7 @@ async def follow_here(ctx: CommandContext, number: int) -> str | None:
     row = await find_row(ctx.session, ctx.person.key, place_of(ctx.channel))
     row = row or await create_row(ctx)
     aside = None
-    if row.step == NOTE_OR_NEW and row.incident_id != number:
+    if row.step in HOLDING and row.incident_id != number:
         held = " / ".join((row.held_text or "").splitlines())
         label = format_id(row.incident_id) if row.incident_id else "the incident"
         aside = (

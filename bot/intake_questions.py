@@ -18,6 +18,7 @@ from bot.conversation_store import (
     DUPLICATE,
     EDIT,
     KNOWN,
+    NOT_FIXED,
     NOTE_OR_NEW,
     SCOPE,
     SUGGESTED,
@@ -26,6 +27,7 @@ from bot.conversation_store import (
     WHICH,
     WITHDRAW,
 )
+from bot.ids import format_id
 from bot.messages import Button, Card, Field, Reply
 from bot.models import Conversation
 from bot.services.classify import Classification
@@ -77,6 +79,9 @@ _ASKED = {
 
 def question_text(row: Conversation) -> str:
     """The question the conversation waits on, as text (the options numbered)."""
+    if row.step == NOT_FIXED:
+        number = format_id(row.incident_id) if row.incident_id else "the incident"
+        return f"Say 1 if {number} isn't fixed (that reopens it), 2 if this is a new problem."
     if row.step == WHICH:
         return f"Which one fixed it? Say its number, 1 to {len(row.articles)}."
     if row.step == SCOPE:

@@ -2862,6 +2862,38 @@ async def test_after_a_fix_it_with_no_verdict_asks_not_fixed_or_new(quiet, choic
         )
 
 
+async def test_a_verdict_answers_not_fixed_or_new_and_keeps_what_was_said(quiet):
+    # Before, "no it still jams" set "hmm now it asks …" aside and asked what was wrong.
+    await resolved(quiet)
+    await quiet.message("alice", "hmm now it asks me which tray to use")
+    answer = await quiet.message("alice", "no it still jams")
+    assert answer.text == "INC-000001 is reopened; the desk has your reason.", answer.text
+    reopened = [said for k, _, said in await timeline(quiet) if k == "reopened"]
+    assert reopened == ["hmm now it asks me which tray to use\nno it still jams"]
+
+
+async def test_not_fixed_or_new_asked_again_says_what_each_answer_does(quiet):
+    await resolved(quiet)
+    await quiet.message("alice", "hmm now it asks me which tray to use")
+    again = await quiet.message("alice", "huh?")
+    assert again.text.endswith(
+        "Say 1 if INC-000001 isn't fixed (that reopens it), 2 if this is a new problem."
+    ), again.text
+    quiet.core.clock.advance(hours=4)
+    later = await quiet.message("alice", "thanks")
+    assert later.text.startswith(
+        "I didn't hear whether “hmm now it asks me which tray to use” meant INC-000001 isn't "
+        "fixed or was a new problem, so I set it aside; INC-000001 stays resolved.\n"
+    ), later.text
+
+
+async def test_it_works_after_all_answers_not_fixed_or_new(quiet):
+    await resolved(quiet)
+    await quiet.message("alice", "hmm now it asks me which tray to use")
+    works = await quiet.message("alice", "oh wait, it works now")
+    assert (await incident(quiet)).state == "closed", works.text
+
+
 async def test_after_a_fix_a_question_or_another_topic_is_not_asked_about(quiet):
     await resolved(quiet)
     other = await quiet.message("alice", "the wifi on floor 3 keeps dropping")
