@@ -1082,10 +1082,23 @@ class Chat:
         # Searched alone, so that what is new must fit by itself: with the first message
         # too, its words would carry weak articles past the evidence floor.
         found = self.ctx.knowledge.search(text, limit=self.ctx.rules.settings.knowledge.suggestions)
+        found = self._on_the_reports_branch(text, found)
         if found and [s.article.id for s in found] != self.row.articles:
             return self._offer(found, "With that, these may fit better:")
         self.said.append("Added that to your report.")
         return await self.after_suggestions()
+
+    def _on_the_reports_branch(
+        self, text: str, found: Sequence[Suggestion]
+    ) -> Sequence[Suggestion]:
+        """Detail that names no topic of its own ("my manager approved it") is about the
+        report's: an article on another branch of the tree fits only its wording ("my
+        manager approved a new laptop")."""
+        drafted = self.row.category
+        if drafted is None or self.ctx.rules.triage.category(text) is not None:
+            return found
+        branch = drafted.split("/")[0]
+        return [s for s in found if s.article.category.split("/")[0] == branch]
 
     async def solved(self, article_id: str) -> Reply:
         """Deflected: an article fixed it and no incident is opened."""

@@ -2409,6 +2409,15 @@ async def test_detail_after_the_articles_with_nothing_new_goes_on_to_the_questio
     assert more.text.startswith("Added that to your report.\nWho is affected?")
 
 
+async def test_detail_naming_no_topic_is_not_matched_to_another_branchs_articles(desk):
+    # Found in use: "my manager approved it" after the shared-drive articles offered a
+    # new laptop, a phone and mailbox access ("my manager approved a new laptop").
+    first = await desk.message("alice", "i need access to the finance shared drive")
+    assert first.text.startswith("These articles may fix it right away:\n1. shared-drive-access")
+    more = await desk.message("alice", "my manager approved it")
+    assert more.text.startswith("Added that to your report.\nWho is it for?"), more.text
+
+
 async def test_during_an_outage_a_report_like_it_is_asked_about_it_before_any_article(desk):
     # Before, people hit by an open outage were first offered self-help articles.
     await desk.message("alice", "The VPN is down for the whole office, nobody can work")
