@@ -759,7 +759,9 @@ class Chat:
         elif step == SCOPE and (level := self.ctx.rules.triage.answer_scope(clean)):
             self.row.impact = level
             return await self.ask_next()
-        elif step == BLOCKED and (level := self.ctx.rules.triage.answer_blocked(clean)):
+        elif step == BLOCKED and (
+            level := self.ctx.rules.triage.answer_blocked(clean, self.row.kind)
+        ):
             self.row.urgency = level
             return await self.ask_next()
         elif step in (SCOPE, BLOCKED) and self._kept_other_answer(step, clean):

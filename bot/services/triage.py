@@ -77,6 +77,7 @@ _BLOCKED_REPLY = {
     r"(by )?tomorrow|(by|before) " + _WEEKDAY + r"|(by|before|within|later) this week|"
     r"end of (the )?week)\b",
 }
+_YES_OR_NO = re.compile(r"^(?:yes|yeah|yep|yup|sure|no|nope|nah|not really)\W*$", re.I)
 _REQUEST = re.compile(
     r"\b(i need|we need|i'?d like|can i (get|have)|could i (get|have)|please (install|add|create|"
     r"give|grant|set up)|request(ing)?|new (laptop|account|starter|joiner|hire)|access to|"
@@ -215,8 +216,11 @@ class Triage:
         key = _reply(text, SCOPE_ANSWERS, _SCOPE, _SCOPE_REPLY)
         return self.impact_for[key] if key else None
 
-    def answer_blocked(self, text: str) -> str | None:
-        """An urgency level from an answer to 'can you work?'."""
+    def answer_blocked(self, text: str, kind: str = "incident") -> str | None:
+        """An urgency level from an answer to 'can you work?' (a request's 'how soon do
+        you need it?', which a bare yes or no does not answer)."""
+        if kind == "request" and _YES_OR_NO.match(text.strip()):
+            return None
         key = _reply(text, BLOCKED_ANSWERS, _BLOCKED, _BLOCKED_REPLY)
         return self.urgency_for[key] if key else None
 

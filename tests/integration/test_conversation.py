@@ -1140,6 +1140,10 @@ async def test_a_request_is_asked_how_soon_it_is_needed_not_whether_one_can_work
         ("intake.blocked", "slowed"),
         ("intake.blocked", "can_wait"),
     ]
+    # Found in use: "yes" was taken for "soon" (the answer "Can you still work?" takes).
+    for bare in ("yes", "no"):
+        again = await quiet.message("alice", bare)
+        assert again.text.startswith("Sorry, I didn't get that. How soon do you need it?")
     assert (await quiet.message("alice", "soon")).text.startswith(SHALL_I)
     await quiet.message("alice", "yes")
     opened = await incident(quiet)
