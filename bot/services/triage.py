@@ -70,7 +70,10 @@ _BLOCKED_REPLY = {
     r"\bend of (the )?month\b",
     STOPPED: r"^(no|nope|nah|not really)\b|\b(stuck|can'?t|cannot)\b|"
     r"\b((by|before|need it|needed) (today|tonight|this (morning|afternoon|evening))|"
-    r"end of (the )?day|eod|within the hour)\b",
+    r"end of (the )?day|eod|within the hour)\b|"
+    # "today please", "as soon as you can", "can you hurry up?" ("no hurry" is can-wait)
+    r"^(today|tonight|this (morning|afternoon|evening)|right away|as soon as (possible|you "
+    r"can))\b|\bhurry\b",
     # "by friday", not "it started on monday": when it happened is no answer
     SLOWED: r"^(yes|yeah|yep|yup|sure)\b|\b(work(ing)? around|kind of|sort of|mostly|somewhat|"
     r"barely|manage|instead|partly|partially|slow(s|ing) (me|us) down|hold(s|ing) (me|us) up|"

@@ -261,6 +261,11 @@ def test_answers_to_who_is_affected(triage, answer, impact):
         ("before Monday", "medium"),
         ("end of the week", "medium"),
         ("next week is fine", "low"),
+        # found in use: before, "Sorry, I didn't get that"
+        ("today please", "high"),
+        ("as soon as you can", "high"),
+        ("can you hurry up please", "high"),
+        ("no hurry", "low"),
         ("not today, sometime next month", "low"),
         # ... and when it happened is no answer
         ("it started after the office move on monday", None),
