@@ -172,7 +172,8 @@ _ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this o
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 _ASKING = re.compile(r"\b(?:question|ask)\b", re.I)  # "can I ask something?": not a fault
-_IT = re.compile(r"\b(?:it|this)\b", re.I)  # "it asks me for a key": about the fix just made
+# "it asks me for a key", "I can't see the folder yet": about the fix just made
+_IT = re.compile(r"\b(?:it|this|yet|still)\b", re.I)
 _SHOW_ME = re.compile(
     r"^(?:please |can you |could you )?(?:show|list|give|get|find|pull up)\b", re.I
 )

@@ -7,6 +7,7 @@ together or not at all. Nothing here commits: the caller owns the transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,12 @@ REOPENED = "reopened"  # the reporter (or an agent) sent a resolved incident bac
 RATED = "rated"  # the reporter rated the handling of their fixed incident
 RATINGS = ("good", "ok", "poor")
 RECURRED = "recurred"  # Deskbot saw a new incident is its reporter's fixed problem back
+# A note that waits for its reader's word: a question, or asked for in other words
+_ASKS_FOR = re.compile(
+    r"\?|\b(?:please|pls|i need|we need|i'?ll need|send me|let me know|could you|can you|"
+    r"would you)\b",
+    re.I,
+)
 MANAGER_REASON = ", because: "  # "to Carol Chen (carol), because: <why>" on the timeline
 CHANGES = "deskbot.changes"  # session.info key: the events written in this unit of work
 # session.info key: the places (platform, channel, thread) where this unit of work's notes
@@ -760,7 +767,7 @@ class Incidents:
     async def asked(self, incident: Incident, person: Person) -> bool:
         """Whether the desk waits for a word from `person`: the incident is pending on
         them, or, for its reporter, the last note on it is a staff member's question ("Can
-        you send me the battery report?"), not answered yet."""
+        you send me the battery report?", "I need your manager's name"), not answered yet."""
         if self.answers(incident, person):
             return True
         if person.key != incident.reporter_key:
@@ -771,7 +778,7 @@ class Incidents:
             .order_by(IncidentEvent.id.desc())
             .limit(1)
         )
-        if last is None or "?" not in (last.text or "") or last.actor_key == person.key:
+        if last is None or not _ASKS_FOR.search(last.text or "") or last.actor_key == person.key:
             return False
         # Only the desk notes someone else's incident, but those affected too may ask.
         return await self.session.get(AffectedPerson, (incident.id, last.actor_key)) is None

@@ -2757,6 +2757,21 @@ async def test_the_answer_to_the_owners_question_outweighs_an_unanswered_note_or
     assert notes[-1] == ("console:alice", "the bottom one")
 
 
+@pytest.mark.parametrize(
+    "request_", ["I need your manager's name in writing", "please send me a photo of the tray"]
+)
+async def test_an_answer_to_the_owners_request_goes_onto_the_incident(quiet, request_):
+    # Found in use: bob's "tell her I need her manager's name in writing" asked nothing
+    # with a question mark, so alice's "it's carol chen" was asked "a note, or new?".
+    await claimed(quiet)
+    await quiet.message("bob", f"reply to INC-1: {request_}")
+    answer = await quiet.message("alice", "it's carol chen")
+    assert answer.text == "Added to INC-000001; Bob Baker (bob) will see it.", answer.text
+    await quiet.message("bob", "reply to INC-1: thanks, that's all I needed")
+    news = await quiet.message("alice", "the toner is low as well")
+    assert news.text.startswith("Is this about INC-000001"), news.text
+
+
 async def test_a_number_still_answers_the_note_or_new_question_after_the_owner_asked(quiet):
     await claimed(quiet)
     await quiet.message("alice", "it happens mostly in the afternoons")
@@ -2873,6 +2888,13 @@ async def test_after_a_fix_it_with_no_verdict_asks_not_fixed_or_new(quiet, choic
         assert draft.text == (
             f"hmm now it asks me which tray to use (after INC-000001 “{PRINTER}”)"
         )
+
+
+async def test_what_is_not_there_yet_after_a_fix_asks_not_fixed_or_new(quiet):
+    # Found in use: "actually I can't see the folder yet" after a fix began a new report.
+    await resolved(quiet)
+    asked = await quiet.message("alice", "actually I can't see the paper tray yet")
+    assert asked.text.startswith(f"Is INC-000001 “{PRINTER}” not fixed after all"), asked.text
 
 
 async def test_a_verdict_answers_not_fixed_or_new_and_keeps_what_was_said(quiet):
