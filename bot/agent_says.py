@@ -175,7 +175,11 @@ _AGENT_SAYS = (
             r"^(?:(?:show(?: me)?|list|any|what are)(?: the| all)?\s+)?(?:pending|on hold|paused)"
             r"(?: tickets| incidents| ones)?\W*$|^(?:what['’]?s|what is|anything)\s+(?:on hold|"
             r"pending|paused|waiting on (?:the )?(?:user|reporter|customer|requester|"
-            r"vendor|supplier|third part(?:y|ies))s?)\W*$",
+            r"vendor|supplier|third part(?:y|ies))s?)\W*$|"
+            # "any tickets waiting on a vendor?", "which incidents are waiting for the user?"
+            r"^(?:any|which|what|show(?: me)?|list)(?: the| all)?\s+(?:tickets|incidents|ones)\s+"
+            r"(?:are\s+)?(?:waiting|pending|on hold)(?:\s+(?:on|for)\s+(?:an?\s+|the\s+)?"
+            r"(?:user|reporter|customer|requester|vendor|supplier|third part(?:y|ies))s?)?\W*$",
             re.I,
         ),
         "incident list --state pending",
@@ -260,6 +264,17 @@ _AGENT_SAYS = (
         "bulletin post {}",
     ),
     (
+        # "which tickets are escalated?", "any escalations?": the open ones escalated
+        re.compile(
+            r"^(?:(?:show(?: me)?|list|any|what are|which are)(?: the| all)?\s+)?(?:escalated|"
+            r"escalations)(?:\s+(?:tickets|incidents|ones))?(?:\s+open)?\W*$|"
+            r"^(?:which|what|any|show(?: me)?|list)(?: the| all)?\s+(?:tickets|incidents|ones)\s+"
+            r"(?:are\s+|have been\s+|were\s+|got\s+)?escalated\W*$",
+            re.I,
+        ),
+        "incident list --escalated",
+    ),
+    (
         # "any p1s open?", "show me p1 incidents": the open ones of that priority
         re.compile(
             r"^(?:(?:any|show(?: me)?(?: the)?|list(?: the)?|what are the|are there any)\s+)?"
@@ -341,6 +356,7 @@ _AGENT_SAYS = (
         # a manager balancing the load: the teams' queue shows who holds how much
         re.compile(
             r"^(?:(?:who['’]?s|who is)\s+(?:over ?loaded|swamped|busiest)|"
+            r"who (?:has|holds|owns|has got) the most (?:open )?(?:tickets|incidents|work)|"
             r"how busy is (?:everyone|every ?body|the team)|(?:the )?(?:team['’]?s? )?workload|"
             r"how many (?:tickets|incidents) (?:does|has) (?:everyone|every ?body|each (?:agent|"
             r"person)) (?:have|got)(?: open| on)?|"

@@ -232,6 +232,14 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
         Param("priority", PRIORITY, "only this priority", required=False, flag=True),
         Param("unassigned", SWITCH, "only those nobody owns", required=False, flag=True),
         Param(
+            "escalated",
+            SWITCH,
+            "only those escalated, to another group or to the manager",
+            required=False,
+            flag=True,
+            role=Role.AGENT,
+        ),
+        Param(
             "reporter",
             PERSON,
             "agents: only those this person reported",
@@ -258,6 +266,7 @@ async def history(ctx: CommandContext, incident: int) -> Reply:
     ],
     examples=[
         "/incident list --unassigned --priority P1",
+        "/incident list --escalated",
         "/incident list --mine",
         "/incident list projector room 4",
         "/incident list --reporter @alice --state all",
@@ -273,6 +282,7 @@ async def list_(
     group: str | None,
     priority: str | None,
     unassigned: bool,
+    escalated: bool,
     reporter: str | None,
     owner: str | None,
     resolved: Period | None,
@@ -282,12 +292,20 @@ async def list_(
     window = resolved.window(ctx.now, zone, flag="--resolved") if resolved else None
     held_by = _agent_handle(ctx, owner) if owner else None
     flt = IncidentFilter(
-        mine, state, group, priority, unassigned, reporter_key=whose, owner=held_by
+        mine,
+        state,
+        group,
+        priority,
+        unassigned,
+        reporter_key=whose,
+        owner=held_by,
+        escalated=escalated,
     )
     flt, words = _searched(replace(flt, resolved_in=_bounds(window, ctx.now)), words)
     rows, total = await ctx.incidents.search(ctx.person, flt)
     owned = f" owned by {ctx.rules.directory.name_of(flt.owner)}" if flt.owner else ""
     said = (f" mentioning “{words}”" if words else "") + owned + _resolved_in(window)
+    said += " escalated" if flt.escalated else ""
     if not rows:
         return Reply(text=_none_listed(ctx, said))
     body = "\n".join(list_line(i, ctx.rules) for i in rows)
@@ -323,7 +341,7 @@ def _searched(flt: IncidentFilter, words: str | None) -> tuple[IncidentFilter, s
     """The filter with the words to search for. A lone "mine", "unassigned", "all" or
     state is that option ("/incident list mine"): a search for it is far less likely."""
     bare = (words or "").strip().lower()
-    if bare in ("mine", "unassigned"):
+    if bare in ("mine", "unassigned", "escalated"):
         return replace(flt, **{bare: True}), None
     if bare in _STATE_CHOICES and flt.state is None:
         return replace(flt, state=bare), None

@@ -77,6 +77,7 @@ class IncidentFilter:
     reporter_key: str | None = None
     resolved_in: tuple[datetime, datetime | None] | None = None
     owner: str | None = None  # an agent's handle
+    escalated: bool = False  # to another group or to the manager
 
     @property
     def urgent_first(self) -> bool:
@@ -217,6 +218,8 @@ class Incidents:
             conditions.append(Incident.assignee.is_(None))
         if flt.owner:
             conditions.append(Incident.assignee == flt.owner)
+        if flt.escalated:
+            conditions.append(or_(Incident.escalation_level > 0, Incident.manager_escalated))
         if flt.resolved_in:
             # a reopened incident's resolution is undone (its resolved_at cleared)
             since, until = flt.resolved_in

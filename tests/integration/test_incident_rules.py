@@ -1082,6 +1082,25 @@ async def test_a_list_of_finished_work_is_newest_first_and_open_work_most_urgent
     assert numbers(everything) == ["INC-000002", "INC-000001"]
 
 
+async def test_the_escalated_list_holds_those_sent_on_or_to_the_manager(desk, clock):
+    # Asked in use as carol, "which tickets are escalated?": there was no such list.
+    await open_three_projector_and_vpn(desk, clock)
+    await desk.ok("erin", "/incident escalate 2 her laptop's client --to desktop-support")
+    await desk.ok("bob", "/incident claim 3")
+    await desk.ok("bob", "/incident escalate 3 the vendor is slow --hierarchic")
+    escalated = await desk.ok("carol", "/incident list --escalated")
+    assert escalated.text == "2 incidents escalated", escalated.text
+    assert sorted(numbers(escalated)) == ["INC-000002", "INC-000003"]
+    assert numbers(await desk.ok("carol", "/incident list escalated")) == numbers(escalated)
+    said = await desk.message("carol", "which tickets are escalated?")
+    assert (said.text, said.card) == (escalated.text, escalated.card)
+    await desk.ok("dave", "/incident claim 2")
+    await desk.ok("dave", "/incident resolve 2 reinstalled the client")
+    assert numbers(await desk.ok("carol", "/incident list --escalated")) == ["INC-000003"]
+    none = await desk.ok("carol", "/incident list --escalated --group network")
+    assert none.text == "No incidents escalated."
+
+
 @pytest.mark.parametrize(
     ("bare", "flag"), [("mine", "--mine"), ("unassigned", "--unassigned"), ("all", "--state all")]
 )
