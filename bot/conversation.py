@@ -175,7 +175,15 @@ _ASKING = re.compile(r"\b(?:question|ask)\b", re.I)  # "can I ask something?": n
 # "it asks me for a key", "I can't see the folder yet": about the fix just made
 _IT = re.compile(r"\b(?:it|this|yet|still)\b", re.I)
 _SHOW_ME = re.compile(
-    r"^(?:please |can you |could you )?(?:show|list|give|get|find|pull up)\b", re.I
+    r"^(?:please |can you |could you )?(?:show|list|give|get|find|pull up|send|post|share|"
+    r"forward|email)\b",
+    re.I,
+)
+# "how many people are affected by the wifi?": a question about the desk's work, asked by
+# its staff, whatever it names; "why does my wifi drop?" is a problem of their own
+_ABOUT_THE_DESK = re.compile(
+    r"^(?!.*\b(?:i|i'm|im|my|me|mine)\b)(?:how many|how much|which|who|whose|what percentage)\b",
+    re.I,
 )
 
 
@@ -321,7 +329,7 @@ class Chat:
         # A short "tray 2" is not worth a question, unless it answers the one the desk asked.
         if followed is not None and (asked or not too_short_to_note(text, kind)):
             return await self._about_incident(followed, text, asked=asked, elsewhere=elsewhere)
-        if self._staff_question(text) and not self.ctx.knowledge.search(text, limit=1):
+        if self._staff_question(text):
             return self.answer(Reply(text=STAFF_UNCLEAR_TEXT))
         if kind == IntentKind.REPORT or self.ctx.knowledge.search(text, limit=1):
             return await self.start_report(intent.text or text)
@@ -331,8 +339,12 @@ class Chat:
         """A question or a request to be shown something from the desk's staff that names
         nothing wrong ("what's our first time fix rate?", "show me the tickets alice
         raised"): one of theirs not understood, not a problem of their own."""
+        if not self.ctx.person.is_agent:
+            return False
+        if is_question(text) and _ABOUT_THE_DESK.match(text.strip()):
+            return True
         asks = is_question(text) or bool(_SHOW_ME.match(text.strip()))
-        return self.ctx.person.is_agent and asks and not names_a_problem(text)
+        return asks and not names_a_problem(text) and not self.ctx.knowledge.search(text, limit=1)
 
     def _meanwhile(self, step: str, reply: Reply) -> Reply:
         """A question answered while a report is written: the answer, then the question

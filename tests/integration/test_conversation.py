@@ -2573,6 +2573,19 @@ async def test_a_staff_question_not_understood_says_so_instead_of_beginning_a_re
 
 
 @pytest.mark.parametrize(
+    "said", ["how many people are affected by the wifi?", "send the weekly report to #it-status"]
+)
+async def test_a_managers_question_about_a_problem_is_not_her_own_report(desk, said):
+    # Found in use: each began a report of carol's own (the first offered Wi-Fi articles).
+    asked = await desk.message("carol", said)
+    assert asked.text.startswith("I didn't get that question."), asked.text
+    assert await conversation(desk, "carol") is None
+    # about one's own, it is one's own report
+    mine = await desk.message("carol", "how many times do I have to restart my wifi?")
+    assert mine.text.startswith(SUGGESTIONS), mine.text
+
+
+@pytest.mark.parametrize(
     ("said", "besides"),
     [
         ("it works but it's really slow now", "it's really slow now"),
