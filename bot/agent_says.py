@@ -452,6 +452,15 @@ _EXPORT_ASK = re.compile(
     r"(?:\s+(?:file|format))?)?(?: please| pls)?\W*$",
     re.I,
 )
+# "send the weekly report to #it-status", "share this month's figures in #it": posted there
+_POST_ASK = re.compile(
+    r"^(?:please )?(?:(?:can|could) you )?(?:send|post|share|put|publish|drop)\s+(?:the |this |"
+    r"our )?(?:(?:weekly|monthly|(?:this|last) (?:week|month)['’]?s|today['’]?s|"
+    r"yesterday['’]?s)\s+)?(?:report|figures|stats|numbers)(?:\s+for\s+(?:the\s+)?[\w-]+"
+    r"(?:\s+team)?)?\s+(?:to|in|into|on|with)\s+(?:the\s+)?#?([\w-]+)(?:\s+channel)?"
+    r"(?: please| pls)?\W*$",
+    re.I,
+)
 # the words for the formats /report --format takes; another ("pdf") is left to it to refuse
 _FORMATS = {"": "csv", "excel": "csv", "spreadsheet": "csv", "markdown": "md"}
 # "how many tickets did we close this week?", "what's the backlog?", "what is our sla
@@ -508,6 +517,9 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         return resolved
     if asks_about_priority(said) is not None:
         return None  # what a priority promises is the chat's answer, not the figures
+    posted = _POST_ASK.match(said)
+    if posted:
+        return f"{_report_for(said, groups)} --post {posted[1].lower()}"
     exported = _EXPORT_ASK.match(said)
     if exported:
         fmt = (exported[1] or "").lower()

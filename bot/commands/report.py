@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from bot.config import Role
 from bot.context import CommandContext
+from bot.errors import BadArguments
 from bot.messages import Attachment, Reply
-from bot.registry import GROUP, PERIOD, Param, registry, static_choice
+from bot.outbox import Outbox
+from bot.registry import GROUP, PERIOD, WORD, Param, registry, static_choice
 from bot.report_card import report_reply, summary_text
 from bot.report_chart import render_chart
 from bot.report_export import FORMATS, export
+from bot.services.bulletins import broadcast_channels, broadcast_to
 from bot.services.report_window import Period, Window
 from bot.services.reports import DeskReport, build_report
 from bot.services.review import review, review_lines
@@ -31,6 +35,14 @@ from bot.services.review import review, review_lines
         ),
         Param("group", GROUP, "only this support group's incidents", required=False, flag=True),
         Param(
+            "post",
+            WORD,
+            "post the figures and chart to this broadcast channel, without the incidents",
+            required=False,
+            flag=True,
+            role=Role.MANAGER,
+        ),
+        Param(
             "format",
             static_choice("format", FORMATS),
             "the figures as a file instead, for a spreadsheet or a dashboard: csv, json or md",
@@ -44,16 +56,24 @@ from bot.services.review import review, review_lines
         "/report --since 30d --group network",
         "/report --since 2026-11-01",
         "/report --since 30d --format csv",
+        "/report --post it-status",
     ],
 )
 async def report(
-    ctx: CommandContext, since: Period | None, group: str | None, format: str | None
+    ctx: CommandContext,
+    since: Period | None,
+    group: str | None,
+    post: str | None,
+    format: str | None,
 ) -> Reply:
     settings = ctx.rules.settings.reports
     window = (since or Period()).window(ctx.now, settings.timezone, group)
+    channel = _channel(ctx, post, format) if post else None
     figures = await build_report(ctx.session, ctx.rules, window)
     if format:
         return await _as_file(ctx, figures, window, format)
+    if channel:
+        return await _posted(ctx, figures, channel)
     found = await review(ctx.session, window)
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other
     # chats are answered meanwhile.
@@ -69,6 +89,28 @@ async def _as_file(ctx: CommandContext, figures: DeskReport, window: Window, fmt
     data = export(figures, fmt, found).encode("utf-8")
     text = f"{summary_text(figures)} The figures are attached as {name}."
     return Reply(text=text, file=Attachment(name, data))
+
+
+def _channel(ctx: CommandContext, post: str, fmt: str | None) -> str:
+    if fmt:
+        raise BadArguments(
+            "--post and --format don't go together: the channel gets the card and chart "
+            "(/report --post it-status), a file comes here (/report --format csv)."
+        )
+    (channel,) = broadcast_channels(ctx.rules.settings.bulletins, post.split(",")[0], "--post")
+    return channel
+
+
+async def _posted(ctx: CommandContext, figures: DeskReport, channel: str) -> Reply:
+    """The figures and chart posted to a broadcast channel through the outbox, with the
+    command's own unit of work; the incidents behind them stay with the desk."""
+    image = await asyncio.to_thread(render_chart, figures)
+    posted = report_reply(figures, image)
+    posted = replace(posted, text=f"{posted.text} Posted by {ctx.person.name}.")
+    outbox = Outbox(ctx.session, ctx.now)
+    for recipient in broadcast_to(ctx.rules.settings.bulletins, channel):
+        outbox.add(recipient, posted, kind="report_post")
+    return Reply(text=f"Posted the report ({figures.window.label}) to #{channel}.")
 
 
 def _file_name(window: Window, fmt: str) -> str:

@@ -95,12 +95,8 @@ class Bulletins:
         self.session.add(bulletin)
         await self.session.flush()
         for channel in bulletin.channels:
-            for platform, where in self.settings.channels[channel].places().items():
-                row = self.outbox.add(
-                    Recipient(f"channel:{channel}", f"#{channel}", platform, where),
-                    bulletin_reply(bulletin),
-                    kind="bulletin",
-                )
+            for recipient in broadcast_to(self.settings, channel):
+                row = self.outbox.add(recipient, bulletin_reply(bulletin), kind="bulletin")
                 await self.session.flush()
                 self.session.add(
                     BulletinCopy(bulletin_id=bulletin.id, outbox_id=row.id, channel=channel)
@@ -240,22 +236,7 @@ class Bulletins:
         raise Forbidden(f"Bulletins are posted by the desk's {who}, and you are not on that list.")
 
     def _channels(self, asked: str) -> list[str]:
-        known = list(self.settings.channels)
-        if not known:
-            raise BadArguments(
-                "No broadcast channels are configured. Add them under bulletins.channels in "
-                "config.yaml (e.g. it-status: {slack: C0123ABCD})."
-            )
-        names = [n.strip().lower().lstrip("#") for n in asked.split(",") if n.strip()]
-        if not names or names == ["all"]:
-            return known
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise BadArguments(
-                f"Unknown channel {', '.join(unknown)}. Use all, or some of: {', '.join(known)} "
-                f"(e.g. --channels {known[0]})."
-            )
-        return list(dict.fromkeys(names))
+        return broadcast_channels(self.settings, asked, "--channels")
 
     async def _active(self, number: int, verb: str) -> Bulletin:
         bulletin = await self.get(number)
@@ -309,6 +290,33 @@ class Bulletins:
         for follower in followers:
             recipient = self.rules.directory.recipient(follower.person_key, follower.person_name)
             self.outbox.add(recipient, Reply(text=news), kind=kind)
+
+
+def broadcast_channels(settings: BulletinSettings, asked: str, option: str) -> list[str]:
+    """The broadcast channels `asked` names ("all", or names with commas, "#" or not), as
+    `option` gives them; refused naming the configured ones when one is unknown."""
+    known = list(settings.channels)
+    if not known:
+        raise BadArguments(
+            "No broadcast channels are configured. Add them under bulletins.channels in "
+            "config.yaml (e.g. it-status: {slack: C0123ABCD})."
+        )
+    names = [n.strip().lower().lstrip("#") for n in asked.split(",") if n.strip()]
+    if not names or names == ["all"]:
+        return known
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise BadArguments(
+            f"Unknown channel {', '.join(unknown)}. Use all, or some of: {', '.join(known)} "
+            f"(e.g. {option} {known[0]})."
+        )
+    return list(dict.fromkeys(names))
+
+
+def broadcast_to(settings: BulletinSettings, channel: str) -> list[Recipient]:
+    """Where a broadcast channel is on each platform it is configured for."""
+    places = settings.channels[channel].places().items()
+    return [Recipient(f"channel:{channel}", f"#{channel}", p, where) for p, where in places]
 
 
 _GENERAL = re.compile(

@@ -28,9 +28,10 @@ from bot.config import WEEKDAYS, Settings
 from bot.db import Database
 from bot.messages import Reply
 from bot.models import ReportDigest
-from bot.outbox import Outbox, Recipient
+from bot.outbox import Outbox
 from bot.report_card import report_card, summary_text
 from bot.report_chart import render_chart
+from bot.services.bulletins import broadcast_to
 from bot.services.report_window import Window
 from bot.services.reports import DeskReport, build_report
 from bot.services.review import Review, review, review_lines
@@ -106,8 +107,7 @@ async def _post_once(
     if not inserted.rowcount:  # type: ignore[attr-defined]
         return False  # another worker posted this week's digest
     outbox = Outbox(session, now)
-    for platform, where in rules.settings.bulletins.channels[channel].places().items():
-        recipient = Recipient(f"channel:{channel}", f"#{channel}", platform, where)
+    for recipient in broadcast_to(rules.settings.bulletins, channel):
         outbox.add(recipient, reply, kind=KIND)
     return True
 

@@ -2573,7 +2573,7 @@ async def test_a_staff_question_not_understood_says_so_instead_of_beginning_a_re
 
 
 @pytest.mark.parametrize(
-    "said", ["how many people are affected by the wifi?", "send the weekly report to #it-status"]
+    "said", ["how many people are affected by the wifi?", "forward the printer tickets to erin"]
 )
 async def test_a_managers_question_about_a_problem_is_not_her_own_report(desk, said):
     # Found in use: each began a report of carol's own (the first offered Wi-Fi articles).

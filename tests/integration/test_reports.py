@@ -47,6 +47,7 @@ from bot.adapters.console import ConsoleChat, console_for
 from bot.app import Core
 from bot.cli import main
 from bot.config import SlaSettings
+from bot.models import OutboxRow
 from bot.services.report_window import Window, parse_period
 from bot.services.reports import (
     AgentRow,
@@ -420,6 +421,42 @@ async def test_a_bad_period_or_group_is_refused_saying_what_is_accepted(desk, li
     for word in words:
         assert word in refused.text
     assert "7d, 30d, 2w" in refused.text or "Use one of" in refused.text
+
+
+async def test_a_manager_posts_the_figures_to_a_broadcast_channel(desk, clock):
+    # Found in use: "send the weekly report to #it-status" began a report of carol's own.
+    await build_fixture(desk, clock)
+    posted = await desk.message("carol", "send the weekly report to #it-status")
+    assert posted.text == "Posted the report (last 7 days) to #it-status.", posted.text
+    async with desk.core.database.transaction() as session:
+        rows = list(await session.scalars(select(OutboxRow).where(OutboxRow.kind == "report_post")))
+    assert [(r.recipient_key, r.platform, r.channel_id) for r in rows] == [
+        ("channel:it-status", "console", "it-status")
+    ]
+    shown = await desk.ok("carol", "/report")
+    (row,) = rows
+    assert row.payload["text"] == f"{shown.text} Posted by Carol Chen."
+    assert row.payload["image"] and row.payload["card"]["title"] == shown.card.title
+    # the figures only: the incidents behind them (the review's lists) stay with the desk
+    figures = row.payload["card"]["body"]
+    assert shown.card.body.startswith(figures) and "INC-000006" in shown.card.body
+    assert "INC-" not in figures
+
+
+@pytest.mark.parametrize(
+    ("who", "line", "words"),
+    [
+        ("bob", "/report --post it-status", ["--post is for the desk's managers"]),
+        ("carol", "/report --post lobby", ["Unknown channel lobby", "it-status, all-staff"]),
+        ("carol", "/report --post it-status --format csv", ["don't go together"]),
+    ],
+)
+async def test_posting_the_report_is_a_managers_to_a_known_channel(desk, who, line, words):
+    refused = await desk.err(who, line)
+    for word in words:
+        assert word in refused.text, refused.text
+    async with desk.core.database.transaction() as session:
+        assert not list(await session.scalars(select(OutboxRow)))
 
 
 async def _carol_in_the_console(core: Core, said: list[str], charts: Path) -> str:

@@ -158,6 +158,9 @@ from bot.agent_says import agent_command
         ("which incidents are waiting for the user?", "incident list --state pending"),
         ("any tickets on hold?", "incident list --state pending"),
         ("which tickets are escalated?", "incident list --escalated"),
+        # Found in use: before, a report of the manager's own.
+        ("send the weekly report to #it-status", "report --post it-status"),
+        ("post this month's figures in #it-status", "report --since 30d --post it-status"),
         ("any escalations?", "incident list --escalated"),
         ("show me the escalated incidents", "incident list --escalated"),
         ("tell everyone the printer is fixed", None),
@@ -250,6 +253,9 @@ def test_a_report_for_a_named_team():
     )
     assert agent_command("how is the sla looking for network this month?", GROUPS) == (
         "report --since 30d --group network"
+    )
+    assert agent_command("share the report for the network team with #it", GROUPS) == (
+        "report --group network --post it"
     )
 
 
