@@ -661,8 +661,9 @@ def _said_plainly(said: str, groups: Collection[str]) -> str | None:
     return f"incident {action} {number} {rest}".strip()
 
 
-# Where a clause said before an action ends ("the roller arrived, resolve it")
-_CLAUSE_END = re.compile(r"\s*[,;:]\s*|\s+-+\s+")
+# Where a clause said before an action ends ("the roller arrived, resolve it", "reset her
+# password and resolve it")
+_CLAUSE_END = re.compile(r"\s*[,;:]\s*(?:and\s+)?(?:then\s+)?|\s+-+\s+|\s+and\s+(?:then\s+)?")
 _LONGEST_CLAUSE = 120
 
 

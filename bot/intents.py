@@ -166,6 +166,12 @@ _CHASING = re.compile(
     r"haven'?t heard|no (reply|answer|response|news|update)|(nobody|no ?one) (has )?"
     r"(replied|answered|got back|come back|called))"
 )
+# "what happens now?" once a report is in: how it goes from here
+_WHAT_NOW = re.compile(
+    r"^(?:so |ok |okay |and |right )?(?:what happens (?:now|next)|what(?:'?s| is) next|now what|"
+    r"what now|what do i do (?:now|next)|what should i do (?:now|next)|what are the next steps|"
+    r"next steps)\W*$"
+)
 # "thanks for fixing my laptop yesterday": thanks, unless it goes on to a problem.
 _THANKS_FOR = re.compile(
     r"^(thanks|thank you|many thanks|cheers|ty)( so much| a lot| very much)?,? for\b"
@@ -388,7 +394,9 @@ def asks_for_past(text: str) -> bool:
 
 
 def _is_progress(lowered: str, incident: int | None) -> bool:
-    if any(p.search(lowered) for p in (_MY_TICKETS, _PAST_TICKETS, _CHASING, _OWN_FIXED)):
+    if any(
+        p.search(lowered) for p in (_MY_TICKETS, _PAST_TICKETS, _CHASING, _OWN_FIXED, _WHAT_NOW)
+    ):
         return True
     if incident is not None and len(_WORD.findall(lowered)) <= 3:
         return True  # "INC-42?", "what about #42"

@@ -746,6 +746,13 @@ async def test_what_changed_goes_with_taking_an_incident_off_hold(quiet):
     )
 
 
+async def test_what_happens_now_after_opening_says_how_it_goes(quiet):
+    # Found in use: "what happens now?" was asked "a note, or a new problem?".
+    await open_by_chat(quiet)
+    now = await quiet.message("alice", "what happens now?")
+    assert now.text.startswith("INC-000001 is new, waiting for the service-desk team."), now.text
+
+
 async def test_what_happened_said_before_resolving_is_the_start_of_the_fix(quiet):
     # Found in use: "the roller arrived, resolve it, …" was asked "a note, or a new
     # problem?" about INC-1, and it stayed in progress.

@@ -105,6 +105,12 @@ from bot.agent_says import agent_command
         ),
         ("the vendor is slow; put it on hold", "incident pending it the vendor is slow"),
         ("ok she confirmed, close 12", None),  # can't be undone: the number and nothing else
+        (
+            "reset her password and resolve it, revoked her sessions",
+            "incident resolve it reset her password, revoked her sessions",
+        ),
+        ("ordered a dock, and then put 3 on hold", "incident pending 3 ordered a dock"),
+        ("close 2 windows and outlook crashes", None),
         ("claim 12, resolve it", None),  # two commands
         ("my printer jams, i tried everything", None),
         # On hold, and handed to someone: before, each became a report's detail.

@@ -47,6 +47,11 @@ TABLE = [
     ("Hi, thanks for fixing INC-42 but it is broken again", REPORT, 42),
     # Questions about progress.
     ("any news on INC-42?", PROGRESS, 42),
+    # found in use: once opened, "what happens now?" was asked "a note, or a new problem?"
+    ("what happens now?", PROGRESS, None),
+    ("ok what's next", PROGRESS, None),
+    ("so what do i do now?", PROGRESS, None),
+    ("my laptop won't boot, what do i do now?", REPORT, None),
     ("Any update on INC-000042", PROGRESS, 42),
     ("hi, any news on INC-7?", PROGRESS, 7),
     ("is anyone working on ticket 12?", PROGRESS, 12),
