@@ -83,6 +83,7 @@ from bot.intents import (
     asks_to_cancel,
     fixed_but,
     is_question,
+    leaving,
     me_too,
     me_too_on,
     named_no_longer_needed,
@@ -270,7 +271,7 @@ class Chat:
             return await self._cancel_alone()
         if only_a_link(text):
             return self.answer(Reply(text=_LINK_ALONE))
-        joined = await self._me_too(text)
+        joined = await self._me_too(text) or await self._leave(text)
         if joined is not None:
             return joined
         noted = await self._agent_in_thread(text)
@@ -542,6 +543,21 @@ class Chat:
             return None
         return await self._join(incident, rest)
 
+    async def _leave(self, text: str) -> Reply | None:
+        """ "take me off INC-1": no longer affected, they stop hearing its news (and this
+        chat stops following it). "It" is the incident the chat follows."""
+        number = leaving(text)
+        if number == 0:
+            number = self.row.incident_id
+        if number is None:
+            return None
+        left = await self.ctx.incidents.remove_affected(number, self.ctx.person)
+        if self.row.incident_id == left.id:
+            self.row.incident_id = None
+        return self.answer(
+            Reply(text=f"OK, you're off {format_id(left.id)}: you won't hear its news any more.")
+        )
+
     async def _me_too_named(self, number: int, rest: str) -> Reply | None:
         """ "same problem as INC-1", wherever it is said: affected by the incident named."""
         incident = await self.ctx.incidents.get(number)
@@ -633,12 +649,22 @@ class Chat:
             incident = await self._spoken_of(text)
         else:
             return None
-        if incident is None or incident.reporter_key != self.ctx.person.key:
+        if incident is None or not await self.ctx.incidents.involves(incident, self.ctx.person):
             return None
+        if incident.reporter_key != self.ctx.person.key:
+            return self.answer(Reply(text=self._not_yours_to_cancel(incident)))
         if incident.assignee and works_again(text) and not asks_to_cancel(text):
             return await self._works_now(incident, text)
         glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
         return self._offer_withdrawal(incident, text.strip(), glad)
+
+    @staticmethod
+    def _not_yours_to_cancel(incident: Incident) -> str:
+        label = format_id(incident.id)
+        return (
+            f"Only {incident.reporter_name}, who reported {label}, or the desk can cancel it. "
+            f"If it no longer affects you, say “take me off {label}”."
+        )
 
     async def _works_now(self, incident: Incident, text: str) -> Reply:
         """ "It works now" on an incident someone works on: their fix, for them to resolve

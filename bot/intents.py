@@ -614,6 +614,33 @@ _ME_TOO_ON = re.compile(
 )
 
 
+# "take me off INC-1", "remove me from it", "INC-1 doesn't affect me anymore": no longer
+# affected; "it" is the incident the chat follows
+_ANY_MORE = r"(?:\s+any ?more|\s+now)?(?:,? please| pls)?\W*$"
+_LEAVE = re.compile(
+    r"^(?:please )?(?:(?:remove|take|drop) me (?:off|from)(?: the list (?:for|of|on))?|"
+    r"i'?m not affected by|i am not affected by|i'?m no longer affected by)\s+(?:"
+    + SPOKEN_ID
+    + r"|(it|this|that)(?: one)?)"
+    + _ANY_MORE
+    + r"|^(?:"
+    + SPOKEN_ID
+    + r"|(it|this|that)(?: one)?)\s+(?:doesn'?t|does not|no longer) (?:affects?|concerns?|hits?) "
+    r"me" + _ANY_MORE,
+    re.IGNORECASE,
+)
+
+
+def leaving(text: str) -> int | None:
+    """The incident someone says no longer affects them (0 for "it"), or None when the
+    message says no such thing."""
+    found = _LEAVE.match(text.strip())
+    if found is None:
+        return None
+    number = next((g for g in found.groups() if g is not None), "it")
+    return int(number) if number.isdigit() else 0
+
+
 def me_too_on(text: str) -> tuple[int, str] | None:
     """The incident a "me too" names and what else it says, or None when it names none."""
     found = _ME_TOO_ON.match(text.strip())

@@ -874,6 +874,31 @@ class Incidents:
         )
         return incident
 
+    async def remove_affected(self, number: int, person: Person) -> Incident:
+        """Someone said they are affected, and no longer are: they stop hearing its news.
+        Its reporter can't leave it: withdrawing it is cancelling."""
+        incident = await self.get_for(number, person)
+        label = format_id(number)
+        if incident.reporter_key == person.key:
+            raise Conflict(
+                f"You reported {label}, so you hear its news until it is done. If it no longer "
+                f"needs fixing, say so (“cancel {label}, it works now”)."
+            )
+        joined = await self.session.get(AffectedPerson, (incident.id, person.key))
+        if joined is None:
+            raise Conflict(f"You are not on {label}.")
+        if State(incident.state) not in NOT_FINAL:
+            raise Conflict(f"{label} is {incident.state}: there is no more news of it to hear.")
+        await self.session.delete(joined)
+        self._change(
+            incident,
+            person,
+            "affected_removed",
+            people_affected=max(1, incident.people_affected - 1),
+            text=person.name,
+        )
+        return incident
+
     def _join(self, incident: Incident, key: str, name: str) -> None:
         self.session.add(
             AffectedPerson(incident_id=incident.id, person_key=key, person_name=name, at=self.now)

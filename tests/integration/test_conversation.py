@@ -879,6 +879,29 @@ async def test_same_problem_as_a_named_incident_joins_it_from_anywhere(quiet):
     assert len(await incidents(quiet)) == 1
 
 
+async def test_someone_no_longer_affected_leaves_and_hears_no_more(quiet):
+    # Before: "remove me from INC-1" was asked "a note, or a new problem?", and there was no
+    # way off an incident one had joined; "cancel INC-1" answered with its progress.
+    await quiet.ok("alice", f"/incident open {PRINTER}")
+    await quiet.message("carl", "add me to INC-1")
+    cancel = await quiet.message("carl", "cancel INC-1")
+    assert cancel.text == (
+        "Only alice, who reported INC-000001, or the desk can cancel it. If it no longer "
+        "affects you, say “take me off INC-000001”."
+    )
+    left = await quiet.message("carl", "it doesn't affect me any more")
+    assert left.text == "OK, you're off INC-000001: you won't hear its news any more."
+    assert await affected(quiet) == []
+    assert (await incident(quiet)).people_affected == 1
+    assert (await timeline(quiet))[-1] == ("affected_removed", "console:carl", "carl")
+    await quiet.ok("bob", "/incident claim 1")
+    assert (await told(quiet, "console:carl")) == []
+    assert (await told(quiet, "console:alice"))[-1][0] == "claimed"
+    kept = await quiet.message("alice", "take me off INC-1")
+    assert kept.text.startswith("You reported INC-000001, so you hear its news"), kept.text
+    assert (await incident(quiet)).state == "in_progress"
+
+
 async def test_an_agent_takes_the_incident_just_heard_of_by_saying_so(quiet):
     # Before: erin's "i'll take it", right after "New P1 for the network team: INC-1",
     # was not understood; "it" now means the incident her direct chat follows.

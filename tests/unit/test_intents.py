@@ -12,6 +12,7 @@ from bot.intents import (
     IntentKind,
     asks_to_cancel,
     fixed_but,
+    leaving,
     me_too,
     me_too_on,
     mentions_incident,
@@ -502,3 +503,22 @@ def test_a_fix_confirmed_with_a_new_problem_after_but(text, besides):
 )
 def test_an_opener_keeps_the_topic_it_names(text, topic):
     assert recognise(text) == Intent(IntentKind.OPENER, None, topic)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("take me off INC-12", 12),
+        ("please remove me from #4", 4),
+        ("take me off the list for INC-3 please", 3),
+        ("I'm not affected by INC-000007 anymore", 7),
+        ("INC-9 doesn't affect me any more", 9),
+        ("it no longer affects me", 0),
+        ("remove me from it", 0),
+        ("remove me from the distribution list", None),
+        ("it doesn't affect me but my team can't print", None),
+        ("take me off", None),
+    ],
+)
+def test_leaving_an_incident(text, number):
+    assert leaving(text) == number
