@@ -200,6 +200,67 @@ _AGENT_SAYS = (
         "incident note " + REPORTER_OF + "{} {}",
     ),
     (
+        # "link printer-toner to INC-3": the article to the incident, its reporter sent it
+        re.compile(
+            r"^(?:please )?(?:link|attach|add)\s+(?:the\s+)?(?:(?:kb\s+)?article\s+)?"
+            r"([a-z0-9]+(?:-[a-z0-9]+)+)(?:\s+(?:kb\s+)?article)?\s+(?:to|on)\s+" + _ONE + r"\W*$",
+            re.I,
+        ),
+        "kb link {} {}",
+    ),
+    (
+        # "send her the paper jam article": the article those words name, to the reporter
+        # of the incident followed
+        re.compile(
+            r"^(?:please )?(?:send|give|share|point)\s+(?:her|him|them|the (?:reporter|user|"
+            r"customer|requester))\s+(?:to\s+)?(?:the\s+)?(?:kb\s+)?(?:article\s+(?:on\s+|about\s+)?"
+            r"([\w-]+(?:\s+[\w-]+){0,4})|([\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:kb\s+)?article)\W*$",
+            re.I,
+        ),
+        "kb link {} it",
+    ),
+    (
+        # "write an article from INC-1", "draft a kb article from it"
+        re.compile(
+            r"^(?:please )?(?:write|draft|make|create|turn)\s+(?:up\s+)?(?:an?\s+|the\s+)?"
+            r"(?:new\s+)?(?:kb\s+)?(?:article|draft)?\s*(?:from|for|out of|of|about)\s+"
+            + _ONE
+            + r"(?:\s+into\s+an?\s+(?:kb\s+)?article)?\W*$|^(?:please )?turn\s+"
+            + _ONE
+            + r"\s+into\s+an?\s+(?:kb\s+)?article\W*$",
+            re.I,
+        ),
+        "kb draft {}",
+    ),
+    (
+        # "what articles do we have about printers?", "search the kb for vpn"
+        re.compile(
+            r"^(?:what|which|any)\s+(?:kb\s+)?articles?\s+(?:do we have\s+|are there\s+|"
+            r"is there\s+)?(?:about|on|for)\s+(\S.*?)\W*$|"
+            r"^(?:search|look in)\s+the\s+(?:kb|knowledge base)\s+"
+            r"(?:for|about)\s+(\S.*?)\W*$|^(?:find|show(?: me)?)\s+(?:an?\s+|the\s+)?(?:kb\s+)?"
+            r"articles?\s+(?:about|on|for)\s+(\S.*?)\W*$",
+            re.I,
+        ),
+        "kb search {}",
+    ),
+    (
+        # "INC-2 is a duplicate of INC-1", "merge 2 into 1", "mark it as a dupe of 3"
+        re.compile(
+            r"^(?:please )?(?:mark\s+)?"
+            + _ONE
+            + r"\s+(?:is|as)\s+(?:a\s+)?(?:duplicate|dupe|copy)\s+of\s+"
+            + _ONE
+            + r"\W*$|^(?:please )?(?:merge|fold)\s+"
+            + _ONE
+            + r"\s+into\s+"
+            + _ONE
+            + r"\W*$",
+            re.I,
+        ),
+        "incident link {} {}",
+    ),
+    (
         # "tell her the toner is on order": the reporter of the incident followed
         _told(_THEM),
         "incident note it {}",
@@ -510,6 +571,8 @@ def agent_command(text: str, groups: Collection[str] = ()) -> str | None:
         if match:
             # alternatives leave groups unmatched, and a last one may be left unsaid
             found = [_number(g) for g in match.groups() if g is not None]
+            if command.startswith("kb link"):
+                found[0] = "-".join(found[0].split())  # one word: an id, or words naming one
             unsaid = [""] * (command.count("{}") - len(found))
             return command.format(*found, *unsaid).strip()
     resolved = _resolved_list(said)

@@ -33,7 +33,7 @@ from bot.intents import me_too
 from bot.messages import Action, Actor, ChannelRef, CommandCall, Inbound, Message, Reply
 from bot.models import Conversation, ProcessedEvent
 from bot.notices import write_notices
-from bot.registry import INCIDENT_ID, CommandSpec, Registry, registry
+from bot.registry import INCIDENT, INCIDENT_ID, CommandSpec, Registry, registry
 from bot.services.bulletins import posted_in
 from bot.services.duplicates import named_by
 from bot.services.incidents import IncidentFilter, Incidents
@@ -173,12 +173,16 @@ class Core:
         told = _TOLD.match(text)
         if about:
             claiming = spec.path == ("incident", "claim")
-            number, rest = await _one_about(ctx, about[1], unowned=claiming), ""
+            said = str(await _one_about(ctx, about[1], unowned=claiming))
         elif told:
-            number, rest = await _reported_by(ctx, told[1]), " " + told[2]
+            said = f"{await _reported_by(ctx, told[1])} {told[2]}"
         else:
-            number, rest = await self._followed(ctx, spec), text.strip()[len(IT) :]
-        values = self.registry.parse(spec, f"{number}{rest}", self.rules)
+            at = _it_at(spec, text)
+            assert at is not None  # _points said so
+            words = text.strip().split(maxsplit=at + 1)
+            words[at] = str(await self._followed(ctx, spec))
+            said = " ".join(words)
+        values = self.registry.parse(spec, said, self.rules)
         self._check_options(ctx.person, spec, values)
         return await spec.handler(ctx, **values)
 
@@ -337,15 +341,26 @@ async def _reported_by(ctx: CommandContext, who: str) -> int:
 
 
 def _points(spec: CommandSpec, text: str) -> bool:
-    """Whether a command's incident is given as "it" ("resolve it"), or, to claim, by
-    what it is about ("claim the wifi one")."""
-    if not spec.params or spec.params[0] is not INCIDENT_ID:
-        return False
-    if spec.path in _BY_WHAT_ABOUT and _THE_ONE.match(text.strip()):
-        return True
-    if spec.path == ("incident", "note") and text.startswith(REPORTER_OF):
-        return True
-    return text.split(maxsplit=1)[:1] == [IT]
+    """Whether a command's incident is given as "it" ("resolve it", "kb link
+    printer-toner it"), or, to claim, by what it is about ("claim the wifi one")."""
+    if spec.params and spec.params[0] is INCIDENT_ID:
+        if spec.path in _BY_WHAT_ABOUT and _THE_ONE.match(text.strip()):
+            return True
+        if spec.path == ("incident", "note") and text.startswith(REPORTER_OF):
+            return True
+    return _it_at(spec, text) is not None
+
+
+def _it_at(spec: CommandSpec, text: str) -> int | None:
+    """Which of the command's words is "it" standing for an incident: the first in
+    "resolve it, new toner", the second in "kb link printer-toner it"."""
+    words = text.split()
+    for at, param in enumerate(p for p in spec.params if not p.flag):
+        if param.type is INCIDENT and words[at : at + 1] == [IT]:
+            return at
+        if param.type.rest:
+            return None  # free text from here on: "it" is a word of it
+    return None
 
 
 async def _one_about(ctx: CommandContext, about: str, *, unowned: bool) -> int:

@@ -515,6 +515,13 @@ class Chat:
         self.row.incident_id = incident.id
         return self._not_fixed_question(incident)
 
+    def _names_the_held(self, intent: Intent) -> bool:
+        """Whether the message names the incident a held message waits to be added to.
+        Not from the desk's staff: what they hold may be commands the desk did not
+        understand, not words for the reporter, and they say 1 or 2."""
+        named = intent.incident is not None and intent.incident == self.row.incident_id
+        return named and not self.ctx.person.is_agent
+
     def _not_fixed_question(self, incident: Incident, before: str = "") -> Reply:
         self._extend()
         number, label = format_id(incident.id), f"{format_id(incident.id)} “{incident.summary}”"
@@ -832,7 +839,7 @@ class Chat:
             return self.apply_edit(clean)
         elif step in HOLDING and (YES.match(clean) or NO.match(clean)):
             return await self.note_or_new(add=bool(YES.match(clean)))
-        elif step in HOLDING and intent.incident and intent.incident == self.row.incident_id:
+        elif step in HOLDING and self._names_the_held(intent):
             # "can you escalate INC-1?" says which: both messages are about it
             self.row.held_text = f"{self.row.held_text}\n{self._kept(clean)}"
             return await self.note_or_new(add=True)

@@ -6,6 +6,7 @@ from bot.cards import suggestion_line
 from bot.config import Role
 from bot.context import CommandContext
 from bot.drafts import write_draft
+from bot.errors import BadArguments
 from bot.ids import format_id
 from bot.messages import Card, Field, Reply
 from bot.registry import INCIDENT_ID, TEXT, WORD, Param, registry
@@ -14,6 +15,10 @@ from bot.wording import counted
 
 SEARCH_LIMIT = 5
 ARTICLE = Param("article", WORD, "the article's id, like vpn-cannot-connect")
+# For /kb link: an id, or words joined by dashes that name one ("paper-jam")
+NAMED_ARTICLE = Param(
+    "article", WORD, "the article's id, like vpn-cannot-connect, or words naming it: paper-jam"
+)
 
 
 @registry.command(
@@ -95,16 +100,30 @@ async def unsolved(ctx: CommandContext, incident: int, articles: str | None) -> 
 @registry.command(
     "kb link",
     "Link an article to an incident; its reporter is sent it",
-    params=[ARTICLE, INCIDENT_ID],
+    params=[NAMED_ARTICLE, INCIDENT_ID],
     role=Role.AGENT,
-    examples=["/kb link vpn-cannot-connect 42"],
+    examples=["/kb link vpn-cannot-connect 42", "/kb link paper-jam 42"],
 )
 async def link(ctx: CommandContext, article: str, incident: int) -> Reply:
-    found = ctx.knowledge.get(article)
+    found = _named(ctx, article)
     linked = await ctx.incidents.link_article(incident, ctx.person, found.id, found.title)
     return Reply(
         text=f"Linked {found.id} to {format_id(incident)}; {linked.reporter_name} is sent it."
     )
+
+
+def _named(ctx: CommandContext, article: str) -> Article:
+    """The article with that id, or else the one its words fit best ("paper-jam" said in
+    chat as "send her the paper jam article"); the reply names which was linked."""
+    if ctx.knowledge.has(article):
+        return ctx.knowledge.get(article)
+    found = ctx.knowledge.search(article.replace("-", " "), limit=1)
+    if not found:
+        raise BadArguments(
+            f"No article is '{article}', and none fits those words. `/kb search <words>` "
+            "finds one by what it is about; then `/kb link <its id> <incident>`."
+        )
+    return found[0].article
 
 
 @registry.command(

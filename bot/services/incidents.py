@@ -908,6 +908,8 @@ class Incidents:
         """A duplicate joins its original: its people hear the original's news from now
         on, and the duplicate is cancelled pointing to it."""
         duplicate = await self.get(number)
+        if duplicate.duplicate_of_id == original_id:
+            raise Conflict(f"{format_id(number)} is linked to {format_id(original_id)} already.")
         self._check("cancel", duplicate)
         await self._check_original(number, original_id)
         original = await self.get(original_id)

@@ -557,6 +557,9 @@ class KnowledgeBase:
     def search(self, text: str, limit: int = 3) -> list[Suggestion]:
         return self.fresh().matcher.search(text, limit)
 
+    def has(self, article_id: str) -> bool:
+        return article_id.strip().lower() in self.fresh()._by_id
+
     def get(self, article_id: str) -> Article:
         found = self.fresh()._by_id.get(article_id.strip().lower())
         if found is None:

@@ -8,6 +8,7 @@ shipped knowledge base and depend only on the obvious top hits.
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +26,9 @@ from bot.models import (
     IncidentEvent,
     OutboxRow,
 )
-from tests.conftest import Desk
+from bot.services.classify import Classifier
+from bot.services.knowledge import KnowledgeBase
+from tests.conftest import ROOT, Desk
 
 THREAD = ChannelRef("console", "general", is_direct=False, thread_id="t1")
 SUGGESTIONS = "These articles may fix it right away:"
@@ -877,6 +880,44 @@ async def test_same_problem_as_a_named_incident_joins_it_from_anywhere(quiet):
     late = await quiet.message("dina", "same problem as INC-1")
     assert late.text.startswith("INC-000001 is resolved")
     assert len(await incidents(quiet)) == 1
+
+
+async def test_an_agent_works_the_knowledge_base_and_duplicates_in_words(
+    settings, database, clock, tmp_path
+):
+    # Found in use: each of these was held as "a note, or a new problem?", and "write an
+    # article from INC-1" then sent them all to alice as bob's note.
+    folder = shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")  # drafts go there
+    knowledge = KnowledgeBase(folder, Classifier(settings).category_paths())
+    desk = Desk(Core(settings, database, clock=clock, knowledge=knowledge))
+    await desk.ok("alice", "/incident open the printer on floor 2 keeps jamming")
+    await desk.ok("frank", "/incident open printer floor 2 jams all the time")
+    await desk.message("bob", "claim 1")
+    linked = await desk.message("bob", "link printer-paper-jam to INC-1")
+    assert linked.text == "Linked printer-paper-jam to INC-000001; alice is sent it."
+    toner = await desk.message("bob", "send her the toner article")
+    assert toner.text == "Linked printer-toner to INC-000001; alice is sent it.", toner.text
+    merged = await desk.message("bob", "INC-2 is a duplicate of INC-1")
+    assert merged.text.startswith("INC-000002 is linked to INC-000001 and cancelled")
+    again = await desk.message("bob", "merge 2 into 1")
+    assert again.text == "INC-000002 is linked to INC-000001 already."
+    found = await desk.message("bob", "what articles do we have about printers?")
+    assert found.text == (await desk.ok("bob", "/kb search printers")).text
+    await desk.message("bob", "resolve it, replaced the pickup roller")
+    drafted = await desk.message("bob", "draft a kb article from it")
+    assert drafted.text.startswith("Drafted "), drafted.text
+    assert len(list((folder / "drafts").glob("*.md"))) == 1
+    notes = [k for k, actor, _ in await timeline(desk) if actor == "bob" and k == "note"]
+    assert notes == []
+
+
+async def test_an_agents_held_message_is_not_sent_on_by_naming_the_incident(quiet):
+    await claimed(quiet)
+    asked = await quiet.message("bob", "the dock looks odd to me")
+    assert asked.text.startswith("Is this about INC-000001"), asked.text
+    again = await quiet.message("bob", "INC-1 needs a new dock i think")
+    assert again.text.startswith("I'll keep that with your last message."), again.text
+    assert [k for k, *_ in await timeline(quiet)] == ["opened", "claimed"]
 
 
 async def test_someone_no_longer_affected_leaves_and_hears_no_more(quiet):
