@@ -915,9 +915,7 @@ class Chat:
         if STILL.match(clean):
             return await self.unsolved()
         self.reset()
-        if intent.kind in (IntentKind.PROGRESS, IntentKind.STATUS) or self._a_problem(
-            clean, intent
-        ):
+        if intent.kind in _ASIDES or self._a_problem(clean, intent):
             self.said.append("Glad that's fixed.")
             return None
         return self.answer(Reply(text=_FIXED))

@@ -198,6 +198,15 @@ async def test_a_new_problem_instead_of_which_article_leaves_the_fix_standing(de
     assert (row.step, row.text) == ("suggested", "I need access to the finance shared drive")
 
 
+async def test_asking_for_a_person_instead_of_which_article_is_answered(desk):
+    # Found in use: "can someone call me? 555-0123" was "Glad that fixed it! Nothing was
+    # opened.", as if it answered which article helped.
+    await desk.message("alice", "my vpn keeps dropping")
+    await desk.message("alice", "that worked thanks")
+    asked = await desk.message("alice", "can someone call me? 555-0123")
+    assert asked.text.startswith("Glad that's fixed.\nI'm the desk's assistant"), asked.text
+
+
 @pytest.mark.parametrize("text", ["not sure", "thanks!"])
 async def test_no_number_for_which_article_still_opens_nothing(desk, text):
     await desk.message("alice", "my vpn keeps dropping")
