@@ -200,6 +200,30 @@ _AGENT_SAYS = (
         "incident note " + REPORTER_OF + "{} {}",
     ),
     (
+        # "when is it due?", "is INC-3 breaching?": its SLA clocks
+        re.compile(
+            r"^(?:when(?:['’]s| is)\s+"
+            + _ONE
+            + r"\s+due|when (?:does|will)\s+"
+            + _ONE
+            + r"\s+breach|is\s+"
+            + _ONE
+            + r"\s+(?:breaching|overdue|late|in breach|due soon|"
+            r"(?:about|going) to breach))\W*$",
+            re.I,
+        ),
+        "incident sla {}",
+    ),
+    (
+        # "ask her for the serial number": it waits on its reporter, who is asked for it
+        re.compile(
+            r"^(?:please )?ask\s+(?:her|him|them|the (?:reporter|user|customer|requester|caller))"
+            r"\s+for\s+(\S.*?)\W*$",
+            re.I,
+        ),
+        "incident pending it {} --on reporter",
+    ),
+    (
         # "link printer-toner to INC-3": the article to the incident, its reporter sent it
         re.compile(
             r"^(?:please )?(?:link|attach|add)\s+(?:the\s+)?(?:(?:kb\s+)?article\s+)?"

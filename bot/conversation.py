@@ -372,7 +372,11 @@ class Chat:
         answer to the desk's question needs no asking, unless it is about something else
         ("and now teams won't start" while the desk waits for the printer's tray)."""
         pending = incident.state == State.PENDING
-        if not self.ctx.channel.is_direct or (not elsewhere and (pending or asked)):
+        # The desk's staff say what goes to the reporter ("reply to 1: …", "tell her …"):
+        # anything else of theirs is asked about first, never sent on by itself.
+        staff = self.ctx.person.is_agent and incident.reporter_key != self.ctx.person.key
+        said_for_it = not staff and not elsewhere and (pending or asked)
+        if not self.ctx.channel.is_direct or said_for_it:
             return await self.add_note(incident.id, text)
         self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
         return self._note_or_new_question(incident)

@@ -31,16 +31,20 @@ WAITING_ON = (REPORTER, THIRD_PARTY)
 
 _SUPPLIER = re.compile(
     r"\b(vendors?|suppliers?|third[- ]part(y|ies)|manufacturers?|contractors?|carriers?|"
-    r"couriers?|isp|engineers?|parts|delivery|shipment|warranty|rma|repairers?)\b",
+    r"couriers?|isp|engineers?|parts?|delivery|shipment|warranty|rma|repairers?|"
+    # something on its way, or a time to wait for: "until tomorrow, the battery arrives"
+    r"on order|ordered|arriv(e|es|ed|ing|al)|replacement|back ?order(ed)?|until|till)\b",
     re.IGNORECASE,
 )
+# A request the reporter can answer: "please send a photo of the part number"
+_ASKED = re.compile(r"\?|\b(please|pls|can you|could you|let me know|send (me|us))\b", re.I)
 
 
 def waiting_on(reason: str) -> str:
     """Whom a pending reason waits on when the agent did not say: "waiting for the
     vendor" is a third party, and asking the reporter would send them a request they
     cannot answer. A question ("which vendor sold it?") is still the reporter's."""
-    if "?" not in reason and _SUPPLIER.search(reason):
+    if not _ASKED.search(reason) and _SUPPLIER.search(reason):
         return THIRD_PARTY
     return REPORTER
 

@@ -920,6 +920,28 @@ async def test_an_agent_works_the_knowledge_base_and_duplicates_in_words(
     assert notes == []
 
 
+async def test_an_agents_question_about_the_incident_is_never_sent_to_its_reporter(quiet):
+    # Found in use: bob's "when is it due?" went to alice as his note, unasked.
+    await claimed(quiet)
+    for said in ("when is it due?", "is it about to breach?"):
+        clocks = await quiet.message("bob", said)
+        assert clocks.text == (await quiet.ok("bob", "/incident sla 1")).text, said
+    musing = await quiet.message("bob", "should I order a new fuser for it?")
+    assert musing.text.startswith("Is this about INC-000001"), musing.text
+    assert [k for k, *_ in await timeline(quiet)] == ["opened", "claimed"]
+    assert [k for k, _ in await told(quiet, "console:alice")] == ["claimed"]
+
+
+async def test_asking_her_for_something_waits_on_her_for_it(quiet):
+    # Found in use: "ask her for the serial number" reached alice word for word.
+    await claimed(quiet)
+    asked = await quiet.message("bob", "ask her for the serial number")
+    assert asked.text.startswith("INC-000001 waits on alice: the serial number"), asked.text
+    assert (await told(quiet, "console:alice"))[-1][1].startswith(
+        f"Bob Baker needs something from you on INC-000001 “{PRINTER}”: the serial number"
+    )
+
+
 async def test_an_agents_held_message_is_not_sent_on_by_naming_the_incident(quiet):
     await claimed(quiet)
     asked = await quiet.message("bob", "the dock looks odd to me")

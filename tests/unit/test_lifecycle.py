@@ -186,7 +186,11 @@ def test_every_action_named_in_replies_is_a_real_command(action):
         ("which vendor sold you the dock?", REPORTER),  # a question is for the reporter
         ("which tray do you print from?", REPORTER),
         ("waiting for the user", REPORTER),
-        ("please send a photo of the part number", REPORTER),  # "part", not "parts"
+        ("please send a photo of the part number", REPORTER),  # asked of them
+        # found in use: before, each asked the reporter for something they can't give
+        ("until tomorrow, waiting for the battery", THIRD_PARTY),
+        ("new dock ordered, it arrives on monday", THIRD_PARTY),
+        ("can you send the serial number", REPORTER),
     ],
 )
 def test_a_pending_reason_says_whom_it_waits_on(reason, party):
