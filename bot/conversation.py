@@ -1714,6 +1714,12 @@ class Chat:
         if followed is not None and followed.assignee != self.ctx.person.key:  # not its owner
             return f"You're welcome! I'll keep you posted on {format_id(followed.id)}."
         resolved = await self._resolved_for_reporter()
+        if resolved is not None and resolved.kind == "request":
+            return (
+                f"You're welcome! Do you have everything you asked for in "
+                f"{format_id(resolved.id)}? Say yes and I'll close it, or no and it goes back "
+                "to the desk."
+            )
         if resolved is not None:
             return (
                 f"You're welcome! Does {format_id(resolved.id)} work for you now? "

@@ -511,7 +511,8 @@ class _Notices:
             return Reply(text=text, card=card, buttons=buttons)
         if role == REPORTER and change.event.kind == "resolved":
             return Reply(
-                text=f"{text}\n{self._confirm_prompt()}", buttons=confirm_buttons(incident)
+                text=f"{text}\n{self._confirm_prompt(incident)}",
+                buttons=confirm_buttons(incident),
             )
         if change.event.kind == "article_linked":
             article, _ = _linked_article(change.event)
@@ -520,8 +521,11 @@ class _Notices:
             return Reply(text=f"{text} {HOW_DID_WE_DO}", buttons=rating_buttons(incident))
         return Reply(text=text)
 
-    def _confirm_prompt(self) -> str:
+    def _confirm_prompt(self, incident: Incident) -> str:
         after = span(self.rules.settings.desk.auto_close_after)
+        if incident.kind == "request":  # asked for, not broken: is it all there?
+            asked = "Do you have everything you asked for? “Confirm” closes it; “Reopen” tells us "
+            return f"{asked}something is missing. It closes by itself in {after} otherwise."
         return (
             "Does it work for you now? “Confirm” closes it; “Reopen” tells us it is not fixed. "
             f"It closes by itself in {after} otherwise."
@@ -567,7 +571,12 @@ HOW_DID_WE_DO = "How did we do?"
 def confirm_buttons(incident: Incident) -> tuple[Button, ...]:
     value = str(incident.id)
     return (
-        Button("Confirm, it's fixed", "incident.confirm", value, "primary"),
+        Button(
+            "Confirm, I have it" if incident.kind == "request" else "Confirm, it's fixed",
+            "incident.confirm",
+            value,
+            "primary",
+        ),
         Button("Reopen", "incident.reopen", value),
     )
 

@@ -242,6 +242,22 @@ async def test_pending_on_a_third_party_tells_the_reporters_side_nothing_is_need
     assert texts(await heard(desk, "resumed")) == [("console:alice", back), ("console:frank", back)]
 
 
+async def test_a_fulfilled_request_asks_whether_everything_asked_for_is_there(desk):
+    # Found in use: a new starter's laptop and accounts were asked "Does it work for you
+    # now?" and "Confirm, it's fixed", as if something had broken.
+    await desk.ok("alice", "/incident open Visio for my laptop please --type request")
+    await desk.ok("bob", "/incident claim 1")
+    await desk.ok("bob", "/incident resolve 1 Installed Visio Pro")
+    (alice,) = await heard(desk, "resolved")
+    assert alice.text.endswith(
+        "\nDo you have everything you asked for? “Confirm” closes it; “Reopen” tells us "
+        "something is missing. It closes by itself in 5d otherwise."
+    ), alice.text
+    assert alice.buttons[0] == Button("Confirm, I have it", "incident.confirm", "1", "primary")
+    thanks = await desk.message("alice", "thanks")
+    assert thanks.text.startswith("You're welcome! Do you have everything you asked for in ")
+
+
 async def test_a_resolution_asks_the_reporter_to_confirm_and_tells_the_affected(desk):
     await incident_with_affected(desk)
     await desk.ok("bob", "/incident claim 1")
