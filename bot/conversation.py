@@ -84,6 +84,7 @@ from bot.intents import (
     fixed_but,
     is_question,
     leaving,
+    leaving_bulletin,
     me_too,
     me_too_on,
     named_no_longer_needed,
@@ -264,7 +265,7 @@ class Chat:
         unsure = await self._still_wrong_or_new(text, intent)
         if unsure is not None:
             return unsure
-        withdrawal = await self._withdrawal(text)
+        withdrawal = await self._withdrawal(text) or await self._works_again(text)
         if withdrawal is not None:
             return withdrawal
         if CANCEL.match(text.strip()):
@@ -557,6 +558,12 @@ class Chat:
     async def _leave(self, text: str) -> Reply | None:
         """ "take me off INC-1": no longer affected, they stop hearing its news (and this
         chat stops following it). "It" is the incident the chat follows."""
+        bulletin = leaving_bulletin(text)
+        if bulletin is not None:
+            bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+            await bulletins.unfollow(self.ctx.person, bulletin)
+            said = f"OK, you're off the list for {format_bulletin(bulletin)}: no more news of it."
+            return self.answer(Reply(text=said))
         number = leaving(text)
         if number == 0:
             number = self.row.incident_id
@@ -668,6 +675,26 @@ class Chat:
             return await self._works_now(incident, text)
         glad = "Glad it's sorted! " if works_again(text) else ""  # not for "cancel my ticket"
         return self._offer_withdrawal(incident, text.strip(), glad)
+
+    async def _works_again(self, text: str) -> Reply | None:
+        """ "it works for me now" with no incident of theirs open: news about a known
+        problem they follow (they come off its list), or simply good news; never the
+        start of a report."""
+        if not works_again(text) or is_question(text) or said_besides(text):
+            return None
+        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        followed = await bulletins.followed_by(self.ctx.person)
+        for bulletin in followed:
+            await bulletins.unfollow(self.ctx.person, bulletin.id)
+        if not followed:
+            return self.answer(Reply(text="Glad it works! Tell me if anything else goes wrong."))
+        names = ", ".join(format_bulletin(b.id) for b in followed)
+        return self.answer(
+            Reply(
+                text=f"Glad it works for you again! I've taken you off the list for {names}; "
+                "the desk is still on it for the others."
+            )
+        )
 
     @staticmethod
     def _not_yours_to_cancel(incident: Incident) -> str:

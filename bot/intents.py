@@ -466,7 +466,7 @@ _VERDICT_WORDS = 8  # longer, it is likely about something else as well
 # The reporter says their open incident is no longer needed, or asks for it to go.
 _WORKS_AGAIN_WORDS = (
     r"(it'?s|it is|all|everything'?s?|everything is) (working|fine|ok|okay|good|sorted) "
-    r"(now|again)|(works|working) (now|again)|fixed (itself|it myself)|sorted it|"
+    r"(now|again)|(works|working) (for (me|us) )?(now|again)|fixed (itself|it myself)|sorted it|"
     r"(seems|looks|appears) (to be )?(working|fine|ok|okay|good) (now|again)"
 )
 _WORKS_AGAIN = re.compile(rf"\b({_WORKS_AGAIN_WORDS})\b", re.I)
@@ -629,6 +629,19 @@ _LEAVE = re.compile(
     r"me" + _ANY_MORE,
     re.IGNORECASE,
 )
+
+
+_LEAVE_BULLETIN = re.compile(
+    r"^(?:please )?(?:remove|take|drop) me (?:off|from)(?: the list (?:for|of|on))?\s+"
+    r"(?:bul-?|bulletin\s+)(\d{1,9})" + _ANY_MORE,
+    re.IGNORECASE,
+)
+
+
+def leaving_bulletin(text: str) -> int | None:
+    """The bulletin someone asks to be taken off the list of ("take me off BUL-2")."""
+    found = _LEAVE_BULLETIN.match(text.strip())
+    return int(found[1]) if found else None
 
 
 def leaving(text: str) -> int | None:

@@ -207,6 +207,15 @@ class Bulletins:
             )
         return bulletin
 
+    async def unfollow(self, person: Person, number: int) -> Bulletin:
+        """`person` is no longer affected: they hear no more of it."""
+        bulletin = await self.get(number)
+        follower = await self.session.get(BulletinFollower, (number, person.key))
+        if follower is None:
+            raise Conflict(f"You are not on the list for {format_bulletin(number)}.")
+        await self.session.delete(follower)
+        return bulletin
+
     async def followed_by(self, person: Person) -> list[Bulletin]:
         """The active bulletins `person` said affect them, the newest first."""
         query = (

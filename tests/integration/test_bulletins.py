@@ -583,6 +583,37 @@ async def test_those_on_the_list_hear_each_update_and_its_author_does_not(desk):
     assert ended == ["console:alice", "dave"]
 
 
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        (
+            "it works for me now",
+            "Glad it works for you again! I've taken you off the list for BUL-1; the desk is "
+            "still on it for the others.",
+        ),
+        ("take me off BUL-1", "OK, you're off the list for BUL-1: no more news of it."),
+    ],
+)
+async def test_someone_on_the_list_comes_off_it(desk, said, answer):
+    # Found in use: both began a report of alice's own ("Who is affected?").
+    await desk.ok("carol", POST)
+    await desk.message("alice", "outlook won't load my inbox")
+    await desk.press("alice", "intake.affected")
+    off = await desk.message("alice", said)
+    assert off.text == answer, off.text
+    await desk.ok("carol", "/bulletin update 1 back within the hour")
+    assert not [r for r in await outbox(desk) if r.kind == "bulletin_update"]
+    async with desk.core.database.transaction() as session:
+        assert not list(await session.scalars(select(BulletinFollower)))
+    again = await desk.message("alice", "take me off BUL-1")
+    assert again.text == "You are not on the list for BUL-1."
+
+
+async def test_good_news_with_nothing_open_is_no_report(desk):
+    glad = await desk.message("alice", "it works for me now")
+    assert glad.text == "Glad it works! Tell me if anything else goes wrong."
+
+
 async def test_a_cancelled_announced_incident_asks_too_and_others_do_not(desk):
     await desk.ok("alice", "/incident open Nobody can log in --impact high --urgency high")
     await desk.ok("alice", "/incident open Printer jammed")

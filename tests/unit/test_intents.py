@@ -13,6 +13,7 @@ from bot.intents import (
     asks_to_cancel,
     fixed_but,
     leaving,
+    leaving_bulletin,
     me_too,
     me_too_on,
     mentions_incident,
@@ -522,3 +523,10 @@ def test_an_opener_keeps_the_topic_it_names(text, topic):
 )
 def test_leaving_an_incident(text, number):
     assert leaving(text) == number
+
+
+def test_leaving_a_bulletins_list():
+    assert leaving_bulletin("take me off BUL-2") == 2
+    assert leaving_bulletin("please remove me from the list for bulletin 7") == 7
+    assert leaving_bulletin("take me off INC-2") is None
+    assert works_again("it works for me now") and works_again("working for us again")
