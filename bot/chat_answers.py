@@ -25,7 +25,8 @@ from bot.wording import counted, listed
 HELP_TEXT = (
     "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
     "suggest fixes, and if they don't help, open an incident for you.\n"
-    "Ask about progress: “any news on INC-42?”, “my tickets”, “my closed tickets”.\n"
+    "Ask about progress: “any news on INC-42?”, “my tickets”, “my closed tickets”; "
+    "“same problem as INC-42” joins one, “take me off INC-42” leaves it.\n"
     "Commands work too: `/help` lists them."
 )
 AGENT_HELP = (
@@ -33,7 +34,9 @@ AGENT_HELP = (
     "“resolve INC-12 replaced the toner”, “assign INC-12 to dave”, “note on INC-12: asked "
     "her to bring it in”, “tell alice the toner is on order”, “what's on my plate?”, "
     "“what's unassigned?”, “what's about to breach?”, “what did I resolve this week?”, "
-    "“show me the network queue”, “put my tickets back in the queue”; in an incident's "
+    "“show me the network queue”, “put my tickets back in the queue”, “when is it due?”, "
+    "“ask her for the serial number”, “send her the paper jam article”, “INC-13 is a "
+    "duplicate of INC-12”, “which tickets are escalated?”; in an incident's "
     "thread, what you write is your note on it. “it” is the incident you last heard of "
     "or took on here (or the thread's): “i'll take it”, “put it on hold, waiting for the "
     "vendor”."
@@ -41,7 +44,7 @@ AGENT_HELP = (
 MANAGER_HELP = (
     "And for the team: “how are we doing this week?”, “what breached this week?”, “who's "
     "overloaded?”, “give all of bob's tickets to erin”, “update the bulletin: back within "
-    "the hour”."
+    "the hour”, “send the weekly report to #it-status”."
 )
 
 

@@ -1189,7 +1189,7 @@ async def test_help_in_chat_tells_the_staff_what_they_can_say_plainly(quiet):
     carols = (await quiet.message("carol", "help")).text
     assert "“claim INC-12”" not in alices and bobs.startswith(alices)
     assert "“resolve INC-12 replaced the toner”" in bobs and "how are we doing" not in bobs
-    assert carols.endswith("“update the bulletin: back within the hour”.")
+    assert carols.endswith("“send the weekly report to #it-status”.")
 
 
 def test_every_phrase_the_staffs_help_quotes_is_understood():
@@ -1207,7 +1207,8 @@ async def test_greetings_thanks_help_and_unclear_messages(quiet):
     assert (await quiet.message("alice", "help")).text == (
         "Tell me what's wrong in your own words (“the wifi on floor 3 keeps dropping”): I'll "
         "suggest fixes, and if they don't help, open an incident for you.\n"
-        "Ask about progress: “any news on INC-42?”, “my tickets”, “my closed tickets”.\n"
+        "Ask about progress: “any news on INC-42?”, “my tickets”, “my closed tickets”; "
+        "“same problem as INC-42” joins one, “take me off INC-42” leaves it.\n"
         "Commands work too: `/help` lists them."
     )
     assert (await quiet.message("alice", "hmm")).text == UNCLEAR
