@@ -717,7 +717,7 @@ def _after_a_clause(said: str, groups: Collection[str]) -> str | None:
         lead = said[: gap.start()].strip()
         if agent_command(lead, groups) is not None:
             return None  # two commands in one message ("claim 12, resolve it")
-        head, _, rest = _split_words(command)
+        head, rest = _action_and_text(command)
         tail = f" {rest}" if rest.startswith("--") else f", {rest}" if rest else ""
         return f"{head} {lead}{tail}"
     return None
@@ -728,10 +728,10 @@ def _put_on_hold(said: str) -> str | None:
     return f"incident pending {_number(match[1])} {match[2]}".strip() if match else None
 
 
-def _split_words(command: str) -> tuple[str, str, str]:
+def _action_and_text(command: str) -> tuple[str, str]:
     """ "incident resolve it new toner" as its action ("incident resolve it") and text."""
     words = command.split(" ", 3)
-    return " ".join(words[:3]), " ", words[3] if len(words) > 3 else ""
+    return " ".join(words[:3]), words[3] if len(words) > 3 else ""
 
 
 def _said_plainly(said: str, groups: Collection[str]) -> str | None:

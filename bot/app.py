@@ -45,7 +45,8 @@ from bot.services.sla_queue import unowned_incidents
 
 log = logging.getLogger(__name__)
 _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
-_FINAL = {("incident", "close"), ("incident", "cancel")}  # never done to "it"
+# never done to "it" (linking a duplicate cancels it)
+_FINAL = {("incident", "close"), ("incident", "cancel"), ("incident", "link")}
 Work = Callable[[CommandContext], Awaitable[Reply]]
 _ROLE_NAMES = {Role.AGENT: "the desk's agents", Role.MANAGER: "the desk's managers"}
 

@@ -19,6 +19,7 @@ from bot.services.bulletins import broadcast_channels, broadcast_to
 from bot.services.report_window import Period, Window
 from bot.services.reports import DeskReport, build_report
 from bot.services.review import review, review_lines
+from bot.wording import listed
 
 
 @registry.command(
@@ -68,12 +69,12 @@ async def report(
 ) -> Reply:
     settings = ctx.rules.settings.reports
     window = (since or Period()).window(ctx.now, settings.timezone, group)
-    channel = _channel(ctx, post, format) if post else None
+    channels = _channels(ctx, post, format) if post else []
     figures = await build_report(ctx.session, ctx.rules, window)
     if format:
         return await _as_file(ctx, figures, window, format)
-    if channel:
-        return await _posted(ctx, figures, channel)
+    if channels:
+        return await _posted(ctx, figures, channels)
     found = await review(ctx.session, window)
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other
     # chats are answered meanwhile.
@@ -91,26 +92,28 @@ async def _as_file(ctx: CommandContext, figures: DeskReport, window: Window, fmt
     return Reply(text=text, file=Attachment(name, data))
 
 
-def _channel(ctx: CommandContext, post: str, fmt: str | None) -> str:
+def _channels(ctx: CommandContext, post: str, fmt: str | None) -> list[str]:
+    """The broadcast channels --post names: one, several with commas, or all."""
     if fmt:
         raise BadArguments(
             "--post and --format don't go together: the channel gets the card and chart "
             "(/report --post it-status), a file comes here (/report --format csv)."
         )
-    (channel,) = broadcast_channels(ctx.rules.settings.bulletins, post.split(",")[0], "--post")
-    return channel
+    return broadcast_channels(ctx.rules.settings.bulletins, post, "--post")
 
 
-async def _posted(ctx: CommandContext, figures: DeskReport, channel: str) -> Reply:
-    """The figures and chart posted to a broadcast channel through the outbox, with the
+async def _posted(ctx: CommandContext, figures: DeskReport, channels: list[str]) -> Reply:
+    """The figures and chart posted to broadcast channels through the outbox, with the
     command's own unit of work; the incidents behind them stay with the desk."""
     image = await asyncio.to_thread(render_chart, figures)
     posted = report_reply(figures, image)
     posted = replace(posted, text=f"{posted.text} Posted by {ctx.person.name}.")
     outbox = Outbox(ctx.session, ctx.now)
-    for recipient in broadcast_to(ctx.rules.settings.bulletins, channel):
-        outbox.add(recipient, posted, kind="report_post")
-    return Reply(text=f"Posted the report ({figures.window.label}) to #{channel}.")
+    for channel in channels:
+        for recipient in broadcast_to(ctx.rules.settings.bulletins, channel):
+            outbox.add(recipient, posted, kind="report_post")
+    where = listed([f"#{c}" for c in channels])
+    return Reply(text=f"Posted the report ({figures.window.label}) to {where}.")
 
 
 def _file_name(window: Window, fmt: str) -> str:

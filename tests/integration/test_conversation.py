@@ -910,6 +910,10 @@ async def test_an_agent_works_the_knowledge_base_and_duplicates_in_words(
     assert merged.text.startswith("INC-000002 is linked to INC-000001 and cancelled")
     again = await desk.message("bob", "merge 2 into 1")
     assert again.text == "INC-000002 is linked to INC-000001 already."
+    guessed = await desk.message("bob", "mark it as a duplicate of 2")  # it cancels "it"
+    assert guessed.text.startswith("That can't be undone, so say the incident's number"), (
+        guessed.text
+    )
     found = await desk.message("bob", "what articles do we have about printers?")
     assert found.text == (await desk.ok("bob", "/kb search printers")).text
     await desk.message("bob", "resolve it, replaced the pickup roller")

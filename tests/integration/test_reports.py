@@ -441,6 +441,8 @@ async def test_a_manager_posts_the_figures_to_a_broadcast_channel(desk, clock):
     figures = row.payload["card"]["body"]
     assert shown.card.body.startswith(figures) and "INC-000006" in shown.card.body
     assert "INC-" not in figures
+    everywhere = await desk.ok("carol", "/report --post all")
+    assert everywhere.text == "Posted the report (last 7 days) to #it-status and #all-staff."
 
 
 @pytest.mark.parametrize(
