@@ -217,8 +217,7 @@ _AGENT_SAYS = (
     (
         # "ask her for the serial number": it waits on its reporter, who is asked for it
         re.compile(
-            r"^(?:please )?ask\s+(?:her|him|them|the (?:reporter|user|customer|requester|caller))"
-            r"\s+for\s+(\S.*?)\W*$",
+            r"^(?:please )?ask\s+" + _THEM + r"\s+for\s+(\S.*?)\W*$",
             re.I,
         ),
         "incident pending it {} --on reporter",
@@ -236,8 +235,9 @@ _AGENT_SAYS = (
         # "send her the paper jam article": the article those words name, to the reporter
         # of the incident followed
         re.compile(
-            r"^(?:please )?(?:send|give|share|point)\s+(?:her|him|them|the (?:reporter|user|"
-            r"customer|requester))\s+(?:to\s+)?(?:the\s+)?(?:kb\s+)?(?:article\s+(?:on\s+|about\s+)?"
+            r"^(?:please )?(?:send|give|share|point)\s+"
+            + _THEM
+            + r"\s+(?:to\s+)?(?:the\s+)?(?:kb\s+)?(?:article\s+(?:on\s+|about\s+)?"
             r"([\w-]+(?:\s+[\w-]+){0,4})|([\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:kb\s+)?article)\W*$",
             re.I,
         ),

@@ -14,7 +14,7 @@ from bot.context import CommandContext
 from bot.ids import format_id
 from bot.messages import Card, Reply
 from bot.models import Incident
-from bot.services.bulletins import Bulletins, known_issue_line
+from bot.services.bulletins import known_issue_line
 from bot.services.incidents import IncidentFilter, waits_on_reporter
 from bot.services.lifecycle import OPEN, State
 from bot.services.people import Person
@@ -81,7 +81,7 @@ async def progress(
     if past:
         return await _reported(ctx)
     # A known problem they said affects them is news they are waiting for too.
-    followed = await Bulletins(ctx.session, ctx.rules, ctx.now).followed_by(ctx.person)
+    followed = await ctx.bulletins.followed_by(ctx.person)
     lines = "\n".join(known_issue_line(b, ctx.now) for b in followed)
     # An agent's "my tickets" are their queue; anyone else's, those they reported.
     if ctx.person.is_agent:

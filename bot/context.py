@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import BadArguments
 from bot.messages import Actor, ChannelRef
 from bot.registry import Registry
+from bot.services.bulletins import Bulletins
 from bot.services.incidents import Incidents
 from bot.services.knowledge import KnowledgeBase
 from bot.services.people import Person
@@ -50,3 +51,7 @@ class CommandContext:
     @property
     def incidents(self) -> Incidents:
         return Incidents(self.session, self.rules, self.now)
+
+    @property
+    def bulletins(self) -> Bulletins:
+        return Bulletins(self.session, self.rules, self.now)

@@ -104,7 +104,6 @@ from bot.models import Bulletin, Conversation, Incident
 from bot.notices import HOW_DID_WE_DO, at_work, rating_buttons
 from bot.services.bulletins import (
     ACTIVE,
-    Bulletins,
     fixed_line,
     format_bulletin,
     is_general_status,
@@ -560,7 +559,7 @@ class Chat:
         chat stops following it). "It" is the incident the chat follows."""
         bulletin = leaving_bulletin(text)
         if bulletin is not None:
-            bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+            bulletins = self.ctx.bulletins
             await bulletins.unfollow(self.ctx.person, bulletin)
             said = f"OK, you're off the list for {format_bulletin(bulletin)}: no more news of it."
             return self.answer(Reply(text=said))
@@ -639,7 +638,7 @@ class Chat:
         return self.answer(await self._follow_bulletin(bulletin.id))
 
     async def _follow_bulletin(self, number: int) -> Reply:
-        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        bulletins = self.ctx.bulletins
         await bulletins.follow(self.ctx.person, number)
         return Reply(
             text=f"Thanks, you're on the list for {format_bulletin(number)}: you'll hear "
@@ -682,7 +681,7 @@ class Chat:
         start of a report."""
         if not works_again(text) or is_question(text) or said_besides(text):
             return None
-        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        bulletins = self.ctx.bulletins
         followed = await bulletins.followed_by(self.ctx.person)
         for bulletin in followed:
             await bulletins.unfollow(self.ctx.person, bulletin.id)
@@ -997,7 +996,7 @@ class Chat:
         `held`: the lines of files sent with the message, if it was set aside first."""
         self.row.attachments = None  # a new report: files sent with an earlier one are not its
         self._say(self._keep_files(held))
-        known = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).matching(text)
+        known = await self.ctx.bulletins.matching(text)
         if known is not None:
             return await self._known_issue(known, text)
         referral = self.ctx.rules.referrals.team_for(text)
@@ -1025,7 +1024,7 @@ class Chat:
 
     async def status(self, text: str) -> Reply:
         """ "Is email down?": answered from the bulletins in force."""
-        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        bulletins = self.ctx.bulletins
         known = await bulletins.matching(text)
         if known is not None:
             return await self._known_issue(known, text)
@@ -1046,7 +1045,7 @@ class Chat:
     async def _known_issue(self, bulletin: Bulletin, text: str) -> Reply:
         """A known problem: are they hit by it? Not asked again of someone who said so
         ("when will email be back?"): its latest word is the answer."""
-        bulletins = Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now)
+        bulletins = self.ctx.bulletins
         if bulletin in await bulletins.followed_by(self.ctx.person):
             return self.answer(
                 Reply(
@@ -1102,9 +1101,7 @@ class Chat:
         lapses, and they hear how it ended; the message is read afresh."""
         if self.row.step != KNOWN or self.row.candidate_id is None:
             return
-        bulletin = await Bulletins(self.ctx.session, self.ctx.rules, self.ctx.now).get(
-            self.row.candidate_id
-        )
+        bulletin = await self.ctx.bulletins.get(self.row.candidate_id)
         if bulletin.state == ACTIVE:
             return
         self.reset()

@@ -12,7 +12,6 @@ from bot.messages import Card, Reply
 from bot.registry import INCIDENT, TEXT, WORD, Param, ValueType, registry, static_choice
 from bot.services.bulletins import (
     SEVERITIES,
-    Bulletins,
     Posting,
     bulletin_reply,
     format_bulletin,
@@ -42,7 +41,7 @@ async def _which(ctx: CommandContext, bulletin: int, verb: str) -> int:
     """The bulletin meant: the one named, or for `latest` the only one in force."""
     if bulletin != _IN_FORCE:
         return bulletin
-    active = await _service(ctx).listing()
+    active = await ctx.bulletins.listing()
     if len(active) == 1:
         return active[0].id
     if not active:
@@ -70,10 +69,6 @@ BULLETIN_ID = Param(
 )
 SEVERITY = static_choice("severity", SEVERITIES)
 DURATION = ValueType("duration", lambda t, _r: _duration(t))
-
-
-def _service(ctx: CommandContext) -> Bulletins:
-    return Bulletins(ctx.session, ctx.rules, ctx.now)
 
 
 def _posters(settings: Settings) -> Role:
@@ -114,7 +109,7 @@ async def post(
             "or /bulletin post --incident 12."
         )
     posting = Posting(text, severity or "minor", service, channels or "all", expires, incident)
-    bulletin = await _service(ctx).post(ctx.person, posting)
+    bulletin = await ctx.bulletins.post(ctx.person, posting)
     where = ", ".join(f"#{c}" for c in bulletin.channels)
     shown = bulletin_reply(bulletin)
     return Reply(text=f"Posted {format_bulletin(bulletin.id)} to {where}.", card=shown.card)
@@ -130,7 +125,7 @@ async def post(
 )
 async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
     bulletin = await _which(ctx, bulletin, "update")
-    found = await _service(ctx).update(ctx.person, bulletin, text)
+    found = await ctx.bulletins.update(ctx.person, bulletin, text)
     return Reply(text=f"Updated {format_bulletin(found.id)}.", card=bulletin_reply(found).card)
 
 
@@ -152,7 +147,7 @@ async def update(ctx: CommandContext, bulletin: int, text: str) -> Reply:
 )
 async def resolve(ctx: CommandContext, bulletin: int, text: str | None) -> Reply:
     bulletin = await _which(ctx, bulletin, "resolve")
-    found = await _service(ctx).resolve(ctx.person, bulletin, text)
+    found = await ctx.bulletins.resolve(ctx.person, bulletin, text)
     return Reply(text=f"Resolved {format_bulletin(found.id)}.", card=bulletin_reply(found).card)
 
 
@@ -163,7 +158,7 @@ async def resolve(ctx: CommandContext, bulletin: int, text: str | None) -> Reply
     examples=["/bulletin list"],
 )
 async def list_(ctx: CommandContext) -> Reply:
-    active = await _service(ctx).listing()
+    active = await ctx.bulletins.listing()
     if not active:
         return Reply(text="No bulletins are in force: no known problems right now.")
     lines = "\n".join(
