@@ -173,6 +173,8 @@ _ONE_AT_A_TIME = "You mention two problems: I'll take them one at a time, this o
 _DRAFTING = (SUGGESTED, DUPLICATE, KNOWN, SCOPE, BLOCKED, CONFIRM, EDIT)
 _NOT_YET = "Your report isn't opened yet."
 _ASKING = re.compile(r"\b(?:question|ask)\b", re.I)  # "can I ask something?": not a fault
+# Said to someone rather than asked about them: "did you restart it?" is for the reporter
+_TO_THEM = re.compile(r"\b(?:you|your|you'?re|you'?ve)\b", re.I)
 # "it asks me for a key", "I can't see the folder yet": about the fix just made
 _IT = re.compile(r"\b(?:it|this|yet|still)\b", re.I)
 _SHOW_ME = re.compile(
@@ -378,8 +380,18 @@ class Chat:
         said_for_it = not staff and not elsewhere and (pending or asked)
         if not self.ctx.channel.is_direct or said_for_it:
             return await self.add_note(incident.id, text)
+        if staff and is_question(text) and not _TO_THEM.search(text):
+            return await self._shown_to_staff(incident)
         self.row.step, self.row.held_text = NOTE_OR_NEW, self._kept(text)
         return self._note_or_new_question(incident)
+
+    async def _shown_to_staff(self, incident: Incident) -> Reply:
+        """ "what did she say exactly?": an agent's question about the incident their chat
+        follows is answered with it, its latest updates, and how to ask its reporter."""
+        shown = await progress(self.ctx, incident.id, drafting=False)
+        label = format_id(incident.id)
+        ask = f"To ask {incident.reporter_name}, say “reply to {label}: …”."
+        return self.answer(replace(shown, text=f"{shown.text}\n{ask}"))
 
     def _note_or_new_question(self, incident: Incident, before: str = "") -> Reply:
         self._extend()

@@ -931,9 +931,21 @@ async def test_an_agents_question_about_the_incident_is_never_sent_to_its_report
         clocks = await quiet.message("bob", said)
         assert clocks.text == (await quiet.ok("bob", "/incident sla 1")).text, said
     musing = await quiet.message("bob", "should I order a new fuser for it?")
-    assert musing.text.startswith("Is this about INC-000001"), musing.text
+    assert musing.text.startswith("INC-000001 is in progress"), musing.text  # shown, not sent
     assert [k for k, *_ in await timeline(quiet)] == ["opened", "claimed"]
     assert [k for k, _ in await told(quiet, "console:alice")] == ["claimed"]
+
+
+async def test_an_agents_question_about_the_followed_incident_shows_it(quiet):
+    # Found in use: bob's "what did she say exactly?" was asked "a note, or a new problem?".
+    await claimed(quiet)
+    shown = await quiet.message("bob", "what did she say exactly?")
+    assert shown.text.startswith("INC-000001 is in progress, with Bob Baker (bob)."), shown.text
+    assert shown.text.endswith("To ask alice, say “reply to INC-000001: …”.")
+    assert shown.card is not None and shown.card.title.startswith("INC-000001")
+    to_her = await quiet.message("bob", "did you try the other tray?")
+    assert to_her.text.startswith("Is this about INC-000001"), to_her.text
+    assert [k for k, *_ in await timeline(quiet)] == ["opened", "claimed"]
 
 
 async def test_asking_her_for_something_waits_on_her_for_it(quiet):
